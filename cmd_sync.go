@@ -1,0 +1,73 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/neotui/neotui/internal/store"
+)
+
+func (a *app) syncCommand() *cobra.Command {
+	var r rangeFlags
+	cmd := &cobra.Command{
+		Use:   "sync",
+		Short: "Fetch into the local store and report what changed",
+		Long: `Fetch leads and conversations into the local store and report what changed.
+Only days never fetched, today, yesterday, and days fetched before they ended
+are requested again, so a sync right after another costs at most two requests.
+History is fetched in windows (history_window_days, default 7), within the
+rate limit (rate_limit requests per minute, default 10); a window Neoagent
+finds too large is split in halves.`,
+		Example: `  neotui sync                 # the last initial_sync_days (default 30)
+  neotui sync --since 90d`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if a.flags.offline {
+				return usageErrorf("sync fetches from Neoagent: it cannot run --offline")
+			}
+			s, err := a.open()
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			from, to, err := dayRange(r.since, r.until, strconv.Itoa(s.cfg.InitialSyncDays)+"d", a.now())
+			if err != nil {
+				return err
+			}
+			rep, err := a.sync(cmd.Context(), s, from, to)
+			fmt.Fprintf(a.stdout, "%s %s…%s: %s, %s\n", s.bot.Name, from, to,
+				plural(rep.Requests, "request"), describeChanges(rep.Changes))
+			return err
+		},
+	}
+	r.add(cmd, "initial_sync_days, 30d")
+	return cmd
+}
+
+func describeChanges(c store.Changes) string {
+	if c.IsZero() {
+		return "nothing new"
+	}
+	var parts []string
+	add := func(n int, what string) {
+		if n > 0 {
+			parts = append(parts, plural(n, what))
+		}
+	}
+	add(c.NewLeads, "new lead")
+	add(c.UpdatedLeads, "updated lead")
+	add(c.NewSessions, "new conversation")
+	add(c.UpdatedSessions, "updated conversation")
+	add(c.NewMessages, "new message")
+	return strings.Join(parts, ", ")
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return strconv.Itoa(n) + " " + what + "s"
+}

@@ -1,0 +1,189 @@
+package store
+
+import (
+	"context"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/neotui/neotui/api"
+)
+
+// The benchmark data set: 100k sessions of 10 messages of about 80 bytes, one
+// session every 10 minutes (about 700 days), saved in 7-day windows as the
+// syncer does.
+const (
+	benchBot         = "bench-bot"
+	benchSessions    = 100_000
+	benchMessages    = 10 // per session
+	benchEvery       = 10 * time.Minute
+	benchWindowDays  = 7
+	benchCommonWord  = "prenotazione" // in about one message in ten
+	benchVocabulary  = 1000
+	benchMessageSize = 80
+)
+
+var benchStart = time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)
+
+type benchWindow struct {
+	from, to api.Day
+	sessions []api.Session
+}
+
+// benchWords is a deterministic vocabulary of pronounceable words, so each
+// word is in about 1.2% of messages and search selectivity is predictable.
+var benchWords = func() []string {
+	syllables := strings.Fields("ba ce di fo gu la me ni po ru sa te vi zo ka pe ri to nu mo")
+	words := make([]string, benchVocabulary)
+	for i := range words {
+		n := i
+		var b strings.Builder
+		for range 3 {
+			b.WriteString(syllables[n%len(syllables)])
+			n /= len(syllables)
+		}
+		words[i] = b.String()
+	}
+	return words
+}()
+
+// benchData generates the data set once per process.
+var benchData = sync.OnceValue(func() []benchWindow {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var windows []benchWindow
+	for i := range benchSessions {
+		created := benchStart.Add(time.Duration(i) * benchEvery)
+		day := api.DayOf(created)
+		if len(windows) == 0 || day > windows[len(windows)-1].to {
+			from := api.DayOf(benchStart) + (day-api.DayOf(benchStart))/benchWindowDays*benchWindowDays
+			windows = append(windows, benchWindow{from: from, to: from + benchWindowDays - 1})
+		}
+		s := api.Session{SessionID: int64(i + 1), CreateTime: created, URI: "https://example.com/contatti"}
+		for j := range benchMessages {
+			typ := api.RoleAI
+			if j%2 == 1 {
+				typ = api.RoleUser
+			}
+			s.Messages = append(s.Messages, api.Message{Type: typ, Content: benchText(rng)})
+		}
+		w := &windows[len(windows)-1]
+		w.sessions = append(w.sessions, s)
+	}
+	return windows
+})
+
+func benchText(rng *rand.Rand) string {
+	var b strings.Builder
+	if rng.IntN(10) == 0 {
+		b.WriteString(benchCommonWord)
+	}
+	for b.Len() < benchMessageSize {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(benchWords[rng.IntN(len(benchWords))])
+	}
+	return b.String()
+}
+
+func ingest(b *testing.B, s *Store) {
+	for _, w := range benchData() {
+		if _, err := s.SaveHistory(context.Background(), benchBot, w.from, w.to, benchStart, w.sessions); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchStorePath is the store of the whole data set that read benchmarks
+// share, built on first use and removed by TestMain.
+var (
+	benchStoreOnce sync.Once
+	benchStoreDir  string
+	benchStoreErr  error
+)
+
+func benchStore(b *testing.B) *Store {
+	benchStoreOnce.Do(func() {
+		benchStoreDir, benchStoreErr = os.MkdirTemp("", "neotui-store-bench-")
+		if benchStoreErr != nil {
+			return
+		}
+		s, err := Open(filepath.Join(benchStoreDir, "neotui.db"))
+		if err != nil {
+			benchStoreErr = err
+			return
+		}
+		ingest(b, s)
+		benchStoreErr = s.Close()
+	})
+	if benchStoreErr != nil {
+		b.Fatal(benchStoreErr)
+	}
+	s, err := Open(filepath.Join(benchStoreDir, "neotui.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s
+}
+
+func removeBenchStore() {
+	if benchStoreDir != "" {
+		os.RemoveAll(benchStoreDir)
+	}
+}
+
+func BenchmarkIngest(b *testing.B) {
+	benchData()
+	b.ResetTimer()
+	start := time.Now()
+	runs := 0
+	for b.Loop() {
+		s, err := Open(filepath.Join(b.TempDir(), "neotui.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		ingest(b, s)
+		s.Close()
+		runs++
+	}
+	secs := time.Since(start).Seconds()
+	b.ReportMetric(float64(runs*benchSessions)/secs, "sessions/s")
+	b.ReportMetric(float64(runs*benchSessions*benchMessages)/secs, "messages/s")
+}
+
+func BenchmarkNewestSessions(b *testing.B) {
+	s := benchStore(b)
+	ctx := context.Background()
+	for b.Loop() {
+		list, err := s.Sessions(ctx, SessionQuery{Bot: benchBot, Limit: 500})
+		if err != nil || len(list) != 500 {
+			b.Fatalf("%d sessions, %v", len(list), err)
+		}
+	}
+}
+
+func BenchmarkSearch(b *testing.B) {
+	s := benchStore(b)
+	ctx := context.Background()
+	for _, bc := range []struct{ name, query string }{
+		{"one word", benchWords[123]},                          // ~1.2% of messages
+		{"two words", benchWords[123] + " " + benchWords[456]}, // both in one message: rare
+		{"common word", benchCommonWord},                       // ~10% of messages
+		{"short word", "zo"},                                   // LIKE, sessions newest first: stops early
+		{"rare short word", "qx"},                              // LIKE over every message
+		{"no match", "nothing-like-this"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := s.Search(ctx, benchBot, bc.query, 100); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

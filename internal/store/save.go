@@ -1,0 +1,371 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/neotui/neotui/api"
+)
+
+// Endpoint names one of the API's endpoints in sync marks.
+type Endpoint string
+
+const (
+	EndpointLeads   Endpoint = "leads"
+	EndpointHistory Endpoint = "history"
+)
+
+// Changes counts what one save changed; saving the same data twice yields all
+// zeros the second time.
+type Changes struct {
+	NewSessions, UpdatedSessions, NewMessages, NewLeads, UpdatedLeads int
+}
+
+// Add adds o's counts to c.
+func (c *Changes) Add(o Changes) {
+	c.NewSessions += o.NewSessions
+	c.UpdatedSessions += o.UpdatedSessions
+	c.NewMessages += o.NewMessages
+	c.NewLeads += o.NewLeads
+	c.UpdatedLeads += o.UpdatedLeads
+}
+
+// IsZero reports whether nothing changed.
+func (c Changes) IsZero() bool { return c == Changes{} }
+
+// previewMax bounds SessionSummary.Preview, in bytes.
+const previewMax = 200
+
+// SaveHistory stores the sessions fetched for the UTC days from..to
+// (inclusive) and marks each of those days as fetched at fetched for
+// EndpointHistory, all in one transaction. A session stored with the same
+// content is left untouched; a changed one is rewritten, keeping the messages
+// it still starts with. Sessions absent from the fetch are kept. A zero from
+// or to (an undated fetch) stores the sessions but marks no day.
+func (s *Store) SaveHistory(ctx context.Context, bot string, from, to api.Day, fetched time.Time, sessions []api.Session) (Changes, error) {
+	var ch Changes
+	err := s.saveWindow(ctx, bot, EndpointHistory, from, to, fetched, func(tx *sql.Tx) error {
+		var lastID int64
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM messages`).Scan(&lastID); err != nil {
+			return err
+		}
+		w, err := newHistoryWriter(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for _, sess := range lastOfEach(sessions, func(x api.Session) int64 { return x.SessionID }) {
+			if err := w.save(ctx, bot, sess, &ch); err != nil {
+				return fmt.Errorf("session %d: %w", sess.SessionID, err)
+			}
+		}
+		return indexNewMessages(ctx, tx, lastID)
+	})
+	if err != nil {
+		return Changes{}, err
+	}
+	return ch, nil
+}
+
+// SaveLeads stores the leads fetched for the UTC days from..to (inclusive) and
+// marks those days for EndpointLeads, in one transaction. A lead whose fields
+// changed is updated in place under the same LeadKey, so its triage state
+// stays with it. Leads absent from the fetch are kept.
+func (s *Store) SaveLeads(ctx context.Context, bot string, from, to api.Day, fetched time.Time, leads []api.Lead) (Changes, error) {
+	var ch Changes
+	err := s.saveWindow(ctx, bot, EndpointLeads, from, to, fetched, func(tx *sql.Tx) error {
+		getHash, err := tx.PrepareContext(ctx, `SELECT hash FROM leads WHERE bot = ? AND key = ?`)
+		if err != nil {
+			return err
+		}
+		upsert, err := tx.PrepareContext(ctx, `
+			INSERT INTO leads (bot, key, type, name, email, phone, create_time, create_ns, day,
+			                   content, session_id, uri, count, hash)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (bot, key) DO UPDATE SET
+				type = excluded.type, name = excluded.name, email = excluded.email,
+				phone = excluded.phone, create_time = excluded.create_time,
+				create_ns = excluded.create_ns, day = excluded.day, content = excluded.content,
+				session_id = excluded.session_id, uri = excluded.uri, count = excluded.count,
+				hash = excluded.hash`)
+		if err != nil {
+			return err
+		}
+		for _, l := range lastOfEach(leads, func(l api.Lead) string { return LeadKey(bot, l) }) {
+			key, sum := LeadKey(bot, l), leadHash(l)
+			var stored []byte
+			switch err := getHash.QueryRowContext(ctx, bot, key).Scan(&stored); {
+			case err == sql.ErrNoRows:
+				ch.NewLeads++
+			case err != nil:
+				return err
+			case string(stored) == string(sum):
+				continue
+			default:
+				ch.UpdatedLeads++
+			}
+			if _, err := upsert.ExecContext(ctx, bot, key, l.Type, l.Name, l.Email, l.PhoneNumber,
+				formatTime(l.CreateTime), unixNano(l.CreateTime), int64(api.DayOf(l.CreateTime)),
+				l.Content, l.SessionID, l.URI, l.Count, sum); err != nil {
+				return fmt.Errorf("lead of session %d at %s: %w", l.SessionID, formatTime(l.CreateTime), err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Changes{}, err
+	}
+	return ch, nil
+}
+
+// LeadKey is the stable identity of a lead, which the API does not give: a
+// digest of bot, SessionID and CreateTime (UTC nanoseconds), never of fields a
+// later fetch may change. Triage state is keyed by it, so its recipe must
+// never change.
+func LeadKey(bot string, l api.Lead) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%d:%s|%d|%d", len(bot), bot, l.SessionID, unixNano(l.CreateTime))
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// saveWindow runs save and then marks the window's days, in one transaction.
+func (s *Store) saveWindow(ctx context.Context, bot string, ep Endpoint, from, to api.Day, fetched time.Time, save func(*sql.Tx) error) error {
+	if err := requireBot(bot); err != nil {
+		return err
+	}
+	if from > to && !from.IsZero() && !to.IsZero() {
+		return fmt.Errorf("save %s: the window %s..%s ends before it starts", ep, from, to)
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("save %s of %s: %w", ep, bot, err)
+	}
+	defer tx.Rollback()
+	if err := save(tx); err != nil {
+		return fmt.Errorf("save %s of %s for %s..%s: %w", ep, bot, from, to, err)
+	}
+	if err := saveMarks(ctx, tx, bot, ep, from, to, fetched); err != nil {
+		return fmt.Errorf("mark %s of %s for %s..%s as fetched: %w", ep, bot, from, to, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("save %s of %s for %s..%s: %w", ep, bot, from, to, err)
+	}
+	return nil
+}
+
+func saveMarks(ctx context.Context, tx *sql.Tx, bot string, ep Endpoint, from, to api.Day, fetched time.Time) error {
+	if from.IsZero() || to.IsZero() {
+		return nil
+	}
+	// A mark only moves forward: an older fetch finishing late must not make
+	// a day look staler than it is.
+	mark, err := tx.PrepareContext(ctx, `
+		INSERT INTO sync_marks (bot, endpoint, day, fetched) VALUES (?, ?, ?, ?)
+		ON CONFLICT (bot, endpoint, day) DO UPDATE SET fetched = max(fetched, excluded.fetched)`)
+	if err != nil {
+		return err
+	}
+	for d := from; d <= to; d++ {
+		if _, err := mark.ExecContext(ctx, bot, string(ep), int64(d), unixNano(fetched)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// indexNewMessages adds the messages inserted since lastID to the full-text
+// index in one statement (see the schema). Ids are AUTOINCREMENT, so every
+// row inserted by this transaction, and only those, has an id above lastID.
+// Rows inserted and deleted in the same transaction must not happen: the
+// delete trigger would remove index entries that were never added.
+func indexNewMessages(ctx context.Context, tx *sql.Tx, lastID int64) error {
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO messages_fts (rowid, content) SELECT id, content FROM messages WHERE id > ?`, lastID)
+	if err != nil {
+		return fmt.Errorf("index new messages: %w", err)
+	}
+	return nil
+}
+
+// historyWriter holds the statements SaveHistory runs per session, prepared
+// once per transaction.
+type historyWriter struct {
+	getHash, upsertSession, storedMessages, deleteMessagesFrom, insertMessage *sql.Stmt
+}
+
+func newHistoryWriter(ctx context.Context, tx *sql.Tx) (*historyWriter, error) {
+	w := &historyWriter{}
+	for _, p := range []struct {
+		stmt  **sql.Stmt
+		query string
+	}{
+		{&w.getHash, `SELECT hash FROM sessions WHERE bot = ? AND session_id = ?`},
+		{&w.upsertSession, `
+			INSERT INTO sessions (bot, session_id, create_time, create_ns, day, uri,
+			                      message_count, preview, hash)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (bot, session_id) DO UPDATE SET
+				create_time = excluded.create_time, create_ns = excluded.create_ns,
+				day = excluded.day, uri = excluded.uri, message_count = excluded.message_count,
+				preview = excluded.preview, hash = excluded.hash`},
+		{&w.storedMessages, `SELECT type, content FROM messages WHERE bot = ? AND session_id = ? ORDER BY seq`},
+		{&w.deleteMessagesFrom, `DELETE FROM messages WHERE bot = ? AND session_id = ? AND seq >= ?`},
+		{&w.insertMessage, `INSERT INTO messages (bot, session_id, seq, type, content) VALUES (?, ?, ?, ?, ?)`},
+	} {
+		stmt, err := tx.PrepareContext(ctx, p.query)
+		if err != nil {
+			return nil, err
+		}
+		*p.stmt = stmt
+	}
+	return w, nil
+}
+
+// save stores one session, counting what changed into ch.
+func (w *historyWriter) save(ctx context.Context, bot string, sess api.Session, ch *Changes) error {
+	sum := sessionHash(sess)
+	var stored []byte
+	isNew := false
+	switch err := w.getHash.QueryRowContext(ctx, bot, sess.SessionID).Scan(&stored); {
+	case err == sql.ErrNoRows:
+		isNew = true
+	case err != nil:
+		return err
+	case string(stored) == string(sum):
+		return nil
+	}
+
+	if _, err := w.upsertSession.ExecContext(ctx, bot, sess.SessionID,
+		formatTime(sess.CreateTime), unixNano(sess.CreateTime), int64(api.DayOf(sess.CreateTime)),
+		sess.URI, len(sess.Messages), preview(sess.Messages), sum); err != nil {
+		return err
+	}
+	keep := 0
+	if isNew {
+		ch.NewSessions++
+	} else {
+		ch.UpdatedSessions++
+		// A conversation that went on after the last fetch keeps its earlier
+		// messages (and their index entries); only what differs is rewritten.
+		old, err := w.messages(ctx, bot, sess.SessionID)
+		if err != nil {
+			return err
+		}
+		keep = commonPrefix(old, sess.Messages)
+		if keep < len(old) {
+			if _, err := w.deleteMessagesFrom.ExecContext(ctx, bot, sess.SessionID, keep); err != nil {
+				return err
+			}
+		}
+	}
+	for seq := keep; seq < len(sess.Messages); seq++ {
+		m := sess.Messages[seq]
+		if _, err := w.insertMessage.ExecContext(ctx, bot, sess.SessionID, seq, m.Type, m.Content); err != nil {
+			return err
+		}
+	}
+	ch.NewMessages += len(sess.Messages) - keep
+	return nil
+}
+
+func (w *historyWriter) messages(ctx context.Context, bot string, id int64) ([]api.Message, error) {
+	rows, err := w.storedMessages.QueryContext(ctx, bot, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var msgs []api.Message
+	for rows.Next() {
+		var m api.Message
+		if err := rows.Scan(&m.Type, &m.Content); err != nil {
+			return nil, err
+		}
+		msgs = append(msgs, m)
+	}
+	return msgs, rows.Err()
+}
+
+func commonPrefix(a, b []api.Message) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
+}
+
+// preview is the first User message, else the first message, cut to at most
+// previewMax bytes on a rune boundary.
+func preview(msgs []api.Message) string {
+	if len(msgs) == 0 {
+		return ""
+	}
+	text := msgs[0].Content
+	for _, m := range msgs {
+		if m.Type == api.RoleUser {
+			text = m.Content
+			break
+		}
+	}
+	if len(text) <= previewMax {
+		return text
+	}
+	n := previewMax
+	for n > 0 && !utf8.RuneStart(text[n]) {
+		n--
+	}
+	return text[:n]
+}
+
+// sessionHash digests everything the API sent for a session, so an unchanged
+// session is recognised without reading its messages.
+func sessionHash(s api.Session) []byte {
+	h := sha256.New()
+	writeFields(h, formatTime(s.CreateTime), s.URI, strconv.Itoa(len(s.Messages)))
+	for _, m := range s.Messages {
+		writeFields(h, m.Type, m.Content)
+	}
+	return h.Sum(nil)
+}
+
+func leadHash(l api.Lead) []byte {
+	h := sha256.New()
+	writeFields(h, l.Type, l.Name, l.Email, l.PhoneNumber, formatTime(l.CreateTime), l.Content,
+		strconv.FormatInt(l.SessionID, 10), l.URI, strconv.FormatInt(l.Count, 10))
+	return h.Sum(nil)
+}
+
+// writeFields length-prefixes each field so that ("ab", "c") and ("a", "bc")
+// digest differently.
+func writeFields(h hash.Hash, fields ...string) {
+	var n [binary.MaxVarintLen64]byte
+	for _, f := range fields {
+		h.Write(n[:binary.PutUvarint(n[:], uint64(len(f)))])
+		h.Write([]byte(f))
+	}
+}
+
+// lastOfEach drops all but the last of the items sharing a key, so a response
+// listing a record twice saves the same way every time.
+func lastOfEach[T any, K comparable](items []T, key func(T) K) []T {
+	last := make(map[K]int, len(items))
+	for i, it := range items {
+		last[key(it)] = i
+	}
+	if len(last) == len(items) {
+		return items
+	}
+	kept := make([]T, 0, len(last))
+	for i, it := range items {
+		if last[key(it)] == i {
+			kept = append(kept, it)
+		}
+	}
+	return kept
+}

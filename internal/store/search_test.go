@@ -1,0 +1,119 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/neotui/neotui/api"
+)
+
+func TestSearch(t *testing.T) {
+	s := openStore(t)
+	ctx := context.Background()
+	at := func(h int) time.Time { return time.Date(2024, 2, 1, h, 0, 0, 0, time.UTC) }
+	sessions := []api.Session{
+		{SessionID: 1, CreateTime: at(1), Messages: []api.Message{
+			msg(api.RoleAI, "Ciao! Come posso aiutarti?"),
+			msg(api.RoleUser, "Vorrei un appuntamento per lunedì, grazie"),
+		}},
+		{SessionID: 2, CreateTime: at(2), Messages: []api.Message{
+			msg(api.RoleUser, "I need an APPOINTMENT on Monday"),
+			msg(api.RoleAI, `Sure: use the "book" (or *reserve*) button. AND NEAR: ok? 50% off_peak`),
+			msg(api.RoleUser, "Me llamo José, mi número es 600 123 456"),
+		}},
+		{SessionID: 3, CreateTime: at(3), Messages: []api.Message{
+			msg(api.RoleUser, "東京で予約したいです 🙂"),
+			msg("System", "visitor left: go home"),
+		}},
+	}
+	if _, err := s.SaveHistory(ctx, testBot, 0, 0, fetchedAt, sessions); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		query string
+		want  []string // "session/seq", in order
+	}{
+		{"appointment", []string{"2/0"}},
+		{"APPUNTAMENTO", []string{"1/1"}},
+		{"appointment monday", []string{"2/0"}},
+		{"appointment tuesday", nil},
+		{"mon", []string{"2/0"}},                           // a trigram inside a word, any case
+		{"go", []string{"3/1"}},                            // short word: LIKE
+		{"me jos", []string{"2/2"}},                        // short and long together
+		{"José", []string{"2/2"}},                          // accents
+		{"jose", []string{"2/2"}},                          // accents ignored
+		{"número", []string{"2/2"}},                        // accents
+		{"東京", []string{"3/0"}},                            // two CJK characters: LIKE
+		{"予約した", []string{"3/0"}},                          // CJK through the index
+		{"🙂", []string{"3/0"}},                             // a lone emoji
+		{`"book"`, []string{"2/1"}},                        // quotes are text
+		{`*reserve*`, []string{"2/1"}},                     // so are asterisks
+		{`(or`, []string{"2/1"}},                           // and parentheses
+		{`AND NEAR:`, []string{"2/1"}},                     // and FTS5 operators
+		{`"unbalanced`, nil},                               // never a syntax error
+		{"50%", []string{"2/1"}},                           // through the index
+		{"%", []string{"2/1"}},                             // LIKE wildcards are text
+		{"_", []string{"2/1"}},                             // so is _
+		{`\`, nil},                                         // and the escape character
+		{"off_peak", []string{"2/1"}},                      // underscores through the index
+		{"  ", nil},                                        // nothing to look for
+		{"a", []string{"2/0", "2/1", "2/2", "1/0", "1/1"}}, // newest session first, in order
+	} {
+		t.Run(tc.query, func(t *testing.T) {
+			hits, err := s.Search(ctx, testBot, tc.query, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, h := range hits {
+				got = append(got, fmt.Sprintf("%d/%d", h.SessionID, h.Seq))
+				if want := sessions[h.SessionID-1].Messages[h.Seq]; h.Type != want.Type || h.Content != want.Content ||
+					!h.CreateTime.Equal(sessions[h.SessionID-1].CreateTime) || h.Bot != testBot {
+					t.Errorf("hit %+v does not match the stored message", h)
+				}
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("Search(%q) = %v, want %v", tc.query, got, tc.want)
+			}
+		})
+	}
+
+	if hits, _ := s.Search(ctx, testBot, "a", 2); len(hits) != 2 {
+		t.Errorf("limit 2 returned %d hits", len(hits))
+	}
+}
+
+// TestSearchStrategiesAgree checks that a search with many matches, which
+// walks the sessions, returns what sorting all matches returns.
+func TestSearchStrategiesAgree(t *testing.T) {
+	s := openStore(t)
+	ctx := context.Background()
+	var sessions []api.Session
+	for i := range denseMatches/4 + 50 {
+		sess := api.Session{SessionID: int64(i), CreateTime: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i%97) * time.Hour)}
+		for j := range 5 {
+			sess.Messages = append(sess.Messages, msg(api.RoleUser, fmt.Sprintf("Appointment %d-%d", i, j)))
+		}
+		sessions = append(sessions, sess)
+	}
+	if _, err := s.SaveHistory(ctx, testBot, 0, 0, fetchedAt, sessions); err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.Search(ctx, testBot, "appointment -", 0) // sorts every match
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != len(sessions)*5 {
+		t.Fatalf("%d hits, want %d", len(all), len(sessions)*5)
+	}
+	top, err := s.Search(ctx, testBot, "appointment -", 300) // walks the sessions
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(top) != fmt.Sprint(all[:300]) {
+		t.Errorf("the walk found\n%v\nwhere sorting found\n%.1000v", top[:5], all[:5])
+	}
+}

@@ -1,0 +1,152 @@
+// Package syncer fills the local store from the Neoagent API: it plans
+// which UTC days need fetching, fetches them in windows within the API's
+// limits, splits a window the API finds too large, and commits each window
+// in one transaction.
+package syncer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/internal/store"
+)
+
+// DefaultWindowDays is the history window the vendor's docs suggest.
+const DefaultWindowDays = 7
+
+// Source is where data comes from: *api.Client.
+type Source interface {
+	Leads(ctx context.Context, q api.LeadsQuery) ([]api.Lead, error)
+	History(ctx context.Context, q api.HistoryQuery) ([]api.Session, error)
+}
+
+// Progress is reported before each request and once at the end.
+type Progress struct {
+	Endpoint    store.Endpoint
+	Done, Total int     // windows of this sync, both endpoints together
+	Window      api.Day // the first day of the window being fetched
+	WindowTo    api.Day
+	Changes     store.Changes // so far
+}
+
+// Report says what a sync did.
+type Report struct {
+	Requests int
+	Windows  int
+	Changes  store.Changes
+}
+
+// Syncer syncs one bot.
+type Syncer struct {
+	Source     Source
+	Store      *store.Store
+	Serial     string
+	WindowDays int              // history window; DefaultWindowDays when 0
+	Now        func() time.Time // time.Now when nil
+	OnProgress func(Progress)   // optional
+}
+
+// Sync brings the UTC days from..to up to date: leads first (one request
+// for the whole stale range), then history, newest window first. What was
+// committed before an error stays committed; the report counts it.
+func (s *Syncer) Sync(ctx context.Context, from, to api.Day) (Report, error) {
+	now := s.now()
+	var rep Report
+	leadMarks, err := s.Store.Marks(ctx, s.Serial, store.EndpointLeads, from, to)
+	if err != nil {
+		return rep, err
+	}
+	histMarks, err := s.Store.Marks(ctx, s.Serial, store.EndpointHistory, from, to)
+	if err != nil {
+		return rep, err
+	}
+	leadSpans := cover(stale(from, to, leadMarks, now))
+	histSpans := windows(stale(from, to, histMarks, now), s.windowDays())
+
+	r := run{s: s, rep: &rep, total: len(leadSpans) + len(histSpans)}
+	for _, w := range leadSpans {
+		if err := r.fetch(ctx, store.EndpointLeads, w); err != nil {
+			return rep, err
+		}
+	}
+	for _, w := range histSpans {
+		if err := r.fetch(ctx, store.EndpointHistory, w); err != nil {
+			return rep, err
+		}
+	}
+	r.progress(Progress{})
+	return rep, nil
+}
+
+func (s *Syncer) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *Syncer) windowDays() int {
+	if s.WindowDays > 0 {
+		return s.WindowDays
+	}
+	return DefaultWindowDays
+}
+
+// run is the state of one Sync call.
+type run struct {
+	s           *Syncer
+	rep         *Report
+	done, total int
+}
+
+func (r *run) progress(p Progress) {
+	if r.s.OnProgress == nil {
+		return
+	}
+	p.Done, p.Total, p.Changes = r.done, r.total, r.rep.Changes
+	r.s.OnProgress(p)
+}
+
+// fetch fetches and saves one window, splitting it in halves, newer half
+// first, while the API says it is too large.
+func (r *run) fetch(ctx context.Context, ep store.Endpoint, w span) error {
+	r.progress(Progress{Endpoint: ep, Window: w.from, WindowTo: w.to})
+	fetched := r.s.now() // before the request: a day is complete only if asked after it ended
+	var (
+		changes store.Changes
+		err     error
+	)
+	r.rep.Requests++
+	switch ep {
+	case store.EndpointLeads:
+		var leads []api.Lead
+		leads, err = r.s.Source.Leads(ctx, api.LeadsQuery{Serial: r.s.Serial, From: w.from, To: w.to})
+		if err == nil {
+			changes, err = r.s.Store.SaveLeads(ctx, r.s.Serial, w.from, w.to, fetched, leads)
+		}
+	case store.EndpointHistory:
+		var sessions []api.Session
+		sessions, err = r.s.Source.History(ctx, api.HistoryQuery{Serial: r.s.Serial, From: w.from, To: w.to})
+		if err == nil {
+			changes, err = r.s.Store.SaveHistory(ctx, r.s.Serial, w.from, w.to, fetched, sessions)
+		}
+	}
+	if errors.Is(err, api.ErrRangeTooLarge) && w.days() > 1 {
+		newer, older := w.halves()
+		r.total++ // one window became two
+		if err := r.fetch(ctx, ep, newer); err != nil {
+			return err
+		}
+		return r.fetch(ctx, ep, older)
+	}
+	if err != nil {
+		return fmt.Errorf("syncing %s %s…%s: %w", ep, w.from, w.to, err)
+	}
+	r.done++
+	r.rep.Windows++
+	r.rep.Changes.Add(changes)
+	return nil
+}

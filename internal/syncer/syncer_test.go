@@ -1,0 +1,253 @@
+package syncer_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/api/apitest"
+	"github.com/neotui/neotui/internal/store"
+	"github.com/neotui/neotui/internal/syncer"
+)
+
+// now is the fixed clock of these tests: noon UTC, so "today" is not ending.
+var now = time.Date(2025, 3, 7, 12, 0, 0, 0, time.UTC)
+
+type fixture struct {
+	srv    *apitest.Server
+	store  *store.Store
+	client *api.Client
+	bot    *apitest.Bot
+}
+
+func newFixture(t *testing.T, opts apitest.Options) *fixture {
+	t.Helper()
+	bot := apitest.Generate(apitest.Spec{Serial: "bot-1", Sessions: 900, Days: 90, End: now, Seed: 7})
+	opts.Bots = []*apitest.Bot{bot}
+	opts.Now = func() time.Time { return now }
+	srv := apitest.Start(t, opts)
+	st, err := store.Open(filepath.Join(t.TempDir(), "neotui.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	c, err := api.New(api.Options{BaseURL: srv.URL, Key: srv.Key, HistoryPerMinute: -1, Backoff: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{srv: srv, store: st, client: c, bot: bot}
+}
+
+func (f *fixture) syncer(at time.Time) *syncer.Syncer {
+	return &syncer.Syncer{Source: f.client, Store: f.store, Serial: "bot-1", Now: func() time.Time { return at }}
+}
+
+func (f *fixture) count(t *testing.T, ep string) int {
+	n := 0
+	for _, r := range f.srv.Requests() {
+		if r.Endpoint == ep {
+			n++
+		}
+	}
+	return n
+}
+
+// checkStoreHolds: the store has exactly what the API serves for the range.
+func (f *fixture) checkStoreHolds(t *testing.T, from, to api.Day) {
+	t.Helper()
+	ctx := context.Background()
+	sessions, err := f.store.Sessions(ctx, store.SessionQuery{Bot: "bot-1", From: from, To: to})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := len(f.bot.Sessions(from, to)); len(sessions) != want || want == 0 {
+		t.Errorf("store holds %d sessions of %s…%s, the API serves %d", len(sessions), from, to, want)
+	}
+	leads, err := f.store.Leads(ctx, store.LeadQuery{Bot: "bot-1", From: from, To: to})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := len(f.bot.Leads(from, to)); len(leads) != want || want == 0 {
+		t.Errorf("store holds %d leads of %s…%s, the API serves %d", len(leads), from, to, want)
+	}
+}
+
+func TestFirstSyncThenAtMostTwoRequests(t *testing.T) {
+	f := newFixture(t, apitest.Options{})
+	today := api.DayOf(now)
+	from := today - 29
+	var progress []syncer.Progress
+	s := f.syncer(now)
+	s.OnProgress = func(p syncer.Progress) { progress = append(progress, p) }
+
+	rep, err := s.Sync(context.Background(), from, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 30 days: one leads request, five 7-day history windows (7+7+7+7+2).
+	if got := [2]int{f.count(t, apitest.LeadList), f.count(t, apitest.ChatContentHistory)}; got != [2]int{1, 5} {
+		t.Errorf("requests (leads, history) = %v, want [1 5]", got)
+	}
+	if rep.Requests != 6 || rep.Changes.NewSessions == 0 || rep.Changes.NewLeads == 0 {
+		t.Errorf("report = %+v", rep)
+	}
+	f.checkStoreHolds(t, from, today)
+
+	// Newest window first, and progress counts up to the total.
+	first := progress[1] // progress[0] is the leads request
+	if first.Endpoint != store.EndpointHistory || first.WindowTo != today {
+		t.Errorf("first history window = %+v, want the one ending today", first)
+	}
+	if last := progress[len(progress)-1]; last.Done != 6 || last.Total != 6 {
+		t.Errorf("final progress = %+v", last)
+	}
+
+	f.srv.ResetRequests()
+	rep, err = f.syncer(now.Add(10*time.Minute)).Sync(context.Background(), from, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.srv.Requests()); n > 2 {
+		t.Errorf("a sync right after a complete one made %d requests, want at most 2", n)
+	}
+	if !rep.Changes.IsZero() {
+		t.Errorf("re-sync changed %+v, want nothing", rep.Changes)
+	}
+}
+
+func TestDaysFetchedBeforeTheyEndedAreFetchedAgain(t *testing.T) {
+	f := newFixture(t, apitest.Options{})
+	today := api.DayOf(now)
+	earlier := now.Add(-5 * 24 * time.Hour) // noon, five days ago
+	if _, err := f.syncer(earlier).Sync(context.Background(), today-10, today-5); err != nil {
+		t.Fatal(err)
+	}
+	f.srv.ResetRequests()
+	if _, err := f.syncer(now).Sync(context.Background(), today-10, today); err != nil {
+		t.Fatal(err)
+	}
+	// today-5 was fetched at its noon; today-4…today were never fetched.
+	// today-10…today-6 were complete: not asked again.
+	for _, r := range f.srv.Requests() {
+		body := string(r.Body)
+		want := (today - 5).String()
+		if !strings.Contains(body, want) {
+			t.Errorf("%s request %s does not start at %s", r.Endpoint, body, want)
+		}
+	}
+	if n := len(f.srv.Requests()); n != 2 {
+		t.Errorf("%d requests, want 2 (one per endpoint)", n)
+	}
+	f.checkStoreHolds(t, today-10, today)
+}
+
+func TestTooLargeWindowsAreSplit(t *testing.T) {
+	f := newFixture(t, apitest.Options{MaxHistoryDays: 2})
+	today := api.DayOf(now)
+	rep, err := f.syncer(now).Sync(context.Background(), today-13, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.checkStoreHolds(t, today-13, today)
+	// Every successful history request was at most 2 days wide.
+	ok := 0
+	for _, r := range f.srv.Requests() {
+		if r.Endpoint == apitest.ChatContentHistory && r.Status == 200 {
+			ok++
+		}
+	}
+	if ok < 7 || rep.Windows != ok+1 {
+		t.Errorf("%d successful history requests, report %+v", ok, rep)
+	}
+}
+
+func TestTooLargeAtEveryWidthFailsClearlyAndKeepsTheStore(t *testing.T) {
+	f := newFixture(t, apitest.Options{})
+	today := api.DayOf(now)
+	if _, err := f.syncer(now).Sync(context.Background(), today-6, today); err != nil {
+		t.Fatal(err)
+	}
+	f.srv.Inject(apitest.Fault{Endpoint: apitest.ChatContentHistory, Status: 413, Times: 1000})
+	_, err := f.syncer(now.Add(time.Hour)).Sync(context.Background(), today-20, today)
+	if !errors.Is(err, api.ErrRangeTooLarge) {
+		t.Fatalf("err = %v, want range too large", err)
+	}
+	if !strings.Contains(err.Error(), "shorter range") {
+		t.Errorf("error %q does not say what to do", err)
+	}
+	// Split all the way down: the last failed request asked for one day.
+	reqs := f.srv.Requests()
+	last := string(reqs[len(reqs)-1].Body)
+	var q struct{ StartTime, EndTime string }
+	if i := strings.Index(last, `"StartTime":"`); i >= 0 {
+		q.StartTime = last[i+13 : i+23]
+	}
+	if i := strings.Index(last, `"EndTime":"`); i >= 0 {
+		q.EndTime = last[i+11 : i+21]
+	}
+	if q.StartTime == "" || q.StartTime != q.EndTime {
+		t.Errorf("last request %s: want a one-day window", last)
+	}
+	f.checkStoreHolds(t, today-6, today)
+}
+
+// failingSource fails the nth history request.
+type failingSource struct {
+	syncer.Source
+	n, calls int
+}
+
+func (s *failingSource) History(ctx context.Context, q api.HistoryQuery) ([]api.Session, error) {
+	s.calls++
+	if s.calls == s.n {
+		return nil, &api.Error{Kind: api.ErrServer, Status: 503}
+	}
+	return s.Source.History(ctx, q)
+}
+
+func TestAnErrorKeepsWhatWasCommittedAndTheNextSyncResumes(t *testing.T) {
+	f := newFixture(t, apitest.Options{})
+	today := api.DayOf(now)
+	s := f.syncer(now)
+	s.Source = &failingSource{Source: f.client, n: 2}
+	rep, err := s.Sync(context.Background(), today-20, today)
+	if !errors.Is(err, api.ErrServer) {
+		t.Fatalf("err = %v", err)
+	}
+	if rep.Windows != 2 { // leads + the newest history window
+		t.Errorf("report %+v, want 2 windows committed", rep)
+	}
+	marks, err := f.store.Marks(context.Background(), "bot-1", store.EndpointHistory, today-20, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(marks) != 7 {
+		t.Errorf("%d history days marked, want the 7 of the first window", len(marks))
+	}
+	f.srv.ResetRequests()
+	if _, err := f.syncer(now).Sync(context.Background(), today-20, today); err != nil {
+		t.Fatal(err)
+	}
+	// Resumes: today and yesterday again, plus the 14 days never fetched.
+	if got := f.count(t, apitest.ChatContentHistory); got != 3 {
+		t.Errorf("%d history requests to resume, want 3 (2 days + 2×7 days)", got)
+	}
+	f.checkStoreHolds(t, today-20, today)
+}
+
+func TestFutureDaysAreNotRequested(t *testing.T) {
+	f := newFixture(t, apitest.Options{})
+	today := api.DayOf(now)
+	if _, err := f.syncer(now).Sync(context.Background(), today-1, today+30); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range f.srv.Requests() {
+		if strings.Contains(string(r.Body), (today + 1).String()) {
+			t.Errorf("request for a future day: %s", r.Body)
+		}
+	}
+}
