@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"time"
 
 	"golang.org/x/term"
@@ -96,11 +97,12 @@ func (s *session) fetchSession(ctx context.Context, id int64, sync func(from, to
 
 // sync brings from..to up to date, showing progress on a terminal. A failed
 // sync is returned for the caller to report after printing what is stored.
-func (a *app) sync(ctx context.Context, s *session, from, to api.Day) (syncer.Report, error) {
+func (a *app) sync(ctx context.Context, s *session, from, to api.Day, leadsOnly bool) (syncer.Report, error) {
 	if s.client == nil {
 		return syncer.Report{}, nil
 	}
 	sy := s.syncer(a.now)
+	sy.LeadsOnly = leadsOnly
 	if isTerminal(a.stderr) {
 		sy.OnProgress = func(p syncer.Progress) {
 			if p.Total == 0 || p.Endpoint == "" {
@@ -122,13 +124,16 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// terminalWidth is the width to fit tables to: the terminal's, $COLUMNS,
-// or 0 (no limit) when output goes to a file or pipe.
+// terminalWidth is the width to fit tables to: the terminal's, else
+// $COLUMNS, else 0 (no limit) when output goes to a file or pipe.
 func (a *app) terminalWidth() int {
 	if f, ok := a.stdout.(*os.File); ok {
 		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
 			return w
 		}
+	}
+	if w, err := strconv.Atoi(a.getenv("COLUMNS")); err == nil && w > 0 {
+		return w
 	}
 	return 0
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -54,8 +55,13 @@ Neoagent into the local store first (unless --offline), then printed from it.`,
 				return err
 			}
 			defer s.Close()
-			_, syncErr := a.sync(cmd.Context(), s, from, to)
-			leads, err := s.store.Leads(cmd.Context(), store.LeadQuery{
+			_, syncErr := a.sync(cmd.Context(), s, from, to, true)
+			if session != 0 && r.since == "" {
+				from = 0 // a conversation's leads, however old: the store may hold older ones
+			}
+			// Print what is stored even when ctrl+c ended the sync.
+			ctx := context.WithoutCancel(cmd.Context())
+			leads, err := s.store.Leads(ctx, store.LeadQuery{
 				Bot: s.bot.Serial, From: from, To: to, Type: typ, SessionID: session, Limit: limit,
 			})
 			if err != nil {
@@ -116,14 +122,21 @@ func (a *app) printLeads(leads []store.Lead, format string, loc *time.Location) 
 		}
 		return writeCSV(a.stdout, []string{"Type", "Name", "Email", "PhoneNumber", "CreateTime", "Content", "SessionID", "URI", "Count"}, rows)
 	}
+	// At 80 columns: when, type, name, email, phone; wider adds the
+	// message, then the session, then the page.
 	cols := []column{
 		{title: "WHEN"}, {title: "TYPE"}, {title: "NAME", flex: true, max: 24}, {title: "EMAIL", flex: true, max: 32},
-		{title: "PHONE", max: 18}, {title: "SESSION"}, {title: "PAGE", flex: true, max: 32}, {title: "MESSAGE", flex: true, max: 60},
+		{title: "PHONE", max: 18}, {title: "SESSION", drop: 2}, {title: "PAGE", flex: true, max: 32, drop: 3},
+		{title: "MESSAGE", flex: true, max: 60, drop: 1},
 	}
 	rows := make([][]string, len(leads))
 	for i, l := range leads {
-		rows[i] = []string{localTime(l.CreateTime, loc), l.Type, l.Name, l.Email, l.PhoneNumber,
-			strconv.FormatInt(l.SessionID, 10), l.URI, l.Content}
+		typ := l.Type
+		if typ == api.TypeAppointment {
+			typ = "Appt"
+		}
+		rows[i] = []string{localTime(l.CreateTime, loc), typ, l.Name, l.Email, l.PhoneNumber,
+			strconv.FormatInt(l.SessionID, 10), pagePath(l.URI), l.Content}
 	}
 	return writeTable(a.stdout, cols, rows, a.terminalWidth())
 }
@@ -134,4 +147,14 @@ func localTime(t time.Time, loc *time.Location) string {
 		return "-"
 	}
 	return t.In(loc).Format("2006-01-02 15:04")
+}
+
+// pagePath shortens a page URL to what tells a site's pages apart.
+func pagePath(uri string) string {
+	s := strings.TrimPrefix(strings.TrimPrefix(uri, "https://"), "http://")
+	s = strings.TrimPrefix(s, "www.")
+	if i := strings.IndexByte(s, '/'); i >= 0 && i < len(s)-1 {
+		return s[i:]
+	}
+	return s
 }

@@ -33,7 +33,13 @@ The range is synced from Neoagent into the local store first (unless --offline).
   neotui sessions --session 31302 --format markdown`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if session != 0 {
+			if cmd.Flags().Changed("session") {
+				if session <= 0 {
+					return usageErrorf("--session %d is not a session ID", session)
+				}
+				if r.since != "" || r.until != "" || limit != 0 {
+					return usageErrorf("--session prints one whole conversation: drop --since, --until and --limit")
+				}
 				if err := checkFormat(format, formatTable, formatJSON, formatMarkdown); err != nil {
 					return err
 				}
@@ -51,9 +57,10 @@ The range is synced from Neoagent into the local store first (unless --offline).
 				return err
 			}
 			defer s.Close()
-			_, syncErr := a.sync(cmd.Context(), s, from, to)
+			_, syncErr := a.sync(cmd.Context(), s, from, to, false)
 			q := store.SessionQuery{Bot: s.bot.Serial, From: from, To: to, Limit: limit}
-			if err := a.printSessions(cmd.Context(), s, q, format); err != nil {
+			// Print what is stored even when ctrl+c ended the sync.
+			if err := a.printSessions(context.WithoutCancel(cmd.Context()), s, q, format); err != nil {
 				return err
 			}
 			if syncErr != nil {
@@ -96,19 +103,19 @@ func (a *app) printSessions(ctx context.Context, s *session, q store.SessionQuer
 	if len(sums) == 0 {
 		fmt.Fprintf(a.stderr, "no conversations from %s to %s\n", q.From, q.To)
 	}
-	cols := []column{{title: "WHEN"}, {title: "SESSION"}, {title: "MSGS"}, {title: "PAGE", flex: true, max: 36},
+	cols := []column{{title: "WHEN"}, {title: "SESSION"}, {title: "MSGS"}, {title: "PAGE", flex: true, max: 36, drop: 1},
 		{title: "FIRST MESSAGE", flex: true, max: 80}}
 	rows := make([][]string, len(sums))
 	for i, ss := range sums {
 		rows[i] = []string{localTime(ss.CreateTime, s.cfg.Location), strconv.FormatInt(ss.SessionID, 10),
-			strconv.Itoa(ss.MessageCount), ss.URI, ss.Preview}
+			strconv.Itoa(ss.MessageCount), pagePath(ss.URI), ss.Preview}
 	}
 	return writeTable(a.stdout, cols, rows, a.terminalWidth())
 }
 
-// transcript prints one conversation. One missing from the store is looked
-// up through its lead (LeadList takes a session ID; history does not) and
-// the days around it are synced.
+// transcript prints one conversation. A stored one is brought up to date
+// first (free unless its day is still open); a missing one is looked up
+// through its lead, as LeadList takes a session ID and history does not.
 func (a *app) transcript(ctx context.Context, id int64, format string) error {
 	s, err := a.open()
 	if err != nil {
@@ -116,9 +123,18 @@ func (a *app) transcript(ctx context.Context, id int64, format string) error {
 	}
 	defer s.Close()
 	sess, err := s.store.Session(ctx, s.bot.Serial, id)
-	if errors.Is(err, store.ErrNotFound) && s.client != nil {
-		err := s.fetchSession(ctx, id, func(from, to api.Day) error {
-			_, err := a.sync(ctx, s, from, to)
+	fetched := false
+	var syncErr error
+	switch {
+	case err == nil && s.client != nil:
+		day := api.DayOf(sess.CreateTime)
+		if _, syncErr = a.sync(ctx, s, day, day, false); syncErr == nil {
+			sess, err = s.store.Session(ctx, s.bot.Serial, id)
+		}
+	case errors.Is(err, store.ErrNotFound) && s.client != nil:
+		fetched = true
+		err = s.fetchSession(ctx, id, func(from, to api.Day) error {
+			_, err := a.sync(ctx, s, from, to, false)
 			return err
 		})
 		if err != nil {
@@ -126,10 +142,12 @@ func (a *app) transcript(ctx context.Context, id int64, format string) error {
 		}
 		sess, err = s.store.Session(ctx, s.bot.Serial, id)
 	}
-	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("conversation %d is not in the local store of bot %q: it may be older than what was synced (try neotui sync --since 90d)", id, s.bot.Name)
-	}
-	if err != nil {
+	switch {
+	case errors.Is(err, store.ErrNotFound) && fetched:
+		return fmt.Errorf("conversation %d was not found: Neoagent has no lead that dates it, and it is not among the synced days of bot %q (sync older days with neotui sync --since YYYY-MM-DD)", id, s.bot.Name)
+	case errors.Is(err, store.ErrNotFound):
+		return fmt.Errorf("conversation %d is not in the local store of bot %q (offline: run without --offline to fetch it)", id, s.bot.Name)
+	case err != nil:
 		return err
 	}
 	leads, err := s.store.Leads(ctx, store.LeadQuery{Bot: s.bot.Serial, SessionID: id})
@@ -138,11 +156,16 @@ func (a *app) transcript(ctx context.Context, id int64, format string) error {
 	}
 	switch format {
 	case formatJSON:
-		return writeJSON(a.stdout, []api.Session{sess})
+		err = writeJSON(a.stdout, []api.Session{sess})
 	case formatMarkdown:
-		return writeMarkdown(a.stdout, sess, leads)
+		err = writeMarkdown(a.stdout, sess, leads)
+	default:
+		err = writeTranscript(a.stdout, sess, leads, s.cfg.Location)
 	}
-	return writeTranscript(a.stdout, sess, leads, s.cfg.Location)
+	if err != nil {
+		return err
+	}
+	return syncErr
 }
 
 func roleLabel(t string) string {
@@ -181,16 +204,18 @@ func writeMarkdown(w io.Writer, s api.Session, leads []store.Lead) error {
 	fmt.Fprintf(&b, "# Conversation %d\n\n", s.SessionID)
 	fmt.Fprintf(&b, "- **Started:** %s\n", s.CreateTime.UTC().Format("2006-01-02 15:04 UTC"))
 	if s.URI != "" {
-		fmt.Fprintf(&b, "- **Page:** %s\n", mdEscape(safetext.Line(s.URI)))
+		fmt.Fprintf(&b, "- **Page:** %s\n", mdLink(safetext.Line(s.URI)))
 	}
 	fmt.Fprintf(&b, "- **Messages:** %d\n", len(s.Messages))
 	for _, l := range leads {
 		fmt.Fprintf(&b, "- **%s:** %s\n", mdEscape(l.Type), mdEscape(safetext.Line(contact(l.Lead))))
 	}
 	for _, m := range s.Messages {
-		text := safetext.Clean(m.Content)
+		// AI replies stay Markdown, minus anything a renderer would decode
+		// into a control character (&#27; and kin); visitors' text is escaped.
+		text := safetext.Markdown(m.Content)
 		if m.Type != api.RoleAI {
-			text = mdEscape(text)
+			text = mdEscape(safetext.Clean(m.Content))
 		}
 		fmt.Fprintf(&b, "\n**%s:**\n\n%s\n", mdEscape(roleLabel(m.Type)), strings.TrimSpace(text))
 	}
@@ -231,10 +256,16 @@ func plainTranscript(msgs []api.Message) string {
 func mdEscape(s string) string {
 	var b strings.Builder
 	for _, r := range s {
-		if strings.ContainsRune("\\`*_{}[]<>()#+-!|~", r) {
+		if strings.ContainsRune("\\`*_{}[]<>()#+-!|~&", r) {
 			b.WriteByte('\\')
 		}
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// mdLink writes a URL as a Markdown autolink, <…>, percent-encoding what
+// would end it early.
+func mdLink(u string) string {
+	return "<" + strings.NewReplacer("<", "%3C", ">", "%3E", " ", "%20").Replace(u) + ">"
 }

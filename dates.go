@@ -26,8 +26,8 @@ func parseDay(s string, now time.Time) (api.Day, error) {
 	if n := len(s); n >= 2 {
 		unit := map[byte]time.Duration{'h': time.Hour, 'd': 24 * time.Hour, 'w': 7 * 24 * time.Hour}[s[n-1]]
 		if count, err := strconv.Atoi(s[:n-1]); err == nil && unit != 0 {
-			if count < 0 || count > 100*366 {
-				return 0, fmt.Errorf("%q is not a sensible age", s)
+			if count < 0 || time.Duration(count) > 100*366*24*time.Hour/unit {
+				return 0, fmt.Errorf("%q is not a sensible age (at most 100 years)", s)
 			}
 			return api.DayOf(now.Add(-time.Duration(count) * unit)), nil
 		}

@@ -62,14 +62,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return exitOK
 	}
 	var ue usageError
 	if errors.As(err, &ue) {
 		fmt.Fprintf(stderr, "neotui: %s\n", safetext.Line(err.Error()))
-		fmt.Fprintln(stderr, "Run 'neotui --help' for usage.")
+		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
 		return exitUsage
 	}
 	if errors.Is(err, context.Canceled) {
@@ -110,6 +110,5 @@ never from a flag, where other users could see it in ps.`,
 	pf.StringVar(&a.flags.baseURL, "base-url", "", "Neoagent API base URL (default https://app.neoagent.co)")
 	pf.BoolVar(&a.flags.offline, "offline", false, "use only the local store; make no requests")
 	root.AddCommand(a.leadsCommand(), a.sessionsCommand(), a.syncCommand(), a.fakeAPICommand())
-	root.SetHelpCommand(&cobra.Command{Hidden: true})
 	return root
 }

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/neotui/neotui/api"
 	"github.com/neotui/neotui/api/apitest"
 	"github.com/neotui/neotui/internal/store"
@@ -212,8 +214,8 @@ func TestLeadsTableJSONCSV(t *testing.T) {
 
 func TestCSVNeutralizesFormulas(t *testing.T) {
 	c := newCLI(t, apitest.Options{})
-	c.bot.AddLead(api.Lead{Type: api.TypeLead, Name: "=HYPERLINK(\"http://evil\")", Email: "@SUM(A1)",
-		PhoneNumber: "+1 555 0100", CreateTime: time.Now().Add(-time.Hour), Content: "-2+3", SessionID: 999999})
+	c.bot.AddLead(api.Lead{Type: api.TypeLead, Name: "\x1b[0m=HYPERLINK(\"http://evil\")", Email: "\u202e@SUM(A1)",
+		PhoneNumber: "+1 555 0100", CreateTime: time.Now().Add(-time.Hour), Content: "  -2+3", SessionID: 999999})
 	r := c.mustRun("leads", "--since", "today", "--session", "999999", "--format", "csv")
 	rows, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
 	if err != nil || len(rows) != 2 {
@@ -335,7 +337,7 @@ func TestBadUsageExitsTwo(t *testing.T) {
 	} {
 		r := c.run(args...)
 		r.failsWith(t, 2)
-		if !strings.Contains(r.stderr, "neotui --help") {
+		if !strings.Contains(r.stderr, " --help' for usage") {
 			t.Errorf("%v: usage error without a pointer to help: %s", args, r.stderr)
 		}
 	}
@@ -458,4 +460,70 @@ func TestFileModes(t *testing.T) {
 	if last, _ := st.LastSync(context.Background(), serial); last.IsZero() {
 		t.Error("no sync recorded in the store")
 	}
+}
+
+func TestLeadsSyncOnlyLeads(t *testing.T) {
+	c := newCLI(t, apitest.Options{})
+	c.mustRun("leads", "--since", "90d")
+	for _, r := range c.srv.Requests() {
+		if r.Endpoint != apitest.LeadList {
+			t.Errorf("leads made a %s request: printing leads needs only LeadList", r.Endpoint)
+		}
+	}
+}
+
+func TestLeadsOfAnOldConversation(t *testing.T) {
+	c := newCLI(t, apitest.Options{})
+	c.mustRun("sync", "--since", "50d")
+	old := c.bot.Leads(api.DayOf(time.Now())-50, api.DayOf(time.Now())-40)
+	if len(old) == 0 {
+		t.Fatal("no old lead to look for")
+	}
+	r := c.mustRun("leads", "--session", fmt.Sprint(old[0].SessionID), "--format", "json")
+	var got []api.Lead
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || len(got) == 0 {
+		t.Errorf("leads --session %d: %v %s", old[0].SessionID, err, r.stdout)
+	}
+}
+
+func TestTablesFit80Columns(t *testing.T) {
+	c := newCLI(t, apitest.Options{})
+	c.env["COLUMNS"] = "80"
+	c.mustRun("sync", "--since", "7d")
+	for _, args := range [][]string{{"leads", "--since", "7d"}, {"sessions", "--since", "7d"}} {
+		out := c.mustRun(append(args, "--offline")...).stdout
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			if w := ansi.StringWidth(line); w > 80 {
+				t.Errorf("%v: a %d-cell line at COLUMNS=80: %q", args, w, line)
+			}
+		}
+		if !strings.Contains(out, "EMAIL") && args[0] == "leads" {
+			t.Errorf("the leads table lost its email column at 80 columns:\n%s", out)
+		}
+	}
+}
+
+func TestMarkdownCannotCarryEscapes(t *testing.T) {
+	c := newCLI(t, apitest.Options{})
+	now := time.Now().Add(-time.Hour)
+	c.bot.AddSession(api.Session{SessionID: 777001, CreateTime: now, URI: "https://x.example/a b>c", Messages: []api.Message{
+		{Type: api.RoleAI, Content: "**Hi** &#27;]52;c;aGFjaw==&#7; and &#x1b;[31mred"},
+		{Type: api.RoleUser, Content: "[click](javascript:alert(1)) &#27;[2J # not a heading"},
+	}})
+	c.mustRun("sync", "--since", "1d")
+	md := c.mustRun("sessions", "--session", "777001", "--format", "markdown").stdout
+	for _, bad := range []string{"&#27;", "&#x1b;", "&#7;", "](javascript"} {
+		if strings.Contains(md, bad) {
+			t.Errorf("markdown carries %q, which a renderer turns live:\n%s", bad, md)
+		}
+	}
+	if !strings.Contains(md, "**Hi**") || !strings.Contains(md, "<https://x.example/a%20b%3Ec>") {
+		t.Errorf("markdown lost the AI's formatting or the page link:\n%s", md)
+	}
+}
+
+func TestSessionFlagMisuse(t *testing.T) {
+	c := newCLI(t, apitest.Options{})
+	c.run("sessions", "--session", "-5").failsWith(t, 2, "not a session ID")
+	c.run("sessions", "--session", "5", "--since", "7d").failsWith(t, 2, "drop --since")
 }

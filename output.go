@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -92,17 +93,22 @@ func writeCSV(w io.Writer, header []string, rows [][]string) error {
 }
 
 func csvCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	// Clean first: an escape sequence or bidi mark in front of "=" must not
+	// hide the formula from the check.
+	s = safetext.Clean(s)
+	if t := strings.TrimLeft(s, " \t\n"); t != "" && strings.ContainsRune("=+-@", rune(t[0])) || strings.HasPrefix(s, "\t") {
 		s = "'" + s
 	}
-	return safetext.Clean(s)
+	return s
 }
 
-// column of a table: flexible columns shrink, in order of width, to fit.
+// column of a table: flexible columns shrink, in order of width, to fit;
+// if that is not enough, optional columns go, highest drop first.
 type column struct {
 	title string
 	flex  bool
 	max   int // natural width cap; 0 for none
+	drop  int // 0: always shown; else dropped in descending order when too narrow
 }
 
 // writeTable writes an aligned table of sanitized single-line cells,
@@ -129,18 +135,22 @@ func writeTable(w io.Writer, cols []column, rows [][]string, width int) error {
 	fit(cols, widths, width)
 
 	var b strings.Builder
+	last := len(widths) - 1
+	for last > 0 && widths[last] <= 0 {
+		last--
+	}
 	line := func(cells []string) {
 		b.Reset()
 		for i, cell := range cells {
 			if widths[i] <= 0 {
 				continue
 			}
-			if i > 0 {
+			if b.Len() > 0 {
 				b.WriteString("  ")
 			}
 			cell = ansi.Truncate(cell, widths[i], "…")
 			b.WriteString(cell)
-			if i < len(cells)-1 {
+			if i < last {
 				b.WriteString(strings.Repeat(" ", widths[i]-ansi.StringWidth(cell)))
 			}
 		}
@@ -163,30 +173,56 @@ func writeTable(w io.Writer, cols []column, rows [][]string, width int) error {
 	return nil
 }
 
-// fit narrows the widest flexible column, one cell at a time, until the row
-// fits in width; a flexible column never goes below 8 (or its title).
+// fit makes a row fit in width: it narrows the widest flexible column one
+// cell at a time, first no lower than 16 cells; when that is not enough it
+// drops optional columns (width 0), highest drop first, restoring the
+// others; and only then narrows down to 8 cells (or the title).
 func fit(cols []column, widths []int, width int) {
 	if width <= 0 {
 		return
 	}
+	natural := slices.Clone(widths)
 	total := func() int {
-		t := 0
+		t, shown := 0, 0
 		for _, w := range widths {
-			t += w
-		}
-		return t + 2*(len(widths)-1)
-	}
-	for total() > width {
-		widest := -1
-		for i, c := range cols {
-			floor := max(8, ansi.StringWidth(c.title))
-			if c.flex && widths[i] > floor && (widest < 0 || widths[i] > widths[widest]) {
-				widest = i
+			if w > 0 {
+				t += w
+				shown++
 			}
 		}
-		if widest < 0 {
-			return // cannot shrink further: the terminal wraps
-		}
-		widths[widest]--
+		return t + 2*max(shown-1, 0)
 	}
+	narrow := func(floor int) {
+		for total() > width {
+			widest := -1
+			for i, c := range cols {
+				f := max(floor, ansi.StringWidth(c.title))
+				if c.flex && widths[i] > f && (widest < 0 || widths[i] > widths[widest]) {
+					widest = i
+				}
+			}
+			if widest < 0 {
+				return
+			}
+			widths[widest]--
+		}
+	}
+	for narrow(16); total() > width; narrow(16) {
+		drop := -1
+		for i, c := range cols {
+			if c.drop > 0 && widths[i] > 0 && (drop < 0 || c.drop > cols[drop].drop) {
+				drop = i
+			}
+		}
+		if drop < 0 {
+			break
+		}
+		widths[drop] = 0
+		for i, w := range widths {
+			if w > 0 {
+				widths[i] = natural[i]
+			}
+		}
+	}
+	narrow(8) // past this the terminal wraps
 }

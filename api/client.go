@@ -40,6 +40,7 @@ const (
 	DefaultMaxAttempts      = 4
 	DefaultMaxRetryWait     = 60 * time.Second
 	DefaultBackoff          = time.Second
+	DefaultIdleTimeout      = 60 * time.Second
 	maxErrorBody            = 1 << 20
 )
 
@@ -54,6 +55,7 @@ type Options struct {
 	MaxAttempts      int
 	MaxRetryWait     time.Duration // cap on any single wait, Retry-After included
 	Backoff          time.Duration // the first retry's base wait, doubled each time
+	IdleTimeout      time.Duration // longest silence while a body arrives; default 60 s
 	Logger           *slog.Logger  // debug lines per request; nil for none
 }
 
@@ -73,6 +75,7 @@ type Client struct {
 	attempts  int
 	maxWait   time.Duration
 	backoff   time.Duration
+	idle      time.Duration
 	log       *slog.Logger
 
 	sleep func(ctx context.Context, d time.Duration) error // replaced in tests
@@ -109,6 +112,7 @@ func New(o Options) (*Client, error) {
 		attempts:  o.MaxAttempts,
 		maxWait:   o.MaxRetryWait,
 		backoff:   o.Backoff,
+		idle:      o.IdleTimeout,
 		log:       o.Logger,
 		sleep:     sleepCtx,
 		now:       time.Now,
@@ -130,6 +134,9 @@ func New(o Options) (*Client, error) {
 	}
 	if c.backoff <= 0 {
 		c.backoff = DefaultBackoff
+	}
+	if c.idle <= 0 {
+		c.idle = DefaultIdleTimeout
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
@@ -247,8 +254,25 @@ func post[T any](ctx context.Context, c *Client, endpoint string, body any, limi
 	}
 }
 
-// once sends one request and decodes its answer.
-func once[T any](ctx context.Context, c *Client, endpoint string, payload []byte) ([]T, error) {
+// once sends one request and decodes its answer. A server that goes quiet
+// for the idle timeout, before or during the body, ends the request: a
+// stalled connection must not hang a sync forever.
+func once[T any](parent context.Context, c *Client, endpoint string, payload []byte) ([]T, error) {
+	ctx, cancel := context.WithCancelCause(parent)
+	defer cancel(nil)
+	stall := time.AfterFunc(c.idle, func() { cancel(errStalled) })
+	defer stall.Stop()
+	items, err := request[T](ctx, c, endpoint, payload, func() { stall.Reset(c.idle) })
+	if context.Cause(ctx) == errStalled && parent.Err() == nil {
+		return nil, &Error{Kind: ErrNetwork, Endpoint: endpoint, Err: fmt.Errorf("%w for %v", errStalled, c.idle)}
+	}
+	return items, err
+}
+
+// errStalled is a server that stopped sending; worth another try.
+var errStalled = errors.New("Neoagent stopped sending")
+
+func request[T any](ctx context.Context, c *Client, endpoint string, payload []byte, alive func()) ([]T, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+pathPrefix+endpoint, bytes.NewReader(payload))
 	if err != nil {
 		return nil, err
@@ -265,6 +289,7 @@ func once[T any](ctx context.Context, c *Client, endpoint string, payload []byte
 		return nil, &Error{Kind: ErrNetwork, Endpoint: endpoint, Err: netCause(err)}
 	}
 	defer resp.Body.Close()
+	alive()
 
 	if resp.StatusCode != http.StatusOK {
 		e := &Error{Kind: kindOf(resp.StatusCode), Endpoint: endpoint, Status: resp.StatusCode,
@@ -278,7 +303,7 @@ func once[T any](ctx context.Context, c *Client, endpoint string, payload []byte
 		return nil, e
 	}
 
-	body, isJSON := peekBody(&cappedReader{r: resp.Body, max: c.maxBody})
+	body, isJSON := peekBody(&cappedReader{r: resp.Body, max: c.maxBody, read: alive})
 	if !isJSON {
 		raw, _ := io.ReadAll(io.LimitReader(body, maxErrorBody))
 		return nil, &Error{Kind: ErrDecode, Endpoint: endpoint, Status: resp.StatusCode,
@@ -350,6 +375,9 @@ func retryable(e *Error) bool {
 	case ErrDecode:
 		return errors.Is(e.Err, errTruncated)
 	case ErrNetwork:
+		if errors.Is(e.Err, errStalled) {
+			return true
+		}
 		var ne net.Error
 		return errors.As(e.Err, &ne) && ne.Timeout() || isConnError(e.Err) && !errors.Is(e.Err, syscall.ECONNREFUSED) ||
 			errors.Is(e.Err, io.EOF) || errors.Is(e.Err, io.ErrUnexpectedEOF)

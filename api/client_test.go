@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -413,5 +415,35 @@ func TestBodyThatIsNotJSON(t *testing.T) {
 	_, err = c.Leads(context.Background(), api.LeadsQuery{Serial: "s"})
 	if !errors.Is(err, api.ErrDecode) || !strings.Contains(err.Error(), "Hotel Wi-Fi login") || strings.ContainsRune(err.Error(), 0x1b) {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestStalledBodyTimesOut: a server that sends half a body and goes quiet
+// ends the request after the idle timeout, and is retried.
+func TestStalledBodyTimesOut(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	var requests atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		io.WriteString(w, `{"Data":[{"SessionID":1,`)
+		w.(http.Flusher).Flush()
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	c, err := api.New(api.Options{BaseURL: srv.URL, Key: "k", IdleTimeout: 50 * time.Millisecond, MaxAttempts: 2, HistoryPerMinute: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waits := c.RecordSleeps()
+	_, err = c.History(context.Background(), api.HistoryQuery{Serial: "s"})
+	if !errors.Is(err, api.ErrNetwork) || !strings.Contains(err.Error(), "stopped sending") {
+		t.Fatalf("err = %v", err)
+	}
+	if requests.Load() != 2 || len(*waits) != 1 {
+		t.Errorf("%d requests, %d waits: a stall is worth one more try", requests.Load(), len(*waits))
 	}
 }

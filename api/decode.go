@@ -161,14 +161,18 @@ var errTooLarge = errors.New("response over the size cap")
 // cappedReader fails, rather than silently truncating, once more than max
 // bytes have been read.
 type cappedReader struct {
-	r   io.Reader
-	max int64
-	n   int64
+	r    io.Reader
+	max  int64
+	n    int64
+	read func() // called after every read that got bytes
 }
 
 func (c *cappedReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
+	if n > 0 && c.read != nil {
+		c.read()
+	}
 	if c.n > c.max {
 		return n, errTooLarge
 	}

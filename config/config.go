@@ -218,7 +218,8 @@ func (c *Config) Select(name string) (Bot, error) {
 	case b.keyFile != "":
 		key, err := readKeyFile(b.keyFile)
 		if err != nil {
-			return Bot{}, fmt.Errorf("bot %q: %w", b.Name, err)
+			// ErrNoKey too, so that work needing no key (--offline) goes on.
+			return b, fmt.Errorf("bot %q: %w", b.Name, noKeyError{err})
 		}
 		b.Key = key
 	}
@@ -322,3 +323,10 @@ func checkBaseURL(u string) (string, error) {
 	}
 	return strings.TrimRight(u, "/"), nil
 }
+
+// noKeyError is a key that could not be read: it says why, and is ErrNoKey
+// too, for callers that only need to know there is no key.
+type noKeyError struct{ err error }
+
+func (e noKeyError) Error() string   { return e.err.Error() }
+func (e noKeyError) Unwrap() []error { return []error{e.err, ErrNoKey} }

@@ -298,6 +298,7 @@ func TestSelectErrors(t *testing.T) {
 		{
 			name: "key file readable by others", file: "bots:\n  - {name: a, serial: s, key_file: ~/open.key}\n",
 			wantMsg: `bot "a": key file HOME/open.key is readable by others (mode 0644): run chmod 600 HOME/open.key`,
+			wantIs:  ErrNoKey, // there is no usable key: --offline may go on
 		},
 	}
 	for _, tt := range tests {

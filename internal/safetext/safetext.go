@@ -97,10 +97,16 @@ func rebuild(s string, i int, oneLine bool) string {
 				continue
 			case keepASCII(c, oneLine):
 				b.WriteByte(c)
-			case oneLine && (c == '\n' || c == '\t'):
-				b.WriteByte(' ')
+			case oneLine && (c == '\n' || c == '\t' || c == '\r'):
+				if c != '\r' || !strings.HasPrefix(s[i+1:], "\n") {
+					b.WriteByte(' ')
+				}
+			case c == '\r' && !strings.HasPrefix(s[i+1:], "\n"):
+				// A lone CR would make a terminal overwrite the line; as text
+				// it separates, so it becomes a line break, not nothing.
+				b.WriteByte('\n')
 			}
-			// Any other control, including a \r of a \r\n, is dropped.
+			// Any other control, including the \r of a \r\n, is dropped.
 			i++
 			continue
 		}

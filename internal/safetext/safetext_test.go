@@ -65,7 +65,7 @@ func TestClean(t *testing.T) {
 
 		// Controls.
 		{"crlf", "uno\r\ndue\r\n", "uno\ndue\n"},
-		{"lone cr", "pay 100\r999", "pay 100999"},
+		{"lone cr", "pay 100\r999", "pay 100\n999"},
 		{"bell backspace nul", "a\x07\x08\x00b", "ab"},
 		{"vertical tab form feed", "a\x0b\x0cb", "ab"},
 		{"del", "a\x7fb", "ab"},

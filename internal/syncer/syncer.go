@@ -47,6 +47,9 @@ type Syncer struct {
 	WindowDays int              // history window; DefaultWindowDays when 0
 	Now        func() time.Time // time.Now when nil
 	OnProgress func(Progress)   // optional
+	// LeadsOnly skips history: for a command that prints leads, one
+	// request instead of a window per week at 10 a minute.
+	LeadsOnly bool
 }
 
 // Sync brings the UTC days from..to up to date: leads first (one request
@@ -59,12 +62,15 @@ func (s *Syncer) Sync(ctx context.Context, from, to api.Day) (Report, error) {
 	if err != nil {
 		return rep, err
 	}
-	histMarks, err := s.Store.Marks(ctx, s.Serial, store.EndpointHistory, from, to)
-	if err != nil {
-		return rep, err
-	}
 	leadSpans := cover(stale(from, to, leadMarks, now))
-	histSpans := windows(stale(from, to, histMarks, now), s.windowDays())
+	var histSpans []span
+	if !s.LeadsOnly {
+		histMarks, err := s.Store.Marks(ctx, s.Serial, store.EndpointHistory, from, to)
+		if err != nil {
+			return rep, err
+		}
+		histSpans = windows(stale(from, to, histMarks, now), s.windowDays())
+	}
 
 	r := run{s: s, rep: &rep, total: len(leadSpans) + len(histSpans)}
 	for _, w := range leadSpans {

@@ -251,3 +251,17 @@ func TestFutureDaysAreNotRequested(t *testing.T) {
 		}
 	}
 }
+
+func TestLeadsOnly(t *testing.T) {
+	f := newFixture(t, apitest.Options{})
+	today := api.DayOf(now)
+	s := f.syncer(now)
+	s.LeadsOnly = true
+	rep, err := s.Sync(context.Background(), today-89, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.count(t, apitest.ChatContentHistory) != 0 || rep.Requests != 1 || rep.Changes.NewLeads == 0 {
+		t.Errorf("leads-only sync: %d history requests, report %+v", f.count(t, apitest.ChatContentHistory), rep)
+	}
+}
