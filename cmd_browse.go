@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/spf13/cobra"
+
+	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/api/apitest"
+	"github.com/neotui/neotui/config"
+	"github.com/neotui/neotui/internal/store"
+	"github.com/neotui/neotui/internal/syncer"
+	"github.com/neotui/neotui/tui"
+)
+
+// browse runs the interactive browser over the configured bot.
+func (a *app) browse(cmd *cobra.Command) error {
+	if !isTerminal(os.Stdin) || !isTerminal(a.stdout) {
+		return errors.New("the browser needs a terminal; in scripts use neotui leads or neotui sessions")
+	}
+	s, err := a.open()
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return a.runBrowser(cmd.Context(), s, s.bot.Name)
+}
+
+// runBrowser runs the Bubble Tea program until the user quits.
+func (a *app) runBrowser(ctx context.Context, s *session, botName string) error {
+	opts := tui.Options{
+		Store:    s.store,
+		BotName:  botName,
+		Serial:   s.bot.Serial,
+		Location: s.cfg.Location,
+		Now:      a.now,
+		SyncDays: s.cfg.InitialSyncDays,
+	}
+	if s.client != nil {
+		opts.Sync = func(ctx context.Context, from, to api.Day, progress func(syncer.Progress)) (syncer.Report, error) {
+			sy := s.syncer(a.now)
+			sy.OnProgress = progress
+			return sy.Sync(ctx, from, to)
+		}
+		opts.FetchSession = func(ctx context.Context, id int64) error {
+			return s.fetchSession(ctx, id, func(from, to api.Day) error {
+				_, err := s.syncer(a.now).Sync(ctx, from, to)
+				return err
+			})
+		}
+	}
+	m := tui.New(opts)
+	defer m.Close()
+	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithOutput(a.stdout))
+	_, err := p.Run()
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return err
+}
+
+func (a *app) demoCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "demo",
+		Short: "The browser over built-in sample data: no key, no network",
+		Long: `Run the browser over built-in sample data: a fake Neoagent API on loopback
+and a throwaway store, deleted on exit. Nothing leaves this machine.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !isTerminal(os.Stdin) || !isTerminal(a.stdout) {
+				return errors.New("the demo is the interactive browser and needs a terminal")
+			}
+			return a.demo(cmd.Context())
+		},
+	}
+}
+
+// demo wires the browser to an in-process fake API on 127.0.0.1 and a store
+// in a temporary directory.
+func (a *app) demo(ctx context.Context) error {
+	srv, ln, err := apitest.Listen("127.0.0.1:0", apitest.Options{Latency: 150 * time.Millisecond})
+	if err != nil {
+		return fmt.Errorf("starting the demo's fake API: %w", err)
+	}
+	go srv.Serve(ln)
+	defer srv.Close()
+
+	dir, err := os.MkdirTemp("", "neotui-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	st, err := store.Open(dir + "/neotui.db")
+	if err != nil {
+		return err
+	}
+	client, err := api.New(api.Options{
+		BaseURL:          "http://" + ln.Addr().String(),
+		Key:              apitest.DefaultKey,
+		UserAgent:        "neotui/" + buildVersion() + " (demo)",
+		HistoryPerMinute: -1, // the fake has no limit to respect
+		HTTPClient:       &http.Client{},
+	})
+	if err != nil {
+		return err
+	}
+	cfg := &config.Config{Location: time.Local, HistoryWindowDays: syncer.DefaultWindowDays, InitialSyncDays: 30}
+	s := &session{cfg: cfg, bot: config.Bot{Name: "Example Shop (demo)", Serial: apitest.DemoSerial}, store: st, client: client}
+	defer s.Close()
+	return a.runBrowser(ctx, s, s.bot.Name)
+}

@@ -1,0 +1,445 @@
+// Package tui is neotui's interactive browser: a Bubble Tea program of
+// three tabs (Leads, Conversations, Search) over the local store, with a
+// detail pane, a live filter, and a background sync.
+package tui
+
+import (
+	"context"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/internal/syncer"
+	"github.com/neotui/neotui/tui/list"
+)
+
+type tab int
+
+const (
+	tabLeads tab = iota
+	tabSessions
+	tabSearch
+	tabCount
+)
+
+// Below this width the detail replaces the list instead of sitting beside it.
+const splitWidth = 100
+
+// Smallest usable terminal.
+const minWidth, minHeight = 40, 10
+
+// Model is the root model: tabs, focus, status bar and help, delegating to
+// the active child.
+type Model struct {
+	sh     *shared
+	cancel context.CancelFunc
+
+	tab        tab
+	detailOpen bool // the detail has focus (and, when narrow, the screen)
+	showHelp   bool
+
+	leads, sessions list.Model
+	search          searchModel
+	detail          detailModel
+	help            help.Model
+	spinner         spinner.Model
+
+	leadSeq, sessionSeq       int
+	leadsReady, sessionsReady bool
+	loadErr                   error
+
+	syncing    bool
+	progress   syncer.Progress
+	syncedAt   time.Time
+	syncErr    error
+	syncedFrom api.Day // the oldest day a sync of this run asked for
+	olderAsked bool
+}
+
+// New returns the browser over opts.Store.
+func New(opts Options) Model {
+	ctx, cancel := context.WithCancel(context.Background())
+	sh := &shared{Options: opts, styles: newStyles(true), keys: DefaultKeyMap(), ctx: ctx}
+	if sh.SyncDays <= 0 {
+		sh.SyncDays = 30
+	}
+	m := Model{
+		sh:       sh,
+		cancel:   cancel,
+		leads:    newList(sh, renderLead(sh)),
+		sessions: newList(sh, renderSession(sh)),
+		search:   newSearch(sh),
+		detail:   newDetail(sh),
+		help:     help.New(),
+		spinner:  spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+	}
+	m.applyStyles()
+	return m
+}
+
+func newList(sh *shared, render list.RenderFunc) list.Model {
+	st := list.Styles{
+		FilterPrompt: sh.styles.Title, FilterText: sh.styles.Bold, Count: sh.styles.Muted,
+		Empty: sh.styles.Muted, Match: sh.styles.Match,
+	}
+	return list.New(render, st, list.DefaultKeyMap())
+}
+
+// Init loads the first page of each list from the store — the first frame
+// needs nothing else — and starts the background sync.
+func (m Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{
+		tea.RequestBackgroundColor,
+		loadLeads(m.sh, m.leadSeq, firstPage),
+		loadSessions(m.sh, m.sessionSeq, firstPage),
+		tick(),
+	}
+	if m.sh.Sync != nil {
+		// Through Update: Init cannot record that a sync runs.
+		cmds = append(cmds, func() tea.Msg { return startSyncMsg{} })
+	}
+	return tea.Batch(cmds...)
+}
+
+// startSync syncs the start-up range: cheap when it was synced before, as
+// only open days are asked again.
+func (m *Model) startSync() tea.Cmd {
+	if m.sh.Sync == nil || m.syncing {
+		return nil
+	}
+	today := api.DayOf(m.sh.now())
+	from := today - api.Day(m.sh.SyncDays-1)
+	if m.syncedFrom == 0 || from < m.syncedFrom {
+		m.syncedFrom = from
+	}
+	return m.runSync(from, today)
+}
+
+func (m *Model) runSync(from, to api.Day) tea.Cmd {
+	m.syncing, m.syncErr, m.progress = true, nil, syncer.Progress{}
+	return tea.Batch(startSync(m.sh, from, to), m.spinner.Tick)
+}
+
+// loadOlder syncs the 30 days before the oldest asked for, when the user
+// scrolls to the end of a list: history loads on demand.
+func (m *Model) loadOlder() tea.Cmd {
+	if m.sh.Sync == nil || m.syncing || m.olderAsked || m.syncedFrom == 0 {
+		return nil
+	}
+	m.olderAsked = true
+	to := m.syncedFrom - 1
+	m.syncedFrom -= 30
+	return m.runSync(m.syncedFrom, to)
+}
+
+// reload reads both lists again in full (after a sync committed data).
+func (m *Model) reload() tea.Cmd {
+	m.leadSeq++
+	m.sessionSeq++
+	return tea.Batch(loadLeads(m.sh, m.leadSeq, 0), loadSessions(m.sh, m.sessionSeq, 0))
+}
+
+// Close cancels what is still running; the app calls it after the program ends.
+func (m Model) Close() { m.cancel() }
+
+func (m *Model) applyStyles() {
+	m.help.Styles = m.sh.styles.Help
+	m.spinner.Style = m.sh.styles.Spinner
+}
+
+// typing reports that a text box has focus: keys are text then, and no
+// global key fires (but ctrl+c).
+func (m Model) typing() bool {
+	switch m.tab {
+	case tabLeads:
+		return !m.detailOpen && m.leads.Filtering()
+	case tabSessions:
+		return !m.detailOpen && m.sessions.Filtering()
+	case tabSearch:
+		return !m.detailOpen && m.search.typing()
+	}
+	return false
+}
+
+func (m Model) split() bool { return m.sh.width >= splitWidth }
+
+// activeList is the list of the current tab (nil on Search).
+func (m *Model) activeList() *list.Model {
+	switch m.tab {
+	case tabLeads:
+		return &m.leads
+	case tabSessions:
+		return &m.sessions
+	}
+	return nil
+}
+
+// selectionKey identifies what the detail should show for the current tab.
+func (m Model) selectionKey() string {
+	if l := m.activeList(); l != nil {
+		if it, ok := l.Selected(); ok {
+			return it.Key()
+		}
+	}
+	return ""
+}
+
+// follow points the detail at the selected row, when the detail is beside
+// the list or open.
+func (m *Model) follow() tea.Cmd {
+	if !m.split() && !m.detailOpen {
+		return nil
+	}
+	switch m.tab {
+	case tabLeads:
+		if it, ok := m.leads.Selected(); ok {
+			l := it.(*leadItem).lead
+			if m.detail.lead == nil || m.detail.lead.Key != l.Key {
+				return m.detail.showLead(l)
+			}
+		}
+	case tabSessions:
+		if it, ok := m.sessions.Selected(); ok {
+			id := it.(*sessionItem).sum.SessionID
+			if m.detail.lead != nil || m.detail.sessionID != id {
+				return m.detail.showSession(id, "", -1)
+			}
+		}
+	}
+	return nil
+}
+
+// layout gives every child its size.
+func (m *Model) layout() tea.Cmd {
+	w, h := m.sh.width, m.bodyHeight()
+	listW := w
+	if m.split() {
+		listW = w * 45 / 100
+	}
+	m.leads.SetSize(listW, h)
+	m.sessions.SetSize(listW, h)
+	m.search.setSize(listW, h)
+	m.help.SetWidth(w)
+	detailW := w
+	if m.split() {
+		detailW = w - listW - 2 // the pane's border and padding
+	}
+	return m.detail.setSize(detailW, h)
+}
+
+// bodyHeight is the screen less the tab bar (2 lines), status and footer.
+func (m Model) bodyHeight() int { return max(m.sh.height-4, 1) }
+
+// Update handles a message: sizes and theme go to everyone, keys to the
+// focused child, results to whoever asked.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.sh.width, m.sh.height = msg.Width, msg.Height
+		return m, m.layout()
+	case tea.BackgroundColorMsg:
+		m.sh.styles = newStyles(msg.IsDark())
+		m.applyStyles()
+		m.leads = m.restyle(m.leads, renderLead(m.sh))
+		m.sessions = m.restyle(m.sessions, renderSession(m.sh))
+		return m, m.detail.setDark(msg.IsDark())
+	case tea.KeyPressMsg:
+		return m.handleKey(msg)
+	case tea.PasteMsg:
+		return m.delegate(msg)
+	case leadsLoadedMsg:
+		return m.leadsLoaded(msg)
+	case sessionsLoadedMsg:
+		return m.sessionsLoaded(msg)
+	case syncProgressMsg:
+		m.progress = msg.progress
+		cmds := []tea.Cmd{listenSync(msg.events)}
+		if msg.committed {
+			cmds = append(cmds, m.reload())
+		}
+		return m, tea.Batch(cmds...)
+	case syncDoneMsg:
+		m.syncing, m.syncErr = false, msg.err
+		if msg.err == nil || msg.report.Windows > 0 {
+			m.syncedAt = m.sh.now()
+		}
+		return m, m.reload()
+	case startSyncMsg:
+		return m, m.startSync()
+	case tickMsg:
+		return m, tick()
+	case spinner.TickMsg:
+		if !m.syncing {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spinner, cmd = m.spinner.Update(msg)
+		return m, cmd
+	case openHitMsg:
+		m.detailOpen = true
+		return m, m.detail.showSession(msg.hit.SessionID, msg.query, msg.hit.Seq)
+	case searchResultsMsg:
+		var cmd tea.Cmd
+		m.search, cmd = m.search.Update(msg)
+		return m, cmd
+	case transcriptLoadedMsg, sessionFetchedMsg:
+		var cmd tea.Cmd
+		m.detail, cmd = m.detail.Update(msg)
+		return m, cmd
+	}
+	return m.delegateAll(msg)
+}
+
+// restyle rebuilds a list with the new styles, keeping items and state.
+func (m Model) restyle(l list.Model, render list.RenderFunc) list.Model {
+	l.SetRender(render)
+	l.SetStyles(list.Styles{
+		FilterPrompt: m.sh.styles.Title, FilterText: m.sh.styles.Bold, Count: m.sh.styles.Muted,
+		Empty: m.sh.styles.Muted, Match: m.sh.styles.Match,
+	})
+	return l
+}
+
+func (m Model) leadsLoaded(msg leadsLoadedMsg) (tea.Model, tea.Cmd) {
+	if msg.seq != m.leadSeq {
+		return m, nil
+	}
+	if msg.err != nil {
+		m.loadErr = msg.err
+		return m, nil
+	}
+	items := make([]list.Item, len(msg.leads))
+	for i, l := range msg.leads {
+		items[i] = newLeadItem(l)
+	}
+	m.leadsReady = true
+	cmds := []tea.Cmd{m.leads.SetItems(items)}
+	if !msg.complete {
+		m.leadSeq++
+		cmds = append(cmds, loadLeads(m.sh, m.leadSeq, 0))
+	}
+	cmds = append(cmds, m.follow())
+	return m, tea.Batch(cmds...)
+}
+
+func (m Model) sessionsLoaded(msg sessionsLoadedMsg) (tea.Model, tea.Cmd) {
+	if msg.seq != m.sessionSeq {
+		return m, nil
+	}
+	if msg.err != nil {
+		m.loadErr = msg.err
+		return m, nil
+	}
+	items := make([]list.Item, len(msg.sessions))
+	for i, s := range msg.sessions {
+		items[i] = newSessionItem(s)
+	}
+	m.sessionsReady = true
+	cmds := []tea.Cmd{m.sessions.SetItems(items)}
+	if !msg.complete {
+		m.sessionSeq++
+		cmds = append(cmds, loadSessions(m.sh, m.sessionSeq, 0))
+	}
+	cmds = append(cmds, m.follow())
+	return m, tea.Batch(cmds...)
+}
+
+func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	k := m.sh.keys
+	if msg.String() == "ctrl+c" {
+		m.cancel()
+		return m, tea.Quit
+	}
+	if m.typing() {
+		return m.delegate(msg)
+	}
+	if m.showHelp {
+		if key.Matches(msg, k.Help, k.Back, k.Quit) {
+			m.showHelp = false
+		}
+		return m, nil
+	}
+	switch {
+	case key.Matches(msg, k.Quit):
+		m.cancel()
+		return m, tea.Quit
+	case key.Matches(msg, k.Help):
+		m.showHelp = true
+		return m, nil
+	case key.Matches(msg, k.Refresh):
+		return m, tea.Batch(m.startSync(), m.reload())
+	case key.Matches(msg, k.NextTab):
+		return m.switchTab((m.tab + 1) % tabCount)
+	case key.Matches(msg, k.PrevTab):
+		return m.switchTab((m.tab + tabCount - 1) % tabCount)
+	case key.Matches(msg, k.LeadsTab):
+		return m.switchTab(tabLeads)
+	case key.Matches(msg, k.SessionsTab):
+		return m.switchTab(tabSessions)
+	case key.Matches(msg, k.Search):
+		return m.switchTab(tabSearch)
+	}
+	if m.detailOpen {
+		if key.Matches(msg, k.Back) {
+			m.detailOpen = false
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.detail, cmd = m.detail.Update(msg)
+		return m, cmd
+	}
+	if key.Matches(msg, k.Open) && m.tab != tabSearch {
+		if m.selectionKey() == "" {
+			return m, nil
+		}
+		m.detailOpen = true
+		return m, m.follow()
+	}
+	return m.delegate(msg)
+}
+
+func (m Model) switchTab(t tab) (tea.Model, tea.Cmd) {
+	m.tab, m.detailOpen = t, false
+	if t == tabSearch {
+		return m, m.search.focus()
+	}
+	return m, m.follow()
+}
+
+// delegate passes a message to the focused child of the current tab.
+func (m Model) delegate(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	if m.detailOpen {
+		m.detail, cmd = m.detail.Update(msg)
+		return m, cmd
+	}
+	switch m.tab {
+	case tabLeads:
+		m.leads, cmd = m.leads.Update(msg)
+	case tabSessions:
+		m.sessions, cmd = m.sessions.Update(msg)
+	case tabSearch:
+		m.search, cmd = m.search.Update(msg)
+		return m, cmd
+	}
+	cmds := []tea.Cmd{cmd, m.follow()}
+	if l := m.activeList(); l != nil && l.VisibleLen() > 0 && l.AtEnd() {
+		cmds = append(cmds, m.loadOlder())
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// delegateAll passes messages nobody claimed (the children's own async
+// results) to every child that may own them.
+func (m Model) delegateAll(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var c1, c2, c3, c4 tea.Cmd
+	m.leads, c1 = m.leads.Update(msg)
+	m.sessions, c2 = m.sessions.Update(msg)
+	m.search, c3 = m.search.Update(msg)
+	m.detail, c4 = m.detail.Update(msg)
+	return m, tea.Batch(c1, c2, c3, c4, m.follow())
+}

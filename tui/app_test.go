@@ -1,0 +1,191 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+func TestStartsFromTheStore(t *testing.T) {
+	st, bot := fillStore(t, 80)
+	m := start(t, st, 120, 40)
+	s := screen(m)
+	if m.leads.Len() == 0 || m.sessions.Len() != 80 {
+		t.Fatalf("loaded %d leads, %d sessions", m.leads.Len(), m.sessions.Len())
+	}
+	for _, want := range []string{"1 Leads", "2 Conversations 80", "3 Search", "Test Shop", "offline"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("screen lacks %q:\n%s", want, s)
+		}
+	}
+	// The newest lead is selected and its card is beside the list.
+	_, lead, _ := bot.At(bot.Len() - 1)
+	_ = lead
+	if !strings.Contains(s, "Conversation ") {
+		t.Errorf("no detail beside the list at 120 columns:\n%s", s)
+	}
+	checkFrame(t, m, 120, 40)
+}
+
+func TestTabsAndKeys(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	m := start(t, st, 120, 40)
+	m = press(t, m, "tab")
+	if m.tab != tabSessions {
+		t.Fatalf("tab went to %d", m.tab)
+	}
+	m = press(t, m, "tab")
+	if m.tab != tabSearch || !m.typing() {
+		t.Fatalf("search tab %d, typing %v: the search box has focus on arrival", m.tab, m.typing())
+	}
+	// q is a letter in the search box, not quit.
+	next, cmd := m.Update(keyMsg("q"))
+	m = next.(Model)
+	if isQuit(cmd) {
+		t.Fatal("q in the search box quit")
+	}
+	m = press(t, m, "esc", "esc", "1")
+	if m.tab != tabLeads {
+		t.Fatalf("1 went to tab %d", m.tab)
+	}
+	m = press(t, m, "shift+tab")
+	if m.tab != tabSearch {
+		t.Fatalf("shift+tab from Leads went to %d", m.tab)
+	}
+	m = press(t, m, "esc", "2")
+	if m.tab != tabSessions {
+		t.Fatalf("2 went to %d", m.tab)
+	}
+	_, cmd = m.Update(keyMsg("q"))
+	if !isQuit(cmd) {
+		t.Error("q did not quit")
+	}
+}
+
+// isQuit runs cmd (and a batch's commands) looking for tea.Quit.
+func isQuit(cmd tea.Cmd) bool {
+	if cmd == nil {
+		return false
+	}
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	select {
+	case msg := <-done:
+		if _, ok := msg.(tea.QuitMsg); ok {
+			return true
+		}
+		if b, ok := msg.(tea.BatchMsg); ok {
+			for _, c := range b {
+				if isQuit(c) {
+					return true
+				}
+			}
+		}
+	case <-timeout():
+	}
+	return false
+}
+
+func TestFilterTypingNeverFiresGlobalKeys(t *testing.T) {
+	st, _ := fillStore(t, 60)
+	m := start(t, st, 120, 40)
+	m = press(t, m, "/")
+	if !m.typing() {
+		t.Fatal("/ did not focus the filter")
+	}
+	for _, k := range []string{"q", "r", "?", "1", "2", "3", "j"} {
+		next, cmd := m.Update(keyMsg(k))
+		m = settle(t, next.(Model), cmd)
+		if isQuit(cmd) || m.showHelp || m.tab != tabLeads {
+			t.Fatalf("typing %q in the filter fired a global key", k)
+		}
+	}
+	if got := m.leads.FilterValue(); got != "qr?123j" {
+		t.Errorf("filter holds %q, want every key typed", got)
+	}
+	m = press(t, m, "esc")
+	if m.typing() || m.leads.FilterValue() != "" {
+		t.Error("esc did not clear and leave the filter")
+	}
+}
+
+func TestLiveFilterNarrowsAndEnterKeeps(t *testing.T) {
+	st, _ := fillStore(t, 200)
+	m := start(t, st, 120, 40)
+	all := m.leads.VisibleLen()
+	it, _ := m.leads.Selected()
+	name := strings.Fields(it.(*leadItem).name)[0]
+	m = press(t, m, "/")
+	m = typeText(t, m, strings.ToUpper(name))
+	if n := m.leads.VisibleLen(); n == 0 || n >= all {
+		t.Fatalf("filter %q shows %d of %d", name, n, all)
+	}
+	m = press(t, m, "enter")
+	if m.typing() || m.leads.FilterValue() == "" {
+		t.Fatal("enter did not keep the filter")
+	}
+	if !strings.Contains(screen(m), strings.ToUpper(name)) {
+		t.Errorf("the kept filter is not shown:\n%s", screen(m))
+	}
+	m = press(t, m, "j") // list keys work again
+}
+
+func TestOpenAndBackAtEightyColumns(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	m := start(t, st, 80, 24)
+	if strings.Contains(screen(m), "Conversation ") {
+		t.Fatalf("80 columns shows a detail pane beside the list:\n%s", screen(m))
+	}
+	m = press(t, m, "enter")
+	s := screen(m)
+	if !m.detailOpen || !strings.Contains(s, "email") && !strings.Contains(s, "phone") {
+		t.Fatalf("enter did not open the lead's card:\n%s", s)
+	}
+	checkFrame(t, m, 80, 24)
+	m = press(t, m, "j", "j", "esc")
+	if m.detailOpen {
+		t.Fatal("esc did not go back")
+	}
+	checkFrame(t, m, 80, 24)
+}
+
+func TestHelpListsEveryKey(t *testing.T) {
+	st, _ := fillStore(t, 10)
+	m := start(t, st, 120, 40)
+	m = press(t, m, "?")
+	s := screen(m)
+	for _, want := range []string{"filter", "refresh", "quit", "next tab", "open", "back", "search", "top/bottom"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("help lacks %q:\n%s", want, s)
+		}
+	}
+	m = press(t, m, "esc")
+	if m.showHelp {
+		t.Error("esc did not close help")
+	}
+}
+
+func TestTooSmall(t *testing.T) {
+	st, _ := fillStore(t, 10)
+	m := start(t, st, 30, 8)
+	if s := screen(m); !strings.Contains(s, "needs at least") {
+		t.Errorf("tiny terminal: %q", s)
+	}
+	m = settle(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: 100, Height: 30} })
+	checkFrame(t, m, 100, 30)
+}
+
+func TestResizeKeepsSelection(t *testing.T) {
+	st, _ := fillStore(t, 80)
+	m := start(t, st, 120, 40)
+	m = press(t, m, "j", "j", "j")
+	before := m.selectionKey()
+	for _, size := range [][2]int{{80, 24}, {200, 60}, {100, 30}} {
+		m = settle(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: size[0], Height: size[1]} })
+		if m.selectionKey() != before {
+			t.Errorf("resize to %v moved the selection", size)
+		}
+		checkFrame(t, m, size[0], size[1])
+	}
+}

@@ -1,0 +1,91 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/internal/store"
+	"github.com/neotui/neotui/internal/syncer"
+)
+
+// firstPage is how many rows the start-up load reads before the rest, so the
+// first frame comes at once even from a store of 100k conversations.
+const firstPage = 300
+
+func loadLeads(sh *shared, seq, limit int) tea.Cmd {
+	return func() tea.Msg {
+		leads, err := sh.Store.Leads(sh.ctx, store.LeadQuery{Bot: sh.Serial, Limit: limit})
+		return leadsLoadedMsg{seq: seq, leads: leads, complete: limit == 0 || len(leads) < limit, err: err}
+	}
+}
+
+func loadSessions(sh *shared, seq, limit int) tea.Cmd {
+	return func() tea.Msg {
+		sessions, err := sh.Store.Sessions(sh.ctx, store.SessionQuery{Bot: sh.Serial, Limit: limit})
+		return sessionsLoadedMsg{seq: seq, sessions: sessions, complete: limit == 0 || len(sessions) < limit, err: err}
+	}
+}
+
+func loadTranscript(sh *shared, id int64) tea.Cmd {
+	return func() tea.Msg {
+		s, err := sh.Store.Session(sh.ctx, sh.Serial, id)
+		if err != nil {
+			return transcriptLoadedMsg{id: id, err: err}
+		}
+		leads, err := sh.Store.Leads(sh.ctx, store.LeadQuery{Bot: sh.Serial, SessionID: id})
+		return transcriptLoadedMsg{id: id, session: s, leads: leads, err: err}
+	}
+}
+
+func fetchSession(sh *shared, id int64) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(sh.ctx, 2*time.Minute)
+		defer cancel()
+		return sessionFetchedMsg{id: id, err: sh.FetchSession(ctx, id)}
+	}
+}
+
+func searchMessages(sh *shared, seq int, query string) tea.Cmd {
+	return func() tea.Msg {
+		hits, err := sh.Store.Search(sh.ctx, sh.Serial, query, 500)
+		return searchResultsMsg{seq: seq, query: query, hits: hits, err: err}
+	}
+}
+
+// startSync runs a sync in the background; its progress and its end arrive
+// as messages through listenSync.
+func startSync(sh *shared, from, to api.Day) tea.Cmd {
+	events := make(chan any, 16)
+	go func() {
+		done := 0
+		rep, err := sh.Sync(sh.ctx, from, to, func(p syncer.Progress) {
+			committed := p.Done > done
+			done = p.Done
+			events <- syncProgressMsg{progress: p, committed: committed, events: events}
+		})
+		events <- syncDoneMsg{report: rep, err: err}
+		close(events)
+	}()
+	return listenSync(events)
+}
+
+func listenSync(events <-chan any) tea.Cmd {
+	return func() tea.Msg {
+		msg, ok := <-events
+		if !ok {
+			return nil
+		}
+		return msg
+	}
+}
+
+func tick() tea.Cmd {
+	return tea.Tick(30*time.Second, func(time.Time) tea.Msg { return tickMsg{} })
+}
+
+// isNotFound reports a conversation missing from the store.
+func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }

@@ -1,0 +1,214 @@
+package tui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/internal/safetext"
+	"github.com/neotui/neotui/internal/store"
+	"github.com/neotui/neotui/tui/transcript"
+)
+
+// detailModel is the right-hand (or full-screen) pane: a lead's contact
+// card or a conversation's header, above the conversation's transcript.
+type detailModel struct {
+	sh *shared
+
+	lead      *store.Lead // nil for a conversation opened from its tab
+	sessionID int64
+	session   *api.Session
+	leads     []store.Lead // the conversation's leads
+	err       error
+	fetching  bool
+	highlight string
+	scrollTo  int // message to bring to the top once loaded; -1 none
+
+	transcript    transcript.Model
+	width, height int
+}
+
+func newDetail(sh *shared) detailModel {
+	return detailModel{sh: sh, scrollTo: -1, transcript: transcript.New(transcript.DefaultStyles(sh.styles.isDark), sh.styles.isDark)}
+}
+
+// showLead shows a lead's card and loads its conversation.
+func (d *detailModel) showLead(l store.Lead) tea.Cmd {
+	d.lead = &l
+	return d.load(l.SessionID, "", -1)
+}
+
+// showSession shows a conversation, optionally scrolled to a message with
+// a term highlighted (from Search).
+func (d *detailModel) showSession(id int64, highlight string, scrollTo int) tea.Cmd {
+	d.lead = nil
+	return d.load(id, highlight, scrollTo)
+}
+
+func (d *detailModel) load(id int64, highlight string, scrollTo int) tea.Cmd {
+	if d.session != nil && d.sessionID == id && d.err == nil {
+		d.applyHighlight(highlight, scrollTo)
+		return d.resize()
+	}
+	d.sessionID, d.session, d.leads, d.err, d.fetching = id, nil, nil, nil, false
+	d.highlight, d.scrollTo = highlight, scrollTo
+	return tea.Batch(loadTranscript(d.sh, id), d.resize())
+}
+
+func (d *detailModel) applyHighlight(term string, scrollTo int) {
+	d.highlight = term
+	d.transcript.SetHighlight(term)
+	if scrollTo >= 0 {
+		d.transcript.ScrollToMessage(scrollTo)
+	}
+}
+
+func (d *detailModel) setSize(w, h int) tea.Cmd {
+	d.width, d.height = w, h
+	return d.resize()
+}
+
+// resize gives the transcript what the card leaves.
+func (d *detailModel) resize() tea.Cmd {
+	h := d.height - lipgloss.Height(d.card())
+	return d.transcript.SetSize(d.width, max(h, 1))
+}
+
+func (d *detailModel) setDark(isDark bool) tea.Cmd {
+	return d.transcript.SetDark(isDark, transcript.DefaultStyles(isDark))
+}
+
+// messages · update
+
+func (d detailModel) Update(msg tea.Msg) (detailModel, tea.Cmd) {
+	switch msg := msg.(type) {
+	case transcriptLoadedMsg:
+		if msg.id != d.sessionID {
+			return d, nil // the selection moved on
+		}
+		if isNotFound(msg.err) && d.sh.FetchSession != nil && !d.fetching {
+			d.fetching = true
+			return d, fetchSession(d.sh, msg.id)
+		}
+		d.err = msg.err
+		if msg.err != nil {
+			return d, nil
+		}
+		d.session, d.leads = &msg.session, msg.leads
+		cmd := d.transcript.SetSession(msg.session)
+		d.applyHighlight(d.highlight, d.scrollTo)
+		return d, tea.Batch(cmd, d.resize())
+	case sessionFetchedMsg:
+		if msg.id != d.sessionID {
+			return d, nil
+		}
+		if msg.err != nil {
+			d.err = msg.err
+			return d, nil
+		}
+		return d, loadTranscript(d.sh, msg.id)
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, d.sh.keys.NextMatch):
+			d.transcript.NextMatch()
+			return d, nil
+		case key.Matches(msg, d.sh.keys.PrevMatch):
+			d.transcript.PrevMatch()
+			return d, nil
+		}
+	}
+	var cmd tea.Cmd
+	d.transcript, cmd = d.transcript.Update(msg)
+	return d, cmd
+}
+
+// view
+
+func (d detailModel) View() string {
+	card := d.card()
+	var body string
+	switch {
+	case d.err != nil && isNotFound(d.err):
+		body = d.sh.styles.Muted.Render(fmt.Sprintf("Conversation %d is not in the local store; it may be older than what was synced.", d.sessionID))
+	case d.err != nil:
+		body = d.sh.styles.StatusErr.Render(safetext.Line(d.err.Error()))
+	case d.fetching && d.session == nil:
+		body = d.sh.styles.Muted.Render(fmt.Sprintf("Fetching conversation %d…", d.sessionID))
+	case d.session == nil:
+		body = d.sh.styles.Muted.Render("Loading…")
+	default:
+		body = d.transcript.View()
+	}
+	body = lipgloss.NewStyle().Width(d.width).MaxWidth(d.width).Render(body)
+	out := lipgloss.JoinVertical(lipgloss.Left, card, body)
+	return lipgloss.NewStyle().Width(d.width).Height(d.height).MaxHeight(d.height).MaxWidth(d.width).Render(out)
+}
+
+// card is the lead's contact card, or the conversation's header.
+func (d detailModel) card() string {
+	st := d.sh.styles
+	var lines []string
+	field := func(label, value string) {
+		if value = safetext.Line(strings.TrimSpace(value)); value != "" {
+			lines = append(lines, st.CardLabel.Render(label)+fit(value, d.width-9))
+		}
+	}
+	if l := d.lead; l != nil {
+		name := safetext.Line(strings.TrimSpace(l.Name))
+		if name == "" {
+			name = "(no name)"
+		}
+		badge := st.Lead.Render("Lead")
+		if l.Type == api.TypeAppointment {
+			badge = st.Appointment.Render("Appointment")
+		}
+		lines = append(lines, fit(st.Title.Render(name)+"  "+badge, d.width))
+		field("email", l.Email)
+		field("phone", l.PhoneNumber)
+		created := l.CreateTime.In(d.sh.loc()).Format("Mon Jan 02 2006 15:04 MST")
+		if name, off := l.CreateTime.In(d.sh.loc()).Zone(); name != "UTC" || off != 0 {
+			created += " · " + l.CreateTime.UTC().Format("2006-01-02 15:04 UTC")
+		}
+		field("created", created)
+		field("page", l.URI)
+		field("count", strconv.FormatInt(l.Count, 10))
+		if c := safetext.Clean(strings.TrimSpace(l.Content)); c != "" {
+			wrapped := lipgloss.NewStyle().Width(d.width).Render(c)
+			if parts := strings.Split(wrapped, "\n"); len(parts) > 3 {
+				wrapped = strings.Join(parts[:3], "\n") + "…"
+			}
+			lines = append(lines, st.CardValue.Render(wrapped))
+		}
+	}
+	header := fmt.Sprintf("Conversation %d", d.sessionID)
+	if s := d.session; s != nil {
+		header += " · " + s.CreateTime.In(d.sh.loc()).Format("Jan 02 15:04") + " · " + plural(len(s.Messages), "message")
+	}
+	if d.lead == nil {
+		lines = append(lines, st.Title.Render(fit(header, d.width)))
+		if s := d.session; s != nil {
+			field("page", s.URI)
+		}
+		for _, l := range d.leads {
+			field(strings.ToLower(l.Type), strings.Join(nonEmpty(l.Name, l.Email, l.PhoneNumber), " · "))
+		}
+	} else {
+		lines = append(lines, st.Muted.Render(fit("── "+header+" ", d.width)))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func nonEmpty(s ...string) []string {
+	var out []string
+	for _, x := range s {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}

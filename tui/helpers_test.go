@@ -1,0 +1,164 @@
+package tui
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/api/apitest"
+	"github.com/neotui/neotui/internal/store"
+)
+
+// testNow is the fixed clock of the browser tests.
+var testNow = time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)
+
+const testSerial = "tui-bot"
+
+// fillStore saves a generated bot's last 20 days into a new store.
+func fillStore(t testing.TB, sessions int) (*store.Store, *apitest.Bot) {
+	t.Helper()
+	bot := apitest.Generate(apitest.Spec{Serial: testSerial, Name: "Test Shop", Sessions: sessions, Days: 20, End: testNow, Seed: 11, FirstID: 50001})
+	st, err := store.Open(filepath.Join(t.TempDir(), "neotui.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	ctx := context.Background()
+	to := api.DayOf(testNow)
+	from := to - 21
+	if _, err := st.SaveHistory(ctx, testSerial, from, to, testNow, bot.Sessions(from, to)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SaveLeads(ctx, testSerial, from, to, testNow, bot.Leads(from, to)); err != nil {
+		t.Fatal(err)
+	}
+	return st, bot
+}
+
+func testOptions(st *store.Store) Options {
+	return Options{Store: st, BotName: "Test Shop", Serial: testSerial, Location: time.UTC,
+		Now: func() time.Time { return testNow }}
+}
+
+// start is a browser of w×h cells that has loaded the store.
+func start(t testing.TB, st *store.Store, w, h int) Model {
+	t.Helper()
+	m := New(testOptions(st))
+	t.Cleanup(m.Close)
+	m = settle(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: w, Height: h} }, m.Init())
+	return m
+}
+
+// settle runs cmds and feeds their messages to the model, and the commands
+// those return, until nothing more arrives within a short wait. Commands
+// that take longer (ticks) are dropped.
+func settle(t testing.TB, m Model, cmds ...tea.Cmd) Model {
+	t.Helper()
+	for round := 0; round < 100; round++ {
+		cmds = flatten(cmds)
+		if len(cmds) == 0 {
+			return m
+		}
+		results := make(chan tea.Msg, len(cmds))
+		for _, c := range cmds {
+			go func() { results <- c() }()
+		}
+		cmds = nil
+		deadline := time.After(300 * time.Millisecond)
+	collect:
+		for range cap(results) {
+			select {
+			case msg := <-results:
+				if b, ok := msg.(tea.BatchMsg); ok {
+					cmds = append(cmds, b...)
+					continue
+				}
+				if msg == nil {
+					continue
+				}
+				next, cmd := m.Update(msg)
+				m = next.(Model)
+				cmds = append(cmds, cmd)
+			case <-deadline:
+				break collect
+			}
+		}
+	}
+	t.Fatal("the model never settled")
+	return m
+}
+
+func flatten(cmds []tea.Cmd) []tea.Cmd {
+	var out []tea.Cmd
+	for _, c := range cmds {
+		if c != nil {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// press sends keys ("j", "enter", "ctrl+c", or text to type) and settles.
+func press(t testing.TB, m Model, keys ...string) Model {
+	t.Helper()
+	for _, k := range keys {
+		next, cmd := m.Update(keyMsg(k))
+		m = settle(t, next.(Model), cmd)
+	}
+	return m
+}
+
+func keyMsg(k string) tea.KeyPressMsg {
+	special := map[string]rune{
+		"enter": tea.KeyEnter, "esc": tea.KeyEscape, "tab": tea.KeyTab, "up": tea.KeyUp, "down": tea.KeyDown,
+		"pgdown": tea.KeyPgDown, "pgup": tea.KeyPgUp, "home": tea.KeyHome, "end": tea.KeyEnd, "backspace": tea.KeyBackspace,
+	}
+	switch {
+	case k == "shift+tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
+	case strings.HasPrefix(k, "ctrl+"):
+		return tea.KeyPressMsg{Code: rune(k[5]), Mod: tea.ModCtrl}
+	case special[k] != 0:
+		return tea.KeyPressMsg{Code: special[k]}
+	}
+	r := []rune(k)[0]
+	return tea.KeyPressMsg{Code: r, Text: k}
+}
+
+// typeText types s one key at a time.
+func typeText(t testing.TB, m Model, s string) Model {
+	t.Helper()
+	for _, r := range s {
+		m = press(t, m, string(r))
+	}
+	return m
+}
+
+// screen is the frame as plain text.
+func screen(m Model) string { return ansi.Strip(m.View().Content) }
+
+// checkFrame: exactly h lines, none wider than w.
+func checkFrame(t testing.TB, m Model, w, h int) {
+	t.Helper()
+	lines := strings.Split(m.View().Content, "\n")
+	if len(lines) != h {
+		t.Errorf("frame has %d lines, want %d", len(lines), h)
+	}
+	for i, l := range lines {
+		if got := ansi.StringWidth(l); got > w {
+			t.Errorf("line %d is %d cells wide, want ≤ %d: %q", i, got, w, ansi.Strip(l))
+		}
+	}
+}
+
+func timeout() <-chan time.Time { return time.After(200 * time.Millisecond) }
+
+func sizeCmd(w, h int) tea.Cmd {
+	return func() tea.Msg { return tea.WindowSizeMsg{Width: w, Height: h} }
+}

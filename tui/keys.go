@@ -1,0 +1,57 @@
+package tui
+
+import "charm.land/bubbles/v2/key"
+
+// KeyMap is every key of the browser but the list's and transcript's own
+// movement keys, which their packages define. It implements help.KeyMap.
+type KeyMap struct {
+	NextTab, PrevTab              key.Binding
+	LeadsTab, SessionsTab, Search key.Binding
+	Open, Back                    key.Binding
+	Filter                        key.Binding
+	Refresh                       key.Binding
+	NextMatch, PrevMatch          key.Binding
+	Help, Quit                    key.Binding
+
+	// For the full help only: the movement keys of the lists and the
+	// transcript, so that every key is listed in one place.
+	Move, Page, HalfPage, Ends key.Binding
+}
+
+// DefaultKeyMap is the key map of design.md.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		NextTab:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next tab")),
+		PrevTab:     key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous tab")),
+		LeadsTab:    key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "leads")),
+		SessionsTab: key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "conversations")),
+		Search:      key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "search")),
+		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+		Back:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back / clear")),
+		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		Refresh:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
+		NextMatch:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n/N", "next/previous match")),
+		PrevMatch:   key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous match")),
+		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Move:        key.NewBinding(key.WithKeys("up", "down", "j", "k"), key.WithHelp("↑↓/jk", "move")),
+		Page:        key.NewBinding(key.WithKeys("pgup", "pgdown", "ctrl+b", "ctrl+f"), key.WithHelp("pgup/pgdn", "page (ctrl+b/f too)")),
+		HalfPage:    key.NewBinding(key.WithKeys("ctrl+u", "ctrl+d"), key.WithHelp("ctrl+u/d", "half page (transcript)")),
+		Ends:        key.NewBinding(key.WithKeys("g", "G", "home", "end"), key.WithHelp("g/G", "top/bottom")),
+	}
+}
+
+// ShortHelp is the footer.
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Move, k.Open, k.Back, k.Filter, k.Help, k.Quit}
+}
+
+// FullHelp is the ? screen: every key.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Move, k.Page, k.HalfPage, k.Ends, k.Open, k.Back},
+		{k.Filter, k.NextMatch, k.Refresh},
+		{k.NextTab, k.PrevTab, k.LeadsTab, k.SessionsTab, k.Search},
+		{k.Help, k.Quit},
+	}
+}

@@ -1,0 +1,128 @@
+package tui
+
+import (
+	"strconv"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+
+	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/internal/safetext"
+	"github.com/neotui/neotui/internal/store"
+	"github.com/neotui/neotui/tui/list"
+)
+
+// leadItem is a row of the Leads tab: the lead, and its text made safe once.
+type leadItem struct {
+	lead                       store.Lead
+	name, contact, page, about string
+	filter                     string
+}
+
+func newLeadItem(l store.Lead) *leadItem {
+	it := &leadItem{
+		lead:    l,
+		name:    safetext.Line(strings.TrimSpace(l.Name)),
+		contact: safetext.Line(firstNonEmpty(strings.TrimSpace(l.Email), strings.TrimSpace(l.PhoneNumber))),
+		page:    safetext.Line(pagePath(l.URI)),
+		about:   safetext.Line(l.Content),
+	}
+	if it.name == "" {
+		it.name = "(no name)"
+	}
+	it.filter = strings.Join([]string{it.name, safetext.Line(l.Email), safetext.Line(l.PhoneNumber),
+		it.about, safetext.Line(l.URI), strconv.FormatInt(l.SessionID, 10), l.Type}, " ")
+	return it
+}
+
+func (i *leadItem) FilterText() string { return i.filter }
+func (i *leadItem) Key() string        { return i.lead.Key }
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+// pagePath shortens a page URL to what tells pages apart.
+func pagePath(uri string) string {
+	s := strings.TrimPrefix(strings.TrimPrefix(uri, "https://"), "http://")
+	s = strings.TrimPrefix(s, "www.")
+	if i := strings.IndexByte(s, '/'); i >= 0 && i < len(s)-1 {
+		return s[i:]
+	}
+	return s
+}
+
+// row is a line of cells sharing one base style, so a selected row's
+// background runs unbroken across cells and gaps.
+type row struct {
+	b     strings.Builder
+	base  lipgloss.Style
+	match lipgloss.Style
+	terms []string
+}
+
+func newRow(sh *shared, selected bool, terms []string) *row {
+	r := &row{base: lipgloss.NewStyle(), match: sh.styles.Match, terms: terms}
+	if selected {
+		r.base = sh.styles.Selected
+		r.match = sh.styles.Match.Background(sh.styles.Selected.GetBackground())
+	}
+	return r
+}
+
+// cell adds text fitted to w cells, the filter's terms highlighted.
+func (r *row) cell(text string, w int, style lipgloss.Style) {
+	if w <= 0 {
+		return
+	}
+	if r.b.Len() > 0 {
+		r.b.WriteString(r.base.Render(" "))
+	}
+	text = fit(text, w)
+	if len(r.terms) > 0 {
+		r.b.WriteString(list.Highlight(text, r.terms, style.Inherit(r.base), r.match))
+		return
+	}
+	r.b.WriteString(style.Inherit(r.base).Render(text))
+}
+
+func (r *row) String() string { return r.b.String() }
+
+// renderLead draws a lead row: marker, type badge, name, contact, when, page.
+func renderLead(sh *shared) list.RenderFunc {
+	return func(it list.Item, width int, selected bool, terms []string) string {
+		l := it.(*leadItem)
+		r := newRow(sh, selected, terms)
+		marker := " "
+		if selected {
+			marker = "▌"
+		}
+		r.b.WriteString(r.base.Inherit(sh.styles.Title).Render(marker))
+		badge, badgeStyle := "Lead", sh.styles.Lead
+		if l.lead.Type == api.TypeAppointment {
+			badge, badgeStyle = "Appt", sh.styles.Appointment
+		} else if l.lead.Type != api.TypeLead {
+			badge, badgeStyle = safetext.Line(l.lead.Type), sh.styles.Muted
+		}
+		when := relative(l.lead.CreateTime, sh.now())
+		rest := width - 1 - 4 - 8 - 4 // marker, badge, when, four gaps
+		nameW, contactW, pageW := rest*32/100, rest*40/100, 0
+		if rest >= 60 {
+			nameW, contactW = rest*28/100, rest*34/100
+			pageW = rest - nameW - contactW - 1
+		} else {
+			contactW = rest - nameW - 1
+		}
+		r.cell(badge, 4, badgeStyle)
+		r.cell(l.name, nameW, sh.styles.Bold)
+		r.cell(l.contact, contactW, lipgloss.NewStyle())
+		r.cell(when, 8, sh.styles.Muted)
+		r.cell(l.page, pageW, sh.styles.Muted)
+		return r.String()
+	}
+}

@@ -1,0 +1,289 @@
+package list
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	bubbles "charm.land/bubbles/v2/list"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+)
+
+// Benchmarks over 100k synthetic leads. Run them with
+//
+//	go test -run '^$' -bench . -benchtime 20x ./tui/list/
+//
+// BenchmarkBubblesListFilterKeystroke also times our keystroke in the same
+// run and reports the ratio as x-faster: typing "i" after "mar", which
+// searches only the rows of "mar", and x-faster-fresh, the same keystroke
+// searching all items (bubbles always does).
+
+const benchItems = 100_000
+
+// benchLead is a lead as the app will show it: fields for the row, all of
+// them joined for the filter.
+type benchLead struct {
+	key, name, email, phone, page, content, session string
+	filter                                          string
+}
+
+func (l benchLead) FilterText() string  { return l.filter }
+func (l benchLead) Key() string         { return l.key }
+func (l benchLead) Title() string       { return l.name }    // bubbles DefaultItem
+func (l benchLead) Description() string { return l.content } // bubbles DefaultItem
+func (l benchLead) FilterValue() string { return l.filter }  // bubbles Item
+
+// Name parts and sentences per language, as the chatbot's visitors write
+// them: Spanish, Italian, English, Japanese, Chinese.
+var benchLangs = []struct {
+	lang, phone string
+	first, last []string
+	ascii       map[string]string // name part → email spelling
+	content     []string
+}{
+	{"es", "+34 6## ### ###",
+		[]string{"María", "José", "Lucía", "Javier", "Carmen", "Mariano", "Sofía", "Álvaro"},
+		[]string{"García", "Fernández", "Martínez", "López", "Sánchez", "Pérez", "Gómez", "Marín"},
+		map[string]string{"María": "maria", "José": "jose", "Lucía": "lucia", "Sofía": "sofia", "Álvaro": "alvaro", "García": "garcia", "Fernández": "fernandez", "Martínez": "martinez", "López": "lopez", "Sánchez": "sanchez", "Pérez": "perez", "Gómez": "gomez", "Marín": "marin"},
+		[]string{"Quiero reservar una cita para el jueves por la tarde", "¿Cuánto cuesta el plan mensual?", "¿A qué hora abrís los sábados?", "Mi pedido no ha llegado todavía"}},
+	{"it", "+39 3## ### ####",
+		[]string{"Giulia", "Marco", "Francesca", "Luca", "Chiara", "Mario", "Martina", "Alessandro"},
+		[]string{"Rossi", "Bianchi", "Romano", "Colombo", "Ricci", "Marino", "Greco", "Bruno"},
+		nil,
+		[]string{"Vorrei prenotare un appuntamento per domani mattina", "Quanto costa il piano annuale?", "Siete aperti la domenica?", "Il mio ordine è in ritardo"}},
+	{"", "+1 ### ### ####",
+		[]string{"John", "Mary", "Robert", "Patricia", "Michael", "Jennifer", "Marcus", "Linda"},
+		[]string{"Smith", "Johnson", "Williams", "Brown", "Miller", "Davis", "Marshall", "Wilson"},
+		nil,
+		[]string{"I would like to book an appointment on Thursday afternoon", "How much is the monthly plan?", "Are you open on Saturdays?", "My order has not arrived yet"}},
+	{"ja", "+81 90 #### ####",
+		[]string{"花子", "太郎", "陽菜", "蓮"},
+		[]string{"佐藤", "鈴木", "高橋", "田中"},
+		map[string]string{"花子": "hanako", "太郎": "taro", "陽菜": "hina", "蓮": "ren", "佐藤": "sato", "鈴木": "suzuki", "高橋": "takahashi", "田中": "tanaka"},
+		[]string{"木曜日の午後に予約をお願いします", "月額プランはいくらですか？", "土曜日は営業していますか？", "注文した商品がまだ届きません"}},
+	{"zh", "+86 138 #### ####",
+		[]string{"伟", "芳", "娜", "敏"},
+		[]string{"王", "李", "张", "刘"},
+		map[string]string{"伟": "wei", "芳": "fang", "娜": "na", "敏": "min", "王": "wang", "李": "li", "张": "zhang", "刘": "liu"},
+		[]string{"我想预约周四下午的时间", "月度套餐多少钱？", "你们周六营业吗？", "我的订单还没有到"}},
+}
+
+var benchPages = []string{"booking", "pricing", "contact", "orders"}
+
+var benchLeads = sync.OnceValue(func() []benchLead {
+	r := rand.New(rand.NewPCG(1, 2)) // deterministic: the same items every run
+	pick := func(s []string) string { return s[r.IntN(len(s))] }
+	leads := make([]benchLead, benchItems)
+	for i := range leads {
+		l := benchLangs[r.IntN(len(benchLangs))]
+		first, last := pick(l.first), pick(l.last)
+		spell := func(s string) string {
+			if a, ok := l.ascii[s]; ok {
+				return a
+			}
+			return strings.ToLower(s)
+		}
+		name := first + " " + last
+		if l.lang == "ja" || l.lang == "zh" {
+			name = last + first // family name first, no space
+		}
+		phone := []byte(l.phone)
+		for j, c := range phone {
+			if c == '#' {
+				phone[j] = byte('0' + r.IntN(10))
+			}
+		}
+		page := "https://www.example-shop.com/" + pick(benchPages)
+		if l.lang != "" {
+			page = "https://www.example-shop.com/" + l.lang + "/" + pick(benchPages)
+		}
+		lead := benchLead{
+			key:     fmt.Sprintf("lead-%06d", i),
+			name:    name,
+			email:   spell(first) + "." + spell(last) + fmt.Sprintf("%d@example.com", r.IntN(100)),
+			phone:   string(phone),
+			page:    page,
+			content: pick(l.content),
+			session: fmt.Sprintf("s%08x", r.Uint32()),
+		}
+		lead.filter = strings.Join([]string{lead.name, lead.email, lead.phone, lead.content, lead.page, lead.session}, " ")
+		leads[i] = lead
+	}
+	return leads
+})
+
+func benchListItems() []Item {
+	leads := benchLeads()
+	items := make([]Item, len(leads))
+	for i := range leads {
+		items[i] = leads[i]
+	}
+	return items
+}
+
+// renderBenchLead draws a row the way the app will: name and content,
+// highlighted.
+func renderBenchLead(it Item, width int, selected bool, terms []string) string {
+	l := it.(benchLead)
+	base, match := lipgloss.NewStyle(), lipgloss.NewStyle().Bold(true)
+	if selected {
+		base = base.Reverse(true)
+	}
+	return Highlight(l.name, terms, base, match) + base.Render("  ") + Highlight(l.content, terms, base, match)
+}
+
+func newBenchModel() Model {
+	m := New(renderBenchLead, Styles{Count: lipgloss.NewStyle().Faint(true)}, DefaultKeyMap())
+	m.SetItems(benchListItems())
+	m.SetSize(120, 40)
+	return m
+}
+
+// keystroke is one key of our filter as the program runs it: Update with the
+// key, the filter command, Update with its result, and the next frame.
+func keystroke(m Model, k tea.KeyPressMsg) Model {
+	m, cmd := m.Update(k)
+	for _, msg := range messages(cmd) {
+		m, _ = m.Update(msg)
+	}
+	_ = m.View()
+	return m
+}
+
+// typed returns the model with the filter box focused and q typed.
+func typed(m Model, q string) Model {
+	m, _ = m.Update(press("/"))
+	for _, r := range q {
+		m = keystroke(m, press(string(r)))
+	}
+	return m
+}
+
+func BenchmarkFilterKeystroke(b *testing.B) {
+	m := newBenchModel()
+	c := m.corpus
+	mar := c.filter([]string{"mar"}, result{})
+	b.Logf("%d items, FilterText %d bytes on average", c.len(), len(c.lower)/c.len())
+	b.Logf("matches: mar %d, mari %d, mrtnz (fuzzy) %d, jsm (fuzzy) %d",
+		len(mar.rows), len(c.filter([]string{"mari"}, result{}).rows),
+		len(c.filter([]string{"mrtnz"}, result{}).rows), len(c.filter([]string{"jsm"}, result{}).rows))
+
+	// The filter alone, as the command runs it.
+	b.Run("fresh/mar", func(b *testing.B) {
+		for b.Loop() {
+			c.filter([]string{"mar"}, result{})
+		}
+	})
+	b.Run("fresh/mari", func(b *testing.B) {
+		for b.Loop() {
+			c.filter([]string{"mari"}, result{})
+		}
+	})
+	b.Run("narrow/mar→mari", func(b *testing.B) {
+		for b.Loop() {
+			c.filter([]string{"mari"}, mar)
+		}
+	})
+	b.Run("fresh/two-words", func(b *testing.B) {
+		for b.Loop() {
+			c.filter([]string{"mar", "booking"}, result{})
+		}
+	})
+	b.Run("fuzzy/mrtnz", func(b *testing.B) { // no substring hit: fzf over all
+		for b.Loop() {
+			c.filter([]string{"mrtnz"}, result{})
+		}
+	})
+	b.Run("fuzzy/jsm", func(b *testing.B) {
+		for b.Loop() {
+			c.filter([]string{"jsm"}, result{})
+		}
+	})
+	// The whole keystroke through Update and View: "mar" typed, then "i".
+	b.Run("update+view/mar→mari", func(b *testing.B) {
+		base := typed(m, "mar")
+		for b.Loop() {
+			keystroke(base, press("i"))
+		}
+	})
+}
+
+func BenchmarkBubblesListFilterKeystroke(b *testing.B) {
+	leads := benchLeads()
+	items := make([]bubbles.Item, len(leads))
+	for i := range leads {
+		items[i] = leads[i]
+	}
+	bl := bubbles.New(items, bubbles.NewDefaultDelegate(), 120, 40)
+	ours := typed(newBenchModel(), "mar")
+	// As if the result for "mar" had not arrived: "mari" is searched fresh.
+	oursFresh := ours
+	oursFresh.shown = result{}
+
+	// Our keystrokes, timed outside b's timer so ns/op stays bubbles'.
+	timeKeystroke := func(m Model) float64 {
+		start := time.Now()
+		for range b.N {
+			keystroke(m, press("i"))
+		}
+		return float64(time.Since(start).Nanoseconds()) / float64(b.N)
+	}
+	oursNs, freshNs := timeKeystroke(ours), timeKeystroke(oursFresh)
+
+	b.ResetTimer()
+	for range b.N {
+		// What bubbles does per keystroke: DefaultFilter (sahilm/fuzzy, then
+		// a stable sort) over every FilterValue, a new pagination, a frame.
+		bl.SetFilterText("mari")
+		_ = bl.View()
+	}
+	b.StopTimer()
+	bubblesNs := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+	b.ReportMetric(oursNs, "ours-ns/op")
+	b.ReportMetric(bubblesNs/oursNs, "x-faster")
+	b.ReportMetric(freshNs, "ours-fresh-ns/op")
+	b.ReportMetric(bubblesNs/freshNs, "x-faster-fresh")
+}
+
+func BenchmarkView100k(b *testing.B) {
+	m := newBenchModel()
+	m.Select("lead-050000") // mid-list: no cost may grow with the offset
+	b.Run("plain", func(b *testing.B) {
+		for b.Loop() {
+			_ = m.View()
+		}
+	})
+	b.Run("filtered", func(b *testing.B) {
+		f := typed(m, "mar")
+		f, _ = f.Update(press("enter"))
+		f = send(b, f, press("G"))
+		for b.Loop() {
+			_ = f.View()
+		}
+	})
+}
+
+// BenchmarkSetItems100k is the cost of SetItems inside Update: a first load
+// lowers every text, a reload that merges leads in at the top copies the
+// rest from the previous corpus.
+func BenchmarkSetItems100k(b *testing.B) {
+	items := benchListItems()
+	b.Run("first", func(b *testing.B) {
+		for b.Loop() {
+			m := New(renderBenchLead, Styles{}, DefaultKeyMap())
+			m.SetItems(items)
+		}
+	})
+	b.Run("merge-10-new", func(b *testing.B) {
+		old := New(renderBenchLead, Styles{}, DefaultKeyMap())
+		old.SetItems(items[10:])
+		for b.Loop() {
+			m := old
+			m.SetItems(items)
+		}
+	})
+}

@@ -1,0 +1,111 @@
+package list
+
+import (
+	"bytes"
+	"cmp"
+	"slices"
+	"strings"
+)
+
+// parseQuery splits what was typed into the lower-cased words that must all
+// match. An empty result means no filter.
+func parseQuery(s string) []string {
+	return strings.Fields(strings.ToLower(s))
+}
+
+// result is one filter outcome. rows are item indices in display order: list
+// order for substring hits, best score first for fuzzy ones.
+type result struct {
+	words []string
+	rows  []int
+	fuzzy bool
+}
+
+// filteredMsg carries a result computed in a tea.Cmd. seq ties it to the
+// request; the model drops it unless it is the newest one.
+type filteredMsg struct {
+	list int // the Model's id: an app has several lists
+	seq  int
+	result
+}
+
+// filter returns the items matching every word. prev is the result shown
+// before this keystroke: when words only narrow it, every match is among
+// prev's rows, so only those are searched.
+func (c *corpus) filter(words []string, prev result) result {
+	var scope []int // nil: all items
+	if len(prev.words) > 0 && narrows(prev.words, words) {
+		if prev.fuzzy {
+			// prev had no substring hit anywhere, so words have none either.
+			if len(prev.rows) == 0 {
+				return result{words: words, fuzzy: true}
+			}
+			return result{words: words, rows: c.fuzzy(words, prev.rows), fuzzy: true}
+		}
+		scope = prev.rows // never empty: an empty substring pass went fuzzy
+	}
+	if rows := c.substring(words, scope); len(rows) > 0 {
+		return result{words: words, rows: rows}
+	}
+	// The fuzzy fallback searches everything: fuzzy hits need not be among
+	// prev's substring hits.
+	return result{words: words, rows: c.fuzzy(words, nil), fuzzy: true}
+}
+
+// narrows reports whether every item matching next also matches prev: it
+// does when each word of prev is a substring of some word of next ("mar" →
+// "mari", "mar" → "mar ana"). That holds for the fuzzy pass too, since a
+// substring is also a subsequence.
+func narrows(prev, next []string) bool {
+	for _, p := range prev {
+		if !slices.ContainsFunc(next, func(n string) bool { return strings.Contains(n, p) }) {
+			return false
+		}
+	}
+	return true
+}
+
+// substring returns, in list order, the items of scope (all when nil) that
+// contain every word.
+func (c *corpus) substring(words []string, scope []int) []int {
+	needles := make([][]byte, len(words))
+	var need pairSet
+	for i, w := range words {
+		needles[i] = []byte(w)
+		need = need.union(pairsOf(needles[i]))
+	}
+	// Longest first: it is the likeliest to rule an item out.
+	slices.SortFunc(needles, func(a, b []byte) int { return cmp.Compare(len(b), len(a)) })
+	return parallel(scopeLen(c, scope), func(lo, hi int) []int {
+		var rows []int
+	items:
+		for j := lo; j < hi; j++ {
+			i := at(scope, j)
+			if !c.pairs[i].contains(need) {
+				continue
+			}
+			for _, n := range needles {
+				if !bytes.Contains(c.lowerText(i), n) {
+					continue items
+				}
+			}
+			rows = append(rows, i)
+		}
+		return rows
+	})
+}
+
+// scopeLen and at address scope, or all items when it is nil.
+func scopeLen(c *corpus, scope []int) int {
+	if scope == nil {
+		return c.len()
+	}
+	return len(scope)
+}
+
+func at(scope []int, j int) int {
+	if scope == nil {
+		return j
+	}
+	return scope[j]
+}

@@ -1,0 +1,283 @@
+package list
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/junegunn/fzf/src/algo"
+	"github.com/junegunn/fzf/src/util"
+)
+
+// lead is a test item: its FilterText is the whole text.
+type lead struct{ key, text string }
+
+func (l lead) FilterText() string { return l.text }
+func (l lead) Key() string        { return l.key }
+
+func leads(texts ...string) []Item {
+	items := make([]Item, len(texts))
+	for i, t := range texts {
+		items[i] = lead{key: fmt.Sprintf("k%d", i), text: t}
+	}
+	return items
+}
+
+var people = leads(
+	"María García maria@example.es +34 612 345 678 /es/booking Quiero reservar una cita", // 0
+	"Marco Rossi marco.rossi@example.it +39 333 123 4567 /it/pricing Quanto costa?",      // 1
+	"John Smith john@example.com +1 555 0100 /pricing How much is the monthly plan?",     // 2
+	"佐藤花子 hanako@example.jp +81 90 1234 5678 /ja/booking 予約をお願いします",                      // 3
+	"Mariano Pérez mariano@example.es +34 699 000 111 /es/contact ¿Abrís los sábados?",   // 4
+	"王伟 wang.wei@example.cn +86 138 0013 8000 /zh/orders 我的订单在哪里",                        // 5
+	"Ana Martínez ana.martinez@example.es +34 611 222 333 /es/orders Mi pedido no llega", // 6
+)
+
+func TestFilter(t *testing.T) {
+	tests := []struct {
+		name  string
+		query string
+		want  []int
+		fuzzy bool
+	}{
+		{"substring, list order", "mar", []int{0, 1, 4, 6}, false},
+		{"AND of words", "mar es", []int{0, 4, 6}, false},
+		{"AND across fields", "booking +34", []int{0}, false},
+		{"case-insensitive", "MARCO", []int{1}, false},
+		{"case-insensitive non-ASCII", "MARÍA", []int{0}, false},
+		{"accents as-is", "pérez", []int{4}, false},
+		{"no accent: found only by the fuzzy fallback", "perez", []int{4}, true},
+		{"no accent, but a substring elsewhere wins", "maria", []int{0, 4}, false}, // maria@, mariano
+		{"CJK", "花子", []int{3}, false},
+		{"CJK and Latin", "予約 hanako", []int{3}, false},
+		{"order of words does not matter", "rossi marco", []int{1}, false},
+		{"a word that matches nothing", "mar zzz", nil, true},
+		{"fuzzy fallback ignores accents", "mrtnz", []int{6}, true},
+		{"fuzzy fallback, best score first", "jsmth", []int{2}, true},
+		{"fuzzy CJK", "佐花", []int{3}, true},
+	}
+	c := newCorpus(people, nil, nil)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := c.filter(parseQuery(tt.query), result{})
+			if !slices.Equal(got.rows, tt.want) || got.fuzzy != tt.fuzzy {
+				t.Errorf("filter(%q) = %v fuzzy=%v, want %v fuzzy=%v", tt.query, got.rows, got.fuzzy, tt.want, tt.fuzzy)
+			}
+		})
+	}
+}
+
+// sameCorpus fails unless a and b hold the same texts and filters per item.
+func sameCorpus(t *testing.T, a, b *corpus) {
+	t.Helper()
+	if a.len() != b.len() {
+		t.Fatalf("%d items, want %d", a.len(), b.len())
+	}
+	for i := range a.len() {
+		if !bytes.Equal(a.lowerText(i), b.lowerText(i)) || !bytes.Equal(a.foldText(i), b.foldText(i)) ||
+			a.pairs[i] != b.pairs[i] || a.sig[i] != b.sig[i] {
+			t.Fatalf("item %d: %q/%q, want %q/%q", i, a.lowerText(i), a.foldText(i), b.lowerText(i), b.foldText(i))
+		}
+	}
+}
+
+func TestCorpus(t *testing.T) {
+	c := newCorpus(leads("María GARCÍA", "İstanbul Ñandú", "", "佐藤花子"), nil, nil)
+	want := []struct{ lower, fold string }{
+		{"maría garcía", "maria garcia"},
+		{strings.ToLower("İstanbul Ñandú"), "istanbul nandu"}, // as queries are lowered
+		{"", ""},
+		{"佐藤花子", "佐藤花子"},
+	}
+	for i, w := range want {
+		if string(c.lowerText(i)) != w.lower || string(c.foldText(i)) != w.fold {
+			t.Errorf("item %d: %q/%q, want %q/%q", i, c.lowerText(i), c.foldText(i), w.lower, w.fold)
+		}
+	}
+}
+
+// Built in parallel parts, or partly copied from the previous corpus, a
+// corpus must be the one built in one go.
+func TestCorpusJoin(t *testing.T) {
+	items := numbered(parallelMin*2+7, "Lead %d Ñandú")
+	whole := buildCorpus(items)
+	sameCorpus(t, newCorpus(items, nil, nil), whole)
+
+	prev := items[500:]
+	merged := newCorpus(items, newCorpus(prev, nil, nil), prev)
+	sameCorpus(t, merged, whole)
+
+	// A changed text in the tail is not copied.
+	changed := slices.Clone(items)
+	changed[len(changed)-3] = lead{key: "k", text: "changed"}
+	sameCorpus(t, newCorpus(changed, merged, items), buildCorpus(changed))
+
+	sameCorpus(t, newCorpus(nil, merged, items), buildCorpus(nil))
+}
+
+func TestFuzzyOrder(t *testing.T) {
+	items := leads(
+		"j x x x s x x x m", // 0: scattered, a weak match
+		"nothing to see",    // 1
+		"Jo Smith",          // 2: word starts, a strong match
+		"j x x x s x x x m", // 3: ties with 0
+		"Jo Smith",          // 4: ties with 2
+	)
+	got := newCorpus(items, nil, nil).filter(parseQuery("jsm"), result{})
+	if want := []int{2, 4, 0, 3}; !slices.Equal(got.rows, want) || !got.fuzzy {
+		t.Errorf("rows = %v fuzzy=%v, want %v by score, ties in list order", got.rows, got.fuzzy, want)
+	}
+}
+
+// Narrowing searches only the previous result; it must find exactly what a
+// fresh search finds, through substring and fuzzy passes and back.
+func TestNarrowingMatchesFresh(t *testing.T) {
+	c := newCorpus(people, nil, nil)
+	sequences := [][]string{
+		{"m", "ma", "mar", "mari", "maria", "mariax", "mariaxy"},
+		{"m", "mr", "mrt", "mrtn", "mrtnz"},
+		{"es", "es m", "es ma", "es mar", "es mar 6"},
+		{"j", "js", "jsm", "jsmx"},
+		{"花", "花子"},
+		{"mar", "ma", "m", "mrz"}, // shrinking: must not narrow
+		{"maria", "maria garcía", "garcía maria"},
+	}
+	for _, seq := range sequences {
+		prev := result{}
+		for _, q := range seq {
+			words := parseQuery(q)
+			got := c.filter(words, prev)
+			fresh := c.filter(words, result{})
+			if !slices.Equal(got.rows, fresh.rows) || got.fuzzy != fresh.fuzzy {
+				t.Errorf("%v: %q after %q = %v, fresh = %v", seq, q, strings.Join(prev.words, " "), got.rows, fresh.rows)
+			}
+			prev = got
+		}
+	}
+}
+
+func TestNarrows(t *testing.T) {
+	tests := []struct {
+		prev, next string
+		want       bool
+	}{
+		{"mar", "mari", true},
+		{"mar", "mar ana", true},
+		{"mar ana", "ana mar", true},
+		{"ari", "mari", true},
+		{"mari", "mar", false},
+		{"mar ana", "mar", false},
+		{"mar", "ma r", false},
+	}
+	for _, tt := range tests {
+		if got := narrows(parseQuery(tt.prev), parseQuery(tt.next)); got != tt.want {
+			t.Errorf("narrows(%q, %q) = %v, want %v", tt.prev, tt.next, got, tt.want)
+		}
+	}
+}
+
+func TestHighlight(t *testing.T) {
+	// Brackets make the matched runs visible; real styles only add colour.
+	mark := lipgloss.NewStyle().Transform(func(s string) string { return "[" + s + "]" })
+	plain := lipgloss.NewStyle()
+	tests := []struct {
+		s     string
+		terms []string
+		want  string
+	}{
+		{"María García", nil, "María García"},
+		{"María García", []string{"gar"}, "María [Gar]cía"},
+		{"María García", []string{"ía"}, "Mar[ía] Garc[ía]"},
+		{"María García", []string{"maría", "garcía"}, "[María] [García]"},
+		{"Ana Martínez", []string{"mrtnz"}, "Ana [M]a[rt]í[n]e[z]"},   // fuzzy, accents ignored
+		{"Ana Martínez", []string{"martinez"}, "Ana [Martínez]"},      // fuzzy with accents
+		{"Ana Martínez", []string{"xyz"}, "Ana Martínez"},             // no match at all
+		{"佐藤花子", []string{"花子"}, "佐藤[花子]"},                            // CJK
+		{"ÉMILE ÉCOLE", []string{"é"}, "[É]MILE [É]COLE"},             // upper-case non-ASCII
+		{"aaa", []string{"aa"}, "[aa]a"},                              // occurrences do not overlap
+		{"John Smith", []string{"jo", "smith", ""}, "[Jo]hn [Smith]"}, // empty term ignored
+		{"İstanbul", []string{"stan"}, "İ[stan]bul"},                  // ToLower changing length
+	}
+	for _, tt := range tests {
+		got := Highlight(tt.s, tt.terms, plain, mark)
+		if got != tt.want {
+			t.Errorf("Highlight(%q, %q) = %q, want %q", tt.s, tt.terms, got, tt.want)
+		}
+	}
+	// With real styles the text and its width are unchanged.
+	bold := lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("5"))
+	for _, tt := range tests {
+		got := Highlight(tt.s, tt.terms, plain, bold)
+		if ansi.Strip(got) != tt.s || ansi.StringWidth(got) != ansi.StringWidth(tt.s) {
+			t.Errorf("Highlight(%q) changed the text or width: %q", tt.s, got)
+		}
+	}
+}
+
+// Above parallelMin the passes split the items across goroutines; the result
+// must be the one a plain loop gives.
+func TestFilterParallel(t *testing.T) {
+	names := []string{"María García", "Marco Rossi", "佐藤花子", "John Smith", "Ana Martínez"}
+	texts := make([]string, parallelMin*3+11)
+	for i := range texts {
+		texts[i] = fmt.Sprintf("%s lead%d", names[i%len(names)], i)
+	}
+	c := newCorpus(leads(texts...), nil, nil)
+
+	for _, q := range []string{"mar", "lead1 maría", "花子 7"} {
+		words := parseQuery(q)
+		var want []int
+	items:
+		for i, text := range texts {
+			for _, w := range words {
+				if !strings.Contains(strings.ToLower(text), w) {
+					continue items
+				}
+			}
+			want = append(want, i)
+		}
+		if got := c.filter(words, result{}); !slices.Equal(got.rows, want) {
+			t.Errorf("%q: %d rows, want %d", q, len(got.rows), len(want))
+		}
+	}
+
+	for _, q := range []string{"mrtnz", "jsmth 9", "sato"} {
+		words := parseQuery(q)
+		var hits []hit
+		var s scorer
+		for i := range texts {
+			if score, ok := c.score(i, newFuzzyQuery(words), &s); ok {
+				hits = append(hits, hit{i, score})
+			}
+		}
+		slices.SortStableFunc(hits, func(a, b hit) int { return b.score - a.score })
+		want := make([]int, len(hits))
+		for i, h := range hits {
+			want[i] = h.row
+		}
+		if got := c.filter(words, result{}); !got.fuzzy || !slices.Equal(got.rows, want) || (len(want) == 0) != (q == "sato") {
+			t.Errorf("%q: %d rows, want %d", q, len(got.rows), len(want))
+		}
+	}
+}
+
+// Scoring a window of the text must give fzf's score for the whole text.
+func TestFuzzyWindowScore(t *testing.T) {
+	c := newCorpus(people, nil, nil)
+	var s scorer
+	for _, q := range []string{"mrtnz", "jsm", "mra", "es", "花子", "garcia", "a1", "oo"} {
+		fq := newFuzzyQuery([]string{q})
+		for i := range people {
+			got, ok := c.score(i, fq, &s)
+			whole := util.RunesToChars([]rune(string(c.foldText(i))))
+			want, _ := algo.FuzzyMatchV2(true, false, true, &whole, fq.words[0].runes, false, util.MakeSlab(slab16Size, slab32Size))
+			if ok != (want.Start >= 0) || ok && got != want.Score {
+				t.Errorf("%q in item %d: score %d %v, fzf on the whole text %d", q, i, got, ok, want.Score)
+			}
+		}
+	}
+}

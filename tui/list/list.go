@@ -1,0 +1,335 @@
+// Package list is a list model with a live filter that stays fast at 100k
+// items: View draws only the rows on screen, and filtering runs over
+// haystacks lower-cased once, off the update loop, dropping stale results.
+// It replaces bubbles' list, whose paginator and filter do not scale.
+package list
+
+import (
+	"slices"
+	"sync/atomic"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+)
+
+// Item is one row. FilterText is what the live filter searches (already
+// sanitized, single-line; e.g. name, email, phone, content, page and session
+// ID joined by spaces); it must not change for the item's life. Key
+// identifies the item across reloads.
+type Item interface {
+	FilterText() string
+	Key() string
+}
+
+// RenderFunc draws one row at exactly width cells (the list pads or
+// truncates if it doesn't). terms are the active filter words, lower-cased,
+// so the renderer can highlight them (see Highlight).
+type RenderFunc func(item Item, width int, selected bool, terms []string) string
+
+// Styles style the filter bar and the empty states. Match is for renderers
+// to pass to Highlight.
+type Styles struct {
+	FilterPrompt, FilterText, Count, Empty, Match lipgloss.Style
+}
+
+// syncFilterMax is the list size below which Update filters synchronously:
+// a few thousand items filter in well under a millisecond, and answering at
+// once spares a frame of stale rows and a round trip through the runtime.
+const syncFilterMax = 5000
+
+// Model is the list. The zero value is not usable; call New.
+type Model struct {
+	render RenderFunc
+	styles Styles
+	keys   KeyMap
+	input  textinput.Model
+
+	items  []Item
+	corpus *corpus
+	// shown is the applied filter; with no words, every item is shown in
+	// order and rows is unused.
+	shown result
+	// seq numbers filter requests; a filteredMsg with any other seq answers
+	// a superseded query (or older items) and is dropped.
+	seq int
+	// id tells this list's filter results from another list's.
+	id int
+
+	cursor int // selected row, an index into the visible rows
+	offset int // first visible row on screen
+
+	width, height int
+}
+
+// lastID numbers lists.
+var lastID atomic.Int64
+
+// New returns an empty list; give it items with SetItems and a size with
+// SetSize.
+func New(render RenderFunc, styles Styles, keys KeyMap) Model {
+	in := textinput.New()
+	in.Prompt = ""
+	// The list draws the box itself (see filterBar): no blinking cursor means
+	// no timer messages and no redraws over SSH while the box is idle.
+	in.SetVirtualCursor(false)
+	return Model{render: render, styles: styles, keys: keys, input: in, corpus: newCorpus(nil, nil, nil),
+		id: int(lastID.Add(1))}
+}
+
+// SetItems replaces the items (newest first). The cursor stays on the same
+// Key if it is still there, at the same place on screen, so rows merging in
+// above it do not move the selection; otherwise it keeps its index, clamped.
+// A filter is kept and re-applied at once, because a result still in flight
+// indexes the old items. The returned command is nil for now; batch it anyway,
+// so that SetItems can move work off the update loop without callers changing.
+func (m *Model) SetItems(items []Item) tea.Cmd {
+	sel, hadSel := m.Selected()
+	line := m.cursor - m.offset
+
+	m.corpus = newCorpus(items, m.corpus, m.items)
+	m.items = items
+	m.seq++ // drops results computed over the old items
+	m.shown = result{}
+	if words := parseQuery(m.input.Value()); len(words) > 0 {
+		m.shown = m.corpus.filter(words, result{})
+	}
+
+	row := -1
+	if hadSel {
+		row = m.rowOf(sel.Key())
+	}
+	if row < 0 {
+		row = m.cursor
+	}
+	m.cursor = row
+	m.offset = row - line
+	m.scrollToCursor()
+	return nil
+}
+
+// SetSize sets the size in cells. height includes the filter bar's line.
+func (m *Model) SetSize(width, height int) {
+	m.width, m.height = max(width, 0), max(height, 0)
+	m.scrollToCursor()
+}
+
+// Selected returns the item under the cursor; false when nothing is visible.
+func (m Model) Selected() (Item, bool) {
+	if m.VisibleLen() == 0 {
+		return nil, false
+	}
+	return m.items[m.itemIndex(m.cursor)], true
+}
+
+// Select moves the cursor to the item with key and reports whether it is
+// visible; a filtered-out or unknown key leaves the cursor where it is.
+func (m *Model) Select(key string) bool {
+	row := m.rowOf(key)
+	if row < 0 {
+		return false
+	}
+	m.cursor = row
+	m.scrollToCursor()
+	return true
+}
+
+// Filtering reports whether the filter box has focus. The app must not act
+// on global keys then: q is a letter.
+func (m Model) Filtering() bool { return m.input.Focused() }
+
+// FilterValue is the text in the filter box.
+func (m Model) FilterValue() string { return m.input.Value() }
+
+// Len is the number of items.
+func (m Model) Len() int { return len(m.items) }
+
+// VisibleLen is the number of items the filter lets through.
+func (m Model) VisibleLen() int {
+	if len(m.shown.words) == 0 {
+		return len(m.items)
+	}
+	return len(m.shown.rows)
+}
+
+// itemIndex maps a visible row to its index in items.
+func (m Model) itemIndex(row int) int {
+	if len(m.shown.words) == 0 {
+		return row
+	}
+	return m.shown.rows[row]
+}
+
+// rowOf returns the visible row of the item with key, or -1. It is a linear
+// scan: it runs on reloads and selections, not per frame.
+func (m Model) rowOf(key string) int {
+	for row := range m.VisibleLen() {
+		if m.items[m.itemIndex(row)].Key() == key {
+			return row
+		}
+	}
+	return -1
+}
+
+// Update handles keys, pastes into the filter box and filter results.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case filteredMsg:
+		if msg.list == m.id && msg.seq == m.seq {
+			m.apply(msg.result)
+		}
+		return m, nil
+	case tea.KeyPressMsg:
+		if m.input.Focused() {
+			return m.updateFilter(msg)
+		}
+		return m.updateBrowse(msg)
+	}
+	if m.input.Focused() {
+		return m.updateInput(msg) // pastes and the like
+	}
+	return m, nil
+}
+
+func (m Model) updateBrowse(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+	page := max(m.listHeight(), 1)
+	switch {
+	case key.Matches(msg, m.keys.Up):
+		m.cursor--
+	case key.Matches(msg, m.keys.Down):
+		m.cursor++
+	case key.Matches(msg, m.keys.PageUp):
+		// Scroll the page with the cursor, as less does, so rows keep their
+		// place relative to it.
+		m.cursor -= page
+		m.offset -= page
+	case key.Matches(msg, m.keys.PageDown):
+		m.cursor += page
+		m.offset += page
+	case key.Matches(msg, m.keys.Top):
+		m.cursor = 0
+	case key.Matches(msg, m.keys.Bottom):
+		m.cursor = m.VisibleLen() - 1
+	case key.Matches(msg, m.keys.Filter):
+		m.input.CursorEnd()
+		m.input.Focus()
+	case key.Matches(msg, m.keys.ClearFilter) && m.FilterValue() != "":
+		// With no filter, esc is left to the app (back).
+		m.clearFilter()
+	}
+	m.scrollToCursor()
+	return m, nil
+}
+
+func (m Model) updateFilter(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+	switch {
+	case key.Matches(msg, m.keys.ClearFilter):
+		m.clearFilter()
+		return m, nil
+	case key.Matches(msg, m.keys.AcceptFilter):
+		m.input.Blur()
+		if len(parseQuery(m.input.Value())) == 0 {
+			m.input.Reset() // nothing to keep: hide the bar
+		}
+		m.scrollToCursor()
+		return m, nil
+	case msg.Text == "" && key.Matches(msg, m.keys.Up, m.keys.Down):
+		// Arrows move through the matches while typing; j and k are text.
+		return m.updateBrowse(msg)
+	}
+	return m.updateInput(msg)
+}
+
+// updateInput passes msg to the filter box and filters again if the text
+// changed.
+func (m Model) updateInput(msg tea.Msg) (Model, tea.Cmd) {
+	before := m.input.Value()
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	if m.input.Value() != before {
+		cmd = tea.Batch(cmd, m.refilter())
+	}
+	return m, cmd
+}
+
+// refilter requests the filter for the text in the box: at once for small
+// lists, otherwise as a command whose result Update applies if still newest.
+func (m *Model) refilter() tea.Cmd {
+	m.seq++
+	words := parseQuery(m.input.Value())
+	switch {
+	case slices.Equal(words, m.shown.words):
+		return nil // e.g. a trailing space: the shown result is right
+	case len(words) == 0:
+		m.apply(result{})
+		return nil
+	case len(m.items) < syncFilterMax:
+		m.apply(m.corpus.filter(words, m.shown))
+		return nil
+	}
+	c, prev, id, seq := m.corpus, m.shown, m.id, m.seq
+	return func() tea.Msg {
+		return filteredMsg{list: id, seq: seq, result: c.filter(words, prev)}
+	}
+}
+
+// apply shows a new filter result from its first row: the newest match, or
+// the best fuzzy one.
+func (m *Model) apply(r result) {
+	m.shown = r
+	m.cursor, m.offset = 0, 0
+	m.scrollToCursor()
+}
+
+// clearFilter empties and leaves the box, keeping the selected item
+// selected in the full list.
+func (m *Model) clearFilter() {
+	m.input.Reset()
+	m.input.Blur()
+	m.seq++ // drops a result still in flight
+	if len(m.shown.words) > 0 {
+		if m.VisibleLen() > 0 {
+			// The selected item's index is its row in the full list.
+			m.cursor = m.itemIndex(m.cursor)
+		}
+		m.shown = result{}
+		// Centre the restored selection rather than pin it to an edge.
+		m.offset = m.cursor - m.listHeight()/2
+	}
+	m.scrollToCursor()
+}
+
+// filterBarShown reports whether the bar takes a line: while typing, and
+// while a kept filter applies.
+func (m Model) filterBarShown() bool {
+	return m.input.Focused() || m.input.Value() != ""
+}
+
+// listHeight is the number of lines for rows.
+func (m Model) listHeight() int {
+	if m.filterBarShown() {
+		return max(m.height-1, 0)
+	}
+	return m.height
+}
+
+// scrollToCursor clamps the cursor to the visible rows and moves the offset
+// as little as needed to show it, without leaving blank lines at the bottom
+// that rows could fill.
+func (m *Model) scrollToCursor() {
+	n, rows := m.VisibleLen(), m.listHeight()
+	m.cursor = clamp(m.cursor, 0, n-1)
+	if m.cursor < m.offset {
+		m.offset = m.cursor
+	}
+	if rows > 0 && m.cursor >= m.offset+rows {
+		m.offset = m.cursor - rows + 1
+	}
+	m.offset = clamp(m.offset, 0, n-rows)
+}
+
+// clamp limits v to [lo, hi]; lo wins when hi < lo.
+func clamp(v, lo, hi int) int {
+	return max(lo, min(v, hi))
+}

@@ -1,0 +1,64 @@
+package tui
+
+import (
+	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/internal/store"
+	"github.com/neotui/neotui/internal/syncer"
+)
+
+// Results of loads are tagged with the load's sequence number; a result
+// older than the newest load is dropped.
+
+type leadsLoadedMsg struct {
+	seq      int
+	leads    []store.Lead
+	complete bool // false for the first, short page of a start-up load
+	err      error
+}
+
+type sessionsLoadedMsg struct {
+	seq      int
+	sessions []store.SessionSummary
+	complete bool
+	err      error
+}
+
+// transcriptLoadedMsg is one conversation, for the detail pane.
+type transcriptLoadedMsg struct {
+	id      int64
+	session api.Session
+	leads   []store.Lead
+	err     error // wraps store.ErrNotFound when it is not stored
+}
+
+// sessionFetchedMsg: a conversation missing from the store was fetched.
+type sessionFetchedMsg struct {
+	id  int64
+	err error
+}
+
+type searchResultsMsg struct {
+	seq   int
+	query string
+	hits  []store.Hit
+	err   error
+}
+
+// syncProgressMsg and syncDoneMsg come from the background sync, through
+// the channel that listenSync reads.
+type syncProgressMsg struct {
+	progress  syncer.Progress
+	committed bool // a window was saved: reload the lists
+	events    <-chan any
+}
+
+type syncDoneMsg struct {
+	report syncer.Report
+	err    error
+}
+
+// startSyncMsg starts the start-up sync.
+type startSyncMsg struct{}
+
+// tickMsg refreshes "synced 2 min ago".
+type tickMsg struct{}

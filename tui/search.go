@@ -1,0 +1,214 @@
+package tui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/internal/safetext"
+	"github.com/neotui/neotui/internal/store"
+	"github.com/neotui/neotui/tui/list"
+)
+
+// minLiveSearch is the shortest query searched as you type: the trigram
+// index needs three characters; shorter ones scan, so they wait for enter.
+const minLiveSearch = 3
+
+// searchModel is the Search tab: a query box over every stored message,
+// and the hits, newest conversation first.
+type searchModel struct {
+	sh      *shared
+	input   textinput.Model
+	results list.Model
+	seq     int    // of the newest search asked for
+	query   string // of the results shown
+	err     error
+	busy    bool
+}
+
+func newSearch(sh *shared) searchModel {
+	in := textinput.New()
+	in.Prompt = "search: "
+	in.Placeholder = "words from any message"
+	in.Focus()
+	return searchModel{sh: sh, input: in, results: newList(sh, renderHit(sh))}
+}
+
+// openHitMsg asks the app to open a hit's conversation at the hit.
+type openHitMsg struct {
+	hit   store.Hit
+	query string
+}
+
+func (s searchModel) typing() bool { return s.input.Focused() }
+
+func (s *searchModel) setSize(w, h int) {
+	s.input.SetWidth(w - len(s.input.Prompt) - 1)
+	s.results.SetSize(w, h-2)
+}
+
+func (s *searchModel) focus() tea.Cmd { return s.input.Focus() }
+
+// messages · update
+
+func (s searchModel) Update(msg tea.Msg) (searchModel, tea.Cmd) {
+	switch msg := msg.(type) {
+	case searchResultsMsg:
+		if msg.seq != s.seq {
+			return s, nil // an older search finished late
+		}
+		s.busy, s.err, s.query = false, msg.err, msg.query
+		items := make([]list.Item, len(msg.hits))
+		for i, h := range msg.hits {
+			items[i] = newHitItem(h, msg.query)
+		}
+		return s, s.results.SetItems(items)
+	case tea.PasteMsg:
+		if s.input.Focused() {
+			return s.updateInput(msg)
+		}
+	case tea.KeyPressMsg:
+		if s.input.Focused() {
+			switch {
+			case key.Matches(msg, s.sh.keys.Open):
+				s.input.Blur()
+				return s, s.run(true)
+			case key.Matches(msg, s.sh.keys.Back):
+				if s.input.Value() != "" {
+					s.input.SetValue("")
+					return s, s.run(false)
+				}
+				s.input.Blur()
+				return s, nil
+			}
+			return s.updateInput(msg)
+		}
+		switch {
+		case key.Matches(msg, s.sh.keys.Filter):
+			return s, s.input.Focus()
+		case key.Matches(msg, s.sh.keys.Open):
+			if it, ok := s.results.Selected(); ok {
+				h := it.(*hitItem)
+				return s, func() tea.Msg { return openHitMsg{hit: h.hit, query: s.query} }
+			}
+			return s, nil
+		}
+	}
+	var cmd tea.Cmd
+	s.results, cmd = s.results.Update(msg)
+	return s, cmd
+}
+
+func (s searchModel) updateInput(msg tea.Msg) (searchModel, tea.Cmd) {
+	before := s.input.Value()
+	var cmd tea.Cmd
+	s.input, cmd = s.input.Update(msg)
+	if s.input.Value() == before {
+		return s, cmd
+	}
+	return s, tea.Batch(cmd, s.run(false))
+}
+
+// run searches for the box's text; as you type only from minLiveSearch
+// characters, on enter whatever it holds.
+func (s *searchModel) run(entered bool) tea.Cmd {
+	q := strings.TrimSpace(s.input.Value())
+	s.seq++
+	if q == "" || (!entered && utf8.RuneCountInString(q) < minLiveSearch) {
+		s.busy = false
+		if q == "" {
+			s.query = ""
+			return s.results.SetItems(nil)
+		}
+		return nil
+	}
+	s.busy = true
+	return searchMessages(s.sh, s.seq, q)
+}
+
+// view
+
+func (s searchModel) View() string {
+	st := s.sh.styles
+	var status string
+	switch {
+	case s.err != nil:
+		status = st.StatusErr.Render(safetext.Line(s.err.Error()))
+	case s.busy:
+		status = st.Muted.Render("searching…")
+	case s.query != "":
+		status = st.Muted.Render(fmt.Sprintf("%s for %q", plural(s.results.Len(), "message"), safetext.Line(s.query)))
+	case s.input.Value() != "":
+		status = st.Muted.Render(fmt.Sprintf("type %d letters or press enter", minLiveSearch))
+	default:
+		status = st.Muted.Render("Search every stored message. enter: results · / : edit the query")
+	}
+	return lipgloss.JoinVertical(lipgloss.Left, s.input.View(), status, s.results.View())
+}
+
+// hitItem is a search result row.
+type hitItem struct {
+	hit     store.Hit
+	role    string
+	snippet string
+	key     string
+	words   []string // of the query, lower-cased, for highlighting
+}
+
+func newHitItem(h store.Hit, query string) *hitItem {
+	role := map[string]string{api.RoleAI: "AI", api.RoleUser: "Visitor"}[h.Type]
+	if role == "" {
+		role = safetext.Line(h.Type)
+	}
+	return &hitItem{hit: h, role: role, snippet: snippet(safetext.Line(h.Content), query, 30),
+		key:   strconv.FormatInt(h.SessionID, 10) + ":" + strconv.Itoa(h.Seq),
+		words: strings.Fields(strings.ToLower(query))}
+}
+
+func (i *hitItem) FilterText() string { return i.snippet }
+func (i *hitItem) Key() string        { return i.key }
+
+// snippet is text from a little before the query's first word on, so the
+// match shows even in a narrow column.
+func snippet(text, query string, before int) string {
+	words := strings.Fields(strings.ToLower(query))
+	if len(words) == 0 {
+		return text
+	}
+	i := strings.Index(strings.ToLower(text), words[0])
+	if i <= before {
+		return text
+	}
+	start := i - before
+	for start < i && !utf8.RuneStart(text[start]) {
+		start++
+	}
+	if sp := strings.IndexByte(text[start:i], ' '); sp >= 0 {
+		start += sp + 1
+	}
+	return "…" + text[start:]
+}
+
+func renderHit(sh *shared) list.RenderFunc {
+	return func(it list.Item, width int, selected bool, _ []string) string {
+		h := it.(*hitItem)
+		r := newRow(sh, selected, h.words)
+		marker := " "
+		if selected {
+			marker = "▌"
+		}
+		r.b.WriteString(r.base.Inherit(sh.styles.Title).Render(marker))
+		r.cell(strconv.FormatInt(h.hit.SessionID, 10), 7, sh.styles.Muted)
+		r.cell(clock(h.hit.CreateTime, sh.now(), sh.loc()), 12, sh.styles.Muted)
+		r.cell(h.role, 7, sh.styles.Bold)
+		r.cell(h.snippet, width-1-7-12-7-4, lipgloss.NewStyle())
+		return r.String()
+	}
+}

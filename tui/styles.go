@@ -1,0 +1,61 @@
+package tui
+
+import (
+	"charm.land/bubbles/v2/help"
+	"charm.land/lipgloss/v2"
+)
+
+// Styles are every style of the browser, derived from the terminal's
+// background so that light and dark terminals both read well.
+type Styles struct {
+	App                      lipgloss.Style
+	Tab, ActiveTab, TabCount lipgloss.Style
+	TabBar, BotName          lipgloss.Style
+	Status, StatusErr        lipgloss.Style
+	Spinner                  lipgloss.Style
+	Selected                 lipgloss.Style
+	Muted, Bold, Match       lipgloss.Style
+	Lead, Appointment        lipgloss.Style // type badges
+	Unseen                   lipgloss.Style
+	CardLabel, CardValue     lipgloss.Style
+	PaneBorder               lipgloss.Style
+	Title                    lipgloss.Style
+	Help                     help.Styles
+	isDark                   bool
+}
+
+func newStyles(isDark bool) Styles {
+	ld := lipgloss.LightDark(isDark)
+	accent := ld(lipgloss.Color("#5A3FC0"), lipgloss.Color("#A98BFF"))
+	muted := ld(lipgloss.Color("#6B6B6B"), lipgloss.Color("#8C8C8C"))
+	subtle := ld(lipgloss.Color("#D9D9E3"), lipgloss.Color("#3A3A4A"))
+	selBg := ld(lipgloss.Color("#E8E2FF"), lipgloss.Color("#2E2650"))
+	fg := ld(lipgloss.Color("#1A1A1A"), lipgloss.Color("#E6E6E6"))
+	green := ld(lipgloss.Color("#1F7A3A"), lipgloss.Color("#5FD38D"))
+	amber := ld(lipgloss.Color("#9A5B00"), lipgloss.Color("#F2B84B"))
+	red := ld(lipgloss.Color("#B3261E"), lipgloss.Color("#FF7A70"))
+
+	return Styles{
+		Tab:         lipgloss.NewStyle().Foreground(muted).Padding(0, 1),
+		ActiveTab:   lipgloss.NewStyle().Foreground(accent).Bold(true).Underline(true).Padding(0, 1),
+		TabCount:    lipgloss.NewStyle().Foreground(muted),
+		TabBar:      lipgloss.NewStyle().BorderStyle(lipgloss.NormalBorder()).BorderBottom(true).BorderForeground(subtle),
+		BotName:     lipgloss.NewStyle().Foreground(muted).Padding(0, 1),
+		Status:      lipgloss.NewStyle().Foreground(muted),
+		StatusErr:   lipgloss.NewStyle().Foreground(red),
+		Spinner:     lipgloss.NewStyle().Foreground(accent),
+		Selected:    lipgloss.NewStyle().Background(selBg).Foreground(fg),
+		Muted:       lipgloss.NewStyle().Foreground(muted),
+		Bold:        lipgloss.NewStyle().Bold(true),
+		Match:       lipgloss.NewStyle().Foreground(amber).Bold(true).Underline(true),
+		Lead:        lipgloss.NewStyle().Foreground(green).Bold(true),
+		Appointment: lipgloss.NewStyle().Foreground(accent).Bold(true),
+		Unseen:      lipgloss.NewStyle().Foreground(accent),
+		CardLabel:   lipgloss.NewStyle().Foreground(muted).Width(9),
+		CardValue:   lipgloss.NewStyle().Foreground(fg),
+		PaneBorder:  lipgloss.NewStyle().BorderStyle(lipgloss.NormalBorder()).BorderLeft(true).BorderForeground(subtle).PaddingLeft(1),
+		Title:       lipgloss.NewStyle().Foreground(accent).Bold(true),
+		Help:        help.DefaultStyles(isDark),
+		isDark:      isDark,
+	}
+}

@@ -1,0 +1,94 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/internal/store"
+	"github.com/neotui/neotui/internal/syncer"
+)
+
+// TestSyncMergesNewRowsWithoutMovingTheCursor: a background sync saves a
+// new lead; it appears at the top, the selection stays on its lead, and the
+// status line tells what happened.
+func TestSyncMergesNewRowsWithoutMovingTheCursor(t *testing.T) {
+	st, _ := fillStore(t, 80)
+	var asked [][2]api.Day
+	opts := testOptions(st)
+	opts.Sync = func(ctx context.Context, from, to api.Day, progress func(syncer.Progress)) (syncer.Report, error) {
+		asked = append(asked, [2]api.Day{from, to})
+		progress(syncer.Progress{Endpoint: store.EndpointLeads, Total: 1})
+		fresh := api.Lead{Type: api.TypeLead, Name: "Zoe Newcomer", Email: "zoe@example.com",
+			CreateTime: testNow.Add(-time.Minute), SessionID: 424242}
+		ch, err := st.SaveLeads(ctx, testSerial, api.DayOf(testNow), api.DayOf(testNow), testNow, []api.Lead{fresh})
+		progress(syncer.Progress{Endpoint: store.EndpointLeads, Done: 1, Total: 1, Changes: ch})
+		return syncer.Report{Requests: 1, Windows: 1, Changes: ch}, err
+	}
+	m := New(opts)
+	t.Cleanup(m.Close)
+	// Load first, then select the third lead, then let the sync land.
+	m.sh.Sync = nil
+	m = settle(t, m, sizeCmd(120, 40), m.Init())
+	m = press(t, m, "j", "j")
+	selected := m.selectionKey()
+	before := m.leads.Len()
+
+	m.sh.Sync = opts.Sync
+	m = press(t, m, "r")
+	if m.leads.Len() != before+1 {
+		t.Fatalf("%d leads after the sync, want %d", m.leads.Len(), before+1)
+	}
+	if m.selectionKey() != selected {
+		t.Error("the new lead moved the selection")
+	}
+	if len(asked) != 1 || asked[0][1] != api.DayOf(testNow) || asked[0][1]-asked[0][0] != 29 {
+		t.Errorf("sync asked for %v, want the last 30 days", asked)
+	}
+	if s := screen(m); !strings.Contains(s, "Zoe") || !strings.Contains(s, "synced just now") {
+		t.Errorf("screen after sync:\n%s", s)
+	}
+}
+
+// TestSyncErrorIsAStatusLine: an error never erases what is shown.
+func TestSyncErrorIsAStatusLine(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	opts := testOptions(st)
+	opts.Sync = func(context.Context, api.Day, api.Day, func(syncer.Progress)) (syncer.Report, error) {
+		return syncer.Report{}, errors.New("Neoagent rejected the API key (HTTP 401): check NEOAGENT_API_KEY")
+	}
+	m := New(opts)
+	t.Cleanup(m.Close)
+	m = settle(t, m, sizeCmd(120, 40), m.Init())
+	s := screen(m)
+	if !strings.Contains(s, "rejected the API key") || !strings.Contains(s, "r to retry") {
+		t.Errorf("no error in the status line:\n%s", s)
+	}
+	if m.leads.Len() == 0 || !strings.Contains(s, "Conversation ") {
+		t.Errorf("the error erased the stored data:\n%s", s)
+	}
+}
+
+// TestOlderHistoryOnDemand: reaching the end of a list asks for the 30
+// days before what was synced.
+func TestOlderHistoryOnDemand(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	var asked [][2]api.Day
+	opts := testOptions(st)
+	opts.Sync = func(_ context.Context, from, to api.Day, _ func(syncer.Progress)) (syncer.Report, error) {
+		asked = append(asked, [2]api.Day{from, to})
+		return syncer.Report{}, nil
+	}
+	m := New(opts)
+	t.Cleanup(m.Close)
+	m = settle(t, m, sizeCmd(120, 40), m.Init())
+	m = press(t, m, "2", "G")
+	today := api.DayOf(testNow)
+	want := [][2]api.Day{{today - 29, today}, {today - 59, today - 30}}
+	if len(asked) != 2 || asked[1] != want[1] {
+		t.Errorf("syncs asked %v, want %v", asked, want)
+	}
+}

@@ -1,0 +1,159 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/neotui/neotui/internal/safetext"
+	"github.com/neotui/neotui/internal/store"
+)
+
+// View draws the whole screen: tab bar, body, status line, help line. Only
+// the root returns a tea.View; terminal modes are set here and nowhere else.
+func (m Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = "neotui · " + safetext.Line(m.sh.BotName)
+	return v
+}
+
+func (m Model) render() string {
+	w, h := m.sh.width, m.sh.height
+	if w == 0 {
+		return "" // no size yet
+	}
+	if w < minWidth || h < minHeight {
+		return fmt.Sprintf("neotui needs at least %d×%d;\nthis terminal is %d×%d.", minWidth, minHeight, w, h)
+	}
+	body := m.body()
+	if m.showHelp {
+		body = m.fullHelp()
+	}
+	body = lipgloss.NewStyle().Width(w).Height(m.bodyHeight()).MaxHeight(m.bodyHeight()).MaxWidth(w).Render(body)
+	return lipgloss.JoinVertical(lipgloss.Left, m.tabBar(), body, m.statusLine(), m.footer())
+}
+
+func (m Model) body() string {
+	var left string
+	switch m.tab {
+	case tabLeads:
+		left = m.listOrPlaceholder(m.leads.View(), m.leadsReady, m.leads.Len(), "No leads stored yet.")
+	case tabSessions:
+		left = m.listOrPlaceholder(m.sessions.View(), m.sessionsReady, m.sessions.Len(), "No conversations stored yet.")
+	case tabSearch:
+		left = m.search.View()
+	}
+	if !m.split() {
+		if m.detailOpen {
+			return m.detail.View()
+		}
+		return left
+	}
+	right := m.detail.View()
+	if m.tab == tabSearch && !m.detailOpen {
+		right = m.sh.styles.Muted.Render("Open a result with enter to read it here.")
+	} else if m.selectionKey() == "" && !m.detailOpen {
+		right = ""
+	}
+	right = m.sh.styles.PaneBorder.Height(m.bodyHeight()).Render(right)
+	return lipgloss.JoinHorizontal(lipgloss.Top, left, right)
+}
+
+func (m Model) listOrPlaceholder(view string, ready bool, n int, empty string) string {
+	switch {
+	case m.loadErr != nil:
+		return m.sh.styles.StatusErr.Render(safetext.Line(m.loadErr.Error()))
+	case !ready:
+		return m.sh.styles.Muted.Render("Loading…")
+	case n == 0 && m.syncing:
+		return m.sh.styles.Muted.Render(empty + " Syncing…")
+	case n == 0 && m.sh.Sync == nil:
+		return m.sh.styles.Muted.Render(empty + " (offline)")
+	}
+	return view
+}
+
+// tabBar is the tabs with their counts, and the bot's name on the right.
+func (m Model) tabBar() string {
+	st := m.sh.styles
+	titles := []struct {
+		name  string
+		count int
+	}{{"Leads", m.leads.Len()}, {"Conversations", m.sessions.Len()}, {"Search", -1}}
+	var parts []string
+	for i, t := range titles {
+		style := st.Tab
+		if tab(i) == m.tab {
+			style = st.ActiveTab
+		}
+		// The count is styled apart, not inside the tab's style: nesting
+		// styled text inside an underline breaks its escape codes.
+		label := style.UnsetPaddingRight().Render(fmt.Sprintf("%d %s", i+1, t.name))
+		if t.count >= 0 {
+			label += " " + st.TabCount.Render(fmt.Sprint(t.count))
+		}
+		parts = append(parts, label+" ")
+	}
+	left := strings.Join(parts, "")
+	right := st.BotName.Render(safetext.Line(m.sh.BotName))
+	gap := m.sh.width - ansi.StringWidth(left) - ansi.StringWidth(right)
+	line := left + strings.Repeat(" ", max(gap, 0)) + right
+	return st.TabBar.Width(m.sh.width).Render(ansi.Truncate(line, m.sh.width, ""))
+}
+
+// statusLine shows the sync: progress, its age, or its error; never blocking.
+func (m Model) statusLine() string {
+	st := m.sh.styles
+	var s string
+	switch {
+	case m.syncing:
+		p := m.progress
+		what := "syncing"
+		if p.Total > 0 {
+			what = fmt.Sprintf("syncing %s %d/%d windows", p.Endpoint, min(p.Done+1, p.Total), p.Total)
+			if p.Endpoint == store.EndpointHistory {
+				what += fmt.Sprintf(" (%s…%s)", p.Window, p.WindowTo)
+			}
+		}
+		s = m.spinner.View() + " " + st.Status.Render(what)
+	case m.syncErr != nil:
+		s = st.StatusErr.Render("⚠ " + safetext.Line(m.syncErr.Error()) + " — r to retry")
+	case !m.syncedAt.IsZero():
+		s = st.Status.Render("synced " + relative(m.syncedAt, m.sh.now()) + " · " + m.sh.BotName)
+	case m.sh.Sync == nil:
+		s = st.Status.Render("offline: showing the local store")
+	}
+	return ansi.Truncate(s, m.sh.width, "…")
+}
+
+func (m Model) footer() string {
+	return ansi.Truncate(m.help.ShortHelpView(m.sh.keys.ShortHelp()), m.sh.width, "…")
+}
+
+// fullHelp lists every key in as many columns as fit: bubbles' own full
+// help cuts columns off at 80 cells.
+func (m Model) fullHelp() string {
+	st := m.sh.styles
+	const keyW, cellW = 11, 36
+	var cells []string
+	for _, group := range m.sh.keys.FullHelp() {
+		for _, b := range group {
+			if b.Enabled() {
+				h := b.Help()
+				cells = append(cells, st.Help.FullKey.Render(fit(h.Key, keyW))+st.Help.FullDesc.Render(fit(h.Desc, cellW-keyW)))
+			}
+		}
+	}
+	cols := max(m.sh.width/cellW, 1)
+	rows := (len(cells) + cols - 1) / cols
+	lines := make([]string, rows)
+	for i, c := range cells {
+		lines[i%rows] += c
+	}
+	title := st.Title.Render("Keys") + st.Muted.Render("  (? or esc closes)")
+	return title + "\n\n" + strings.Join(lines, "\n")
+}
