@@ -216,19 +216,28 @@ func (m *Model) follow() tea.Cmd {
 // layout gives every child its size.
 func (m *Model) layout() tea.Cmd {
 	w, h := m.sh.width, m.bodyHeight()
-	listW := w
+	listW := m.listWidth()
+	inner := listW
 	if m.split() {
-		listW = w * 45 / 100
+		inner-- // a gap before the pane's border
 	}
-	m.leads.SetSize(listW, h)
-	m.sessions.SetSize(listW, h)
-	m.search.setSize(listW, h)
+	m.leads.SetSize(inner, h)
+	m.sessions.SetSize(inner, h)
+	m.search.setSize(inner, h)
 	m.help.SetWidth(w)
 	detailW := w
 	if m.split() {
 		detailW = w - listW - 2 // the pane's border and padding
 	}
 	return m.detail.setSize(detailW, h)
+}
+
+// listWidth is the list's share of the screen.
+func (m Model) listWidth() int {
+	if m.split() {
+		return m.sh.width * 45 / 100
+	}
+	return m.sh.width
 }
 
 // bodyHeight is the screen less the tab bar (2 lines), status and footer.
@@ -355,6 +364,13 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, tea.Quit
 	}
 	if m.typing() {
+		// Tab keys type nothing, so they still switch tabs.
+		switch {
+		case key.Matches(msg, k.NextTab):
+			return m.switchTab((m.tab + 1) % tabCount)
+		case key.Matches(msg, k.PrevTab):
+			return m.switchTab((m.tab + tabCount - 1) % tabCount)
+		}
 		return m.delegate(msg)
 	}
 	if m.showHelp {

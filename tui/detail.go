@@ -155,7 +155,7 @@ func (d detailModel) card() string {
 	var lines []string
 	field := func(label, value string) {
 		if value = safetext.Line(strings.TrimSpace(value)); value != "" {
-			lines = append(lines, st.CardLabel.Render(label)+fit(value, d.width-9))
+			lines = append(lines, st.CardLabel.Render(fit(label, 8))+" "+fit(value, d.width-9))
 		}
 	}
 	if l := d.lead; l != nil {
@@ -195,7 +195,11 @@ func (d detailModel) card() string {
 			field("page", s.URI)
 		}
 		for _, l := range d.leads {
-			field(strings.ToLower(l.Type), strings.Join(nonEmpty(l.Name, l.Email, l.PhoneNumber), " · "))
+			label := "lead"
+			if l.Type == api.TypeAppointment {
+				label = "appt"
+			}
+			field(label, strings.Join(nonEmpty(l.Name, l.Email, l.PhoneNumber), " · "))
 		}
 	} else {
 		lines = append(lines, st.Muted.Render(fit("── "+header+" ", d.width)))

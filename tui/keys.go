@@ -15,7 +15,7 @@ type KeyMap struct {
 
 	// For the full help only: the movement keys of the lists and the
 	// transcript, so that every key is listed in one place.
-	Move, Page, HalfPage, Ends key.Binding
+	Move, Page, HalfPage, Ends, Scroll key.Binding
 }
 
 // DefaultKeyMap is the key map of design.md.
@@ -37,6 +37,7 @@ func DefaultKeyMap() KeyMap {
 		Move:        key.NewBinding(key.WithKeys("up", "down", "j", "k"), key.WithHelp("↑↓/jk", "move")),
 		Page:        key.NewBinding(key.WithKeys("pgup", "pgdown", "ctrl+b", "ctrl+f"), key.WithHelp("pgup/pgdn", "page (ctrl+b/f too)")),
 		HalfPage:    key.NewBinding(key.WithKeys("ctrl+u", "ctrl+d"), key.WithHelp("ctrl+u/d", "half page (transcript)")),
+		Scroll:      key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓/jk", "scroll")),
 		Ends:        key.NewBinding(key.WithKeys("g", "G", "home", "end"), key.WithHelp("g/G", "top/bottom")),
 	}
 }

@@ -167,7 +167,8 @@ func newHitItem(h store.Hit, query string) *hitItem {
 	if role == "" {
 		role = safetext.Line(h.Type)
 	}
-	return &hitItem{hit: h, role: role, snippet: snippet(safetext.Line(h.Content), query, 30),
+	text := strings.Join(strings.Fields(safetext.Line(h.Content)), " ")
+	return &hitItem{hit: h, role: role, snippet: snippet(text, query, 12),
 		key:   strconv.FormatInt(h.SessionID, 10) + ":" + strconv.Itoa(h.Seq),
 		words: strings.Fields(strings.ToLower(query))}
 }

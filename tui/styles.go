@@ -51,7 +51,7 @@ func newStyles(isDark bool) Styles {
 		Lead:        lipgloss.NewStyle().Foreground(green).Bold(true),
 		Appointment: lipgloss.NewStyle().Foreground(accent).Bold(true),
 		Unseen:      lipgloss.NewStyle().Foreground(accent),
-		CardLabel:   lipgloss.NewStyle().Foreground(muted).Width(9),
+		CardLabel:   lipgloss.NewStyle().Foreground(muted),
 		CardValue:   lipgloss.NewStyle().Foreground(fg),
 		PaneBorder:  lipgloss.NewStyle().BorderStyle(lipgloss.NormalBorder()).BorderLeft(true).BorderForeground(subtle).PaddingLeft(1),
 		Title:       lipgloss.NewStyle().Foreground(accent).Bold(true),

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -59,6 +60,7 @@ func (m Model) body() string {
 	} else if m.selectionKey() == "" && !m.detailOpen {
 		right = ""
 	}
+	left = lipgloss.NewStyle().Width(m.listWidth()).MaxWidth(m.listWidth()).Render(left)
 	right = m.sh.styles.PaneBorder.Height(m.bodyHeight()).Render(right)
 	return lipgloss.JoinHorizontal(lipgloss.Top, left, right)
 }
@@ -130,8 +132,23 @@ func (m Model) statusLine() string {
 	return ansi.Truncate(s, m.sh.width, "…")
 }
 
+// footer is the short help of what has focus.
 func (m Model) footer() string {
-	return ansi.Truncate(m.help.ShortHelpView(m.sh.keys.ShortHelp()), m.sh.width, "…")
+	k := m.sh.keys
+	bindings := k.ShortHelp()
+	switch {
+	case m.showHelp:
+		bindings = []key.Binding{k.Back, k.Quit}
+	case m.detailOpen:
+		bindings = []key.Binding{k.Scroll, k.Back}
+		if m.detail.highlight != "" {
+			bindings = append(bindings, k.NextMatch)
+		}
+		bindings = append(bindings, k.Help, k.Quit)
+	case m.typing():
+		bindings = []key.Binding{k.Open, k.Back, k.NextTab}
+	}
+	return ansi.Truncate(m.help.ShortHelpView(bindings), m.sh.width, "…")
 }
 
 // fullHelp lists every key in as many columns as fit: bubbles' own full
