@@ -58,66 +58,117 @@ func (s *Store) LastSync(ctx context.Context, bot string) (time.Time, error) {
 	return time.Unix(0, fetched.Int64).UTC(), nil
 }
 
-// Lead is a stored lead with its identity.
+// Lead is a stored lead with its identity and its triage state.
 type Lead struct {
 	Key, Bot string
 	api.Lead
+	Triage Triage // filled by Leads and Related
 }
 
 // LeadQuery selects leads. Zero fields do not filter.
 type LeadQuery struct {
 	Bot       string
+	AllBots   bool    // every bot's leads (Bot is ignored); each Lead carries its Bot
 	From, To  api.Day // inclusive UTC days of CreateTime; zero = unbounded
 	Type      string  // "" any, api.TypeLead or api.TypeAppointment
 	SessionID int64   // 0 any
 	Limit     int     // 0 = no limit
+
+	Status        Status    // "" any; StatusNew includes leads never touched
+	Unseen        bool      // only leads nobody has opened
+	Starred       bool      // only starred leads
+	HideSnoozedAt time.Time // non-zero: leave out the leads snoozed past this instant
 }
 
-// Leads returns the leads matching q, newest first.
+// Leads returns the leads matching q, newest first, with their triage state.
 func (s *Store) Leads(ctx context.Context, q LeadQuery) ([]Lead, error) {
-	if err := requireBot(q.Bot); err != nil {
-		return nil, err
+	if !q.AllBots {
+		if err := requireBot(q.Bot); err != nil {
+			return nil, err
+		}
 	}
 	query, args := leadsQuery(q)
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	leads, err := s.queryLeads(ctx, query, args)
 	if err != nil {
-		return nil, fmt.Errorf("read leads: %w", err)
-	}
-	defer rows.Close()
-	var leads []Lead
-	for rows.Next() {
-		l := Lead{Bot: q.Bot}
-		var created string
-		if err := rows.Scan(&l.Key, &l.Type, &l.Name, &l.Email, &l.PhoneNumber, &created,
-			&l.Content, &l.SessionID, &l.URI, &l.Count); err != nil {
-			return nil, fmt.Errorf("read leads: %w", err)
-		}
-		if l.CreateTime, err = parseTime(created); err != nil {
-			return nil, fmt.Errorf("read leads: %w", err)
-		}
-		leads = append(leads, l)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read leads: %w", err)
 	}
 	return leads, nil
 }
 
+// leadColumns, read by queryLeads, are selected from leadsFrom.
+const (
+	leadColumns = `
+		l.bot, l.key, l.type, l.name, l.email, l.phone, l.create_time, l.content, l.session_id, l.uri, l.count,` +
+		triageColumns
+	leadsFrom = `
+		FROM leads l LEFT JOIN triage t ON t.bot = l.bot AND t.lead_key = l.key`
+)
+
+// queryLeads runs a query selecting leadColumns.
+func (s *Store) queryLeads(ctx context.Context, query string, args []any) ([]Lead, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var leads []Lead
+	// One set of destinations for every row: Scan overwrites each of them.
+	var (
+		l       Lead
+		created string
+		tr      triageRow
+	)
+	dest := append([]any{&l.Bot, &l.Key, &l.Type, &l.Name, &l.Email, &l.PhoneNumber, &created,
+		&l.Content, &l.SessionID, &l.URI, &l.Count}, tr.dest()...)
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		if l.CreateTime, err = parseTime(created); err != nil {
+			return nil, err
+		}
+		l.Triage = tr.triage()
+		leads = append(leads, l)
+	}
+	return leads, rows.Err()
+}
+
 func leadsQuery(q LeadQuery) (query string, args []any) {
 	lo, hi := dayBounds(q.From, q.To)
-	query = `
-		SELECT key, type, name, email, phone, create_time, content, session_id, uri, count
-		FROM leads WHERE bot = ? AND day BETWEEN ? AND ?`
-	args = []any{q.Bot, lo, hi}
+	query = `SELECT ` + leadColumns + leadsFrom + `
+		WHERE l.day BETWEEN ? AND ?`
+	args = []any{lo, hi}
+	if !q.AllBots {
+		query += ` AND l.bot = ?`
+		args = append(args, q.Bot)
+	}
 	if q.Type != "" {
-		query += ` AND type = ?`
+		query += ` AND l.type = ?`
 		args = append(args, q.Type)
 	}
 	if q.SessionID != 0 {
-		query += ` AND session_id = ?`
+		query += ` AND l.session_id = ?`
 		args = append(args, q.SessionID)
 	}
-	query += ` ORDER BY day DESC, create_ns DESC, session_id DESC LIMIT ?`
+	if q.Status != "" {
+		query += ` AND coalesce(t.status, 'new') = ?`
+		args = append(args, string(q.Status))
+	}
+	if q.Unseen {
+		query += ` AND t.seen_at IS NULL`
+	}
+	if q.Starred {
+		query += ` AND t.starred = 1`
+	}
+	if !q.HideSnoozedAt.IsZero() {
+		query += ` AND (t.snoozed_until IS NULL OR t.snoozed_until <= ?)`
+		args = append(args, unixNano(q.HideSnoozedAt))
+	}
+	query += ` ORDER BY l.day DESC, l.create_ns DESC, l.session_id DESC`
+	if q.AllBots {
+		query += `, l.bot DESC`
+	}
+	query += ` LIMIT ?`
 	return query, append(args, sqlLimit(q.Limit))
 }
 

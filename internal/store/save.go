@@ -87,14 +87,14 @@ func (s *Store) SaveLeads(ctx context.Context, bot string, from, to api.Day, fet
 		}
 		upsert, err := tx.PrepareContext(ctx, `
 			INSERT INTO leads (bot, key, type, name, email, phone, create_time, create_ns, day,
-			                   content, session_id, uri, count, hash)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			                   content, session_id, uri, count, hash, email_norm, phone_norm)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (bot, key) DO UPDATE SET
 				type = excluded.type, name = excluded.name, email = excluded.email,
 				phone = excluded.phone, create_time = excluded.create_time,
 				create_ns = excluded.create_ns, day = excluded.day, content = excluded.content,
 				session_id = excluded.session_id, uri = excluded.uri, count = excluded.count,
-				hash = excluded.hash`)
+				hash = excluded.hash, email_norm = excluded.email_norm, phone_norm = excluded.phone_norm`)
 		if err != nil {
 			return err
 		}
@@ -113,7 +113,8 @@ func (s *Store) SaveLeads(ctx context.Context, bot string, from, to api.Day, fet
 			}
 			if _, err := upsert.ExecContext(ctx, bot, key, l.Type, l.Name, l.Email, l.PhoneNumber,
 				formatTime(l.CreateTime), unixNano(l.CreateTime), int64(api.DayOf(l.CreateTime)),
-				l.Content, l.SessionID, l.URI, l.Count, sum); err != nil {
+				l.Content, l.SessionID, l.URI, l.Count, sum,
+				NormalizeEmail(l.Email), NormalizePhone(l.PhoneNumber)); err != nil {
 				return fmt.Errorf("lead of session %d at %s: %w", l.SessionID, formatTime(l.CreateTime), err)
 			}
 		}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 )
 
@@ -112,6 +113,99 @@ CREATE TABLE notes (
 );
 CREATE INDEX notes_by_lead ON notes (bot, lead_key, created_at);
 `,
+
+	// 2: triage versions, authors and notes counts, the change log other
+	// processes poll, visits, never-reused note ids, and normalized contacts
+	// for Related (filled by fillContacts: SQL cannot normalize a phone).
+	`
+-- Rebuilt WITHOUT ROWID: every list row reads its lead's triage, and this
+-- makes that one b-tree seek instead of two. notes counts the lead's notes
+-- (kept by the triggers below) so that lists need no count per row.
+CREATE TABLE triage_v2 (
+	bot           TEXT    NOT NULL,
+	lead_key      TEXT    NOT NULL,
+	status        TEXT    NOT NULL DEFAULT 'new',
+	starred       INTEGER NOT NULL DEFAULT 0,
+	snoozed_until INTEGER,
+	seen_at       INTEGER,
+	updated_at    INTEGER,
+	updated_by    TEXT    NOT NULL DEFAULT '',
+	version       INTEGER NOT NULL DEFAULT 0, -- +1 per change; 0: a row kept only for notes
+	notes         INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (bot, lead_key)
+) WITHOUT ROWID;
+INSERT INTO triage_v2 (bot, lead_key, status, starred, snoozed_until, seen_at, updated_at, version)
+	SELECT bot, lead_key, status, starred, snoozed_until, seen_at, updated_at, 1 FROM triage;
+DROP TABLE triage;
+ALTER TABLE triage_v2 RENAME TO triage;
+
+-- Rebuilt with AUTOINCREMENT: a reused id would let a session still showing
+-- a deleted note edit someone else's new one, and RestoreNote brings a note
+-- back under its own id.
+CREATE TABLE notes_v2 (
+	id         INTEGER PRIMARY KEY AUTOINCREMENT,
+	bot        TEXT    NOT NULL,
+	lead_key   TEXT    NOT NULL,
+	author     TEXT    NOT NULL,
+	body       TEXT    NOT NULL,
+	created_at INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL
+);
+INSERT INTO notes_v2 (id, bot, lead_key, author, body, created_at, updated_at)
+	SELECT id, bot, lead_key, author, body, created_at, updated_at FROM notes;
+DROP TABLE notes;
+ALTER TABLE notes_v2 RENAME TO notes;
+CREATE INDEX notes_by_lead ON notes (bot, lead_key, created_at);
+
+INSERT INTO triage (bot, lead_key, notes)
+	SELECT bot, lead_key, count(*) FROM notes WHERE true GROUP BY bot, lead_key
+	ON CONFLICT (bot, lead_key) DO UPDATE SET notes = excluded.notes;
+CREATE TRIGGER notes_count_insert AFTER INSERT ON notes BEGIN
+	INSERT INTO triage (bot, lead_key, notes) VALUES (new.bot, new.lead_key, 1)
+	ON CONFLICT (bot, lead_key) DO UPDATE SET notes = notes + 1;
+END;
+CREATE TRIGGER notes_count_delete AFTER DELETE ON notes BEGIN
+	UPDATE triage SET notes = notes - 1 WHERE bot = old.bot AND lead_key = old.lead_key;
+END;
+
+-- One row per triage or note write, in the writer's transaction: other
+-- processes poll max(seq) to learn that something changed. AUTOINCREMENT:
+-- seq never goes back, even after pruning (triageLogKeep).
+CREATE TABLE triage_log (
+	seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+	bot      TEXT    NOT NULL,
+	lead_key TEXT    NOT NULL,
+	at       INTEGER NOT NULL,
+	author   TEXT    NOT NULL,
+	what     TEXT    NOT NULL, -- seen, status, star, snooze, undo, note-add, note-edit, note-delete, note-restore
+	version  INTEGER,          -- the triage version written; NULL for notes
+	note_id  INTEGER           -- the note written; NULL for triage
+);
+
+-- When each operator last opened each bot, for "new since your last visit".
+CREATE TABLE visits (
+	bot  TEXT    NOT NULL,
+	user TEXT    NOT NULL,
+	at   INTEGER NOT NULL,
+	PRIMARY KEY (bot, user)
+) WITHOUT ROWID;
+
+-- NormalizeEmail and NormalizePhone of the lead's fields; '' for none.
+-- Partial indexes: many leads lack one or the other.
+ALTER TABLE leads ADD COLUMN email_norm TEXT NOT NULL DEFAULT '';
+ALTER TABLE leads ADD COLUMN phone_norm TEXT NOT NULL DEFAULT '';
+CREATE INDEX leads_by_email ON leads (email_norm) WHERE email_norm <> '';
+CREATE INDEX leads_by_phone ON leads (phone_norm) WHERE phone_norm <> '';
+
+-- LeadQuery.AllBots: every bot's leads newest first, as leads_newest is one's.
+CREATE INDEX leads_all_newest ON leads (day, create_ns, session_id, bot);
+`,
+}
+
+// migrationFills[v] runs after the SQL of migration v, in its transaction,
+// for what SQL cannot do.
+var migrationFills = map[int]func(context.Context, *sql.Tx) error{
+	2: fillContacts,
 }
 
 // migrate applies the migrations the store has not run yet, each in its own
@@ -159,6 +253,11 @@ func (s *Store) migrateOne(ctx context.Context) (done bool, err error) {
 	}
 	if _, err := tx.ExecContext(ctx, migrations[version]); err != nil {
 		return false, fmt.Errorf("migrate the store to schema version %d: %w", version+1, err)
+	}
+	if fill := migrationFills[version+1]; fill != nil {
+		if err := fill(ctx, tx); err != nil {
+			return false, fmt.Errorf("migrate the store to schema version %d: %w", version+1, err)
+		}
 	}
 	// PRAGMA takes no bound parameters; version is an int we control.
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", version+1)); err != nil {

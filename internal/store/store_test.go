@@ -17,6 +17,9 @@ func TestMain(m *testing.M) {
 	if path := os.Getenv(crashChildEnv); path != "" {
 		crashChild(path) // never returns
 	}
+	if path := os.Getenv(triageCrashChildEnv); path != "" {
+		triageCrashChild(path) // never returns
+	}
 	code := m.Run()
 	removeBenchStore()
 	os.Exit(code)

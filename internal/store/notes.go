@@ -1,0 +1,221 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Note is an operator's note on a lead: plain text, kept as typed (it is
+// sanitized on its way to a screen, like everything else).
+type Note struct {
+	ID                   int64 // never reused, even after a delete
+	Bot, Key             string
+	Author, Body         string
+	CreatedAt, UpdatedAt time.Time // UTC
+}
+
+// NoteMax bounds a note's body, in bytes.
+const NoteMax = 64 << 10
+
+// Each note write is one transaction that also appends to triage_log (see
+// TriageSeq). Notes carry no version: two operators editing one note at once
+// means the last edit wins.
+
+// Notes returns the lead's notes, oldest first.
+func (s *Store) Notes(ctx context.Context, bot, key string) ([]Note, error) {
+	if err := requireBot(bot); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT id, author, body, created_at, updated_at FROM notes
+		WHERE bot = ? AND lead_key = ? ORDER BY created_at, id`, bot, key)
+	if err != nil {
+		return nil, fmt.Errorf("read notes: %w", err)
+	}
+	defer rows.Close()
+	var notes []Note
+	for rows.Next() {
+		n := Note{Bot: bot, Key: key}
+		var created, updated int64
+		if err := rows.Scan(&n.ID, &n.Author, &n.Body, &created, &updated); err != nil {
+			return nil, fmt.Errorf("read notes: %w", err)
+		}
+		n.CreatedAt, n.UpdatedAt = time.Unix(0, created).UTC(), time.Unix(0, updated).UTC()
+		notes = append(notes, n)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read notes: %w", err)
+	}
+	return notes, nil
+}
+
+// AddNote adds a note by author to a stored lead.
+func (s *Store) AddNote(ctx context.Context, bot, key, author, body string, at time.Time) (Note, error) {
+	n := Note{Bot: bot, Key: key, Author: author, Body: body, CreatedAt: storedTime(at), UpdatedAt: storedTime(at)}
+	if err := s.insertNote(ctx, &n, "note-add", at); err != nil {
+		return Note{}, fmt.Errorf("add a note: %w", err)
+	}
+	return n, nil
+}
+
+// RestoreNote puts back a note DeleteNote returned, under its old id, and
+// returns it as stored. Ids are never reused, so the id is taken only if the
+// note is back already (restored twice, or by another session): that is
+// refused with an error wrapping ErrConflict rather than making a copy. A
+// Note with ID 0 gets a new id.
+func (s *Store) RestoreNote(ctx context.Context, n Note) (Note, error) {
+	if n.CreatedAt.IsZero() || n.UpdatedAt.IsZero() {
+		return Note{}, errors.New("restore a note: the note has no times: pass the Note that DeleteNote returned")
+	}
+	n.CreatedAt, n.UpdatedAt = storedTime(n.CreatedAt), storedTime(n.UpdatedAt)
+	// RestoreNote is told neither who nor when: the log takes the clock and
+	// the note's author.
+	if err := s.insertNote(ctx, &n, "note-restore", time.Now()); err != nil {
+		return Note{}, fmt.Errorf("restore a note: %w", err)
+	}
+	return n, nil
+}
+
+// insertNote stores n, setting n.ID if it is 0, and logs what at at.
+func (s *Store) insertNote(ctx context.Context, n *Note, what string, at time.Time) error {
+	if err := requireBot(n.Bot); err != nil {
+		return err
+	}
+	if err := checkName("author", n.Author); err != nil {
+		return err
+	}
+	if err := checkBody(n.Body); err != nil {
+		return err
+	}
+	if n.CreatedAt.IsZero() {
+		return errors.New("no time given")
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := leadExists(ctx, tx, n.Bot, n.Key); err != nil {
+		return err
+	}
+	if n.ID != 0 {
+		var one int
+		switch err := tx.QueryRowContext(ctx, `SELECT 1 FROM notes WHERE id = ?`, n.ID).Scan(&one); {
+		case err == nil:
+			return fmt.Errorf("note %d is already there (restored twice?): %w", n.ID, ErrConflict)
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+	}
+	// A NULL id lets SQLite choose the next one.
+	res, err := tx.ExecContext(ctx, `
+		INSERT INTO notes (id, bot, lead_key, author, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		nullInt(n.ID), n.Bot, n.Key, n.Author, n.Body, unixNano(n.CreatedAt), unixNano(n.UpdatedAt))
+	if err != nil {
+		return err
+	}
+	if n.ID, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	if err := logChange(ctx, tx, n.Bot, n.Key, at, n.Author, what, 0, n.ID); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// EditNote replaces a note's body, or fails with ErrNotFound if the note is
+// gone (deleted elsewhere). An unchanged body writes nothing.
+func (s *Store) EditNote(ctx context.Context, id int64, body string, at time.Time) (Note, error) {
+	if err := checkBody(body); err != nil {
+		return Note{}, fmt.Errorf("edit note %d: %w", id, err)
+	}
+	if at.IsZero() {
+		return Note{}, fmt.Errorf("edit note %d: no time given", id)
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return Note{}, fmt.Errorf("edit note %d: %w", id, err)
+	}
+	defer tx.Rollback()
+	n, err := readNote(ctx, tx, id)
+	if err != nil {
+		return Note{}, fmt.Errorf("edit note %d: %w", id, err)
+	}
+	if n.Body == body {
+		return n, nil
+	}
+	n.Body, n.UpdatedAt = body, storedTime(at)
+	if _, err := tx.ExecContext(ctx, `UPDATE notes SET body = ?, updated_at = ? WHERE id = ?`,
+		n.Body, unixNano(n.UpdatedAt), id); err != nil {
+		return Note{}, fmt.Errorf("edit note %d: %w", id, err)
+	}
+	// The log names the note's author: EditNote is not told who edits.
+	if err := logChange(ctx, tx, n.Bot, n.Key, at, n.Author, "note-edit", 0, id); err != nil {
+		return Note{}, fmt.Errorf("edit note %d: %w", id, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return Note{}, fmt.Errorf("edit note %d: %w", id, err)
+	}
+	return n, nil
+}
+
+// DeleteNote deletes a note and returns it, for RestoreNote to undo the
+// delete; it fails with ErrNotFound if the note is already gone.
+func (s *Store) DeleteNote(ctx context.Context, id int64) (Note, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return Note{}, fmt.Errorf("delete note %d: %w", id, err)
+	}
+	defer tx.Rollback()
+	n, err := readNote(ctx, tx, id)
+	if err != nil {
+		return Note{}, fmt.Errorf("delete note %d: %w", id, err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM notes WHERE id = ?`, id); err != nil {
+		return Note{}, fmt.Errorf("delete note %d: %w", id, err)
+	}
+	// DeleteNote is told neither who nor when: the log takes the clock and
+	// the note's author.
+	if err := logChange(ctx, tx, n.Bot, n.Key, time.Now(), n.Author, "note-delete", 0, id); err != nil {
+		return Note{}, fmt.Errorf("delete note %d: %w", id, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return Note{}, fmt.Errorf("delete note %d: %w", id, err)
+	}
+	return n, nil
+}
+
+func readNote(ctx context.Context, tx *sql.Tx, id int64) (Note, error) {
+	n := Note{ID: id}
+	var created, updated int64
+	err := tx.QueryRowContext(ctx, `
+		SELECT bot, lead_key, author, body, created_at, updated_at FROM notes WHERE id = ?`, id).
+		Scan(&n.Bot, &n.Key, &n.Author, &n.Body, &created, &updated)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return Note{}, fmt.Errorf("%w (someone may have deleted it)", ErrNotFound)
+	case err != nil:
+		return Note{}, err
+	}
+	n.CreatedAt, n.UpdatedAt = time.Unix(0, created).UTC(), time.Unix(0, updated).UTC()
+	return n, nil
+}
+
+// checkBody refuses an empty (or all-blank) body, one over NoteMax, and
+// bytes that are not UTF-8; anything else is kept exactly as typed.
+func checkBody(body string) error {
+	switch {
+	case strings.TrimSpace(body) == "":
+		return errors.New("the note is empty: type something or cancel")
+	case len(body) > NoteMax:
+		return fmt.Errorf("the note is %d KiB, more than the %d KiB a note may hold: shorten it", (len(body)+1023)>>10, NoteMax>>10)
+	case !utf8.ValidString(body):
+		return errors.New("the note is not valid UTF-8 text")
+	}
+	return nil
+}
