@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/internal/export"
 	"github.com/neotui/neotui/internal/store"
 )
 
@@ -25,6 +27,9 @@ func (a *app) leadsCommand() *cobra.Command {
 	var (
 		r       rangeFlags
 		typ     string
+		status  string
+		starred bool
+		unseen  bool
 		session int64
 		format  string
 		limit   int
@@ -36,13 +41,19 @@ func (a *app) leadsCommand() *cobra.Command {
 Neoagent into the local store first (unless --offline), then printed from it.`,
 		Example: `  neotui leads --since 7d
   neotui leads --since 2025-01-01 --until 2025-02-01 --format json | jq .
-  neotui leads --type appointment --format csv > appointments.csv`,
+  neotui leads --type appointment --format csv > appointments.csv
+  neotui leads --status contacted --starred
+  neotui leads --unseen --format json | jq '.[] | {Name, Email, Status, Notes}'`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format, formatTable, formatJSON, formatCSV); err != nil {
 				return err
 			}
 			typ, err := leadType(typ)
+			if err != nil {
+				return err
+			}
+			st, err := leadStatus(status)
 			if err != nil {
 				return err
 			}
@@ -63,11 +74,12 @@ Neoagent into the local store first (unless --offline), then printed from it.`,
 			ctx := context.WithoutCancel(cmd.Context())
 			leads, err := s.store.Leads(ctx, store.LeadQuery{
 				Bot: s.bot.Serial, From: from, To: to, Type: typ, SessionID: session, Limit: limit,
+				Status: st, Starred: starred, Unseen: unseen,
 			})
 			if err != nil {
 				return err
 			}
-			if err := a.printLeads(leads, format, s.cfg.Location); err != nil {
+			if err := a.printLeads(ctx, s.store, leads, format, s.cfg.Location); err != nil {
 				return err
 			}
 			if len(leads) == 0 && format == formatTable {
@@ -81,6 +93,9 @@ Neoagent into the local store first (unless --offline), then printed from it.`,
 	}
 	r.add(cmd, "30d")
 	cmd.Flags().StringVar(&typ, "type", "", "only lead or appointment")
+	cmd.Flags().StringVar(&status, "status", "", "only leads of this status: "+statusList())
+	cmd.Flags().BoolVar(&starred, "starred", false, "only starred leads")
+	cmd.Flags().BoolVar(&unseen, "unseen", false, "only leads nobody has opened yet")
 	cmd.Flags().Int64Var(&session, "session", 0, "only the leads of this conversation (session ID)")
 	cmd.Flags().StringVar(&format, "format", formatTable, "table, json or csv")
 	cmd.Flags().IntVar(&limit, "limit", 0, "at most this many, newest first (0: all)")
@@ -99,6 +114,26 @@ func leadType(s string) (string, error) {
 	return "", usageErrorf("--type %q is not lead or appointment", s)
 }
 
+// leadStatus reads --status: "" for any, else one of store.Statuses.
+func leadStatus(s string) (store.Status, error) {
+	if s == "" {
+		return "", nil
+	}
+	st, err := store.ParseStatus(s)
+	if err != nil {
+		return "", usageErrorf("--status %q is not one of: %s", s, statusList())
+	}
+	return st, nil
+}
+
+func statusList() string {
+	names := make([]string, len(store.Statuses))
+	for i, st := range store.Statuses {
+		names[i] = string(st)
+	}
+	return strings.Join(names, ", ")
+}
+
 func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
 		return usageErrorf("%s takes no arguments, got %q", cmd.Name(), args[0])
@@ -106,47 +141,70 @@ func noArgs(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
-func (a *app) printLeads(leads []store.Lead, format string, loc *time.Location) error {
+func (a *app) printLeads(ctx context.Context, st *store.Store, leads []store.Lead, format string, loc *time.Location) error {
 	switch format {
-	case formatJSON:
-		out := make([]api.Lead, len(leads))
-		for i, l := range leads {
-			out[i] = l.Lead
+	case formatJSON, formatCSV:
+		notes, err := leadNotes(ctx, st, leads)
+		if err != nil {
+			return err
 		}
-		return writeJSON(a.stdout, out)
-	case formatCSV:
-		rows := make([][]string, len(leads))
-		for i, l := range leads {
-			rows[i] = []string{l.Type, l.Name, l.Email, l.PhoneNumber, l.CreateTime.Format(time.RFC3339Nano),
-				l.Content, strconv.FormatInt(l.SessionID, 10), l.URI, strconv.FormatInt(l.Count, 10)}
+		if format == formatJSON {
+			return export.LeadsJSON(a.stdout, leads, notes)
 		}
-		return writeCSV(a.stdout, []string{"Type", "Name", "Email", "PhoneNumber", "CreateTime", "Content", "SessionID", "URI", "Count"}, rows)
+		return export.LeadsCSV(a.stdout, leads, notes)
 	}
-	// At 80 columns: when, type, name, email, phone; wider adds the
-	// message, then the session, then the page.
+	// At 80 columns: when, type, name, email, phone; wider adds the status
+	// (when some lead has one), the message, the session, then the page. The
+	// star column takes no room unless a lead is starred.
 	cols := []column{
-		{title: "WHEN"}, {title: "TYPE"}, {title: "NAME", flex: true, max: 24}, {title: "EMAIL", flex: true, max: 32},
-		{title: "PHONE", max: 18}, {title: "SESSION", drop: 2}, {title: "PAGE", flex: true, max: 32, drop: 3},
-		{title: "MESSAGE", flex: true, max: 60, drop: 1},
+		{title: ""}, {title: "WHEN"}, {title: "TYPE"}, {title: "STATUS", drop: 1},
+		{title: "NAME", flex: true, max: 24}, {title: "EMAIL", flex: true, max: 32},
+		{title: "PHONE", max: 18}, {title: "SESSION", drop: 3}, {title: "PAGE", flex: true, max: 32, drop: 4},
+		{title: "MESSAGE", flex: true, max: 60, drop: 2},
 	}
+	triaged := false
 	rows := make([][]string, len(leads))
 	for i, l := range leads {
 		typ := l.Type
 		if typ == api.TypeAppointment {
 			typ = "Appt"
 		}
-		rows[i] = []string{localTime(l.CreateTime, loc), typ, l.Name, l.Email, l.PhoneNumber,
+		star := ""
+		if l.Triage.Starred {
+			star = "★"
+		}
+		status := string(l.Triage.Status)
+		if status == "" {
+			status = "new"
+		}
+		triaged = triaged || status != "new"
+		rows[i] = []string{star, export.LocalTime(l.CreateTime, loc), typ, status, l.Name, l.Email, l.PhoneNumber,
 			strconv.FormatInt(l.SessionID, 10), pagePath(l.URI), l.Content}
+	}
+	if !triaged { // a column of "new" says nothing
+		const statusCol = 3
+		cols = slices.Delete(cols, statusCol, statusCol+1)
+		for i := range rows {
+			rows[i] = slices.Delete(rows[i], statusCol, statusCol+1)
+		}
 	}
 	return writeTable(a.stdout, cols, rows, a.terminalWidth())
 }
 
-// localTime shows an instant in the user's zone, to the minute.
-func localTime(t time.Time, loc *time.Location) string {
-	if t.IsZero() {
-		return "-"
+// leadNotes loads the notes of the leads that have any, by lead Key.
+func leadNotes(ctx context.Context, st *store.Store, leads []store.Lead) (map[string][]store.Note, error) {
+	notes := make(map[string][]store.Note)
+	for _, l := range leads {
+		if l.Triage.Notes == 0 {
+			continue
+		}
+		n, err := st.Notes(ctx, l.Bot, l.Key)
+		if err != nil {
+			return nil, err
+		}
+		notes[l.Key] = n
 	}
-	return t.In(loc).Format("2006-01-02 15:04")
+	return notes, nil
 }
 
 // pagePath shortens a page URL to what tells a site's pages apart.

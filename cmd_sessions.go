@@ -4,15 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/neotui/neotui/api"
-	"github.com/neotui/neotui/internal/safetext"
+	"github.com/neotui/neotui/internal/export"
 	"github.com/neotui/neotui/internal/store"
 )
 
@@ -83,18 +80,13 @@ func (a *app) printSessions(ctx context.Context, s *session, q store.SessionQuer
 		if err != nil {
 			return err
 		}
-		return writeJSON(a.stdout, sessions)
+		return export.JSON(a.stdout, sessions)
 	case formatCSV:
 		sessions, err := s.store.Transcripts(ctx, q)
 		if err != nil {
 			return err
 		}
-		rows := make([][]string, len(sessions))
-		for i, ss := range sessions {
-			rows[i] = []string{strconv.FormatInt(ss.SessionID, 10), ss.CreateTime.Format(time.RFC3339Nano),
-				ss.URI, strconv.Itoa(len(ss.Messages)), plainTranscript(ss.Messages)}
-		}
-		return writeCSV(a.stdout, []string{"SessionID", "CreateTime", "URI", "MessageCount", "Messages"}, rows)
+		return export.SessionsCSV(a.stdout, sessions)
 	}
 	sums, err := s.store.Sessions(ctx, q)
 	if err != nil {
@@ -107,7 +99,7 @@ func (a *app) printSessions(ctx context.Context, s *session, q store.SessionQuer
 		{title: "FIRST MESSAGE", flex: true, max: 80}}
 	rows := make([][]string, len(sums))
 	for i, ss := range sums {
-		rows[i] = []string{localTime(ss.CreateTime, s.cfg.Location), strconv.FormatInt(ss.SessionID, 10),
+		rows[i] = []string{export.LocalTime(ss.CreateTime, s.cfg.Location), strconv.FormatInt(ss.SessionID, 10),
 			strconv.Itoa(ss.MessageCount), pagePath(ss.URI), ss.Preview}
 	}
 	return writeTable(a.stdout, cols, rows, a.terminalWidth())
@@ -156,116 +148,14 @@ func (a *app) transcript(ctx context.Context, id int64, format string) error {
 	}
 	switch format {
 	case formatJSON:
-		err = writeJSON(a.stdout, []api.Session{sess})
+		err = export.JSON(a.stdout, []api.Session{sess})
 	case formatMarkdown:
-		err = writeMarkdown(a.stdout, sess, leads)
+		err = export.Markdown(a.stdout, sess, leads)
 	default:
-		err = writeTranscript(a.stdout, sess, leads, s.cfg.Location)
+		err = export.Transcript(a.stdout, sess, leads, s.cfg.Location)
 	}
 	if err != nil {
 		return err
 	}
 	return syncErr
-}
-
-func roleLabel(t string) string {
-	switch t {
-	case api.RoleAI, api.RoleUser:
-		return t
-	case "":
-		return "Note"
-	}
-	return safetext.Line(t)
-}
-
-// writeTranscript prints a conversation as plain, sanitized text.
-func writeTranscript(w io.Writer, s api.Session, leads []store.Lead, loc *time.Location) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "Conversation %d · %s · %s · %s\n", s.SessionID, localTime(s.CreateTime, loc),
-		safetext.Line(s.URI), plural(len(s.Messages), "message"))
-	for _, l := range leads {
-		fmt.Fprintf(&b, "%s: %s\n", l.Type, safetext.Line(contact(l.Lead)))
-	}
-	for _, m := range s.Messages {
-		label := roleLabel(m.Type) + ": "
-		indent := strings.Repeat(" ", len(label))
-		text := strings.ReplaceAll(safetext.Clean(m.Content), "\n", "\n"+indent)
-		fmt.Fprintf(&b, "\n%s%s\n", label, text)
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-// writeMarkdown prints a conversation as Markdown: AI replies as the
-// Markdown they are, visitors' text escaped so it cannot make links or
-// headings, each turn labelled.
-func writeMarkdown(w io.Writer, s api.Session, leads []store.Lead) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "# Conversation %d\n\n", s.SessionID)
-	fmt.Fprintf(&b, "- **Started:** %s\n", s.CreateTime.UTC().Format("2006-01-02 15:04 UTC"))
-	if s.URI != "" {
-		fmt.Fprintf(&b, "- **Page:** %s\n", mdLink(safetext.Line(s.URI)))
-	}
-	fmt.Fprintf(&b, "- **Messages:** %d\n", len(s.Messages))
-	for _, l := range leads {
-		fmt.Fprintf(&b, "- **%s:** %s\n", mdEscape(l.Type), mdEscape(safetext.Line(contact(l.Lead))))
-	}
-	for _, m := range s.Messages {
-		// AI replies stay Markdown, minus anything a renderer would decode
-		// into a control character (&#27; and kin); visitors' text is escaped.
-		text := safetext.Markdown(m.Content)
-		if m.Type != api.RoleAI {
-			text = mdEscape(safetext.Clean(m.Content))
-		}
-		fmt.Fprintf(&b, "\n**%s:**\n\n%s\n", mdEscape(roleLabel(m.Type)), strings.TrimSpace(text))
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-// contact is a lead in one line: name, email, phone, what they asked.
-func contact(l api.Lead) string {
-	var parts []string
-	for _, p := range []string{l.Name, l.Email, l.PhoneNumber} {
-		if p = strings.TrimSpace(p); p != "" {
-			parts = append(parts, p)
-		}
-	}
-	s := strings.Join(parts, " · ")
-	if c := strings.TrimSpace(l.Content); c != "" {
-		s += " — " + c
-	}
-	return s
-}
-
-// plainTranscript is a conversation in one CSV cell: "AI: …" lines.
-func plainTranscript(msgs []api.Message) string {
-	var b strings.Builder
-	for i, m := range msgs {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(roleLabel(m.Type))
-		b.WriteString(": ")
-		b.WriteString(m.Content)
-	}
-	return b.String()
-}
-
-// mdEscape backslash-escapes the characters that make Markdown structure.
-func mdEscape(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if strings.ContainsRune("\\`*_{}[]<>()#+-!|~&", r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-// mdLink writes a URL as a Markdown autolink, <…>, percent-encoding what
-// would end it early.
-func mdLink(u string) string {
-	return "<" + strings.NewReplacer("<", "%3C", ">", "%3E", " ", "%20").Replace(u) + ">"
 }

@@ -1,17 +1,11 @@
 package main
 
 import (
-	"bytes"
-	"encoding/csv"
-	"fmt"
 	"io"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
-	"github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/neotui/neotui/internal/safetext"
 )
@@ -31,75 +25,6 @@ func checkFormat(f string, allowed ...string) error {
 		}
 	}
 	return usageErrorf("--format %q is not one of: %s", f, strings.Join(allowed, ", "))
-}
-
-// writeJSON writes v as indented JSON. The text keeps every character the
-// visitor typed, but the few that JSON leaves raw and a terminal would act
-// on (DEL, C1 controls, bidi overrides) are written as \u escapes, so that
-// printing the JSON is as safe as printing a table.
-func writeJSON(w io.Writer, v any) error {
-	b, err := json.Marshal(v, jsontext.WithIndent("  "), json.FormatNilSliceAsNull(false))
-	if err != nil {
-		return err
-	}
-	b = escapeUnsafeRunes(b)
-	b = append(b, '\n')
-	_, err = w.Write(b)
-	return err
-}
-
-func escapeUnsafeRunes(b []byte) []byte {
-	if bytes.IndexFunc(b, jsonUnsafe) < 0 {
-		return b
-	}
-	var out bytes.Buffer
-	out.Grow(len(b) + 64)
-	for len(b) > 0 {
-		r, n := utf8.DecodeRune(b)
-		if jsonUnsafe(r) {
-			fmt.Fprintf(&out, `\u%04x`, r)
-		} else {
-			out.Write(b[:n])
-		}
-		b = b[n:]
-	}
-	return out.Bytes()
-}
-
-func jsonUnsafe(r rune) bool {
-	return r == 0x7f || r >= 0x80 && r <= 0x9f || r == 0x061c || r == 0x200e || r == 0x200f ||
-		r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
-}
-
-// writeCSV writes RFC 4180 CSV: sanitized cells, and cells a spreadsheet
-// would run as a formula (= + - @, tab, CR first) prefixed with a quote.
-func writeCSV(w io.Writer, header []string, rows [][]string) error {
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
-	if err := cw.Write(header); err != nil {
-		return err
-	}
-	for _, row := range rows {
-		cells := make([]string, len(row))
-		for i, c := range row {
-			cells[i] = csvCell(c)
-		}
-		if err := cw.Write(cells); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
-func csvCell(s string) string {
-	// Clean first: an escape sequence or bidi mark in front of "=" must not
-	// hide the formula from the check.
-	s = safetext.Clean(s)
-	if t := strings.TrimLeft(s, " \t\n"); t != "" && strings.ContainsRune("=+-@", rune(t[0])) || strings.HasPrefix(s, "\t") {
-		s = "'" + s
-	}
-	return s
 }
 
 // column of a table: flexible columns shrink, in order of width, to fit;
