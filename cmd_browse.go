@@ -29,31 +29,42 @@ func (a *app) browse(cmd *cobra.Command) error {
 		return err
 	}
 	defer s.Close()
-	return a.runBrowser(cmd.Context(), s, s.bot.Name)
+	var others []*session
+	for _, b := range s.cfg.Bots {
+		if b.Serial == s.bot.Serial {
+			continue
+		}
+		if other, err := a.sessionFor(s, b.Name); err == nil {
+			others = append(others, other) // a bot without a key is left out: it cannot sync
+		}
+	}
+	return a.runBrowser(cmd.Context(), s, others)
 }
 
-// runBrowser runs the Bubble Tea program until the user quits.
-func (a *app) runBrowser(ctx context.Context, s *session, botName string) error {
-	opts := tui.Options{
-		Store:    s.store,
-		BotName:  botName,
-		Serial:   s.bot.Serial,
-		Location: s.cfg.Location,
-		Now:      a.now,
-		SyncDays: s.cfg.InitialSyncDays,
+// runBrowser runs the Bubble Tea program until the user quits. Every
+// configured bot with a key can be switched to (b), or merged (All bots).
+func (a *app) runBrowser(ctx context.Context, s *session, others []*session) error {
+	refresh := time.Duration(s.cfg.RefreshMinutes) * time.Minute
+	if refresh == 0 {
+		refresh = -1 // refresh_minutes: 0 means never
 	}
-	if s.client != nil {
-		opts.Sync = func(ctx context.Context, from, to api.Day, progress func(syncer.Progress)) (syncer.Report, error) {
-			sy := s.syncer(a.now)
-			sy.OnProgress = progress
-			return sy.Sync(ctx, from, to)
-		}
-		opts.FetchSession = func(ctx context.Context, id int64) error {
-			return s.fetchSession(ctx, id, func(from, to api.Day) error {
-				_, err := s.syncer(a.now).Sync(ctx, from, to)
-				return err
-			})
-		}
+	first := a.browserBot(s)
+	opts := tui.Options{
+		Store:        s.store,
+		BotName:      first.Name,
+		Serial:       first.Serial,
+		Sync:         first.Sync,
+		FetchSession: first.FetchSession,
+		Location:     s.cfg.Location,
+		Now:          a.now,
+		SyncDays:     s.cfg.InitialSyncDays,
+		User:         firstNonEmpty(a.getenv("USER"), a.getenv("LOGNAME"), "neotui"),
+		RefreshEvery: refresh,
+		Quiet:        !s.cfg.Bell,
+		Bots:         []tui.Bot{first},
+	}
+	for _, other := range others {
+		opts.Bots = append(opts.Bots, a.browserBot(other))
 	}
 	m := tui.New(opts)
 	defer m.Close()
@@ -63,6 +74,55 @@ func (a *app) runBrowser(ctx context.Context, s *session, botName string) error 
 		return ctx.Err()
 	}
 	return err
+}
+
+// browserBot is a session's bot as the browser sees it.
+func (a *app) browserBot(s *session) tui.Bot {
+	b := tui.Bot{Name: s.bot.Name, Serial: s.bot.Serial}
+	if s.client == nil {
+		return b
+	}
+	b.Sync = func(ctx context.Context, from, to api.Day, progress func(syncer.Progress)) (syncer.Report, error) {
+		sy := s.syncer(a.now)
+		sy.OnProgress = progress
+		return sy.Sync(ctx, from, to)
+	}
+	b.FetchSession = func(ctx context.Context, id int64) error {
+		return s.fetchSession(ctx, id, func(from, to api.Day) error {
+			_, err := s.syncer(a.now).Sync(ctx, from, to)
+			return err
+		})
+	}
+	return b
+}
+
+// sessionFor is another bot's session over the same store and config.
+func (a *app) sessionFor(s *session, name string) (*session, error) {
+	bot, err := s.cfg.Select(name)
+	if err != nil {
+		return nil, err
+	}
+	other := &session{cfg: s.cfg, bot: bot, store: s.store}
+	if a.flags.offline {
+		return other, nil
+	}
+	other.client, err = api.New(api.Options{
+		BaseURL:          s.cfg.BaseURL,
+		Key:              bot.Key.Reveal(),
+		UserAgent:        "neotui/" + buildVersion(),
+		HistoryPerMinute: s.cfg.RateLimit,
+		MaxResponseBytes: s.cfg.MaxResponseBytes,
+	})
+	return other, err
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
 }
 
 func (a *app) demoCommand() *cobra.Command {
@@ -110,8 +170,10 @@ func (a *app) demo(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	cfg := &config.Config{Location: time.Local, HistoryWindowDays: syncer.DefaultWindowDays, InitialSyncDays: 30}
+	cfg := &config.Config{Location: time.Local, HistoryWindowDays: syncer.DefaultWindowDays, InitialSyncDays: 30,
+		RefreshMinutes: 1, Bell: false}
 	s := &session{cfg: cfg, bot: config.Bot{Name: "Example Shop (demo)", Serial: apitest.DemoSerial}, store: st, client: client}
 	defer s.Close()
-	return a.runBrowser(ctx, s, s.bot.Name)
+	italia := &session{cfg: cfg, bot: config.Bot{Name: "Example Shop (Italia)", Serial: apitest.SecondSerial}, store: st, client: client}
+	return a.runBrowser(ctx, s, []*session{italia})
 }

@@ -11,6 +11,8 @@
 //	rate_limit: 10                      # history requests per minute, default 10
 //	history_window_days: 7              # default 7
 //	initial_sync_days: 30               # first run syncs this many days, default 30
+//	refresh_minutes: 5                  # the browser syncs this often, default 5 (0: never)
+//	bell: true                          # ring the terminal bell for new leads, default true
 //	max_response_mb: 256                # cap on one response body, default 256
 //	default_bot: shop                   # default: the first bot
 //	bots:
@@ -79,6 +81,8 @@ type Config struct {
 	RateLimit         float64 // history requests per minute
 	HistoryWindowDays int
 	InitialSyncDays   int
+	RefreshMinutes    int  // the browser's background sync; 0: never
+	Bell              bool // ring for new leads
 	MaxResponseBytes  int64
 	Bots              []Bot
 	DefaultBot        string
@@ -123,6 +127,8 @@ func Load(opts Options) (*Config, error) {
 		RateLimit:         defaultRateLimit,
 		HistoryWindowDays: defaultHistoryWindowDays,
 		InitialSyncDays:   defaultInitialSyncDays,
+		RefreshMinutes:    5,
+		Bell:              true,
 		MaxResponseBytes:  defaultMaxResponseMB << 20,
 		ConfigDir:         xdgDir(getenv, "XDG_CONFIG_HOME", home, ".config"),
 		DataDir:           xdgDir(getenv, "XDG_DATA_HOME", home, filepath.Join(".local", "share")),

@@ -75,6 +75,10 @@ func parseFile(c *Config, data []byte, mode fs.FileMode, home string) error {
 			err = p.count(f, &c.InitialSyncDays)
 		case "max_response_mb":
 			err = p.megabytes(f, &c.MaxResponseBytes)
+		case "refresh_minutes":
+			err = p.minutes(f, &c.RefreshMinutes)
+		case "bell":
+			err = p.boolean(f, &c.Bell)
 		case "default_bot":
 			defaultBot = f.val
 			c.DefaultBot, err = p.str(f)
@@ -82,7 +86,7 @@ func parseFile(c *Config, data []byte, mode fs.FileMode, home string) error {
 			c.Bots, err = p.bots(f)
 		default:
 			err = p.errf(f.key, "unknown key %q: the keys are base_url, time_zone, rate_limit, history_window_days, "+
-				"initial_sync_days, max_response_mb, default_bot and bots", f.key.Value)
+				"initial_sync_days, max_response_mb, refresh_minutes, bell, default_bot and bots", f.key.Value)
 		}
 		if err != nil {
 			return err
@@ -247,6 +251,24 @@ func (p *parser) count(f field, dst *int) error {
 		return p.errf(f.val, "%s must be greater than 0, not %d", f.key.Value, n)
 	}
 	*dst = n
+	return nil
+}
+
+// minutes reads a whole number of minutes, 0 meaning never.
+func (p *parser) minutes(f field, dst *int) error {
+	var n int
+	if f.val.ShortTag() != "!!int" || f.val.Decode(&n) != nil || n < 0 {
+		return p.errf(f.val, "%s must be a whole number of minutes (0: never), like %s: 5", f.key.Value, f.key.Value)
+	}
+	*dst = n
+	return nil
+}
+
+// boolean reads true or false.
+func (p *parser) boolean(f field, dst *bool) error {
+	if f.val.ShortTag() != "!!bool" || f.val.Decode(dst) != nil {
+		return p.errf(f.val, "%s must be true or false", f.key.Value)
+	}
 	return nil
 }
 

@@ -5,6 +5,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -13,6 +14,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/internal/store"
 	"github.com/neotui/neotui/internal/syncer"
 	"github.com/neotui/neotui/tui/list"
 )
@@ -58,6 +60,19 @@ type Model struct {
 	syncErr    error
 	syncedFrom api.Day // the oldest day a sync of this run asked for
 	olderAsked bool
+
+	// The inbox (inbox.go).
+	rawLeads   []store.Lead    // as loaded; the rows are built from them
+	known      map[string]bool // lead keys of the last complete load
+	lastVisit  time.Time
+	unseenOnly bool
+	triageSeq  int64
+	overlay    *picker
+	notes      *notesModel
+	undos      []*undo
+	flashText  string
+	flashErr   bool
+	flashAt    time.Time
 }
 
 // New returns the browser over opts.Store.
@@ -96,7 +111,10 @@ func (m Model) Init() tea.Cmd {
 		tea.RequestBackgroundColor,
 		loadLeads(m.sh, m.leadSeq, firstPage),
 		loadSessions(m.sh, m.sessionSeq, firstPage),
+		recordVisit(m.sh),
 		tick(),
+		poll(m.sh),
+		m.refreshTick(),
 	}
 	if m.sh.Sync != nil {
 		// Through Update: Init cannot record that a sync runs.
@@ -130,10 +148,20 @@ func (m *Model) loadOlder() tea.Cmd {
 	if m.sh.Sync == nil || m.syncing || m.olderAsked || m.syncedFrom == 0 {
 		return nil
 	}
+	if l := m.activeList(); l != nil && l.FilterValue() != "" {
+		return nil // the end of a filtered list is not the end of history
+	}
+	m.flash("loading older history…", false)
 	m.olderAsked = true
 	to := m.syncedFrom - 1
 	m.syncedFrom -= 30
 	return m.runSync(m.syncedFrom, to)
+}
+
+// reloadLeads reads the leads again (after a triage change).
+func (m *Model) reloadLeads() tea.Cmd {
+	m.leadSeq++
+	return loadLeads(m.sh, m.leadSeq, 0)
 }
 
 // reload reads both lists again in full (after a sync committed data).
@@ -154,6 +182,9 @@ func (m *Model) applyStyles() {
 // typing reports that a text box has focus: keys are text then, and no
 // global key fires (but ctrl+c).
 func (m Model) typing() bool {
+	if m.overlay != nil || m.notes != nil {
+		return true
+	}
 	switch m.tab {
 	case tabLeads:
 		return !m.detailOpen && m.leads.Filtering()
@@ -197,10 +228,14 @@ func (m *Model) follow() tea.Cmd {
 	switch m.tab {
 	case tabLeads:
 		if it, ok := m.leads.Selected(); ok {
-			l := it.(*leadItem).lead
-			if m.detail.lead == nil || m.detail.lead.Key != l.Key {
-				return m.detail.showLead(l)
+			li, ok := it.(*leadItem)
+			if !ok {
+				return nil // the separator
 			}
+			if m.detail.lead == nil || m.detail.lead.Key != li.lead.Key {
+				return m.detail.showLead(li.lead)
+			}
+			m.detail.lead = &li.lead // fresher triage, same lead
 		}
 	case tabSessions:
 		if it, ok := m.sessions.Selected(); ok {
@@ -235,7 +270,7 @@ func (m *Model) layout() tea.Cmd {
 // listWidth is the list's share of the screen.
 func (m Model) listWidth() int {
 	if m.split() {
-		return m.sh.width * 45 / 100
+		return m.sh.width / 2
 	}
 	return m.sh.width
 }
@@ -259,6 +294,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
 	case tea.PasteMsg:
+		switch {
+		case m.overlay != nil:
+			_, cmd := m.overlay.update(msg)
+			return m, cmd
+		case m.notes != nil:
+			_, cmd := m.notes.update(msg)
+			return m, cmd
+		}
 		return m.delegate(msg)
 	case leadsLoadedMsg:
 		return m.leadsLoaded(msg)
@@ -272,15 +315,75 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, tea.Batch(cmds...)
 	case syncDoneMsg:
-		m.syncing, m.syncErr = false, msg.err
+		m.syncing, m.syncErr, m.olderAsked = false, msg.err, false
 		if msg.err == nil || msg.report.Windows > 0 {
 			m.syncedAt = m.sh.now()
 		}
 		return m, m.reload()
 	case startSyncMsg:
 		return m, m.startSync()
+	case pollMsg:
+		return m, readTriageSeq(m.sh)
+	case triageSeqMsg:
+		cmds := []tea.Cmd{poll(m.sh)}
+		if msg.err == nil && msg.seq != m.triageSeq {
+			// Someone (here, another process, a teammate) changed triage.
+			m.triageSeq = msg.seq
+			cmds = append(cmds, m.reloadLeads())
+			if m.notes != nil {
+				cmds = append(cmds, loadNotes(m.sh, m.notes.lead))
+			}
+		}
+		return m, tea.Batch(cmds...)
+	case refreshMsg:
+		return m, tea.Batch(m.startSync(), m.refreshTick())
+	case visitMsg:
+		if msg.err == nil {
+			m.lastVisit = msg.last
+			return m, m.leads.SetItems(m.leadItems())
+		}
+		return m, nil
+	case triagedMsg:
+		if c := msg.undone; c != nil && msg.err == nil {
+			for _, u := range m.undos {
+				if u.change != nil && u.change.Bot == c.Bot && u.change.Key == c.Key {
+					u.change.After.Version = msg.now
+				}
+			}
+		}
+		if msg.err != nil {
+			m.flash(describeErr(msg.what, msg.err), true)
+		} else {
+			m.flash(msg.what, false)
+			if msg.undo != nil {
+				m.undos = append(m.undos, msg.undo)
+			}
+		}
+		cmds := []tea.Cmd{m.reloadLeads()}
+		if m.notes != nil {
+			cmds = append(cmds, loadNotes(m.sh, m.notes.lead))
+		}
+		return m, tea.Batch(cmds...)
+	case copiedMsg:
+		m.flash("copied "+msg.what+" to the clipboard", false)
+		return m, nil
+	case exportedMsg:
+		if msg.err != nil {
+			m.flash("export failed: "+msg.err.Error(), true)
+		} else {
+			m.flash(fmt.Sprintf("exported %s to %s", plural(msg.n, "lead"), msg.path), false)
+		}
+		return m, nil
+	case switchBotMsg:
+		return m, m.switchBot(msg)
+	case notesLoadedMsg:
+		if m.notes != nil {
+			_, cmd := m.notes.update(msg)
+			return m, cmd
+		}
+		return m, nil
 	case tickMsg:
-		return m, tick()
+		return m, tea.Batch(tick(), m.reloadLeads())
 	case spinner.TickMsg:
 		if !m.syncing {
 			return m, nil
@@ -321,15 +424,14 @@ func (m Model) leadsLoaded(msg leadsLoadedMsg) (tea.Model, tea.Cmd) {
 		m.loadErr = msg.err
 		return m, nil
 	}
-	items := make([]list.Item, len(msg.leads))
-	for i, l := range msg.leads {
-		items[i] = newLeadItem(l)
-	}
-	m.leadsReady = true
-	cmds := []tea.Cmd{m.leads.SetItems(items)}
+	m.rawLeads = msg.leads
+	m.leadsReady, m.loadErr = true, nil
+	cmds := []tea.Cmd{m.leads.SetItems(m.leadItems())}
 	if !msg.complete {
 		m.leadSeq++
 		cmds = append(cmds, loadLeads(m.sh, m.leadSeq, 0))
+	} else {
+		cmds = append(cmds, m.announceNew(msg.leads))
 	}
 	cmds = append(cmds, m.follow())
 	return m, tea.Batch(cmds...)
@@ -347,7 +449,7 @@ func (m Model) sessionsLoaded(msg sessionsLoadedMsg) (tea.Model, tea.Cmd) {
 	for i, s := range msg.sessions {
 		items[i] = newSessionItem(s)
 	}
-	m.sessionsReady = true
+	m.sessionsReady, m.loadErr = true, nil
 	cmds := []tea.Cmd{m.sessions.SetItems(items)}
 	if !msg.complete {
 		m.sessionSeq++
@@ -362,6 +464,20 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if msg.String() == "ctrl+c" {
 		m.cancel()
 		return m, tea.Quit
+	}
+	if m.overlay != nil {
+		done, cmd := m.overlay.update(msg)
+		if done {
+			m.overlay = nil
+		}
+		return m, cmd
+	}
+	if m.notes != nil {
+		closed, cmd := m.notes.update(msg)
+		if closed {
+			m.notes = nil
+		}
+		return m, cmd
 	}
 	if m.typing() {
 		// Tab keys type nothing, so they still switch tabs.
@@ -399,6 +515,16 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Search):
 		return m.switchTab(tabSearch)
 	}
+	// n and N step through search matches in an open transcript that has
+	// them; elsewhere n is notes.
+	if m.detailOpen && m.detail.highlight != "" && key.Matches(msg, k.NextMatch, k.PrevMatch) {
+		var cmd tea.Cmd
+		m.detail, cmd = m.detail.Update(msg)
+		return m, cmd
+	}
+	if handled, cmd := m.handleTriageKey(msg); handled {
+		return m, cmd
+	}
 	if m.detailOpen {
 		if key.Matches(msg, k.Back) {
 			m.detailOpen = false
@@ -411,6 +537,18 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if key.Matches(msg, k.Open) && m.tab != tabSearch {
 		if m.selectionKey() == "" {
 			return m, nil
+		}
+		if m.tab == tabLeads {
+			l, ok := m.selectedLead()
+			if !ok {
+				return m, nil // the separator
+			}
+			m.detailOpen = true
+			cmds := []tea.Cmd{m.follow()}
+			if l.Triage.SeenAt.IsZero() {
+				cmds = append(cmds, setSeen(m.sh, l, true)) // opening a lead marks it seen
+			}
+			return m, tea.Batch(cmds...)
 		}
 		m.detailOpen = true
 		return m, m.follow()

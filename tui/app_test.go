@@ -189,3 +189,16 @@ func TestResizeKeepsSelection(t *testing.T) {
 		checkFrame(t, m, size[0], size[1])
 	}
 }
+
+// TestSnippetKeepsByteOffsets: a letter longer lower-cased (Ⱥ → ⱥ) must
+// not shift the cut (it once panicked).
+func TestSnippetKeepsByteOffsets(t *testing.T) {
+	text := strings.Repeat("Ⱥ", 20) + " pro plan"
+	got := snippet(text, "pro", 12)
+	if !strings.HasPrefix(got, "…") || !strings.Contains(got, "pro plan") {
+		t.Errorf("snippet = %q", got)
+	}
+	if indexFold("Straße PRO", "pro") != len("Straße ") {
+		t.Error("indexFold missed a case-insensitive match")
+	}
+}

@@ -16,9 +16,14 @@ import (
 // first frame comes at once even from a store of 100k conversations.
 const firstPage = 300
 
+// searchLimit caps the hits of one search, newest conversations first.
+const searchLimit = 500
+
 func loadLeads(sh *shared, seq, limit int) tea.Cmd {
 	return func() tea.Msg {
-		leads, err := sh.Store.Leads(sh.ctx, store.LeadQuery{Bot: sh.Serial, Limit: limit})
+		// Snoozed leads stay out until their time; the next load after it
+		// brings them back.
+		leads, err := sh.Store.Leads(sh.ctx, store.LeadQuery{Bot: sh.Serial, AllBots: sh.allBots, Limit: limit, HideSnoozedAt: sh.now()})
 		return leadsLoadedMsg{seq: seq, leads: leads, complete: limit == 0 || len(leads) < limit, err: err}
 	}
 }
@@ -30,14 +35,20 @@ func loadSessions(sh *shared, seq, limit int) tea.Cmd {
 	}
 }
 
-func loadTranscript(sh *shared, id int64) tea.Cmd {
+// loadTranscript loads a conversation of bot, its leads, and the earlier
+// leads of the same visitor (by email or phone, any bot).
+func loadTranscript(sh *shared, bot string, id int64, lead *store.Lead) tea.Cmd {
 	return func() tea.Msg {
-		s, err := sh.Store.Session(sh.ctx, sh.Serial, id)
-		if err != nil {
-			return transcriptLoadedMsg{id: id, err: err}
+		msg := transcriptLoadedMsg{id: id}
+		if lead != nil {
+			msg.related, _ = sh.Store.Related(sh.ctx, *lead)
 		}
-		leads, err := sh.Store.Leads(sh.ctx, store.LeadQuery{Bot: sh.Serial, SessionID: id})
-		return transcriptLoadedMsg{id: id, session: s, leads: leads, err: err}
+		msg.session, msg.err = sh.Store.Session(sh.ctx, bot, id)
+		if msg.err != nil {
+			return msg
+		}
+		msg.leads, msg.err = sh.Store.Leads(sh.ctx, store.LeadQuery{Bot: bot, SessionID: id})
+		return msg
 	}
 }
 
@@ -51,7 +62,7 @@ func fetchSession(sh *shared, id int64) tea.Cmd {
 
 func searchMessages(sh *shared, seq int, query string) tea.Cmd {
 	return func() tea.Msg {
-		hits, err := sh.Store.Search(sh.ctx, sh.Serial, query, 500)
+		hits, err := sh.Store.Search(sh.ctx, sh.Serial, query, searchLimit)
 		return searchResultsMsg{seq: seq, query: query, hits: hits, err: err}
 	}
 }
@@ -62,12 +73,18 @@ func startSync(sh *shared, from, to api.Day) tea.Cmd {
 	events := make(chan any, 16)
 	go func() {
 		done := 0
+		send := func(msg any) {
+			select { // after quit nobody reads: never block on it
+			case events <- msg:
+			case <-sh.ctx.Done():
+			}
+		}
 		rep, err := sh.Sync(sh.ctx, from, to, func(p syncer.Progress) {
 			committed := p.Done > done
 			done = p.Done
-			events <- syncProgressMsg{progress: p, committed: committed, events: events}
+			send(syncProgressMsg{progress: p, committed: committed, events: events})
 		})
-		events <- syncDoneMsg{report: rep, err: err}
+		send(syncDoneMsg{report: rep, err: err})
 		close(events)
 	}()
 	return listenSync(events)
@@ -84,7 +101,7 @@ func listenSync(events <-chan any) tea.Cmd {
 }
 
 func tick() tea.Cmd {
-	return tea.Tick(30*time.Second, func(time.Time) tea.Msg { return tickMsg{} })
+	return tea.Tick(time.Minute, func(time.Time) tea.Msg { return tickMsg{} })
 }
 
 // isNotFound reports a conversation missing from the store.

@@ -25,6 +25,28 @@ type Options struct {
 	FetchSession func(ctx context.Context, id int64) error
 	// SyncDays is how many days the start-up sync covers (default 30).
 	SyncDays int
+
+	// User is who acts: the author of notes and statuses ($USER, or the
+	// SSH user when served).
+	User string
+	// RefreshEvery is how often to sync in the background (default 5
+	// minutes; negative: never).
+	RefreshEvery time.Duration
+	// PollEvery is how often to look for triage changes made elsewhere
+	// (another process, a teammate's session): default 1 s; negative: never.
+	PollEvery time.Duration
+	// Quiet turns the bell for new leads off.
+	Quiet bool
+	// Bots are every configured bot, for b (switch bot) and the All bots
+	// inbox; the one above is among them. Empty: just the one above.
+	Bots []Bot
+}
+
+// Bot is one configured bot the browser can switch to.
+type Bot struct {
+	Name, Serial string
+	Sync         func(ctx context.Context, from, to api.Day, progress func(syncer.Progress)) (syncer.Report, error)
+	FetchSession func(ctx context.Context, id int64) error
 }
 
 // shared is the one context every model holds by pointer: sizes, styles,
@@ -35,6 +57,17 @@ type shared struct {
 	styles        Styles
 	keys          KeyMap
 	ctx           context.Context
+
+	masked    bool // ctrl+p: emails and phones hidden
+	anyStatus bool // some lead has a status: the column shows for all
+	allBots   bool // the All bots inbox
+}
+
+func (s *shared) user() string {
+	if s.User != "" {
+		return s.User
+	}
+	return "neotui"
 }
 
 func (s *shared) now() time.Time {

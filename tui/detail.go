@@ -21,6 +21,9 @@ type detailModel struct {
 	sh *shared
 
 	lead      *store.Lead // nil for a conversation opened from its tab
+	bot       string      // whose conversation it is
+	related   []store.Lead
+	masked    bool
 	sessionID int64
 	session   *api.Session
 	leads     []store.Lead // the conversation's leads
@@ -39,14 +42,14 @@ func newDetail(sh *shared) detailModel {
 
 // showLead shows a lead's card and loads its conversation.
 func (d *detailModel) showLead(l store.Lead) tea.Cmd {
-	d.lead = &l
+	d.lead, d.bot = &l, l.Bot
 	return d.load(l.SessionID, "", -1)
 }
 
 // showSession shows a conversation, optionally scrolled to a message with
 // a term highlighted (from Search).
 func (d *detailModel) showSession(id int64, highlight string, scrollTo int) tea.Cmd {
-	d.lead = nil
+	d.lead, d.bot = nil, d.sh.Serial
 	return d.load(id, highlight, scrollTo)
 }
 
@@ -55,9 +58,9 @@ func (d *detailModel) load(id int64, highlight string, scrollTo int) tea.Cmd {
 		d.applyHighlight(highlight, scrollTo)
 		return d.resize()
 	}
-	d.sessionID, d.session, d.leads, d.err, d.fetching = id, nil, nil, nil, false
+	d.sessionID, d.session, d.leads, d.related, d.err, d.fetching = id, nil, nil, nil, nil, false
 	d.highlight, d.scrollTo = highlight, scrollTo
-	return tea.Batch(loadTranscript(d.sh, id), d.resize())
+	return tea.Batch(loadTranscript(d.sh, d.bot, id, d.lead), d.resize())
 }
 
 func (d *detailModel) applyHighlight(term string, scrollTo int) {
@@ -77,6 +80,28 @@ func (d *detailModel) setSize(w, h int) tea.Cmd {
 func (d *detailModel) resize() tea.Cmd {
 	h := d.height - lipgloss.Height(d.card())
 	return d.transcript.SetSize(d.width, max(h, 1))
+}
+
+// shown is the session as the transcript shows it: masked (ctrl+p) or not.
+func (d *detailModel) shown(s api.Session) api.Session {
+	if !d.masked {
+		return s
+	}
+	msgs := make([]api.Message, len(s.Messages))
+	for i, m := range s.Messages {
+		msgs[i] = api.Message{Type: m.Type, Content: mask(m.Content)}
+	}
+	s.Messages = msgs
+	return s
+}
+
+// setMasked hides or shows emails and phones, keeping the reader's place.
+func (d *detailModel) setMasked(masked bool) tea.Cmd {
+	d.masked = masked
+	if d.session == nil {
+		return nil
+	}
+	return d.transcript.SetSession(d.shown(*d.session))
 }
 
 func (d *detailModel) setDark(isDark bool) tea.Cmd {
@@ -99,8 +124,8 @@ func (d detailModel) Update(msg tea.Msg) (detailModel, tea.Cmd) {
 		if msg.err != nil {
 			return d, nil
 		}
-		d.session, d.leads = &msg.session, msg.leads
-		cmd := d.transcript.SetSession(msg.session)
+		d.session, d.leads, d.related = &msg.session, msg.leads, msg.related
+		cmd := d.transcript.SetSession(d.shown(msg.session))
 		d.applyHighlight(d.highlight, d.scrollTo)
 		return d, tea.Batch(cmd, d.resize())
 	case sessionFetchedMsg:
@@ -111,7 +136,7 @@ func (d detailModel) Update(msg tea.Msg) (detailModel, tea.Cmd) {
 			d.err = msg.err
 			return d, nil
 		}
-		return d, loadTranscript(d.sh, msg.id)
+		return d, loadTranscript(d.sh, d.bot, msg.id, d.lead)
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, d.sh.keys.NextMatch):
@@ -158,6 +183,18 @@ func (d detailModel) card() string {
 			lines = append(lines, st.CardLabel.Render(fit(label, 8))+" "+fit(value, d.width-9))
 		}
 	}
+	// linked is a field whose value is a link neotui made (mailto:, tel:,
+	// https:); the visible text is the target's own value.
+	linked := func(label, value, target string) {
+		value = safetext.Line(strings.TrimSpace(value))
+		if value == "" {
+			return
+		}
+		if d.masked {
+			value, target = mask(value), ""
+		}
+		lines = append(lines, st.CardLabel.Render(fit(label, 8))+" "+link(fit(value, d.width-9), target, st.CardValue))
+	}
 	if l := d.lead; l != nil {
 		name := safetext.Line(strings.TrimSpace(l.Name))
 		if name == "" {
@@ -167,17 +204,35 @@ func (d detailModel) card() string {
 		if l.Type == api.TypeAppointment {
 			badge = st.Appointment.Render("Appointment")
 		}
-		lines = append(lines, fit(st.Title.Render(name)+"  "+badge, d.width))
-		field("email", l.Email)
-		field("phone", l.PhoneNumber)
+		if d.masked {
+			name = mask(name)
+		}
+		head := st.Title.Render(name) + "  " + badge
+		if l.Triage.Starred {
+			head += " " + st.Star.Render("★")
+		}
+		lines = append(lines, fit(head, d.width))
+		linked("email", l.Email, mailtoLink(l.Email))
+		linked("phone", l.PhoneNumber, telLink(l.PhoneNumber))
 		created := l.CreateTime.In(d.sh.loc()).Format("Mon Jan 02 2006 15:04 MST")
 		if name, off := l.CreateTime.In(d.sh.loc()).Zone(); name != "UTC" || off != 0 {
 			created += " · " + l.CreateTime.UTC().Format("2006-01-02 15:04 UTC")
 		}
 		field("created", created)
-		field("page", l.URI)
+		linked("page", l.URI, pageLink(l.URI))
 		field("count", strconv.FormatInt(l.Count, 10))
+		lines = append(lines, d.triageLine(*l))
+		if n := len(d.related); n > 0 {
+			var when []string
+			for _, r := range d.related[:min(n, 3)] {
+				when = append(when, r.CreateTime.In(d.sh.loc()).Format("Jan 02"))
+			}
+			field("returns", fmt.Sprintf("%s: %s", plural(n, "earlier lead"), strings.Join(when, ", ")))
+		}
 		if c := safetext.Clean(strings.TrimSpace(l.Content)); c != "" {
+			if d.masked {
+				c = mask(c)
+			}
 			wrapped := lipgloss.NewStyle().Width(d.width).Render(c)
 			if parts := strings.Split(wrapped, "\n"); len(parts) > 3 {
 				wrapped = strings.Join(parts[:3], "\n") + "…"
@@ -192,7 +247,7 @@ func (d detailModel) card() string {
 	if d.lead == nil {
 		lines = append(lines, st.Title.Render(fit(header, d.width)))
 		if s := d.session; s != nil {
-			field("page", s.URI)
+			linked("page", s.URI, pageLink(s.URI))
 		}
 		for _, l := range d.leads {
 			label := "lead"
@@ -215,4 +270,28 @@ func nonEmpty(s ...string) []string {
 		}
 	}
 	return out
+}
+
+// triageLine is a lead's local state: status, seen, snooze, notes.
+func (d detailModel) triageLine(l store.Lead) string {
+	st := d.sh.styles
+	t := l.Triage
+	status := t.Status
+	if status == "" {
+		status = store.StatusNew
+	}
+	parts := []string{st.statusStyle(status).Render(string(status))}
+	if t.SeenAt.IsZero() {
+		parts = append(parts, st.Unseen.Render("● unseen"))
+	}
+	if t.Snoozed(d.sh.now()) {
+		parts = append(parts, "snoozed until "+t.SnoozedUntil.In(d.sh.loc()).Format("Mon Jan 02 15:04"))
+	}
+	if t.Notes > 0 {
+		parts = append(parts, plural(t.Notes, "note")+" (n)")
+	}
+	if t.UpdatedBy != "" {
+		parts = append(parts, st.Muted.Render("by "+safetext.Line(t.UpdatedBy)+" "+relative(t.UpdatedAt, d.sh.now())))
+	}
+	return st.CardLabel.Render(fit("triage", 8)) + " " + fit(strings.Join(parts, " · "), d.width-9)
 }

@@ -20,12 +20,12 @@ func relative(t, now time.Time) string {
 		return fmt.Sprintf("%dm ago", int(d.Minutes()))
 	case d < 24*time.Hour:
 		return fmt.Sprintf("%dh ago", int(d.Hours()))
-	case d < 30*24*time.Hour:
+	case d < 7*24*time.Hour:
 		return fmt.Sprintf("%dd ago", int(d.Hours()/24))
-	case d < 365*24*time.Hour:
-		return fmt.Sprintf("%dmo ago", int(d.Hours()/24/30))
+	case t.Year() == now.Year():
+		return t.Format("Jan 02") // older than a week, a date says more
 	}
-	return fmt.Sprintf("%dy ago", int(d.Hours()/24/365))
+	return t.Format("2006-01")
 }
 
 // clock is t in the user's zone, as short as stays unambiguous.

@@ -54,7 +54,10 @@ func checkSafe(t *testing.T, frame string) {
 		case r == 0x1b:
 			end := sgrEnd(frame, i)
 			if end < 0 {
-				t.Fatalf("non-SGR escape at %d: %q", i, frame[i:min(i+20, len(frame))])
+				end = ownLinkEnd(frame, i)
+			}
+			if end < 0 {
+				t.Fatalf("escape at %d is neither SGR nor neotui's own link: %q", i, frame[i:min(i+40, len(frame))])
 			}
 			i = end
 			continue
@@ -83,4 +86,42 @@ func sgrEnd(s string, i int) int {
 		}
 	}
 	return -1
+}
+
+// ownLinkEnd returns the index after an OSC 8 hyperlink neotui makes
+// (http, https, mailto or tel, printable ASCII without spaces), or -1.
+func ownLinkEnd(s string, i int) int {
+	const open = "\x1b]8;"
+	if !strings.HasPrefix(s[i:], open) {
+		return -1
+	}
+	rest := s[i+len(open):]
+	semi := strings.IndexByte(rest, ';')
+	if semi < 0 {
+		return -1
+	}
+	target := rest[semi+1:]
+	end, termLen := strings.IndexByte(target, '\a'), 1
+	if st := strings.Index(target, "\x1b\\"); st >= 0 && (end < 0 || st < end) {
+		end, termLen = st, 2
+	}
+	if end < 0 {
+		return -1
+	}
+	target = target[:end]
+	if target != "" {
+		ok := false
+		for _, scheme := range []string{"https://", "http://", "mailto:", "tel:"} {
+			ok = ok || strings.HasPrefix(target, scheme)
+		}
+		if !ok {
+			return -1
+		}
+	}
+	for _, c := range []byte(target) {
+		if c <= 0x20 || c >= 0x7f {
+			return -1
+		}
+	}
+	return i + len(open) + semi + 1 + end + termLen
 }

@@ -1,7 +1,9 @@
 package tui
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -9,11 +11,15 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/neotui/neotui/api"
 	"github.com/neotui/neotui/api/apitest"
 	"github.com/neotui/neotui/internal/store"
 )
+
+// storePaths remembers where fillStore put each store.
+var storePaths = map[*store.Store]string{}
 
 // testNow is the fixed clock of the browser tests.
 var testNow = time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)
@@ -24,10 +30,12 @@ const testSerial = "tui-bot"
 func fillStore(t testing.TB, sessions int) (*store.Store, *apitest.Bot) {
 	t.Helper()
 	bot := apitest.Generate(apitest.Spec{Serial: testSerial, Name: "Test Shop", Sessions: sessions, Days: 20, End: testNow, Seed: 11, FirstID: 50001})
-	st, err := store.Open(filepath.Join(t.TempDir(), "neotui.db"))
+	path := filepath.Join(t.TempDir(), "neotui.db")
+	st, err := store.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
+	storePaths[st] = path
 	t.Cleanup(func() { st.Close() })
 	ctx := context.Background()
 	to := api.DayOf(testNow)
@@ -42,8 +50,9 @@ func fillStore(t testing.TB, sessions int) (*store.Store, *apitest.Bot) {
 }
 
 func testOptions(st *store.Store) Options {
+	// No timers in tests but the ones a test sends itself.
 	return Options{Store: st, BotName: "Test Shop", Serial: testSerial, Location: time.UTC,
-		Now: func() time.Time { return testNow }}
+		Now: func() time.Time { return testNow }, PollEvery: -1, RefreshEvery: -1}
 }
 
 // start is a browser of w×h cells that has loaded the store.
@@ -161,4 +170,31 @@ func timeout() <-chan time.Time { return time.After(200 * time.Millisecond) }
 
 func sizeCmd(w, h int) tea.Cmd {
 	return func() tea.Msg { return tea.WindowSizeMsg{Width: w, Height: h} }
+}
+
+// runProgram runs m as a real program at 120×40, types keys once the first
+// frame is up, quits, and returns everything written to the terminal.
+func runProgram(t *testing.T, m Model, keys ...string) string {
+	t.Helper()
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Conversation ")) },
+		teatest.WithDuration(10*time.Second))
+	for _, k := range keys {
+		tm.Send(keyMsg(k))
+	}
+	time.Sleep(300 * time.Millisecond)
+	tm.Send(keyMsg("ctrl+c"))
+	out, err := io.ReadAll(tm.FinalOutput(t, teatest.WithFinalTimeout(5*time.Second)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
+}
+
+// paste sends s as one paste, as a terminal does: typing key by key would
+// wait out a cursor blink per key.
+func paste(t testing.TB, m Model, s string) Model {
+	t.Helper()
+	next, cmd := m.Update(tea.PasteMsg{Content: s})
+	return settle(t, next.(Model), cmd)
 }

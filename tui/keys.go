@@ -13,6 +13,11 @@ type KeyMap struct {
 	NextMatch, PrevMatch          key.Binding
 	Help, Quit                    key.Binding
 
+	// Triage, on a lead.
+	Status, Star, Snooze, Notes, Copy key.Binding
+	UnseenOnly, MarkUnseen            key.Binding
+	Export, SwitchBot, Mask, Undo     key.Binding
+
 	// For the full help only: the movement keys of the lists and the
 	// transcript, so that every key is listed in one place.
 	Move, Page, HalfPage, Ends, Scroll key.Binding
@@ -30,12 +35,23 @@ func DefaultKeyMap() KeyMap {
 		Back:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back / clear")),
 		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		Refresh:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
-		NextMatch:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n/N", "next/previous match")),
+		NextMatch:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n/N", "next/prev. match")),
 		PrevMatch:   key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous match")),
 		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Status:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "set status")),
+		Star:        key.NewBinding(key.WithKeys("*"), key.WithHelp("*", "star / unstar")),
+		Snooze:      key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "snooze")),
+		Notes:       key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "notes")),
+		Copy:        key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy…")),
+		UnseenOnly:  key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "unseen only")),
+		MarkUnseen:  key.NewBinding(key.WithKeys("U"), key.WithHelp("U", "mark unseen")),
+		Export:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export view")),
+		SwitchBot:   key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "switch bot")),
+		Mask:        key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p", "hide emails/phones")),
+		Undo:        key.NewBinding(key.WithKeys("ctrl+z"), key.WithHelp("ctrl+z", "undo")),
+		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q/ctrl+c", "quit")),
 		Move:        key.NewBinding(key.WithKeys("up", "down", "j", "k"), key.WithHelp("↑↓/jk", "move")),
-		Page:        key.NewBinding(key.WithKeys("pgup", "pgdown", "ctrl+b", "ctrl+f"), key.WithHelp("pgup/pgdn", "page (ctrl+b/f too)")),
+		Page:        key.NewBinding(key.WithKeys("pgup", "pgdown", "ctrl+b", "ctrl+f"), key.WithHelp("pgup/pgdn", "page")),
 		HalfPage:    key.NewBinding(key.WithKeys("ctrl+u", "ctrl+d"), key.WithHelp("ctrl+u/d", "half page (transcript)")),
 		Scroll:      key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓/jk", "scroll")),
 		Ends:        key.NewBinding(key.WithKeys("g", "G", "home", "end"), key.WithHelp("g/G", "top/bottom")),
@@ -44,7 +60,7 @@ func DefaultKeyMap() KeyMap {
 
 // ShortHelp is the footer.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Move, k.Open, k.Back, k.Filter, k.Help, k.Quit}
+	return []key.Binding{k.Move, k.Open, k.Filter, k.Status, k.Notes, k.Copy, k.Help, k.Quit}
 }
 
 // FullHelp is the ? screen: every key.
@@ -52,6 +68,8 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Move, k.Page, k.HalfPage, k.Ends, k.Open, k.Back},
 		{k.Filter, k.NextMatch, k.Refresh},
+		{k.Status, k.Star, k.Snooze, k.Notes, k.Copy, k.UnseenOnly, k.MarkUnseen},
+		{k.Export, k.SwitchBot, k.Mask, k.Undo},
 		{k.NextTab, k.PrevTab, k.LeadsTab, k.SessionsTab, k.Search},
 		{k.Help, k.Quit},
 	}

@@ -17,9 +17,11 @@ type leadItem struct {
 	lead                       store.Lead
 	name, contact, page, about string
 	filter                     string
+	bot                        string // the bot's name, in the All bots inbox
 }
 
-func newLeadItem(l store.Lead) *leadItem {
+// newLeadItem makes a row; masked hides emails and phones (ctrl+p).
+func newLeadItem(l store.Lead, masked bool) *leadItem {
 	it := &leadItem{
 		lead:    l,
 		name:    safetext.Line(strings.TrimSpace(l.Name)),
@@ -30,10 +32,33 @@ func newLeadItem(l store.Lead) *leadItem {
 	if it.name == "" {
 		it.name = "(no name)"
 	}
-	it.filter = strings.Join([]string{it.name, safetext.Line(l.Email), safetext.Line(l.PhoneNumber),
-		it.about, safetext.Line(l.URI), strconv.FormatInt(l.SessionID, 10), l.Type}, " ")
+	// The live filter finds triage state by words: status:contacted,
+	// is:starred, is:unseen.
+	words := []string{it.name, safetext.Line(l.Email), safetext.Line(l.PhoneNumber),
+		it.about, safetext.Line(l.URI), strconv.FormatInt(l.SessionID, 10), l.Type,
+		"status:" + string(l.Triage.Status)}
+	if l.Triage.Status == "" {
+		words[len(words)-1] = "status:new"
+	}
+	if l.Triage.Starred {
+		words = append(words, "is:starred")
+	}
+	if l.Triage.SeenAt.IsZero() {
+		words = append(words, "is:unseen")
+	}
+	it.filter = strings.Join(words, " ")
+	if masked {
+		it.name, it.contact, it.about = mask(it.name), mask(it.contact), mask(it.about)
+	}
 	return it
 }
+
+// sepItem is the line between leads new since the last visit and older
+// ones. Its empty filter text keeps it out of every filter.
+type sepItem struct{ since string }
+
+func (sepItem) FilterText() string { return "" }
+func (sepItem) Key() string        { return "\x00separator" }
 
 func (i *leadItem) FilterText() string { return i.filter }
 func (i *leadItem) Key() string        { return i.lead.Key }
@@ -96,6 +121,10 @@ func (r *row) String() string { return r.b.String() }
 // renderLead draws a lead row: marker, type badge, name, contact, when, page.
 func renderLead(sh *shared) list.RenderFunc {
 	return func(it list.Item, width int, selected bool, terms []string) string {
+		if sep, ok := it.(sepItem); ok {
+			label := "── new since your last visit ▲ · earlier ▼ " + sep.since + " "
+			return sh.styles.Muted.Render(fit(label+strings.Repeat("─", max(width-len([]rune(label)), 0)), width))
+		}
 		l := it.(*leadItem)
 		r := newRow(sh, selected, terms)
 		marker := " "
@@ -103,6 +132,15 @@ func renderLead(sh *shared) list.RenderFunc {
 			marker = "▌"
 		}
 		r.b.WriteString(r.base.Inherit(sh.styles.Title).Render(marker))
+		dot, star := " ", " "
+		if l.lead.Triage.SeenAt.IsZero() {
+			dot = "●"
+		}
+		if l.lead.Triage.Starred {
+			star = "★"
+		}
+		r.b.WriteString(r.base.Inherit(sh.styles.Unseen).Render(dot))
+		r.b.WriteString(r.base.Inherit(sh.styles.Star).Render(star))
 		badge, badgeStyle := "Lead", sh.styles.Lead
 		if l.lead.Type == api.TypeAppointment {
 			badge, badgeStyle = "Appt", sh.styles.Appointment
@@ -110,7 +148,24 @@ func renderLead(sh *shared) list.RenderFunc {
 			badge, badgeStyle = safetext.Line(l.lead.Type), sh.styles.Muted
 		}
 		when := relative(l.lead.CreateTime, sh.now())
-		rest := width - 1 - 4 - 8 - 4 // marker, badge, when, four gaps
+		status := string(l.lead.Triage.Status)
+		if status == "new" {
+			status = ""
+		}
+		statusW, botW := 0, 0
+		if status != "" || sh.anyStatus {
+			statusW = 9
+		}
+		if l.bot != "" {
+			botW = 10
+		}
+		rest := width - 3 - 4 - 8 - 4 - statusW - botW // marker, dot, star, badge, when, gaps
+		if statusW > 0 {
+			rest--
+		}
+		if botW > 0 {
+			rest--
+		}
 		nameW, contactW, pageW := rest*32/100, rest*40/100, 0
 		if rest >= 60 {
 			nameW, contactW = rest*28/100, rest*34/100
@@ -118,10 +173,12 @@ func renderLead(sh *shared) list.RenderFunc {
 		} else {
 			contactW = rest - nameW - 1
 		}
+		r.cell(l.bot, botW, sh.styles.Muted)
 		r.cell(badge, 4, badgeStyle)
 		r.cell(l.name, nameW, sh.styles.Bold)
 		r.cell(l.contact, contactW, lipgloss.NewStyle())
 		r.cell(when, 8, sh.styles.Muted)
+		r.cell(status, statusW, sh.styles.statusStyle(l.lead.Triage.Status))
 		r.cell(l.page, pageW, sh.styles.Muted)
 		return r.String()
 	}

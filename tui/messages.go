@@ -28,7 +28,8 @@ type transcriptLoadedMsg struct {
 	id      int64
 	session api.Session
 	leads   []store.Lead
-	err     error // wraps store.ErrNotFound when it is not stored
+	related []store.Lead // the visitor's other leads
+	err     error        // wraps store.ErrNotFound when it is not stored
 }
 
 // sessionFetchedMsg: a conversation missing from the store was fetched.
@@ -60,5 +61,6 @@ type syncDoneMsg struct {
 // startSyncMsg starts the start-up sync.
 type startSyncMsg struct{}
 
-// tickMsg refreshes "synced 2 min ago".
+// tickMsg refreshes "synced 2 min ago", and reloads the leads so that
+// snoozed ones come back on time.
 type tickMsg struct{}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
@@ -144,7 +145,11 @@ func (s searchModel) View() string {
 	case s.busy:
 		status = st.Muted.Render("searching…")
 	case s.query != "":
-		status = st.Muted.Render(fmt.Sprintf("%s for %q", plural(s.results.Len(), "message"), safetext.Line(s.query)))
+		count := plural(s.results.Len(), "message")
+		if s.results.Len() >= searchLimit {
+			count = fmt.Sprintf("the newest %d messages", searchLimit)
+		}
+		status = st.Muted.Render(fmt.Sprintf("%s for %q", count, safetext.Line(s.query)))
 	case s.input.Value() != "":
 		status = st.Muted.Render(fmt.Sprintf("type %d letters or press enter", minLiveSearch))
 	default:
@@ -179,11 +184,11 @@ func (i *hitItem) Key() string        { return i.key }
 // snippet is text from a little before the query's first word on, so the
 // match shows even in a narrow column.
 func snippet(text, query string, before int) string {
-	words := strings.Fields(strings.ToLower(query))
+	words := strings.Fields(query)
 	if len(words) == 0 {
 		return text
 	}
-	i := strings.Index(strings.ToLower(text), words[0])
+	i := indexFold(text, words[0])
 	if i <= before {
 		return text
 	}
@@ -197,6 +202,36 @@ func snippet(text, query string, before int) string {
 	return "…" + text[start:]
 }
 
+// indexFold is the byte index in s of word, case-insensitively, or -1. It
+// compares rune by rune in s itself: lower-casing s first would shift byte
+// positions (Ⱥ is 2 bytes, ⱥ is 3).
+func indexFold(s, word string) int {
+	if word == "" {
+		return 0
+	}
+	for i := range s {
+		if hasPrefixFold(s[i:], word) {
+			return i
+		}
+	}
+	return -1
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	for _, p := range prefix {
+		r, n := utf8.DecodeRuneInString(s)
+		if n == 0 || !equalFold(r, p) {
+			return false
+		}
+		s = s[n:]
+	}
+	return true
+}
+
+func equalFold(a, b rune) bool {
+	return a == b || unicode.ToLower(a) == unicode.ToLower(b) || unicode.ToUpper(a) == unicode.ToUpper(b)
+}
+
 func renderHit(sh *shared) list.RenderFunc {
 	return func(it list.Item, width int, selected bool, _ []string) string {
 		h := it.(*hitItem)
@@ -207,9 +242,9 @@ func renderHit(sh *shared) list.RenderFunc {
 		}
 		r.b.WriteString(r.base.Inherit(sh.styles.Title).Render(marker))
 		r.cell(strconv.FormatInt(h.hit.SessionID, 10), 7, sh.styles.Muted)
-		r.cell(clock(h.hit.CreateTime, sh.now(), sh.loc()), 12, sh.styles.Muted)
+		r.cell(clock(h.hit.CreateTime, sh.now(), sh.loc()), 15, sh.styles.Muted)
 		r.cell(h.role, 7, sh.styles.Bold)
-		r.cell(h.snippet, width-1-7-12-7-4, lipgloss.NewStyle())
+		r.cell(h.snippet, width-1-7-15-7-4, lipgloss.NewStyle())
 		return r.String()
 	}
 }

@@ -3,6 +3,8 @@ package tui
 import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/lipgloss/v2"
+
+	"github.com/neotui/neotui/internal/store"
 )
 
 // Styles are every style of the browser, derived from the terminal's
@@ -16,12 +18,21 @@ type Styles struct {
 	Selected                 lipgloss.Style
 	Muted, Bold, Match       lipgloss.Style
 	Lead, Appointment        lipgloss.Style // type badges
-	Unseen                   lipgloss.Style
+	Unseen, Star             lipgloss.Style
+	StatusColors             map[store.Status]lipgloss.Style
 	CardLabel, CardValue     lipgloss.Style
 	PaneBorder               lipgloss.Style
 	Title                    lipgloss.Style
 	Help                     help.Styles
 	isDark                   bool
+}
+
+// statusStyle is a status badge's colour.
+func (s Styles) statusStyle(st store.Status) lipgloss.Style {
+	if c, ok := s.StatusColors[st]; ok {
+		return c
+	}
+	return s.Muted
 }
 
 func newStyles(isDark bool) Styles {
@@ -51,11 +62,20 @@ func newStyles(isDark bool) Styles {
 		Lead:        lipgloss.NewStyle().Foreground(green).Bold(true),
 		Appointment: lipgloss.NewStyle().Foreground(accent).Bold(true),
 		Unseen:      lipgloss.NewStyle().Foreground(accent),
-		CardLabel:   lipgloss.NewStyle().Foreground(muted),
-		CardValue:   lipgloss.NewStyle().Foreground(fg),
-		PaneBorder:  lipgloss.NewStyle().BorderStyle(lipgloss.NormalBorder()).BorderLeft(true).BorderForeground(subtle).PaddingLeft(1),
-		Title:       lipgloss.NewStyle().Foreground(accent).Bold(true),
-		Help:        help.DefaultStyles(isDark),
-		isDark:      isDark,
+		Star:        lipgloss.NewStyle().Foreground(amber),
+		StatusColors: map[store.Status]lipgloss.Style{
+			store.StatusContacted: lipgloss.NewStyle().Foreground(accent),
+			store.StatusQualified: lipgloss.NewStyle().Foreground(amber),
+			store.StatusBooked:    lipgloss.NewStyle().Foreground(green).Bold(true),
+			store.StatusWon:       lipgloss.NewStyle().Foreground(green).Bold(true),
+			store.StatusLost:      lipgloss.NewStyle().Foreground(muted),
+			store.StatusSpam:      lipgloss.NewStyle().Foreground(red),
+		},
+		CardLabel:  lipgloss.NewStyle().Foreground(muted),
+		CardValue:  lipgloss.NewStyle().Foreground(fg),
+		PaneBorder: lipgloss.NewStyle().BorderStyle(lipgloss.NormalBorder()).BorderLeft(true).BorderForeground(subtle).PaddingLeft(1),
+		Title:      lipgloss.NewStyle().Foreground(accent).Bold(true),
+		Help:       help.DefaultStyles(isDark),
+		isDark:     isDark,
 	}
 }

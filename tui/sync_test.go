@@ -48,7 +48,7 @@ func TestSyncMergesNewRowsWithoutMovingTheCursor(t *testing.T) {
 	if len(asked) != 1 || asked[0][1] != api.DayOf(testNow) || asked[0][1]-asked[0][0] != 29 {
 		t.Errorf("sync asked for %v, want the last 30 days", asked)
 	}
-	if s := screen(m); !strings.Contains(s, "Zoe") || !strings.Contains(s, "synced just now") {
+	if s := screen(m); !strings.Contains(s, "Zoe") || !strings.Contains(s, "1 new lead") {
 		t.Errorf("screen after sync:\n%s", s)
 	}
 }
@@ -64,7 +64,7 @@ func TestSyncErrorIsAStatusLine(t *testing.T) {
 	t.Cleanup(m.Close)
 	m = settle(t, m, sizeCmd(120, 40), m.Init())
 	s := screen(m)
-	if !strings.Contains(s, "rejected the API key") || !strings.Contains(s, "r to retry") {
+	if !strings.Contains(s, "rejected the API key") || !strings.Contains(s, "r retries") {
 		t.Errorf("no error in the status line:\n%s", s)
 	}
 	if m.leads.Len() == 0 || !strings.Contains(s, "Conversation ") {

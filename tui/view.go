@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -31,8 +32,13 @@ func (m Model) render() string {
 		return fmt.Sprintf("neotui needs at least %d×%d;\nthis terminal is %d×%d.", minWidth, minHeight, w, h)
 	}
 	body := m.body()
-	if m.showHelp {
+	switch {
+	case m.showHelp:
 		body = m.fullHelp()
+	case m.notes != nil:
+		body = lipgloss.Place(w, m.bodyHeight(), lipgloss.Center, lipgloss.Top, m.notes.view(min(w-2, 90)))
+	case m.overlay != nil:
+		body = lipgloss.Place(w, m.bodyHeight(), lipgloss.Center, lipgloss.Center, m.overlay.view())
 	}
 	body = lipgloss.NewStyle().Width(w).Height(m.bodyHeight()).MaxHeight(m.bodyHeight()).MaxWidth(w).Render(body)
 	return lipgloss.JoinVertical(lipgloss.Left, m.tabBar(), body, m.statusLine(), m.footer())
@@ -61,7 +67,11 @@ func (m Model) body() string {
 		right = ""
 	}
 	left = lipgloss.NewStyle().Width(m.listWidth()).MaxWidth(m.listWidth()).Render(left)
-	right = m.sh.styles.PaneBorder.Height(m.bodyHeight()).Render(right)
+	border := m.sh.styles.PaneBorder
+	if m.detailOpen {
+		border = border.BorderForeground(m.sh.styles.Title.GetForeground()) // the detail has the keys
+	}
+	right = border.Height(m.bodyHeight()).Render(right)
 	return lipgloss.JoinHorizontal(lipgloss.Top, left, right)
 }
 
@@ -85,7 +95,7 @@ func (m Model) tabBar() string {
 	titles := []struct {
 		name  string
 		count int
-	}{{"Leads", m.leads.Len()}, {"Conversations", m.sessions.Len()}, {"Search", -1}}
+	}{{"Leads", len(m.rawLeads)}, {"Conversations", m.sessions.Len()}, {"Search", -1}}
 	var parts []string
 	for i, t := range titles {
 		style := st.Tab
@@ -97,6 +107,14 @@ func (m Model) tabBar() string {
 		label := style.UnsetPaddingRight().Render(fmt.Sprintf("%d %s", i+1, t.name))
 		if t.count >= 0 {
 			label += " " + st.TabCount.Render(fmt.Sprint(t.count))
+		}
+		if i == int(tabLeads) {
+			if n := m.unseen(); n > 0 {
+				label += " " + st.Unseen.Render(fmt.Sprintf("●%d", n))
+			}
+			if m.unseenOnly {
+				label += st.Muted.Render(" (unseen)")
+			}
 		}
 		parts = append(parts, label+" ")
 	}
@@ -112,6 +130,15 @@ func (m Model) statusLine() string {
 	st := m.sh.styles
 	var s string
 	switch {
+	case m.flashText != "" && m.sh.now().Sub(m.flashAt) < 10*time.Second:
+		if m.flashErr {
+			s = st.StatusErr.Render("⚠ " + safetext.Line(m.flashText))
+		} else {
+			s = st.Status.Render(safetext.Line(m.flashText))
+		}
+		if m.syncing {
+			s = m.spinner.View() + " " + s
+		}
 	case m.syncing:
 		p := m.progress
 		what := "syncing"
@@ -123,9 +150,10 @@ func (m Model) statusLine() string {
 		}
 		s = m.spinner.View() + " " + st.Status.Render(what)
 	case m.syncErr != nil:
-		s = st.StatusErr.Render("⚠ " + safetext.Line(m.syncErr.Error()) + " — r to retry")
+		// The hint first: a long error is cut at the screen's edge.
+		s = st.StatusErr.Render("⚠ (r retries) " + safetext.Line(m.syncErr.Error()))
 	case !m.syncedAt.IsZero():
-		s = st.Status.Render("synced " + relative(m.syncedAt, m.sh.now()) + " · " + m.sh.BotName)
+		s = st.Status.Render("synced " + relative(m.syncedAt, m.sh.now()) + " · " + safetext.Line(m.sh.BotName))
 	case m.sh.Sync == nil:
 		s = st.Status.Render("offline: showing the local store")
 	}

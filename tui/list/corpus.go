@@ -27,7 +27,7 @@ type corpus struct {
 	// the end.
 	lowerAt, foldAt []int32
 	// pairs is a 256-bit Bloom filter per item of the byte pairs in its
-	// lower text. A word whose pairs are not all there is not a substring:
+	// fold text. A word whose pairs are not all there is not a substring:
 	// one AND per item rules out most of them before any scan, which matters
 	// because bytes.Index costs a call per occurrence of the word's first
 	// byte, and letters like "m" occur five times in a lead.
@@ -78,7 +78,7 @@ func buildCorpus(items []Item) *corpus {
 		c.lowerAt = append(c.lowerAt, int32(len(c.lower)))
 		c.foldAt = append(c.foldAt, int32(len(c.fold)))
 		c.lower, c.fold = appendFolded(c.lower, c.fold, t)
-		c.pairs[i] = pairsOf(c.lower[c.lowerAt[i]:])
+		c.pairs[i] = pairsOf(c.fold[c.foldAt[i]:])
 		c.sig[i] = signature(c.fold[c.foldAt[i]:])
 	}
 	c.lowerAt = append(c.lowerAt, int32(len(c.lower)))

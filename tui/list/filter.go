@@ -66,12 +66,13 @@ func narrows(prev, next []string) bool {
 }
 
 // substring returns, in list order, the items of scope (all when nil) that
-// contain every word.
+// contain every word. Both sides are compared without accents, so "garcia"
+// finds García and "garcía" Garcia: visitors and operators type both.
 func (c *corpus) substring(words []string, scope []int) []int {
 	needles := make([][]byte, len(words))
 	var need pairSet
 	for i, w := range words {
-		needles[i] = []byte(w)
+		_, needles[i] = appendFolded(nil, nil, w)
 		need = need.union(pairsOf(needles[i]))
 	}
 	// Longest first: it is the likeliest to rule an item out.
@@ -85,7 +86,7 @@ func (c *corpus) substring(words []string, scope []int) []int {
 				continue
 			}
 			for _, n := range needles {
-				if !bytes.Contains(c.lowerText(i), n) {
+				if !bytes.Contains(c.foldText(i), n) {
 					continue items
 				}
 			}

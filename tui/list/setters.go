@@ -12,3 +12,12 @@ func (m Model) AtEnd() bool {
 	n := m.VisibleLen()
 	return n > 0 && m.cursor == n-1
 }
+
+// Visible returns the items the filter shows, in order (for export).
+func (m Model) Visible() []Item {
+	out := make([]Item, m.VisibleLen())
+	for row := range out {
+		out[row] = m.items[m.itemIndex(row)]
+	}
+	return out
+}

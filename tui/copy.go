@@ -1,0 +1,154 @@
+package tui
+
+import (
+	"bytes"
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/internal/export"
+	"github.com/neotui/neotui/internal/safetext"
+	"github.com/neotui/neotui/internal/store"
+)
+
+// copiedMsg reports a copy to the clipboard.
+type copiedMsg struct{ what string }
+
+// copyChoices is the y menu for a lead: what can be copied of it.
+func copyChoices(l store.Lead, transcript *api.Session) []choice {
+	var cs []choice
+	if e := strings.TrimSpace(l.Email); e != "" {
+		cs = append(cs, choice{"e", "email  " + safetext.Line(e), "email"})
+	}
+	if p := strings.TrimSpace(l.PhoneNumber); p != "" {
+		cs = append(cs, choice{"p", "phone  " + safetext.Line(p), "phone"})
+	}
+	if n := strings.TrimSpace(l.Name); n != "" {
+		cs = append(cs, choice{"n", "name   " + safetext.Line(n), "name"})
+	}
+	cs = append(cs, choice{"v", "contact card (vCard)", "vcard"})
+	if transcript != nil {
+		cs = append(cs, choice{"t", "the conversation as Markdown", "transcript"})
+	}
+	return cs
+}
+
+// copyLead puts what was chosen on the clipboard through OSC 52, which
+// reaches the user's own terminal even over SSH.
+func copyLead(l store.Lead, transcript *api.Session, leads []store.Lead, what string) tea.Cmd {
+	var text string
+	switch what {
+	case "email":
+		text = safetext.Line(strings.TrimSpace(l.Email))
+	case "phone":
+		text = safetext.Line(strings.TrimSpace(l.PhoneNumber))
+	case "name":
+		text = safetext.Line(strings.TrimSpace(l.Name))
+	case "vcard":
+		text = export.VCard(l.Lead)
+	case "transcript":
+		var b bytes.Buffer
+		if err := export.Markdown(&b, *transcript, leads); err != nil {
+			return nil
+		}
+		text = b.String()
+	}
+	return tea.Batch(tea.SetClipboard(text), func() tea.Msg { return copiedMsg{what: what} })
+}
+
+// Links neotui makes itself: only these schemes, the target always the
+// visible text or beside it. Visitor text never becomes a link by itself.
+
+func mailtoLink(email string) string {
+	email = strings.TrimSpace(safetext.Line(email))
+	if !strings.Contains(email, "@") || strings.ContainsAny(email, " <>\"") {
+		return ""
+	}
+	return "mailto:" + (&url.URL{Opaque: email}).String()
+}
+
+func telLink(phone string) string {
+	var b strings.Builder
+	for i, r := range phone {
+		if unicode.IsDigit(r) && r < 0x80 || r == '+' && i == 0 {
+			b.WriteRune(r)
+		}
+	}
+	if b.Len() < 6 {
+		return ""
+	}
+	return "tel:" + b.String()
+}
+
+// pageLink is the page URL as an https (or http) link; a bare host gets
+// https. Anything else is no link.
+func pageLink(uri string) string {
+	uri = strings.TrimSpace(safetext.Line(uri))
+	if uri == "" {
+		return ""
+	}
+	if !strings.Contains(uri, "://") {
+		uri = "https://" + uri
+	}
+	u, err := url.Parse(uri)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || !hostRe.MatchString(u.Host) || u.User != nil {
+		return ""
+	}
+	return u.String()
+}
+
+// link renders text as an OSC 8 hyperlink to target (when there is one).
+func link(text, target string, style lipgloss.Style) string {
+	if target == "" {
+		return style.Render(text)
+	}
+	return style.Hyperlink(target).Render(text)
+}
+
+// Masking, for screen sharing: emails and phone numbers hidden until
+// ctrl+p again.
+
+// hostRe is a plain host name, with an optional port.
+var hostRe = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$`)
+
+var (
+	emailRe = regexp.MustCompile(`[\p{L}\p{N}._%+\-]+@[\p{L}\p{N}.\-]+\.\p{L}{2,}`)
+	phoneRe = regexp.MustCompile(`\+?\d[\d ()\-.]{5,}\d`)
+)
+
+// mask hides emails and phone numbers in s, keeping their shape: the first
+// letter and the domain of an email, the last two digits of a phone.
+func mask(s string) string {
+	s = emailRe.ReplaceAllStringFunc(s, func(e string) string {
+		at := strings.LastIndexByte(e, '@')
+		first := []rune(e[:at])[0]
+		return string(first) + "•••" + e[at:]
+	})
+	return phoneRe.ReplaceAllStringFunc(s, func(p string) string {
+		digits := 0
+		for _, r := range p {
+			if unicode.IsDigit(r) {
+				digits++
+			}
+		}
+		if digits < 6 {
+			return p
+		}
+		seen := 0
+		return strings.Map(func(r rune) rune {
+			if !unicode.IsDigit(r) {
+				return r
+			}
+			seen++
+			if seen > digits-2 {
+				return r
+			}
+			return '•'
+		}, p)
+	})
+}

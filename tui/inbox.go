@@ -1,0 +1,350 @@
+package tui
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/internal/export"
+	"github.com/neotui/neotui/internal/store"
+	"github.com/neotui/neotui/tui/list"
+)
+
+// The inbox: what makes the Leads tab a triage inbox — unseen marks and
+// the last-visit separator, triage keys and their overlays, undo, export,
+// live reloads when another process or session changes something, the
+// periodic refresh with its bell, and switching bots.
+
+// defaultPollEvery is how often the store is asked whether triage changed
+// elsewhere: cheap (one indexed read), and what makes a teammate's action
+// show within a second.
+const defaultPollEvery = time.Second
+
+type (
+	pollMsg      struct{}
+	refreshMsg   struct{}
+	triageSeqMsg struct {
+		seq int64
+		err error
+	}
+	visitMsg struct {
+		last time.Time
+		err  error
+	}
+	exportedMsg struct {
+		path string
+		n    int
+		err  error
+	}
+)
+
+func poll(sh *shared) tea.Cmd {
+	every := sh.PollEvery
+	if every == 0 {
+		every = defaultPollEvery
+	}
+	if every < 0 {
+		return nil
+	}
+	return tea.Tick(every, func(time.Time) tea.Msg { return pollMsg{} })
+}
+
+func readTriageSeq(sh *shared) tea.Cmd {
+	return func() tea.Msg {
+		seq, err := sh.Store.TriageSeq(sh.ctx)
+		return triageSeqMsg{seq: seq, err: err}
+	}
+}
+
+func (m Model) refreshTick() tea.Cmd {
+	every := m.sh.RefreshEvery
+	if every == 0 {
+		every = 5 * time.Minute
+	}
+	if every < 0 || m.sh.Sync == nil {
+		return nil
+	}
+	return tea.Tick(every, func(time.Time) tea.Msg { return refreshMsg{} })
+}
+
+// recordVisit reads when this user last looked, and notes that they look now.
+func recordVisit(sh *shared) tea.Cmd {
+	return func() tea.Msg {
+		last, err := sh.Store.LastVisit(sh.ctx, sh.Serial, sh.user())
+		if err == nil {
+			err = sh.Store.RecordVisit(sh.ctx, sh.Serial, sh.user(), sh.now())
+		}
+		return visitMsg{last: last, err: err}
+	}
+}
+
+// leadItems builds the Leads rows: unseen only when asked, masked when
+// asked, with the separator where the last visit falls.
+func (m *Model) leadItems() []list.Item {
+	m.sh.anyStatus = false
+	names := map[string]string{}
+	for _, b := range m.sh.Bots {
+		names[b.Serial] = b.Name
+	}
+	var items []list.Item
+	sepDone := m.lastVisit.IsZero()
+	newer := 0
+	for _, l := range m.rawLeads {
+		if m.unseenOnly && !l.Triage.SeenAt.IsZero() {
+			continue
+		}
+		if !sepDone && !l.CreateTime.After(m.lastVisit) {
+			if newer > 0 {
+				items = append(items, sepItem{since: "(last visit " + clock(m.lastVisit, m.sh.now(), m.sh.loc()) + ")"})
+			}
+			sepDone = true
+		}
+		if l.CreateTime.After(m.lastVisit) {
+			newer++
+		}
+		if l.Triage.Status != "" && l.Triage.Status != store.StatusNew {
+			m.sh.anyStatus = true
+		}
+		it := newLeadItem(l, m.sh.masked)
+		if m.sh.allBots {
+			it.bot = firstNonEmpty(names[l.Bot], l.Bot)
+		}
+		items = append(items, it)
+	}
+	return items
+}
+
+// unseen counts leads never opened.
+func (m Model) unseen() int {
+	n := 0
+	for _, l := range m.rawLeads {
+		if l.Triage.SeenAt.IsZero() {
+			n++
+		}
+	}
+	return n
+}
+
+// announceNew compares a complete load with the last one: leads never seen
+// before arrived (a sync, another process). The first load only learns.
+func (m *Model) announceNew(leads []store.Lead) tea.Cmd {
+	fresh := 0
+	known := make(map[string]bool, len(leads))
+	for _, l := range leads {
+		known[l.Key] = true
+		if m.known != nil && !m.known[l.Key] {
+			fresh++
+		}
+	}
+	first := m.known == nil
+	m.known = known
+	if first || fresh == 0 {
+		return nil
+	}
+	m.flash(plural(fresh, "new lead"), false)
+	if m.sh.Quiet {
+		return nil
+	}
+	return tea.Raw("\a")
+}
+
+// selectedLead is the lead the triage keys act on: the open one, or the
+// selected row of the Leads tab.
+func (m Model) selectedLead() (store.Lead, bool) {
+	if m.detailOpen && m.detail.lead != nil {
+		return *m.detail.lead, true
+	}
+	if m.tab != tabLeads {
+		return store.Lead{}, false
+	}
+	if it, ok := m.leads.Selected(); ok {
+		if l, ok := it.(*leadItem); ok {
+			return l.lead, true
+		}
+	}
+	return store.Lead{}, false
+}
+
+// handleTriageKey runs a triage key; handled is false for other keys.
+func (m *Model) handleTriageKey(msg tea.KeyPressMsg) (handled bool, cmd tea.Cmd) {
+	k := m.sh.keys
+	switch {
+	case key.Matches(msg, k.Undo):
+		if len(m.undos) == 0 {
+			m.flash("nothing to undo", false)
+			return true, nil
+		}
+		u := m.undos[len(m.undos)-1]
+		m.undos = m.undos[:len(m.undos)-1]
+		return true, undoLast(m.sh, u)
+	case key.Matches(msg, k.Mask):
+		m.sh.masked = !m.sh.masked
+		if m.sh.masked {
+			m.flash("emails and phones hidden (ctrl+p shows them)", false)
+		} else {
+			m.flash("emails and phones shown", false)
+		}
+		return true, tea.Batch(m.leads.SetItems(m.leadItems()), m.detail.setMasked(m.sh.masked))
+	case key.Matches(msg, k.UnseenOnly):
+		m.unseenOnly = !m.unseenOnly
+		m.tab, m.detailOpen = tabLeads, false
+		return true, tea.Batch(m.leads.SetItems(m.leadItems()), m.follow())
+	case key.Matches(msg, k.SwitchBot):
+		return true, m.openBotPicker()
+	case key.Matches(msg, k.Export):
+		return true, m.openExport()
+	}
+	l, ok := m.selectedLead()
+	if !ok {
+		for _, b := range []key.Binding{k.Status, k.Star, k.Snooze, k.Notes, k.Copy, k.MarkUnseen} {
+			if key.Matches(msg, b) {
+				m.flash("select a lead first (1: Leads)", true)
+				return true, nil
+			}
+		}
+		return false, nil
+	}
+	switch {
+	case key.Matches(msg, k.Status):
+		m.overlay = newPicker(m.sh, "Status", statusChoices(), func(v any, _ string) tea.Cmd {
+			return setStatus(m.sh, l, v.(store.Status))
+		})
+	case key.Matches(msg, k.Star):
+		return true, toggleStar(m.sh, l)
+	case key.Matches(msg, k.MarkUnseen):
+		return true, setSeen(m.sh, l, false)
+	case key.Matches(msg, k.Snooze):
+		sh := m.sh
+		m.overlay = newPicker(sh, "Snooze until", snoozeChoices(sh.now(), sh.loc(), l.Triage.Snoozed(sh.now())),
+			func(v any, text string) tea.Cmd {
+				until, _ := v.(time.Time)
+				if text != "" {
+					t, err := parseSnooze(text, sh.now(), sh.loc())
+					if err != nil {
+						return func() tea.Msg { return triagedMsg{what: "snoozed", err: err} }
+					}
+					until = t
+				}
+				return snooze(sh, l, until)
+			}).withInput("or a date: ", "")
+	case key.Matches(msg, k.Notes):
+		m.notes = newNotes(m.sh, l)
+		m.notes.setSize(m.sh.width, m.sh.height)
+		return true, loadNotes(m.sh, l)
+	case key.Matches(msg, k.Copy):
+		var transcript *api.Session
+		if m.detail.session != nil && m.detail.sessionID == l.SessionID {
+			transcript = m.detail.session
+		}
+		leads := m.detail.leads
+		m.overlay = newPicker(m.sh, "Copy to the clipboard", copyChoices(l, transcript), func(v any, _ string) tea.Cmd {
+			return copyLead(l, transcript, leads, v.(string))
+		})
+	default:
+		return false, nil
+	}
+	return true, nil
+}
+
+func (m *Model) openBotPicker() tea.Cmd {
+	if len(m.sh.Bots) < 2 {
+		m.flash("only one bot is configured: add bots to the config file to switch", true)
+		return nil
+	}
+	var cs []choice
+	for i, b := range m.sh.Bots {
+		cs = append(cs, choice{fmt.Sprint(i + 1), b.Name, b})
+	}
+	cs = append(cs, choice{"a", "All bots (one inbox)", nil})
+	m.overlay = newPicker(m.sh, "Bot", cs, func(v any, _ string) tea.Cmd {
+		return func() tea.Msg { return switchBotMsg{bot: v} }
+	})
+	return nil
+}
+
+type switchBotMsg struct{ bot any } // a Bot, or nil for All bots
+
+func (m *Model) switchBot(msg switchBotMsg) tea.Cmd {
+	if b, ok := msg.bot.(Bot); ok {
+		m.sh.allBots = false
+		m.sh.BotName, m.sh.Serial, m.sh.Sync, m.sh.FetchSession = b.Name, b.Serial, b.Sync, b.FetchSession
+	} else {
+		m.sh.allBots = true
+		m.sh.BotName = "All bots"
+	}
+	m.known, m.undos, m.detailOpen = nil, nil, false
+	m.detail.lead, m.detail.sessionID, m.detail.session = nil, 0, nil
+	m.leadsReady, m.sessionsReady = false, false
+	m.leads.SetItems(nil)
+	m.sessions.SetItems(nil)
+	m.syncedFrom, m.olderAsked = 0, false
+	return tea.Batch(m.reload(), recordVisit(m.sh), m.startSync())
+}
+
+// openExport asks where to write the current view.
+func (m *Model) openExport() tea.Cmd {
+	if m.tab != tabLeads {
+		m.flash("export works on the Leads tab (1)", true)
+		return nil
+	}
+	var leads []store.Lead
+	for _, it := range m.leads.Visible() {
+		if l, ok := it.(*leadItem); ok {
+			leads = append(leads, l.lead)
+		}
+	}
+	name := "neotui-leads-" + m.sh.now().In(m.sh.loc()).Format("2006-01-02") + ".csv"
+	sh := m.sh
+	m.overlay = newPicker(sh, fmt.Sprintf("Export %s (.csv or .json)", plural(len(leads), "lead")), nil,
+		func(_ any, path string) tea.Cmd { return exportLeads(sh, leads, path) }).withInput("file: ", name)
+	return nil
+}
+
+// exportLeads writes leads with their notes to path, CSV or JSON by its
+// extension, through a temporary file renamed into place: never half a file.
+func exportLeads(sh *shared, leads []store.Lead, path string) tea.Cmd {
+	return func() tea.Msg {
+		notes := map[string][]store.Note{}
+		for _, l := range leads {
+			if l.Triage.Notes == 0 {
+				continue
+			}
+			n, err := sh.Store.Notes(sh.ctx, l.Bot, l.Key)
+			if err != nil {
+				return exportedMsg{path: path, err: err}
+			}
+			notes[l.Key] = n
+		}
+		if _, err := os.Stat(path); err == nil {
+			return exportedMsg{path: path, err: fmt.Errorf("%s exists: choose another name", path)}
+		}
+		tmp, err := os.CreateTemp(filepath.Dir(path), ".neotui-export-*")
+		if err != nil {
+			return exportedMsg{path: path, err: err}
+		}
+		defer os.Remove(tmp.Name())
+		if strings.HasSuffix(strings.ToLower(path), ".json") {
+			err = export.LeadsJSON(tmp, leads, notes)
+		} else {
+			err = export.LeadsCSV(tmp, leads, notes)
+		}
+		if cerr := tmp.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = os.Rename(tmp.Name(), path)
+		}
+		return exportedMsg{path: path, n: len(leads), err: err}
+	}
+}
+
+// flash shows a message in the status line until the next one.
+func (m *Model) flash(s string, isErr bool) {
+	m.flashText, m.flashErr, m.flashAt = s, isErr, m.sh.now()
+}

@@ -1,0 +1,122 @@
+package tui
+
+import (
+	"strings"
+
+	tea "charm.land/bubbles/v2/textinput"
+	bt "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/neotui/neotui/internal/safetext"
+)
+
+// choice is one line of a picker: a hotkey, a label, and what it stands for.
+type choice struct {
+	key   string
+	label string
+	value any
+}
+
+// picker is a small menu over the screen (status, snooze, copy, bot): j/k
+// and enter, or a choice's hotkey; esc cancels. With a prompt it also has a
+// text box (a typed date, a file name).
+type picker struct {
+	sh      *shared
+	title   string
+	choices []choice
+	cursor  int
+	input   *tea.Model // optional
+	// done turns the picked value (or the typed text) into the action.
+	done func(value any, text string) bt.Cmd
+}
+
+func newPicker(sh *shared, title string, choices []choice, done func(value any, text string) bt.Cmd) *picker {
+	return &picker{sh: sh, title: title, choices: choices, done: done}
+}
+
+// withInput adds a text box, focused, prefilled with value.
+func (p *picker) withInput(prompt, value string) *picker {
+	in := tea.New()
+	in.Prompt = prompt
+	in.SetValue(value)
+	in.CursorEnd()
+	in.Focus()
+	p.input = &in
+	return p
+}
+
+// update returns whether the picker is finished, and the command it made.
+func (p *picker) update(msg bt.Msg) (finished bool, cmd bt.Cmd) {
+	k, ok := msg.(bt.KeyPressMsg)
+	if !ok {
+		if p.input != nil {
+			*p.input, cmd = p.input.Update(msg)
+		}
+		return false, cmd
+	}
+	switch k.String() {
+	case "esc":
+		return true, nil
+	case "enter":
+		if p.input != nil && strings.TrimSpace(p.input.Value()) != "" && (len(p.choices) == 0 || p.cursor < 0) {
+			return true, p.done(nil, strings.TrimSpace(p.input.Value()))
+		}
+		if p.cursor >= 0 && p.cursor < len(p.choices) {
+			return true, p.done(p.choices[p.cursor].value, "")
+		}
+		return false, nil
+	case "up", "ctrl+p":
+		p.cursor = max(p.cursor-1, 0)
+		return false, nil
+	case "down", "ctrl+n":
+		p.cursor = min(p.cursor+1, len(p.choices)-1)
+		return false, nil
+	}
+	if p.input != nil && p.input.Value() == "" {
+		// An empty box: a choice's hotkey still picks it (dates have no letters).
+		for _, c := range p.choices {
+			if c.key == k.String() {
+				return true, p.done(c.value, "")
+			}
+		}
+	}
+	if p.input != nil {
+		// Typing goes to the box; it takes the choice away from the menu.
+		*p.input, cmd = p.input.Update(msg)
+		p.cursor = -1
+		return false, cmd
+	}
+	switch k.String() {
+	case "k":
+		p.cursor = max(p.cursor-1, 0)
+		return false, nil
+	case "j":
+		p.cursor = min(p.cursor+1, len(p.choices)-1)
+		return false, nil
+	}
+	for _, c := range p.choices {
+		if c.key == k.String() {
+			return true, p.done(c.value, "")
+		}
+	}
+	return false, nil
+}
+
+func (p *picker) view() string {
+	st := p.sh.styles
+	var b strings.Builder
+	b.WriteString(st.Title.Render(p.title))
+	for i, c := range p.choices {
+		line := "  " + st.Muted.Render(fit(c.key, 2)) + safetext.Line(c.label)
+		if i == p.cursor {
+			line = st.Selected.Render("▌ " + fit(c.key, 2) + safetext.Line(c.label))
+		}
+		b.WriteString("\n" + line)
+	}
+	if p.input != nil {
+		b.WriteString("\n\n" + p.input.View())
+	}
+	b.WriteString("\n\n" + st.Muted.Render("enter choose · esc cancel"))
+	return lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(st.Title.GetForeground()).
+		Padding(0, 1).Render(b.String())
+}
