@@ -67,6 +67,7 @@ type Model struct {
 	lastVisit  time.Time
 	unseenOnly bool
 	triageSeq  int64
+	lastSynced time.Time // the store's newest sync mark, as last polled
 	overlay    *picker
 	notes      *notesModel
 	undos      []*undo
@@ -322,11 +323,27 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.reload()
 	case startSyncMsg:
 		return m, m.startSync()
+	case NoticeMsg:
+		m.flash(msg.Text, true)
+		m.flashAt = m.sh.now().Add(time.Hour) // stays until replaced
+		if msg.Quit {
+			m.cancel()
+			return m, tea.Quit
+		}
+		return m, nil
 	case pollMsg:
 		return m, readTriageSeq(m.sh)
 	case triageSeqMsg:
 		cmds := []tea.Cmd{poll(m.sh)}
-		if msg.err == nil && msg.seq != m.triageSeq {
+		if msg.err != nil {
+			return m, tea.Batch(cmds...)
+		}
+		if msg.synced.After(m.lastSynced) && !m.lastSynced.IsZero() && !m.syncing {
+			// Another process or session synced new data into the store.
+			cmds = append(cmds, m.reload())
+		}
+		m.lastSynced = msg.synced
+		if msg.seq != m.triageSeq {
 			// Someone (here, another process, a teammate) changed triage.
 			m.triageSeq = msg.seq
 			cmds = append(cmds, m.reloadLeads())

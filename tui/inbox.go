@@ -30,8 +30,9 @@ type (
 	pollMsg      struct{}
 	refreshMsg   struct{}
 	triageSeqMsg struct {
-		seq int64
-		err error
+		seq    int64
+		synced time.Time // the bot's newest sync mark
+		err    error
 	}
 	visitMsg struct {
 		last time.Time
@@ -58,7 +59,11 @@ func poll(sh *shared) tea.Cmd {
 func readTriageSeq(sh *shared) tea.Cmd {
 	return func() tea.Msg {
 		seq, err := sh.Store.TriageSeq(sh.ctx)
-		return triageSeqMsg{seq: seq, err: err}
+		if err != nil {
+			return triageSeqMsg{err: err}
+		}
+		synced, err := sh.Store.LastSync(sh.ctx, sh.Serial)
+		return triageSeqMsg{seq: seq, synced: synced, err: err}
 	}
 }
 

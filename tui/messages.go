@@ -64,3 +64,10 @@ type startSyncMsg struct{}
 // tickMsg refreshes "synced 2 min ago", and reloads the leads so that
 // snoozed ones come back on time.
 type tickMsg struct{}
+
+// NoticeMsg is a message from outside the program (the SSH server) shown in
+// the status line; with Quit the program ends right after.
+type NoticeMsg struct {
+	Text string
+	Quit bool
+}
