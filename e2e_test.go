@@ -95,7 +95,7 @@ func (tm *tmuxTerm) waitFor(want ...string) string {
 func TestBrowserInARealTerminal(t *testing.T) {
 	c := newCLI(t, apitest.Options{})
 	tm := newTmux(t, c, 120, 36)
-	s := tm.waitFor("1 Leads", "2 Conversations", "synced")
+	s := tm.waitFor("1 Leads", "2 Conversations", "Mallory")
 	if !strings.Contains(s, "Mallory") {
 		t.Errorf("the newest leads are not listed:\n%s", s)
 	}
@@ -123,4 +123,42 @@ func TestBrowserInARealTerminal(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Errorf("q did not quit:\n%s", tm.screen())
+}
+
+// TestTriagePersistsAcrossRestarts: a status set and a lead opened in one
+// run of the built binary are there in the next, with the unseen count.
+func TestTriagePersistsAcrossRestarts(t *testing.T) {
+	c := newCLI(t, apitest.Options{})
+	first := newTmux(t, c, 120, 36)
+	s := first.waitFor("1 Leads", "Mallory")
+	unseen := unseenCount(t, s)
+	first.keys("s")
+	first.waitFor("Status")
+	first.keys("c")
+	first.waitFor("marked contacted")
+	first.keys("Enter")
+	first.waitFor("triage")
+	first.keys("Escape")
+	first.keys("q")
+	time.Sleep(300 * time.Millisecond)
+
+	second := newTmux(t, c, 120, 36)
+	s = second.waitFor("1 Leads", "contacted")
+	if got := unseenCount(t, s); got != unseen-1 {
+		t.Errorf("unseen count after a restart is %d, want %d", got, unseen-1)
+	}
+	second.keys("q")
+}
+
+// unseenCount reads "●N" from the Leads tab title.
+func unseenCount(t *testing.T, screen string) int {
+	t.Helper()
+	line := strings.SplitN(screen, "\n", 2)[0]
+	i := strings.Index(line, "●")
+	if i < 0 {
+		t.Fatalf("no unseen count in %q", line)
+	}
+	n := 0
+	fmt.Sscanf(line[i+len("●"):], "%d", &n)
+	return n
 }

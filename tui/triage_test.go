@@ -12,6 +12,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/api/apitest"
 	"github.com/neotui/neotui/internal/store"
 )
 
@@ -246,4 +248,90 @@ func TestCopySendsOSC52(t *testing.T) {
 	if !strings.Contains(out, want) {
 		t.Errorf("no OSC 52 with the email in the output")
 	}
+}
+
+func TestSwitchBotAndAllBots(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	other := apitest.Generate(apitest.Spec{Serial: "bot-2", Name: "Clinic", Sessions: 30, Days: 20, End: testNow, Seed: 12, FirstID: 70001})
+	to := api.DayOf(testNow)
+	ctx := context.Background()
+	if _, err := st.SaveLeads(ctx, "bot-2", to-21, to, testNow, other.Leads(to-21, to)); err != nil {
+		t.Fatal(err)
+	}
+	opts := testOptions(st)
+	opts.Bots = []Bot{{Name: "Test Shop", Serial: testSerial}, {Name: "Clinic", Serial: "bot-2"}}
+	m := New(opts)
+	t.Cleanup(m.Close)
+	m = settle(t, m, sizeCmd(120, 40), m.Init())
+	mine := len(m.rawLeads)
+	m = press(t, m, "b", "2")
+	if m.sh.Serial != "bot-2" || !strings.Contains(screen(m), "Clinic") {
+		t.Fatalf("b 2 did not switch to the second bot:\n%s", screen(m))
+	}
+	clinic := len(m.rawLeads)
+	m = press(t, m, "b", "a")
+	if len(m.rawLeads) != mine+clinic || !strings.Contains(screen(m), "All bots") {
+		t.Errorf("All bots shows %d leads, want %d+%d", len(m.rawLeads), mine, clinic)
+	}
+	if !strings.Contains(screen(m), "Clinic") || !strings.Contains(screen(m), "Test Shop") {
+		t.Errorf("the All bots inbox has no bot column:\n%s", screen(m))
+	}
+}
+
+func TestReturningVisitorIsLinked(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	m := start(t, st, 120, 40)
+	l := selected(t, m)
+	earlier := l.Lead
+	earlier.CreateTime = testNow.Add(-40 * 24 * time.Hour)
+	earlier.SessionID = 1
+	earlier.Email = strings.ToUpper(l.Email)
+	if _, err := st.SaveLeads(context.Background(), "bot-2", api.DayOf(earlier.CreateTime), api.DayOf(earlier.CreateTime), testNow, []api.Lead{earlier}); err != nil {
+		t.Fatal(err)
+	}
+	m = press(t, m, "j", "k") // select it again: the card reloads
+	if s := screen(m); !strings.Contains(s, "1 earlier lead") {
+		t.Errorf("the card does not link the earlier lead of the same email:\n%s", s)
+	}
+}
+
+func TestNewLeadsRingUnlessQuiet(t *testing.T) {
+	for _, quiet := range []bool{false, true} {
+		st, _ := fillStore(t, 40)
+		opts := testOptions(st)
+		opts.Quiet = quiet
+		m := New(opts)
+		t.Cleanup(m.Close)
+		m = settle(t, m, sizeCmd(120, 40), m.Init())
+		fresh := m.rawLeads[0]
+		fresh.Key, fresh.Name = "fresh", "Newcomer"
+		leads := append([]store.Lead{fresh}, m.rawLeads...)
+		next, cmd := m.Update(leadsLoadedMsg{seq: m.leadSeq, leads: leads, complete: true})
+		m = next.(Model)
+		rang := false
+		for _, msg := range drain(cmd) {
+			if raw, ok := msg.(tea.RawMsg); ok && raw.Msg == "\a" {
+				rang = true
+			}
+		}
+		if rang == quiet || !strings.Contains(screen(m), "1 new lead") {
+			t.Errorf("quiet=%v: rang=%v, status:\n%s", quiet, rang, screen(m))
+		}
+	}
+}
+
+// drain runs cmd and a batch's commands, collecting what returns at once.
+func drain(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	msg := cmd()
+	if b, ok := msg.(tea.BatchMsg); ok {
+		var out []tea.Msg
+		for _, c := range b {
+			out = append(out, drain(c)...)
+		}
+		return out
+	}
+	return []tea.Msg{msg}
 }
