@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/neotui/neotui/api"
@@ -58,9 +59,30 @@ type shared struct {
 	keys          KeyMap
 	ctx           context.Context
 
+	mu     sync.Mutex
+	writes map[string]int64 // lead key → the last version this program wrote
+
 	masked    bool // ctrl+p: emails and phones hidden
 	anyStatus bool // some lead has a status: the column shows for all
 	allBots   bool // the All bots inbox
+}
+
+// remember notes a version this program wrote (actions run in Cmds, so
+// concurrently).
+func (s *shared) remember(c store.Change) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.writes == nil {
+		s.writes = map[string]int64{}
+	}
+	s.writes[c.Key] = c.After.Version
+}
+
+// wrote reports whether version v of a lead is this program's own write.
+func (s *shared) wrote(key string, v int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return v != 0 && s.writes[key] == v
 }
 
 func (s *shared) user() string {

@@ -37,13 +37,20 @@ type triagedMsg struct {
 }
 
 // triage runs an action on the selected lead. act gets the lead's last
-// seen version and returns the change.
+// seen version and returns the change. A conflict with a version this
+// program wrote itself (two quick keys on one lead, before the list
+// reloaded) is no conflict: the action goes again on that version.
 func triage(sh *shared, l store.Lead, what string, act func(expect int64) (store.Change, error)) tea.Cmd {
 	return func() tea.Msg {
 		ch, err := act(l.Triage.Version)
+		var ce *store.ConflictError
+		if errors.As(err, &ce) && sh.wrote(ce.Key, ce.Current.Version) {
+			ch, err = act(ce.Current.Version)
+		}
 		if err != nil {
 			return triagedMsg{what: what, err: err}
 		}
+		sh.remember(ch)
 		return triagedMsg{what: what, undo: &undo{what: what, change: &ch}}
 	}
 }
@@ -94,6 +101,7 @@ func undoLast(sh *shared, u *undo) tea.Cmd {
 		switch {
 		case u.change != nil:
 			t, err := sh.Store.Undo(sh.ctx, *u.change, sh.now(), sh.user())
+			sh.remember(store.Change{Bot: u.change.Bot, Key: u.change.Key, After: t})
 			return triagedMsg{what: "undid: " + u.what, err: err, undone: u.change, now: t.Version}
 		case u.note != nil && u.added:
 			_, err = sh.Store.DeleteNote(sh.ctx, u.note.ID)

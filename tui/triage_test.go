@@ -237,16 +237,20 @@ func TestExportWritesTheView(t *testing.T) {
 	}
 }
 
-// TestCopySendsOSC52 runs the real program: the copy reaches the terminal
-// as an OSC 52 sequence carrying the email, base64.
-func TestCopySendsOSC52(t *testing.T) {
+// TestTriageFlow runs the real program: a status, a star, and a copy that
+// reaches the terminal as an OSC 52 sequence carrying the email, base64.
+func TestTriageFlow(t *testing.T) {
 	st, _ := fillStore(t, 40)
 	m := New(testOptions(st))
 	t.Cleanup(m.Close)
-	out := runProgram(t, m, "y", "e")
+	out := runProgram(t, m, "s", "q", "*", "y", "e")
 	want := "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte("mallory@example.com"))
 	if !strings.Contains(out, want) {
 		t.Errorf("no OSC 52 with the email in the output")
+	}
+	leads, err := st.Leads(context.Background(), store.LeadQuery{Bot: testSerial, Status: store.StatusQualified, Starred: true})
+	if err != nil || len(leads) != 1 || !strings.Contains(leads[0].Name, "Mallory") {
+		t.Errorf("after s q * the store has %d qualified starred leads (%v)", len(leads), err)
 	}
 }
 
