@@ -179,7 +179,7 @@ func (a *app) printLeads(ctx context.Context, st *store.Store, leads []store.Lea
 		}
 		triaged = triaged || status != "new"
 		rows[i] = []string{star, export.LocalTime(l.CreateTime, loc), typ, status, l.Name, l.Email, l.PhoneNumber,
-			strconv.FormatInt(l.SessionID, 10), pagePath(l.URI), l.Content}
+			strconv.FormatInt(l.SessionID, 10), export.PagePath(l.URI), l.Content}
 	}
 	if !triaged { // a column of "new" says nothing
 		const statusCol = 3
@@ -205,14 +205,4 @@ func leadNotes(ctx context.Context, st *store.Store, leads []store.Lead) (map[st
 		notes[l.Key] = n
 	}
 	return notes, nil
-}
-
-// pagePath shortens a page URL to what tells a site's pages apart.
-func pagePath(uri string) string {
-	s := strings.TrimPrefix(strings.TrimPrefix(uri, "https://"), "http://")
-	s = strings.TrimPrefix(s, "www.")
-	if i := strings.IndexByte(s, '/'); i >= 0 && i < len(s)-1 {
-		return s[i:]
-	}
-	return s
 }

@@ -100,7 +100,7 @@ func (a *app) printSessions(ctx context.Context, s *session, q store.SessionQuer
 	rows := make([][]string, len(sums))
 	for i, ss := range sums {
 		rows[i] = []string{export.LocalTime(ss.CreateTime, s.cfg.Location), strconv.FormatInt(ss.SessionID, 10),
-			strconv.Itoa(ss.MessageCount), pagePath(ss.URI), ss.Preview}
+			strconv.Itoa(ss.MessageCount), export.PagePath(ss.URI), ss.Preview}
 	}
 	return writeTable(a.stdout, cols, rows, a.terminalWidth())
 }

@@ -7,6 +7,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/internal/export"
 	"github.com/neotui/neotui/internal/safetext"
 	"github.com/neotui/neotui/internal/store"
 	"github.com/neotui/neotui/tui/list"
@@ -26,7 +27,7 @@ func newLeadItem(l store.Lead, masked bool) *leadItem {
 		lead:    l,
 		name:    safetext.Line(strings.TrimSpace(l.Name)),
 		contact: safetext.Line(firstNonEmpty(strings.TrimSpace(l.Email), strings.TrimSpace(l.PhoneNumber))),
-		page:    safetext.Line(pagePath(l.URI)),
+		page:    safetext.Line(export.PagePath(l.URI)),
 		about:   safetext.Line(l.Content),
 	}
 	if it.name == "" {
@@ -72,16 +73,6 @@ func firstNonEmpty(s ...string) string {
 	return ""
 }
 
-// pagePath shortens a page URL to what tells pages apart.
-func pagePath(uri string) string {
-	s := strings.TrimPrefix(strings.TrimPrefix(uri, "https://"), "http://")
-	s = strings.TrimPrefix(s, "www.")
-	if i := strings.IndexByte(s, '/'); i >= 0 && i < len(s)-1 {
-		return s[i:]
-	}
-	return s
-}
-
 // row is a line of cells sharing one base style, so a selected row's
 // background runs unbroken across cells and gaps.
 type row struct {
@@ -91,12 +82,16 @@ type row struct {
 	terms []string
 }
 
+// newRow starts a row with its selection marker.
 func newRow(sh *shared, selected bool, terms []string) *row {
 	r := &row{base: lipgloss.NewStyle(), match: sh.styles.Match, terms: terms}
+	marker := " "
 	if selected {
 		r.base = sh.styles.Selected
 		r.match = sh.styles.Match.Background(sh.styles.Selected.GetBackground())
+		marker = "▌"
 	}
+	r.b.WriteString(r.base.Inherit(sh.styles.Title).Render(marker))
 	return r
 }
 
@@ -105,9 +100,7 @@ func (r *row) cell(text string, w int, style lipgloss.Style) {
 	if w <= 0 {
 		return
 	}
-	if r.b.Len() > 0 {
-		r.b.WriteString(r.base.Render(" "))
-	}
+	r.b.WriteString(r.base.Render(" "))
 	text = fit(text, w)
 	if len(r.terms) > 0 {
 		r.b.WriteString(list.Highlight(text, r.terms, style.Inherit(r.base), r.match))
@@ -127,11 +120,6 @@ func renderLead(sh *shared) list.RenderFunc {
 		}
 		l := it.(*leadItem)
 		r := newRow(sh, selected, terms)
-		marker := " "
-		if selected {
-			marker = "▌"
-		}
-		r.b.WriteString(r.base.Inherit(sh.styles.Title).Render(marker))
 		dot, star := " ", " "
 		if l.lead.Triage.SeenAt.IsZero() {
 			dot = "●"

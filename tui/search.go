@@ -236,11 +236,6 @@ func renderHit(sh *shared) list.RenderFunc {
 	return func(it list.Item, width int, selected bool, _ []string) string {
 		h := it.(*hitItem)
 		r := newRow(sh, selected, h.words)
-		marker := " "
-		if selected {
-			marker = "▌"
-		}
-		r.b.WriteString(r.base.Inherit(sh.styles.Title).Render(marker))
 		r.cell(strconv.FormatInt(h.hit.SessionID, 10), 7, sh.styles.Muted)
 		r.cell(clock(h.hit.CreateTime, sh.now(), sh.loc()), 15, sh.styles.Muted)
 		r.cell(h.role, 7, sh.styles.Bold)

@@ -6,6 +6,7 @@ import (
 
 	"charm.land/lipgloss/v2"
 
+	"github.com/neotui/neotui/internal/export"
 	"github.com/neotui/neotui/internal/safetext"
 	"github.com/neotui/neotui/internal/store"
 	"github.com/neotui/neotui/tui/list"
@@ -23,7 +24,7 @@ func newSessionItem(s store.SessionSummary) *sessionItem {
 		sum:     s,
 		id:      strconv.FormatInt(s.SessionID, 10),
 		preview: safetext.Line(s.Preview),
-		page:    safetext.Line(pagePath(s.URI)),
+		page:    safetext.Line(export.PagePath(s.URI)),
 	}
 	if it.preview == "" {
 		it.preview = "(no messages)"
@@ -41,11 +42,6 @@ func renderSession(sh *shared) list.RenderFunc {
 	return func(it list.Item, width int, selected bool, terms []string) string {
 		s := it.(*sessionItem)
 		r := newRow(sh, selected, terms)
-		marker := " "
-		if selected {
-			marker = "▌"
-		}
-		r.b.WriteString(r.base.Inherit(sh.styles.Title).Render(marker))
 		rest := width - 1 - 8 - 7 - 3 - 4
 		previewW, pageW := rest, 0
 		if rest >= 60 {

@@ -157,3 +157,14 @@ func plural(n int, what string) string {
 	}
 	return strconv.Itoa(n) + " " + what + "s"
 }
+
+// PagePath shortens a page URL to what tells a site's pages apart: the
+// path, or the host for a home page.
+func PagePath(uri string) string {
+	s := strings.TrimPrefix(strings.TrimPrefix(uri, "https://"), "http://")
+	s = strings.TrimPrefix(s, "www.")
+	if i := strings.IndexByte(s, '/'); i >= 0 && i < len(s)-1 {
+		return s[i:]
+	}
+	return s
+}
