@@ -69,3 +69,16 @@ func plural(n int, what string) string {
 	}
 	return fmt.Sprintf("%d %ss", n, what)
 }
+
+// shortClock is t in the user's zone in at most 12 cells: 14:05 today,
+// Mon 14:05 this week, Nov 02 14:05 before.
+func shortClock(t, now time.Time, loc *time.Location) string {
+	t, now = t.In(loc), now.In(loc)
+	switch {
+	case sameDay(t, now):
+		return t.Format("15:04")
+	case now.Sub(t) < 6*24*time.Hour:
+		return t.Format("Mon 15:04")
+	}
+	return t.Format("Jan 02 15:04")
+}

@@ -154,6 +154,12 @@ func renderLead(sh *shared) list.RenderFunc {
 		if botW > 0 {
 			rest--
 		}
+		// Wide enough, the local time joins the relative one.
+		clockW := 0
+		if rest >= 70 {
+			clockW = 12
+			rest -= clockW + 1
+		}
 		nameW, contactW, pageW := rest*32/100, rest*40/100, 0
 		if rest >= 60 {
 			nameW, contactW = rest*28/100, rest*34/100
@@ -166,6 +172,7 @@ func renderLead(sh *shared) list.RenderFunc {
 		r.cell(l.name, nameW, sh.styles.Bold)
 		r.cell(l.contact, contactW, lipgloss.NewStyle())
 		r.cell(when, 8, sh.styles.Muted)
+		r.cell(shortClock(l.lead.CreateTime, sh.now(), sh.loc()), clockW, sh.styles.Muted)
 		r.cell(status, statusW, sh.styles.statusStyle(l.lead.Triage.Status))
 		r.cell(l.page, pageW, sh.styles.Muted)
 		return r.String()
