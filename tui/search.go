@@ -239,7 +239,11 @@ func renderHit(sh *shared) list.RenderFunc {
 		r.cell(strconv.FormatInt(h.hit.SessionID, 10), 7, sh.styles.Muted)
 		r.cell(clock(h.hit.CreateTime, sh.now(), sh.loc()), 15, sh.styles.Muted)
 		r.cell(h.role, 7, sh.styles.Bold)
-		r.cell(h.snippet, width-1-7-15-7-4, lipgloss.NewStyle())
+		text := h.snippet
+		if sh.masked {
+			text = mask(text)
+		}
+		r.cell(text, width-1-7-15-7-4, lipgloss.NewStyle())
 		return r.String()
 	}
 }
