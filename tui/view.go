@@ -45,6 +45,9 @@ func (m Model) render() string {
 }
 
 func (m Model) body() string {
+	if m.sh.allBots && m.tab != tabLeads && !m.detailOpen {
+		return m.sh.styles.Muted.Render("The All bots inbox merges leads. Conversations and search are per bot: press b to pick one.")
+	}
 	var left string
 	switch m.tab {
 	case tabLeads:
