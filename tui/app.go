@@ -286,8 +286,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.sh.width, m.sh.height = msg.Width, msg.Height
 		return m, m.layout()
+	case tea.ColorProfileMsg:
+		m.sh.profile = msg.Profile
+		m.sh.styles = newStyles(m.sh.styles.isDark).forProfile(msg.Profile)
+		m.leads = m.restyle(m.leads, renderLead(m.sh))
+		m.sessions = m.restyle(m.sessions, renderSession(m.sh))
+		return m, nil
 	case tea.BackgroundColorMsg:
-		m.sh.styles = newStyles(msg.IsDark())
+		m.sh.styles = newStyles(msg.IsDark()).forProfile(m.sh.profile)
 		m.applyStyles()
 		m.leads = m.restyle(m.leads, renderLead(m.sh))
 		m.sessions = m.restyle(m.sessions, renderSession(m.sh))

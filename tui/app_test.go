@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 )
 
 func TestStartsFromTheStore(t *testing.T) {
@@ -200,5 +201,19 @@ func TestSnippetKeepsByteOffsets(t *testing.T) {
 	}
 	if indexFold("Straße PRO", "pro") != len("Straße ") {
 		t.Error("indexFold missed a case-insensitive match")
+	}
+}
+
+// TestFewColoursSelectByReverse: below 256 colours the selection is
+// reverse video, not a background colour that drowns the badges.
+func TestFewColoursSelectByReverse(t *testing.T) {
+	st, _ := fillStore(t, 10)
+	m := start(t, st, 120, 40)
+	if m.sh.styles.Selected.GetReverse() {
+		t.Fatal("true colour selects by reverse video")
+	}
+	m = settle(t, m, func() tea.Msg { return tea.ColorProfileMsg{Profile: colorprofile.ANSI} })
+	if !m.sh.styles.Selected.GetReverse() {
+		t.Error("16 colours do not select by reverse video")
 	}
 }

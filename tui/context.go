@@ -3,6 +3,8 @@ package tui
 import (
 	"context"
 	"sync"
+
+	"github.com/charmbracelet/colorprofile"
 	"time"
 
 	"github.com/neotui/neotui/api"
@@ -62,9 +64,10 @@ type shared struct {
 	mu     sync.Mutex
 	writes map[string]int64 // lead key → the last version this program wrote
 
-	masked    bool // ctrl+p: emails and phones hidden
-	anyStatus bool // some lead has a status: the column shows for all
-	allBots   bool // the All bots inbox
+	profile   colorprofile.Profile // the terminal's colours, once told
+	masked    bool                 // ctrl+p: emails and phones hidden
+	anyStatus bool                 // some lead has a status: the column shows for all
+	allBots   bool                 // the All bots inbox
 }
 
 // remember notes a version this program wrote (actions run in Cmds, so

@@ -3,6 +3,7 @@ package tui
 import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"github.com/neotui/neotui/internal/store"
 )
@@ -33,6 +34,17 @@ func (s Styles) statusStyle(st store.Status) lipgloss.Style {
 		return c
 	}
 	return s.Muted
+}
+
+// forProfile adapts styles to a terminal of few colours: below 256, a
+// background colour for the selection drowns coloured text on it (blue on
+// blue), so the selection is reverse video there, and without colour too.
+func (s Styles) forProfile(p colorprofile.Profile) Styles {
+	if p == colorprofile.Unknown || p > colorprofile.ANSI {
+		return s
+	}
+	s.Selected = lipgloss.NewStyle().Reverse(true)
+	return s
 }
 
 func newStyles(isDark bool) Styles {
