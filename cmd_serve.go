@@ -1,0 +1,222 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/log/v2"
+	"github.com/spf13/cobra"
+
+	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/internal/serve"
+	"github.com/neotui/neotui/internal/syncer"
+	"github.com/neotui/neotui/tui"
+)
+
+// serveFlags are neotui serve's own flags.
+type serveFlags struct {
+	listen, authorizedKeys, hostKey string
+	idle, maxSession, handshake     time.Duration
+	maxSessions                     int
+}
+
+func (a *app) serveCommand() *cobra.Command {
+	var f serveFlags
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the browser over SSH to a team",
+		Long: `Serve the browser over SSH: each teammate runs ssh and gets the browser,
+over one shared store and one background sync. The API key stays on the server.
+
+Only the public keys in the authorized keys file get in (one OpenSSH public
+key per line; its comment names the teammate in notes and statuses). The file
+is re-read when it changes. No passwords, no shell, no commands, no forwarding.
+
+The host key is generated on first start in $XDG_DATA_HOME/neotui and kept.
+SIGTERM tells every session the server is stopping, then exits.`,
+		Example: `  neotui serve --listen 0.0.0.0:2222 --authorized-keys ~/.config/neotui/team_keys
+  ssh -p 2222 inbox.example.com`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.serve(cmd.Context(), f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.listen, "listen", "127.0.0.1:2222", "address to listen on; 0.0.0.0:2222 for every interface")
+	fl.StringVar(&f.authorizedKeys, "authorized-keys", "", "OpenSSH authorized_keys file of the team (default $XDG_CONFIG_HOME/neotui/authorized_keys if present)")
+	fl.StringVar(&f.hostKey, "host-key", "", "the server's private host key (default $XDG_DATA_HOME/neotui/"+serve.HostKeyName+", generated if missing)")
+	fl.DurationVar(&f.idle, "idle-timeout", serve.DefaultIdleTimeout, "end a session after this long without a keystroke")
+	fl.DurationVar(&f.maxSession, "max-session", serve.DefaultMaxSession, "end a session after this long")
+	fl.IntVar(&f.maxSessions, "max-sessions", serve.DefaultMaxSessions, "sessions at once; more are refused")
+	fl.DurationVar(&f.handshake, "handshake-timeout", serve.DefaultHandshakeTimeout, "close a connection not signed in by then")
+	return cmd
+}
+
+// serve runs the SSH server until ctx ends (SIGTERM, SIGINT), then stops
+// every session and closes the store: exit 0.
+func (a *app) serve(ctx context.Context, f serveFlags) error {
+	for name, d := range map[string]time.Duration{"--idle-timeout": f.idle, "--max-session": f.maxSession, "--handshake-timeout": f.handshake} {
+		if d <= 0 {
+			return usageErrorf("%s must be positive, like 30m or 10s", name)
+		}
+	}
+	if f.maxSessions <= 0 {
+		return usageErrorf("--max-sessions must be at least 1")
+	}
+	s, err := a.open()
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+
+	keysPath := a.expandHome(f.authorizedKeys)
+	if keysPath == "" {
+		def := filepath.Join(s.cfg.ConfigDir, "authorized_keys")
+		if _, err := os.Stat(def); err != nil {
+			return usageErrorf("serve needs --authorized-keys FILE (one OpenSSH public key per line), or a file at %s", def)
+		}
+		keysPath = def
+	}
+	hostKeyPath := a.expandHome(f.hostKey)
+	if hostKeyPath == "" {
+		hostKeyPath = filepath.Join(s.cfg.DataDir, serve.HostKeyName)
+	}
+	hostKey, err := serve.LoadHostKey(hostKeyPath)
+	if err != nil {
+		return err
+	}
+
+	logger := log.NewWithOptions(a.stderr, log.Options{ReportTimestamp: true, TimeFormat: time.RFC3339, Prefix: "neotui"})
+	syncs := serve.NewSyncs(logger)
+	defer syncs.Close() // before the store closes (deferred above): no sync outlives it
+	bots := a.servedBots(s, syncs)
+
+	srv, err := serve.New(serve.Options{
+		HostKey:          hostKey,
+		AuthorizedKeys:   keysPath,
+		IdleTimeout:      f.idle,
+		MaxSession:       f.maxSession,
+		MaxSessions:      f.maxSessions,
+		HandshakeTimeout: f.handshake,
+		Logger:           logger,
+		App: func(who serve.Session) tea.Model {
+			return tui.New(a.sessionOptions(s, bots, who.Identity))
+		},
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", f.listen)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", f.listen, err)
+	}
+	fp := serve.Fingerprint(hostKey.PublicKey())
+	fmt.Fprintf(a.stdout, "neotui: serving the browser over SSH on %s\nneotui: host key %s (%s)\n", ln.Addr(), fp, hostKeyPath)
+	logger.Info("serving", "addr", ln.Addr().String(), "host_key", fp, "authorized_keys", keysPath,
+		"idle_timeout", f.idle, "max_session", f.maxSession, "max_sessions", f.maxSessions)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+
+	loopCtx, stopLoop := context.WithCancel(context.Background())
+	defer stopLoop()
+	if len(bots) > 0 && bots[0].Sync != nil {
+		days := s.cfg.InitialSyncDays
+		if days <= 0 {
+			days = 30
+		}
+		window := func() (api.Day, api.Day) { // the days a session's start-up sync asks for
+			today := api.DayOf(a.now())
+			return today - api.Day(days-1), today
+		}
+		go syncs.Loop(loopCtx, time.Duration(s.cfg.RefreshMinutes)*time.Minute, window)
+	}
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serving on %s: %w", ln.Addr(), err)
+	case <-ctx.Done():
+	}
+	logger.Info("stopping: telling every session")
+	stopCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(stopCtx, serve.Stopping); err != nil {
+		logger.Warn("sessions did not all end in time; closed", "err", err)
+	}
+	stopLoop()
+	syncs.Close()
+	logger.Info("stopped")
+	return nil
+}
+
+// servedBots are the configured bots with a key, the selected one first,
+// each syncing through syncs: one sync per bot for every session.
+func (a *app) servedBots(s *session, syncs *serve.Syncs) []tui.Bot {
+	sessions := []*session{s}
+	for _, b := range s.cfg.Bots {
+		if b.Serial == s.bot.Serial {
+			continue
+		}
+		if other, err := a.sessionFor(s, b.Name); err == nil {
+			sessions = append(sessions, other)
+		}
+	}
+	var bots []tui.Bot
+	for _, bs := range sessions {
+		b := tui.Bot{Name: bs.bot.Name, Serial: bs.bot.Serial}
+		if bs.client != nil {
+			syncs.Add(bs.bot.Serial, func(ctx context.Context, from, to api.Day, progress func(syncer.Progress)) (syncer.Report, error) {
+				sy := bs.syncer(a.now)
+				sy.OnProgress = progress
+				return sy.Sync(ctx, from, to)
+			})
+			b.Sync = syncs.Func(bs.bot.Serial)
+			b.FetchSession = func(ctx context.Context, id int64) error {
+				return syncs.Fetch(ctx, bs.bot.Serial, id, func(ctx context.Context) error {
+					return bs.fetchSession(ctx, id, func(from, to api.Day) error {
+						_, err := syncs.Sync(ctx, bs.bot.Serial, from, to, nil)
+						return err
+					})
+				})
+			}
+		}
+		bots = append(bots, b)
+	}
+	return bots
+}
+
+// sessionOptions are one SSH session's browser: the shared store and syncs,
+// acting as user. The server refreshes; the session polls the store.
+func (a *app) sessionOptions(s *session, bots []tui.Bot, user string) tui.Options {
+	first := bots[0]
+	return tui.Options{
+		Store:        s.store,
+		BotName:      first.Name,
+		Serial:       first.Serial,
+		Sync:         first.Sync,
+		FetchSession: first.FetchSession,
+		Location:     s.cfg.Location,
+		Now:          a.now,
+		SyncDays:     s.cfg.InitialSyncDays,
+		User:         user,
+		RefreshEvery: -1,
+		Quiet:        !s.cfg.Bell,
+		Bots:         append([]tui.Bot(nil), bots...),
+	}
+}
+
+// expandHome turns a leading ~/ into $HOME: --flag=~/x never sees a shell.
+func (a *app) expandHome(path string) string {
+	if rest, ok := strings.CutPrefix(path, "~/"); ok {
+		if home := a.getenv("HOME"); home != "" {
+			return filepath.Join(home, rest)
+		}
+	}
+	return path
+}

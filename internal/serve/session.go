@@ -1,0 +1,326 @@
+package serve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/log/v2"
+	"charm.land/ssh"
+	"github.com/charmbracelet/colorprofile"
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/neotui/neotui/internal/safetext"
+	"github.com/neotui/neotui/tui"
+)
+
+// handle runs one session: checks, then the browser.
+func (s *Server) handle(sess ssh.Session) {
+	defer func() { // one session's crash must not end everyone's
+		if r := recover(); r != nil {
+			s.log.Error("session crashed", "remote", sess.RemoteAddr().String(), "panic", safetext.Line(fmt.Sprint(r)))
+			_ = sess.Exit(1)
+		}
+	}()
+	perms := sess.Permissions()
+	who := Session{User: safetext.Line(sess.User()), Remote: sess.RemoteAddr().String()}
+	if perms.Permissions != nil {
+		who.Identity, who.Fingerprint = perms.Extensions[extIdentity], perms.Extensions[extFingerprint]
+	}
+	l := s.log.With("remote", who.Remote, "identity", who.Identity)
+	if who.Identity == "" || sess.PublicKey() == nil {
+		refuse(sess, l, "not signed in with a key", "no identity")
+		return
+	}
+	if cmd := sess.RawCommand(); cmd != "" {
+		refuse(sess, l, NoCommands, "a command", "command", safetext.Line(cmd))
+		return
+	}
+	if sub := sess.Subsystem(); sub != "" {
+		refuse(sess, l, NoCommands, "a subsystem", "subsystem", safetext.Line(sub))
+		return
+	}
+	pty, winch, ok := sess.Pty()
+	if !ok {
+		refuse(sess, l, NeedTerminal, "no terminal")
+		return
+	}
+	if msg := s.acquire(); msg != "" {
+		refuse(sess, l, msg, msg)
+		return
+	}
+	defer s.releaseSlot()
+
+	start := time.Now()
+	env := terminalEnv(pty.Term, sess.Environ())
+	w, h := clampSize(pty.Window.Width, pty.Window.Height)
+	l.Info("session start", "user", who.User, "term", safetext.Line(pty.Term), "size", fmt.Sprintf("%dx%d", w, h))
+
+	ctx, cancel := context.WithCancel(sess.Context())
+	defer cancel()
+	in := &activityReader{r: sess}
+	in.touch()
+	m := s.opts.App(who)
+	if c, ok := m.(interface{ Close() }); ok {
+		defer c.Close()
+	}
+	p := tea.NewProgram(m,
+		tea.WithContext(ctx),
+		tea.WithInput(in),
+		tea.WithOutput(sess),
+		tea.WithEnvironment(env),
+		tea.WithColorProfile(colorprofile.Env(env)),
+		tea.WithWindowSize(w, h),
+		// The process's SIGTERM is the server's to handle: a program of its
+		// own would quit silently before the sessions are told.
+		tea.WithoutSignalHandler(),
+		tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
+			if _, ok := msg.(tea.SuspendMsg); ok { // ctrl+z would stop nothing here
+				return nil
+			}
+			return msg
+		}),
+	)
+	ls := &liveSession{p: p}
+	if !s.register(ls) {
+		refuse(sess, l, Stopping, "stopping")
+		return
+	}
+	defer s.unregister(ls)
+	go s.resize(ctx, p, winch)
+	go s.watch(ctx, in, start, ls.end)
+
+	_, err := p.Run()
+	p.Kill() // restores the terminal if the program crashed
+	why := ls.stopped()
+	if why != "" { // after the browser left the alternate screen: it stays visible
+		fmt.Fprintf(sess, "\nneotui: %s\n", why)
+	}
+	attrs := []any{"took", time.Since(start).Round(time.Second)}
+	if why != "" {
+		attrs = append(attrs, "why", why)
+	}
+	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+		attrs = append(attrs, "err", safetext.Line(err.Error()))
+	}
+	l.Info("session end", attrs...)
+	_ = sess.Exit(0)
+}
+
+// refuse ends a session with one line.
+func refuse(sess ssh.Session, l *log.Logger, line, why string, kv ...any) {
+	l.Info("session refused", append([]any{"why", why, "user", safetext.Line(sess.User())}, kv...)...)
+	fmt.Fprintln(sess.Stderr(), line)
+	_ = sess.Exit(1)
+}
+
+// acquire takes a session slot, or says why not.
+func (s *Server) acquire() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.stopping:
+		return Stopping
+	case s.active >= s.opts.MaxSessions:
+		return fmt.Sprintf("the server is full (%d sessions): try again later", s.opts.MaxSessions)
+	}
+	s.active++
+	return ""
+}
+
+func (s *Server) releaseSlot() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.active--
+}
+
+func (s *Server) register(ls *liveSession) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopping {
+		return false
+	}
+	s.live[ls] = true
+	s.sessions.Add(1)
+	return true
+}
+
+func (s *Server) unregister(ls *liveSession) {
+	s.mu.Lock()
+	delete(s.live, ls)
+	s.mu.Unlock()
+	s.sessions.Done()
+}
+
+// liveSession is a running program that the server may end, saying why.
+type liveSession struct {
+	p      *tea.Program
+	mu     sync.Mutex
+	why    string
+	done   bool // the program returned
+	killer *time.Timer
+}
+
+// end shows why in the browser's status line and quits it; a program that
+// does not quit within seconds is killed. Only the first reason counts.
+func (ls *liveSession) end(why string) {
+	ls.mu.Lock()
+	if ls.why != "" || ls.done {
+		ls.mu.Unlock()
+		return
+	}
+	ls.why = why
+	ls.killer = time.AfterFunc(5*time.Second, ls.p.Kill)
+	ls.mu.Unlock()
+	ls.p.Send(tui.NoticeMsg{Text: why, Quit: true})
+}
+
+// stopped is called once the program returned: it says why the server ended
+// it ("" when the user quit or left).
+func (ls *liveSession) stopped() string {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	if ls.killer != nil {
+		ls.killer.Stop()
+	}
+	ls.done = true
+	return ls.why
+}
+
+// resize follows the client's window.
+func (s *Server) resize(ctx context.Context, p *tea.Program, winch <-chan ssh.Window) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case win, ok := <-winch:
+			if !ok {
+				return
+			}
+			w, h := clampSize(win.Width, win.Height)
+			p.Send(tea.WindowSizeMsg{Width: w, Height: h})
+		}
+	}
+}
+
+// watch ends the session when it has been idle (no input) or open too long.
+// Output does not count as activity: the browser redraws on its own.
+func (s *Server) watch(ctx context.Context, in *activityReader, start time.Time, end func(string)) {
+	idle := time.NewTimer(s.opts.IdleTimeout)
+	defer idle.Stop()
+	limit := time.NewTimer(time.Until(start.Add(s.opts.MaxSession)))
+	defer limit.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-limit.C:
+			end(fmt.Sprintf("the session reached its time limit (%s): connect again", s.opts.MaxSession))
+			return
+		case <-idle.C:
+			since := in.idle()
+			if since >= s.opts.IdleTimeout {
+				end(fmt.Sprintf("closed after %s without a keystroke", s.opts.IdleTimeout))
+				return
+			}
+			idle.Reset(s.opts.IdleTimeout - since)
+		}
+	}
+}
+
+// activityReader is the session's input, remembering when it last read.
+type activityReader struct {
+	r    io.Reader
+	last atomic.Int64 // unix nanoseconds
+}
+
+func (a *activityReader) Read(p []byte) (int, error) {
+	n, err := a.r.Read(p)
+	if n > 0 {
+		a.touch()
+	}
+	return n, err
+}
+
+func (a *activityReader) touch()              { a.last.Store(time.Now().UnixNano()) }
+func (a *activityReader) idle() time.Duration { return time.Since(time.Unix(0, a.last.Load())) }
+
+// sessionChannel is charm.land/ssh's session handler, minus the requests it
+// would grant that nothing here serves: agent forwarding (it answers yes and
+// does nothing), X11, and environment variables other than the colour ones.
+func sessionChannel(srv *ssh.Server, conn *gossh.ServerConn, ch gossh.NewChannel, ctx ssh.Context) {
+	ssh.DefaultSessionHandler(srv, conn, filteredChannel{ch}, ctx)
+}
+
+type filteredChannel struct{ gossh.NewChannel }
+
+func (f filteredChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) {
+	ch, reqs, err := f.NewChannel.Accept()
+	if err != nil {
+		return ch, reqs, err
+	}
+	out := make(chan *gossh.Request)
+	go func() {
+		defer close(out)
+		for r := range reqs {
+			if !allowedRequest(r) {
+				if r.WantReply {
+					_ = r.Reply(false, nil)
+				}
+				continue
+			}
+			out <- r
+		}
+	}()
+	return ch, out, nil
+}
+
+func allowedRequest(r *gossh.Request) bool {
+	switch r.Type {
+	case "auth-agent-req@openssh.com", "x11-req":
+		return false
+	case "env":
+		var kv struct{ Key, Value string }
+		if gossh.Unmarshal(r.Payload, &kv) != nil {
+			return false
+		}
+		return kv.Key == "COLORTERM" || kv.Key == "NO_COLOR"
+	}
+	return true
+}
+
+// Largest window a client may claim: the browser lays out what it is told,
+// and a 4-billion-column screen would cost the server, not the client.
+const maxWidth, maxHeight = 1000, 500
+
+func clampSize(w, h int) (int, int) {
+	return min(max(w, 0), maxWidth), min(max(h, 0), maxHeight)
+}
+
+// terminalEnv is the environment the program sees: the PTY's TERM and the
+// colour variables the client sent, nothing else. A client's environment
+// otherwise reaches nothing on the server.
+func terminalEnv(term string, clientEnv []string) []string {
+	clean := func(v string) string {
+		v = safetext.Line(v)
+		if len(v) > 64 {
+			v = v[:64]
+		}
+		return strings.ToValidUTF8(v, "")
+	}
+	env := []string{"TERM=" + clean(term)}
+	for _, kv := range clientEnv {
+		k, v, _ := strings.Cut(kv, "=")
+		switch k {
+		case "COLORTERM", "NO_COLOR":
+			env = append(env, k+"="+clean(v))
+		}
+	}
+	return env
+}
