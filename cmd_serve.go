@@ -208,6 +208,7 @@ func (a *app) sessionOptions(s *session, bots []tui.Bot, user string) tui.Option
 		RefreshEvery: -1,
 		Quiet:        !s.cfg.Bell,
 		Bots:         append([]tui.Bot(nil), bots...),
+		NoExport:     true, // e would write on the server's disk
 	}
 }
 

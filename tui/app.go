@@ -63,7 +63,8 @@ type Model struct {
 
 	// The inbox (inbox.go).
 	rawLeads   []store.Lead    // as loaded; the rows are built from them
-	known      map[string]bool // lead keys of the last complete load
+	known      map[string]bool // bot and key of each lead of the last complete load
+	newest     time.Time       // the newest lead ever loaded
 	lastVisit  time.Time
 	unseenOnly bool
 	triageSeq  int64
@@ -80,6 +81,7 @@ type Model struct {
 func New(opts Options) Model {
 	ctx, cancel := context.WithCancel(context.Background())
 	sh := &shared{Options: opts, styles: newStyles(true), keys: DefaultKeyMap(), ctx: ctx}
+	sh.keys.exportOff = opts.NoExport
 	if sh.SyncDays <= 0 {
 		sh.SyncDays = 30
 	}
@@ -113,7 +115,7 @@ func (m Model) Init() tea.Cmd {
 		loadLeads(m.sh, m.leadSeq, firstPage),
 		loadSessions(m.sh, m.sessionSeq, firstPage),
 		recordVisit(m.sh),
-		tick(),
+		tick(m.sh),
 		poll(m.sh),
 		m.refreshTick(),
 	}
@@ -261,6 +263,9 @@ func (m *Model) layout() tea.Cmd {
 	m.sessions.SetSize(inner, h)
 	m.search.setSize(inner, h)
 	m.help.SetWidth(w)
+	if m.notes != nil {
+		m.notes.setSize(w, m.sh.height)
+	}
 	detailW := w
 	if m.split() {
 		detailW = w - listW - 2 // the pane's border and padding
@@ -374,13 +379,17 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				}
 			}
 		}
-		if msg.err != nil {
-			m.flash(describeErr(msg.what, msg.err), true)
-		} else {
+		switch {
+		case msg.err != nil:
+			m.flash(describeErr(m.sh, msg.lead, msg.what, msg.err), true)
+		case msg.quiet:
+		case msg.lead != "":
+			m.flash(msg.lead+": "+msg.what, false)
+		default:
 			m.flash(msg.what, false)
-			if msg.undo != nil {
-				m.undos = append(m.undos, msg.undo)
-			}
+		}
+		if msg.err == nil && msg.undo != nil {
+			m.undos = append(m.undos, msg.undo)
 		}
 		cmds := []tea.Cmd{m.reloadLeads()}
 		if m.notes != nil {
@@ -394,19 +403,22 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			m.flash("export failed: "+msg.err.Error(), true)
 		} else {
-			m.flash(fmt.Sprintf("exported %s to %s", plural(msg.n, "lead"), msg.path), false)
+			m.flash(fmt.Sprintf("exported %s to %s", msg.what, msg.path), false)
 		}
 		return m, nil
 	case switchBotMsg:
 		return m, m.switchBot(msg)
 	case notesLoadedMsg:
+		if m.notes == nil && msg.failed != nil {
+			m.flash("note not saved: "+msg.failed.err.Error(), true)
+		}
 		if m.notes != nil {
 			_, cmd := m.notes.update(msg)
 			return m, cmd
 		}
 		return m, nil
 	case tickMsg:
-		return m, tea.Batch(tick(), m.reloadLeads())
+		return m, tea.Batch(tick(m.sh), m.reloadLeads())
 	case spinner.TickMsg:
 		if !m.syncing {
 			return m, nil
@@ -453,11 +465,29 @@ func (m Model) leadsLoaded(msg leadsLoadedMsg) (tea.Model, tea.Cmd) {
 	if !msg.complete {
 		m.leadSeq++
 		cmds = append(cmds, loadLeads(m.sh, m.leadSeq, 0))
-	} else {
+	} else if !msg.snoozed {
 		cmds = append(cmds, m.announceNew(msg.leads))
 	}
-	cmds = append(cmds, m.follow())
+	if m.detailOpen && m.detail.lead != nil {
+		m.refreshOpenLead() // the reader stays on their lead, whatever the list did
+	} else {
+		cmds = append(cmds, m.follow())
+	}
 	return m, tea.Batch(cmds...)
+}
+
+// refreshOpenLead gives the open lead its fresh triage from the last load.
+// A lead that left the list (marked seen under u, snoozed, filtered out)
+// stays open as it was.
+func (m *Model) refreshOpenLead() {
+	open := m.detail.lead
+	for i := range m.rawLeads {
+		if l := &m.rawLeads[i]; l.Bot == open.Bot && l.Key == open.Key {
+			fresh := *l
+			m.detail.lead = &fresh
+			return
+		}
+	}
 }
 
 func (m Model) sessionsLoaded(msg sessionsLoadedMsg) (tea.Model, tea.Cmd) {
@@ -496,6 +526,9 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	}
 	if m.notes != nil {
+		if !m.notes.typing() && key.Matches(msg, k.Undo) {
+			return m, m.undo()
+		}
 		closed, cmd := m.notes.update(msg)
 		if closed {
 			m.notes = nil

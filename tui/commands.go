@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -19,18 +20,32 @@ const firstPage = 300
 // searchLimit caps the hits of one search, newest conversations first.
 const searchLimit = 500
 
+// Commands run off the UI goroutine, while Update may switch bots: they
+// copy what they read of sh when made, never read it when run.
+
 func loadLeads(sh *shared, seq, limit int) tea.Cmd {
+	q := store.LeadQuery{Bot: sh.Serial, AllBots: sh.allBots, Limit: limit}
+	snoozed := sh.snoozedOnly
 	return func() tea.Msg {
 		// Snoozed leads stay out until their time; the next load after it
-		// brings them back.
-		leads, err := sh.Store.Leads(sh.ctx, store.LeadQuery{Bot: sh.Serial, AllBots: sh.allBots, Limit: limit, HideSnoozedAt: sh.now()})
-		return leadsLoadedMsg{seq: seq, leads: leads, complete: limit == 0 || len(leads) < limit, err: err}
+		// brings them back. Z shows them alone.
+		now := sh.now()
+		if !snoozed {
+			q.HideSnoozedAt = now
+		}
+		leads, err := sh.Store.Leads(sh.ctx, q)
+		complete := limit == 0 || len(leads) < limit
+		if snoozed {
+			leads = slices.DeleteFunc(leads, func(l store.Lead) bool { return !l.Triage.Snoozed(now) })
+		}
+		return leadsLoadedMsg{seq: seq, leads: leads, complete: complete, snoozed: snoozed, err: err}
 	}
 }
 
 func loadSessions(sh *shared, seq, limit int) tea.Cmd {
+	q := store.SessionQuery{Bot: sh.Serial, Limit: limit}
 	return func() tea.Msg {
-		sessions, err := sh.Store.Sessions(sh.ctx, store.SessionQuery{Bot: sh.Serial, Limit: limit})
+		sessions, err := sh.Store.Sessions(sh.ctx, q)
 		return sessionsLoadedMsg{seq: seq, sessions: sessions, complete: limit == 0 || len(sessions) < limit, err: err}
 	}
 }
@@ -53,16 +68,18 @@ func loadTranscript(sh *shared, bot string, id int64, lead *store.Lead) tea.Cmd 
 }
 
 func fetchSession(sh *shared, id int64) tea.Cmd {
+	fetch := sh.FetchSession
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(sh.ctx, 2*time.Minute)
 		defer cancel()
-		return sessionFetchedMsg{id: id, err: sh.FetchSession(ctx, id)}
+		return sessionFetchedMsg{id: id, err: fetch(ctx, id)}
 	}
 }
 
 func searchMessages(sh *shared, seq int, query string) tea.Cmd {
+	bot := sh.Serial
 	return func() tea.Msg {
-		hits, err := sh.Store.Search(sh.ctx, sh.Serial, query, searchLimit)
+		hits, err := sh.Store.Search(sh.ctx, bot, query, searchLimit)
 		return searchResultsMsg{seq: seq, query: query, hits: hits, err: err}
 	}
 }
@@ -71,6 +88,7 @@ func searchMessages(sh *shared, seq int, query string) tea.Cmd {
 // as messages through listenSync.
 func startSync(sh *shared, from, to api.Day) tea.Cmd {
 	events := make(chan any, 16)
+	sync := sh.Sync
 	go func() {
 		done := 0
 		send := func(msg any) {
@@ -79,7 +97,7 @@ func startSync(sh *shared, from, to api.Day) tea.Cmd {
 			case <-sh.ctx.Done():
 			}
 		}
-		rep, err := sh.Sync(sh.ctx, from, to, func(p syncer.Progress) {
+		rep, err := sync(sh.ctx, from, to, func(p syncer.Progress) {
 			committed := p.Done > done
 			done = p.Done
 			send(syncProgressMsg{progress: p, committed: committed, events: events})
@@ -100,8 +118,21 @@ func listenSync(events <-chan any) tea.Cmd {
 	}
 }
 
-func tick() tea.Cmd {
-	return tea.Tick(time.Minute, func(time.Time) tea.Msg { return tickMsg{} })
+func tick(sh *shared) tea.Cmd { return after(sh, time.Minute, tickMsg{}) }
+
+// after sends msg after d, unless the browser closes first: a served
+// session that ends leaves no timer behind.
+func after(sh *shared, d time.Duration, msg tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return msg
+		case <-sh.ctx.Done():
+			return nil
+		}
+	}
 }
 
 // isNotFound reports a conversation missing from the store.

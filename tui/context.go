@@ -3,11 +3,13 @@ package tui
 import (
 	"context"
 	"sync"
-
-	"github.com/charmbracelet/colorprofile"
 	"time"
 
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/internal/safetext"
 	"github.com/neotui/neotui/internal/store"
 	"github.com/neotui/neotui/internal/syncer"
 )
@@ -43,6 +45,9 @@ type Options struct {
 	// Bots are every configured bot, for b (switch bot) and the All bots
 	// inbox; the one above is among them. Empty: just the one above.
 	Bots []Bot
+	// NoExport turns e (export to a file) off: under neotui serve the file
+	// would land on the server, not with the SSH user.
+	NoExport bool
 }
 
 // Bot is one configured bot the browser can switch to.
@@ -62,12 +67,13 @@ type shared struct {
 	ctx           context.Context
 
 	mu     sync.Mutex
-	writes map[string]int64 // lead key → the last version this program wrote
+	writes map[[2]string]int64 // bot and lead key → the last version this program wrote
 
-	profile   colorprofile.Profile // the terminal's colours, once told
-	masked    bool                 // ctrl+p: emails and phones hidden
-	anyStatus bool                 // some lead has a status: the column shows for all
-	allBots   bool                 // the All bots inbox
+	profile     colorprofile.Profile // the terminal's colours, once told
+	masked      bool                 // ctrl+p: emails and phones hidden
+	anyStatus   bool                 // some lead has a status: the column shows for all
+	allBots     bool                 // the All bots inbox
+	snoozedOnly bool                 // Z: the snoozed leads instead of the others
 }
 
 // remember notes a version this program wrote (actions run in Cmds, so
@@ -76,16 +82,26 @@ func (s *shared) remember(c store.Change) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.writes == nil {
-		s.writes = map[string]int64{}
+		s.writes = map[[2]string]int64{}
 	}
-	s.writes[c.Key] = c.After.Version
+	s.writes[[2]string{c.Bot, c.Key}] = c.After.Version
 }
 
 // wrote reports whether version v of a lead is this program's own write.
-func (s *shared) wrote(key string, v int64) bool {
+func (s *shared) wrote(bot, key string, v int64) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return v != 0 && s.writes[key] == v
+	return v != 0 && s.writes[[2]string{bot, key}] == v
+}
+
+// botWidth is the All bots inbox's bot column: the longest name, within
+// 6..16 cells.
+func (s *shared) botWidth() int {
+	w := 6
+	for _, b := range s.Bots {
+		w = max(w, ansi.StringWidth(safetext.Line(b.Name)))
+	}
+	return min(w, 16)
 }
 
 func (s *shared) user() string {

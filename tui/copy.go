@@ -19,17 +19,25 @@ import (
 // copiedMsg reports a copy to the clipboard.
 type copiedMsg struct{ what string }
 
-// copyChoices is the y menu for a lead: what can be copied of it.
-func copyChoices(l store.Lead, transcript *api.Session) []choice {
+// copyChoices is the y menu for a lead: what can be copied of it. Masked
+// (ctrl+p), the labels hide emails and phones too; what is copied does not.
+func copyChoices(l store.Lead, transcript *api.Session, masked bool) []choice {
+	shown := func(s string) string {
+		s = safetext.Line(s)
+		if masked {
+			s = mask(s)
+		}
+		return s
+	}
 	var cs []choice
 	if e := strings.TrimSpace(l.Email); e != "" {
-		cs = append(cs, choice{"e", "email  " + safetext.Line(e), "email"})
+		cs = append(cs, choice{"e", "email  " + shown(e), "email"})
 	}
 	if p := strings.TrimSpace(l.PhoneNumber); p != "" {
-		cs = append(cs, choice{"p", "phone  " + safetext.Line(p), "phone"})
+		cs = append(cs, choice{"p", "phone  " + shown(p), "phone"})
 	}
 	if n := strings.TrimSpace(l.Name); n != "" {
-		cs = append(cs, choice{"n", "name   " + safetext.Line(n), "name"})
+		cs = append(cs, choice{"n", "name   " + shown(n), "name"})
 	}
 	cs = append(cs, choice{"v", "contact card (vCard)", "vcard"})
 	if transcript != nil {

@@ -254,7 +254,11 @@ func (d detailModel) card() string {
 			if l.Type == api.TypeAppointment {
 				label = "appt"
 			}
-			field(label, strings.Join(nonEmpty(l.Name, l.Email, l.PhoneNumber), " · "))
+			who := strings.Join(nonEmpty(l.Name, l.Email, l.PhoneNumber), " · ")
+			if d.masked {
+				who = mask(who)
+			}
+			field(label, who)
 		}
 	} else {
 		lines = append(lines, st.Muted.Render(fit("── "+header+" ", d.width)))

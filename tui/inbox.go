@@ -2,16 +2,12 @@ package tui
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/neotui/neotui/api"
-	"github.com/neotui/neotui/internal/export"
 	"github.com/neotui/neotui/internal/store"
 	"github.com/neotui/neotui/tui/list"
 )
@@ -38,11 +34,6 @@ type (
 		last time.Time
 		err  error
 	}
-	exportedMsg struct {
-		path string
-		n    int
-		err  error
-	}
 )
 
 func poll(sh *shared) tea.Cmd {
@@ -53,16 +44,17 @@ func poll(sh *shared) tea.Cmd {
 	if every < 0 {
 		return nil
 	}
-	return tea.Tick(every, func(time.Time) tea.Msg { return pollMsg{} })
+	return after(sh, every, pollMsg{})
 }
 
 func readTriageSeq(sh *shared) tea.Cmd {
+	bot := sh.Serial
 	return func() tea.Msg {
 		seq, err := sh.Store.TriageSeq(sh.ctx)
 		if err != nil {
 			return triageSeqMsg{err: err}
 		}
-		synced, err := sh.Store.LastSync(sh.ctx, sh.Serial)
+		synced, err := sh.Store.LastSync(sh.ctx, bot)
 		return triageSeqMsg{seq: seq, synced: synced, err: err}
 	}
 }
@@ -75,15 +67,16 @@ func (m Model) refreshTick() tea.Cmd {
 	if every < 0 || m.sh.Sync == nil {
 		return nil
 	}
-	return tea.Tick(every, func(time.Time) tea.Msg { return refreshMsg{} })
+	return after(m.sh, every, refreshMsg{})
 }
 
 // recordVisit reads when this user last looked, and notes that they look now.
 func recordVisit(sh *shared) tea.Cmd {
+	bot := sh.Serial
 	return func() tea.Msg {
-		last, err := sh.Store.LastVisit(sh.ctx, sh.Serial, sh.user())
+		last, err := sh.Store.LastVisit(sh.ctx, bot, sh.user())
 		if err == nil {
-			err = sh.Store.RecordVisit(sh.ctx, sh.Serial, sh.user(), sh.now())
+			err = sh.Store.RecordVisit(sh.ctx, bot, sh.user(), sh.now())
 		}
 		return visitMsg{last: last, err: err}
 	}
@@ -136,19 +129,25 @@ func (m Model) unseen() int {
 	return n
 }
 
-// announceNew compares a complete load with the last one: leads never seen
-// before arrived (a sync, another process). The first load only learns.
+// announceNew compares a complete load with the last one: leads never
+// loaded before and newer than any loaded before arrived (a sync, another
+// process). A snoozed lead coming back, or older history loading, is not
+// news. The first load only learns.
 func (m *Model) announceNew(leads []store.Lead) tea.Cmd {
 	fresh := 0
 	known := make(map[string]bool, len(leads))
+	newest := m.newest
 	for _, l := range leads {
-		known[l.Key] = true
-		if m.known != nil && !m.known[l.Key] {
+		known[l.Bot+"\x00"+l.Key] = true
+		if m.known != nil && !m.known[l.Bot+"\x00"+l.Key] && l.CreateTime.After(m.newest) {
 			fresh++
+		}
+		if l.CreateTime.After(newest) {
+			newest = l.CreateTime
 		}
 	}
 	first := m.known == nil
-	m.known = known
+	m.known, m.newest = known, newest
 	if first || fresh == 0 {
 		return nil
 	}
@@ -176,18 +175,23 @@ func (m Model) selectedLead() (store.Lead, bool) {
 	return store.Lead{}, false
 }
 
+// undo takes the last action back (ctrl+z).
+func (m *Model) undo() tea.Cmd {
+	if len(m.undos) == 0 {
+		m.flash("nothing to undo", false)
+		return nil
+	}
+	u := m.undos[len(m.undos)-1]
+	m.undos = m.undos[:len(m.undos)-1]
+	return undoLast(m.sh, u)
+}
+
 // handleTriageKey runs a triage key; handled is false for other keys.
 func (m *Model) handleTriageKey(msg tea.KeyPressMsg) (handled bool, cmd tea.Cmd) {
 	k := m.sh.keys
 	switch {
 	case key.Matches(msg, k.Undo):
-		if len(m.undos) == 0 {
-			m.flash("nothing to undo", false)
-			return true, nil
-		}
-		u := m.undos[len(m.undos)-1]
-		m.undos = m.undos[:len(m.undos)-1]
-		return true, undoLast(m.sh, u)
+		return true, m.undo()
 	case key.Matches(msg, k.Mask):
 		m.sh.masked = !m.sh.masked
 		if m.sh.masked {
@@ -196,6 +200,15 @@ func (m *Model) handleTriageKey(msg tea.KeyPressMsg) (handled bool, cmd tea.Cmd)
 			m.flash("emails and phones shown", false)
 		}
 		return true, tea.Batch(m.leads.SetItems(m.leadItems()), m.detail.setMasked(m.sh.masked))
+	case key.Matches(msg, k.SnoozedOnly):
+		m.sh.snoozedOnly = !m.sh.snoozedOnly
+		m.tab, m.detailOpen = tabLeads, false
+		if m.sh.snoozedOnly {
+			m.flash("snoozed leads only: z wakes one · Z returns to the inbox", false)
+		} else {
+			m.flash("the inbox: snoozed leads hidden until their time", false)
+		}
+		return true, m.reloadLeads()
 	case key.Matches(msg, k.UnseenOnly):
 		m.unseenOnly = !m.unseenOnly
 		m.tab, m.detailOpen = tabLeads, false
@@ -232,12 +245,15 @@ func (m *Model) handleTriageKey(msg tea.KeyPressMsg) (handled bool, cmd tea.Cmd)
 				if text != "" {
 					t, err := parseSnooze(text, sh.now(), sh.loc())
 					if err != nil {
-						return func() tea.Msg { return triagedMsg{what: "snoozed", err: err} }
+						return func() tea.Msg { return triagedMsg{what: "snooze it", lead: leadName(l), err: err} }
 					}
 					until = t
 				}
 				return snooze(sh, l, until)
-			}).withInput("or a date: ", "")
+			}).withInput("or a date: ", "").withCheck(func(text string) (string, error) {
+			_, err := parseSnooze(text, sh.now(), sh.loc()) // a bad date keeps the picker open
+			return text, err
+		})
 	case key.Matches(msg, k.Notes):
 		m.notes = newNotes(m.sh, l)
 		m.notes.setSize(m.sh.width, m.sh.height)
@@ -248,7 +264,7 @@ func (m *Model) handleTriageKey(msg tea.KeyPressMsg) (handled bool, cmd tea.Cmd)
 			transcript = m.detail.session
 		}
 		leads := m.detail.leads
-		m.overlay = newPicker(m.sh, "Copy to the clipboard", copyChoices(l, transcript), func(v any, _ string) tea.Cmd {
+		m.overlay = newPicker(m.sh, "Copy to the clipboard", copyChoices(l, transcript, m.sh.masked), func(v any, _ string) tea.Cmd {
 			return copyLead(l, transcript, leads, v.(string))
 		})
 	default:
@@ -283,70 +299,13 @@ func (m *Model) switchBot(msg switchBotMsg) tea.Cmd {
 		m.sh.allBots = true
 		m.sh.BotName = "All bots"
 	}
-	m.known, m.undos, m.detailOpen = nil, nil, false
+	m.known, m.newest, m.detailOpen = nil, time.Time{}, false // undo still works: it names its bot
 	m.detail.lead, m.detail.sessionID, m.detail.session = nil, 0, nil
 	m.leadsReady, m.sessionsReady = false, false
 	m.leads.SetItems(nil)
 	m.sessions.SetItems(nil)
 	m.syncedFrom, m.olderAsked = 0, false
 	return tea.Batch(m.reload(), recordVisit(m.sh), m.startSync())
-}
-
-// openExport asks where to write the current view.
-func (m *Model) openExport() tea.Cmd {
-	if m.tab != tabLeads {
-		m.flash("export works on the Leads tab (1)", true)
-		return nil
-	}
-	var leads []store.Lead
-	for _, it := range m.leads.Visible() {
-		if l, ok := it.(*leadItem); ok {
-			leads = append(leads, l.lead)
-		}
-	}
-	name := "neotui-leads-" + m.sh.now().In(m.sh.loc()).Format("2006-01-02") + ".csv"
-	sh := m.sh
-	m.overlay = newPicker(sh, fmt.Sprintf("Export %s (.csv or .json)", plural(len(leads), "lead")), nil,
-		func(_ any, path string) tea.Cmd { return exportLeads(sh, leads, path) }).withInput("file: ", name)
-	return nil
-}
-
-// exportLeads writes leads with their notes to path, CSV or JSON by its
-// extension, through a temporary file renamed into place: never half a file.
-func exportLeads(sh *shared, leads []store.Lead, path string) tea.Cmd {
-	return func() tea.Msg {
-		notes := map[string][]store.Note{}
-		for _, l := range leads {
-			if l.Triage.Notes == 0 {
-				continue
-			}
-			n, err := sh.Store.Notes(sh.ctx, l.Bot, l.Key)
-			if err != nil {
-				return exportedMsg{path: path, err: err}
-			}
-			notes[l.Key] = n
-		}
-		if _, err := os.Stat(path); err == nil {
-			return exportedMsg{path: path, err: fmt.Errorf("%s exists: choose another name", path)}
-		}
-		tmp, err := os.CreateTemp(filepath.Dir(path), ".neotui-export-*")
-		if err != nil {
-			return exportedMsg{path: path, err: err}
-		}
-		defer os.Remove(tmp.Name())
-		if strings.HasSuffix(strings.ToLower(path), ".json") {
-			err = export.LeadsJSON(tmp, leads, notes)
-		} else {
-			err = export.LeadsCSV(tmp, leads, notes)
-		}
-		if cerr := tmp.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = os.Rename(tmp.Name(), path)
-		}
-		return exportedMsg{path: path, n: len(leads), err: err}
-	}
 }
 
 // flash shows a message in the status line until the next one.

@@ -14,13 +14,17 @@ type KeyMap struct {
 	Help, Quit                    key.Binding
 
 	// Triage, on a lead.
-	Status, Star, Snooze, Notes, Copy key.Binding
-	UnseenOnly, MarkUnseen            key.Binding
-	Export, SwitchBot, Mask, Undo     key.Binding
+	Status, Star, Snooze, Notes, Copy   key.Binding
+	UnseenOnly, MarkUnseen, SnoozedOnly key.Binding
+	Export, SwitchBot, Mask, Undo       key.Binding
 
 	// For the full help only: the movement keys of the lists and the
 	// transcript, so that every key is listed in one place.
 	Move, Page, HalfPage, Ends, Scroll key.Binding
+
+	// exportOff (Options.NoExport): e only says that export is off, so the
+	// help leaves it out.
+	exportOff bool
 }
 
 // DefaultKeyMap is the key map of design.md.
@@ -45,6 +49,7 @@ func DefaultKeyMap() KeyMap {
 		Copy:        key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy…")),
 		UnseenOnly:  key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "unseen only")),
 		MarkUnseen:  key.NewBinding(key.WithKeys("U"), key.WithHelp("U", "mark unseen")),
+		SnoozedOnly: key.NewBinding(key.WithKeys("Z"), key.WithHelp("Z", "snoozed leads")),
 		Export:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export view")),
 		SwitchBot:   key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "switch bot")),
 		Mask:        key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p", "hide emails/phones")),
@@ -65,11 +70,13 @@ func (k KeyMap) ShortHelp() []key.Binding {
 
 // FullHelp is the ? screen: every key.
 func (k KeyMap) FullHelp() [][]key.Binding {
+	export := k.Export
+	export.SetEnabled(!k.exportOff)
 	return [][]key.Binding{
 		{k.Move, k.Page, k.HalfPage, k.Ends, k.Open, k.Back},
 		{k.Filter, k.NextMatch, k.Refresh},
-		{k.Status, k.Star, k.Snooze, k.Notes, k.Copy, k.UnseenOnly, k.MarkUnseen},
-		{k.Export, k.SwitchBot, k.Mask, k.Undo},
+		{k.Status, k.Star, k.Snooze, k.SnoozedOnly, k.Notes, k.Copy, k.UnseenOnly, k.MarkUnseen},
+		{export, k.SwitchBot, k.Mask, k.Undo},
 		{k.NextTab, k.PrevTab, k.LeadsTab, k.SessionsTab, k.Search},
 		{k.Help, k.Quit},
 	}

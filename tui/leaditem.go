@@ -47,6 +47,7 @@ func newLeadItem(l store.Lead, masked bool) *leadItem {
 	if l.Triage.SeenAt.IsZero() {
 		words = append(words, "is:unseen")
 	}
+
 	it.filter = strings.Join(words, " ")
 	if masked {
 		it.name, it.contact, it.about = mask(it.name), mask(it.contact), mask(it.about)
@@ -145,7 +146,7 @@ func renderLead(sh *shared) list.RenderFunc {
 			statusW = 9
 		}
 		if l.bot != "" {
-			botW = 10
+			botW = sh.botWidth()
 		}
 		rest := width - 3 - 4 - 8 - 4 - statusW - botW // marker, dot, star, badge, when, gaps
 		if statusW > 0 {

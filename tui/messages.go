@@ -13,6 +13,7 @@ type leadsLoadedMsg struct {
 	seq      int
 	leads    []store.Lead
 	complete bool // false for the first, short page of a start-up load
+	snoozed  bool // the snoozed leads only (Z)
 	err      error
 }
 

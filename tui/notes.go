@@ -1,12 +1,14 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/textarea"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/neotui/neotui/internal/safetext"
 	"github.com/neotui/neotui/internal/store"
@@ -14,23 +16,48 @@ import (
 
 // notesModel is the notes overlay of one lead: the notes, oldest first,
 // with a cursor; a to add, e or enter to edit, d twice to delete; an
-// editor (ctrl+s saves, esc cancels).
+// editor (ctrl+s saves, esc cancels). A save that fails keeps its text in
+// the editor.
 type notesModel struct {
 	sh       *shared
 	lead     store.Lead
 	notes    []store.Note
 	cursor   int
-	editing  *store.Note // nil: adding, when editor is on
+	editing  *store.Note // the note edited, as read when the editor opened; nil: adding
 	editor   textarea.Model
 	editorOn bool
-	deleting bool // d pressed once
-	err      error
+	deleting bool   // d pressed once
+	err      error  // loading the notes failed
+	failure  string // why the text in the editor is not saved, and what the keys do now
 }
 
+// The overlay sits in the screen's body, below the tab bar (2 lines) and
+// above the status and help lines (see Model.bodyHeight); its rounded
+// border and padding take notesFrame cells of its width and 2 lines.
+const (
+	notesChrome    = 4
+	notesFrame     = 4
+	noteFoldLines  = 3 // body lines of a note other than the cursor's before "…"
+	notesMaxWidth  = 90
+	notesMinEditor = 3
+	notesMaxEditor = 8
+)
+
+// notesLoadedMsg is a lead's notes as stored now. failed, when set, is a
+// save that did not go through: the notes come reloaded, to show what
+// changed, and the draft goes back into the editor.
 type notesLoadedMsg struct {
-	key   string
-	notes []store.Note
-	err   error
+	key    string
+	notes  []store.Note
+	err    error
+	failed *failedSave
+}
+
+// failedSave is a note save the store refused, with the text typed.
+type failedSave struct {
+	draft   string
+	editing *store.Note // the note the save edited; nil: it added one
+	err     error
 }
 
 func loadNotes(sh *shared, l store.Lead) tea.Cmd {
@@ -38,6 +65,12 @@ func loadNotes(sh *shared, l store.Lead) tea.Cmd {
 		n, err := sh.Store.Notes(sh.ctx, l.Bot, l.Key)
 		return notesLoadedMsg{key: l.Key, notes: n, err: err}
 	}
+}
+
+// saveFailed reloads the notes to hand a failed save back to the overlay.
+func saveFailed(sh *shared, l store.Lead, f failedSave) tea.Msg {
+	n, err := sh.Store.Notes(sh.ctx, l.Bot, l.Key)
+	return notesLoadedMsg{key: l.Key, notes: n, err: err, failed: &f}
 }
 
 func newNotes(sh *shared, l store.Lead) *notesModel {
@@ -48,38 +81,51 @@ func newNotes(sh *shared, l store.Lead) *notesModel {
 	return &notesModel{sh: sh, lead: l, editor: ta}
 }
 
+// setSize sizes the editor for a terminal of w×h: the overlay is drawn
+// min(w-2, notesMaxWidth) wide, as view.go places it, in the body.
 func (n *notesModel) setSize(w, h int) {
-	n.editor.SetWidth(max(w-4, 10))
-	n.editor.SetHeight(max(min(h/3, 8), 3))
+	n.editor.SetWidth(max(min(w-2, notesMaxWidth)-notesFrame, 10))
+	rows := h - notesChrome - 2
+	n.editor.SetHeight(max(min(rows/3, notesMaxEditor), notesMinEditor))
 }
 
 // typing: while the editor is on, every key is text.
 func (n *notesModel) typing() bool { return n.editorOn }
 
+// startEditor opens the editor on note (nil: a new note).
 func (n *notesModel) startEditor(note *store.Note) tea.Cmd {
-	n.editing, n.editorOn, n.err = note, true, nil
+	n.editing, n.editorOn, n.failure = note, true, ""
 	n.editor.Reset()
 	if note != nil {
-		n.editor.SetValue(note.Body)
+		// The body may be another operator's: edit what the screen can show.
+		n.editor.SetValue(safetext.Clean(note.Body))
 	}
 	return n.editor.Focus()
+}
+
+func (n *notesModel) closeEditor() {
+	n.editorOn, n.failure = false, ""
+	n.editor.Blur()
 }
 
 // update returns whether the overlay closes, and a command.
 func (n *notesModel) update(msg tea.Msg) (closed bool, cmd tea.Cmd) {
 	switch msg := msg.(type) {
 	case notesLoadedMsg:
-		if msg.key == n.lead.Key {
-			n.notes, n.err = msg.notes, msg.err
-			n.cursor = min(n.cursor, max(len(n.notes)-1, 0))
+		if msg.key != n.lead.Key {
+			return false, nil
+		}
+		n.notes, n.err = msg.notes, msg.err
+		n.cursor = min(n.cursor, max(len(n.notes)-1, 0))
+		if msg.failed != nil {
+			return false, n.keepDraft(*msg.failed)
 		}
 		return false, nil
 	case tea.KeyPressMsg:
 		if n.editorOn {
 			switch msg.String() {
 			case "esc":
-				n.editorOn = false
-				n.editor.Blur()
+				n.closeEditor()
 				return false, nil
 			case "ctrl+s":
 				return false, n.save()
@@ -124,74 +170,222 @@ func (n *notesModel) update(msg tea.Msg) (closed bool, cmd tea.Cmd) {
 	return false, cmd
 }
 
-func (n *notesModel) save() tea.Cmd {
-	body := strings.TrimSpace(n.editor.Value())
-	if body == "" {
-		n.err = fmt.Errorf("a note needs some text (esc cancels)")
+// keepDraft puts the text of a failed save back in the editor, saying what
+// happened and what ctrl+s does now.
+func (n *notesModel) keepDraft(f failedSave) tea.Cmd {
+	if n.editorOn {
+		// Another note was opened meanwhile: it keeps the editor.
+		n.failure = "an earlier note was not saved: " + f.err.Error()
 		return nil
 	}
-	n.editorOn = false
-	n.editor.Blur()
+	editing, failure := f.editing, ""
+	var ce *store.NoteConflictError
+	switch {
+	case errors.As(f.err, &ce):
+		// A second ctrl+s saves over the version that refused this one.
+		current := ce.Current
+		editing = &current
+		who := current.EditedBy
+		if who == "" {
+			who = "someone"
+		}
+		failure = fmt.Sprintf("%s changed this note at %s: your text is kept; ctrl+s saves it over theirs, esc drops it",
+			who, shortClock(current.UpdatedAt, n.sh.now(), n.sh.loc()))
+	case errors.Is(f.err, store.ErrNotFound) && editing != nil:
+		editing = nil // a second ctrl+s adds it anew
+		failure = "this note was deleted meanwhile: your text is kept; ctrl+s saves it as a new note, esc drops it"
+	default:
+		failure = fmt.Sprintf("not saved (%v): your text is kept; ctrl+s tries again, esc drops it", f.err)
+	}
+	cmd := n.startEditor(editing)
+	n.editor.SetValue(f.draft)
+	n.failure = failure
+	return cmd
+}
+
+// save writes the editor's text. The editor closes at once; if the store
+// refuses the text, keepDraft opens it again with the text.
+func (n *notesModel) save() tea.Cmd {
+	draft := n.editor.Value()
+	body := strings.TrimSpace(draft)
+	if body == "" {
+		n.failure = "a note needs some text (esc cancels)"
+		return nil
+	}
+	n.closeEditor()
 	sh, l, editing := n.sh, n.lead, n.editing
 	return func() tea.Msg {
+		failed := failedSave{draft: draft, editing: editing}
 		if editing != nil {
+			after, err := sh.Store.EditNote(sh.ctx, *editing, body, sh.now(), sh.user())
+			if err != nil {
+				failed.err = err
+				return saveFailed(sh, l, failed)
+			}
+			// Undo writes the old text back over the version this edit made.
 			before := *editing
-			_, err := sh.Store.EditNote(sh.ctx, editing.ID, body, sh.now())
-			return triagedMsg{what: "edited a note", undo: &undo{what: "edited a note", edited: &before}, err: err}
+			before.Version = after.Version
+			return triagedMsg{what: "edited a note", undo: &undo{what: "edited a note", edited: &before}}
 		}
 		note, err := sh.Store.AddNote(sh.ctx, l.Bot, l.Key, sh.user(), body, sh.now())
-		return triagedMsg{what: "added a note", undo: &undo{what: "added a note", note: &note, added: true}, err: err}
+		if err != nil {
+			failed.err = err
+			return saveFailed(sh, l, failed)
+		}
+		return triagedMsg{what: "added a note", undo: &undo{what: "added a note", note: &note, added: true}}
 	}
 }
 
 func (n *notesModel) remove(note store.Note) tea.Cmd {
 	sh := n.sh
 	return func() tea.Msg {
-		deleted, err := sh.Store.DeleteNote(sh.ctx, note.ID)
+		deleted, err := sh.Store.DeleteNote(sh.ctx, note, sh.user())
 		return triagedMsg{what: "deleted a note", undo: &undo{what: "deleted a note", note: &deleted}, err: err}
 	}
 }
 
+// view draws the overlay width cells wide and no taller than the body of
+// the screen as it is now: the title, the notes scrolled to keep the
+// cursor's in view, any error, and at the bottom, always, the editor and
+// the hint line.
 func (n *notesModel) view(width int) string {
 	st := n.sh.styles
-	var b strings.Builder
+	inner := max(width-notesFrame, 10)
+	rows := 1 << 20 // no size yet: unbounded
+	if n.sh.height > 0 {
+		rows = max(n.sh.height-notesChrome-2, 1)
+	}
+
 	name := safetext.Line(strings.TrimSpace(n.lead.Name))
-	b.WriteString(st.Title.Render("Notes · " + fit(name, max(width-14, 4))))
-	if len(n.notes) == 0 {
-		b.WriteString("\n" + st.Muted.Render("No notes yet."))
-	}
-	for i, note := range n.notes {
-		head := fmt.Sprintf("%s · %s", safetext.Line(note.Author), note.CreatedAt.In(n.sh.loc()).Format("Jan 02 15:04"))
-		if !note.UpdatedAt.Equal(note.CreatedAt) {
-			head += " (edited)"
-		}
-		body := lipgloss.NewStyle().Width(max(width-6, 10)).Render(safetext.Clean(note.Body))
-		marker := "  "
-		if i == n.cursor && !n.editorOn {
-			marker = st.Title.Render("▌ ")
-		}
-		b.WriteString("\n" + marker + st.Muted.Render(head) + "\n" + indent(body, "  "))
-	}
+	top := []string{st.Title.Render("Notes · " + fit(name, max(width-14, 4)))}
+	var msgs []string
 	if n.err != nil {
-		b.WriteString("\n" + st.StatusErr.Render(safetext.Line(n.err.Error())))
+		msgs = append(msgs, wrapLines(st.StatusErr, "could not read the notes: "+n.err.Error(), inner)...)
 	}
+	if n.failure != "" {
+		msgs = append(msgs, wrapLines(st.StatusErr, n.failure, inner)...)
+	}
+	bottom := []string{""}
 	if n.editorOn {
 		label := "New note"
 		if n.editing != nil {
 			label = "Edit note"
 		}
-		b.WriteString("\n\n" + st.Bold.Render(label) + "\n" + n.editor.View() + "\n" + st.Muted.Render("ctrl+s save · esc cancel"))
+		bottom = append(bottom, st.Bold.Render(label))
+		// Cut, not wrapped, should the terminal have narrowed since setSize.
+		for _, l := range strings.Split(n.editor.View(), "\n") {
+			bottom = append(bottom, ansi.Truncate(l, inner, ""))
+		}
+		bottom = append(bottom, st.Muted.Render("ctrl+s save · esc cancel"))
 	} else {
 		hint := "a add · e edit · dd delete · esc close"
 		if n.deleting {
 			hint = "press d again to delete this note"
 		}
-		b.WriteString("\n\n" + st.Muted.Render(hint))
+		bottom = append(bottom, st.Muted.Render(hint))
+	}
+
+	list := n.listLines(inner, rows-len(top)-len(msgs)-len(bottom))
+	lines := append(append(append(top, list...), msgs...), bottom...)
+	if len(lines) > rows {
+		// Too small a screen even for one note: the editor and hint win.
+		lines = lines[len(lines)-rows:]
 	}
 	return lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(st.Title.GetForeground()).
-		Padding(0, 1).Width(width).Render(b.String())
+		Padding(0, 1).Width(width).Render(strings.Join(lines, "\n"))
 }
 
-func indent(s, pad string) string {
-	return pad + strings.ReplaceAll(s, "\n", "\n"+pad)
+// listLines draws the notes in at most h lines (inner cells wide): all of
+// them if they fit, else a window around the cursor's note between
+// "↑ n more" and "↓ n more". The cursor's note shows as much as fits, the
+// others noteFoldLines lines; what is cut ends in a "…" line.
+func (n *notesModel) listLines(inner, h int) []string {
+	st := n.sh.styles
+	if len(n.notes) == 0 {
+		return []string{st.Muted.Render("No notes yet.")}
+	}
+	room := h - 2 // the "more" lines, when the notes do not all fit
+	blocks := make([][]string, len(n.notes))
+	total := 0
+	for i := range n.notes {
+		fold := noteFoldLines
+		if i == n.cursor {
+			fold = room - 1 // its head line
+		}
+		blocks[i] = n.noteLines(i, inner, fold)
+		total += len(blocks[i])
+	}
+	if total <= h {
+		return joinBlocks(blocks)
+	}
+	// Upwards first: moving down, the cursor's note stays at the bottom.
+	first, last := n.cursor, n.cursor
+	used := len(blocks[n.cursor])
+	for first > 0 && used+len(blocks[first-1]) <= room {
+		first--
+		used += len(blocks[first])
+	}
+	for last < len(blocks)-1 && used+len(blocks[last+1]) <= room {
+		last++
+		used += len(blocks[last])
+	}
+	var out []string
+	if first > 0 {
+		out = append(out, st.Muted.Render(fmt.Sprintf("↑ %d more", first)))
+	}
+	out = append(out, joinBlocks(blocks[first:last+1])...)
+	if more := len(blocks) - 1 - last; more > 0 {
+		out = append(out, st.Muted.Render(fmt.Sprintf("↓ %d more", more)))
+	}
+	return out
+}
+
+// noteLines is note i: a head line (author, time, who edited it) and its
+// body, cut to at most fold lines (at least 2) the last of which is "…".
+func (n *notesModel) noteLines(i, inner, fold int) []string {
+	st := n.sh.styles
+	note := n.notes[i]
+	marker := "  "
+	if i == n.cursor && !n.editorOn {
+		marker = st.Title.Render("▌ ")
+	}
+	lines := []string{marker + st.Muted.Render(ansi.Truncate(noteHead(note, n.sh), inner-2, "…"))}
+	body := strings.Split(lipgloss.NewStyle().Width(inner-2).Render(safetext.Clean(note.Body)), "\n")
+	if fold = max(fold, 2); len(body) > fold {
+		body = append(body[:fold-1], st.Muted.Render("…"))
+	}
+	for _, l := range body {
+		lines = append(lines, "  "+l)
+	}
+	return lines
+}
+
+// noteHead is "ana · Mar 10 14:02", with "(edited)", or "(edited by bob)"
+// when someone other than the author edited it last.
+func noteHead(note store.Note, sh *shared) string {
+	head := fmt.Sprintf("%s · %s", safetext.Line(note.Author), note.CreatedAt.In(sh.loc()).Format("Jan 02 15:04"))
+	switch {
+	case note.EditedBy != "" && note.EditedBy != note.Author:
+		head += " (edited by " + safetext.Line(note.EditedBy) + ")"
+	case note.Version > 1 || !note.UpdatedAt.Equal(note.CreatedAt):
+		head += " (edited)"
+	}
+	return head
+}
+
+// wrapLines is text, sanitized to one line, wrapped to width, in style.
+func wrapLines(style lipgloss.Style, text string, width int) []string {
+	lines := strings.Split(lipgloss.NewStyle().Width(width).Render(safetext.Line(text)), "\n")
+	for i, l := range lines {
+		lines[i] = style.Render(strings.TrimRight(l, " "))
+	}
+	return lines
+}
+
+func joinBlocks(blocks [][]string) []string {
+	var out []string
+	for _, b := range blocks {
+		out = append(out, b...)
+	}
+	return out
 }

@@ -28,6 +28,11 @@ type picker struct {
 	input   *tea.Model // optional
 	// done turns the picked value (or the typed text) into the action.
 	done func(value any, text string) bt.Cmd
+	// check, when set, vets typed text before done sees it: an error keeps
+	// the picker open with the text, saying why; otherwise done gets what
+	// check returns (a path made absolute, say).
+	check func(text string) (string, error)
+	err   string // what check last said, until the text changes
 }
 
 func newPicker(sh *shared, title string, choices []choice, done func(value any, text string) bt.Cmd) *picker {
@@ -45,12 +50,18 @@ func (p *picker) withInput(prompt, value string) *picker {
 	return p
 }
 
+// withCheck vets typed text before done (see picker.check).
+func (p *picker) withCheck(check func(text string) (string, error)) *picker {
+	p.check = check
+	return p
+}
+
 // update returns whether the picker is finished, and the command it made.
 func (p *picker) update(msg bt.Msg) (finished bool, cmd bt.Cmd) {
 	k, ok := msg.(bt.KeyPressMsg)
 	if !ok {
 		if p.input != nil {
-			*p.input, cmd = p.input.Update(msg)
+			cmd = p.edit(msg)
 		}
 		return false, cmd
 	}
@@ -58,8 +69,16 @@ func (p *picker) update(msg bt.Msg) (finished bool, cmd bt.Cmd) {
 	case "esc":
 		return true, nil
 	case "enter":
-		if p.input != nil && strings.TrimSpace(p.input.Value()) != "" && (len(p.choices) == 0 || p.cursor < 0) {
-			return true, p.done(nil, strings.TrimSpace(p.input.Value()))
+		if text := strings.TrimSpace(p.valueOf()); text != "" && (len(p.choices) == 0 || p.cursor < 0) {
+			if p.check != nil {
+				checked, err := p.check(text)
+				if err != nil {
+					p.err = err.Error()
+					return false, nil
+				}
+				text = checked
+			}
+			return true, p.done(nil, text)
 		}
 		if p.cursor >= 0 && p.cursor < len(p.choices) {
 			return true, p.done(p.choices[p.cursor].value, "")
@@ -82,7 +101,7 @@ func (p *picker) update(msg bt.Msg) (finished bool, cmd bt.Cmd) {
 	}
 	if p.input != nil {
 		// Typing goes to the box; it takes the choice away from the menu.
-		*p.input, cmd = p.input.Update(msg)
+		cmd = p.edit(msg)
 		p.cursor = -1
 		return false, cmd
 	}
@@ -102,6 +121,26 @@ func (p *picker) update(msg bt.Msg) (finished bool, cmd bt.Cmd) {
 	return false, nil
 }
 
+// edit passes msg to the text box; a changed text drops check's complaint.
+func (p *picker) edit(msg bt.Msg) bt.Cmd {
+	before := p.input.Value()
+	var cmd bt.Cmd
+	*p.input, cmd = p.input.Update(msg)
+	if p.input.Value() != before {
+		p.err = ""
+		p.cursor = -1 // typed or pasted text, not a choice, is what enter takes
+	}
+	return cmd
+}
+
+// valueOf is the typed text; "" without a text box.
+func (p *picker) valueOf() string {
+	if p.input == nil {
+		return ""
+	}
+	return p.input.Value()
+}
+
 func (p *picker) view() string {
 	st := p.sh.styles
 	var b strings.Builder
@@ -115,6 +154,11 @@ func (p *picker) view() string {
 	}
 	if p.input != nil {
 		b.WriteString("\n\n" + p.input.View())
+	}
+	if p.err != "" {
+		// Wrapped to the screen: the complaint quotes a path of any length.
+		w := max(min(p.sh.width-4, 72), 20)
+		b.WriteString("\n" + p.sh.styles.StatusErr.Width(w).Render("⚠ "+safetext.Line(p.err)))
 	}
 	b.WriteString("\n\n" + st.Muted.Render("enter choose · esc cancel"))
 	return lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(st.Title.GetForeground()).

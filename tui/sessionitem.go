@@ -51,7 +51,11 @@ func renderSession(sh *shared) list.RenderFunc {
 		r.cell(relative(s.sum.CreateTime, sh.now()), 8, sh.styles.Muted)
 		r.cell(s.id, 7, sh.styles.Muted)
 		r.cell(strconv.Itoa(s.sum.MessageCount), 3, sh.styles.Muted)
-		r.cell(s.preview, previewW, lipgloss.NewStyle())
+		preview := s.preview
+		if sh.masked {
+			preview = mask(preview)
+		}
+		r.cell(preview, previewW, lipgloss.NewStyle())
 		r.cell(s.page, pageW, sh.styles.Muted)
 		return r.String()
 	}

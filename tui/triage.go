@@ -7,8 +7,10 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/internal/safetext"
 	"github.com/neotui/neotui/internal/store"
 )
 
@@ -19,79 +21,107 @@ import (
 // undo is how to take one action back.
 type undo struct {
 	what   string
+	lead   string        // the lead's name, to say which lead an undo changed
 	change *store.Change // a triage change
 	note   *store.Note   // a note: added (delete it), or deleted (restore it)
 	added  bool
-	edited *store.Note // a note's text before an edit
+	edited *store.Note // a note's text before an edit, at the version the edit made
 }
 
 // triagedMsg reports a finished action.
 type triagedMsg struct {
-	what string // "marked contacted", "starred", …
-	undo *undo  // nil: nothing to undo (an undo itself, or a failure)
-	err  error
+	what  string // "marked contacted", "starred", …; for an error, what was tried: "star it"
+	lead  string // the lead's name as shown, or ""
+	quiet bool   // say nothing on success (marking seen on open)
+	undo  *undo  // nil: nothing to undo (an undo itself, a no-op, a failure)
+	err   error
 	// An undone triage change leaves the lead at a new version: the undo
 	// entries below it on the stack must expect that one.
 	undone *store.Change
 	now    int64
 }
 
-// triage runs an action on the selected lead. act gets the lead's last
-// seen version and returns the change. A conflict with a version this
-// program wrote itself (two quick keys on one lead, before the list
-// reloaded) is no conflict: the action goes again on that version.
-func triage(sh *shared, l store.Lead, what string, act func(expect int64) (store.Change, error)) tea.Cmd {
+// triage runs an action on lead l. act gets the version of the lead the
+// user saw and returns the change; doing says what was tried, for errors.
+// A conflict with a version this program wrote itself (two quick keys on
+// one lead, before the list reloaded) is no conflict: the action goes
+// again on that version.
+func triage(sh *shared, l store.Lead, doing string, act func(expect int64) (store.Change, error)) tea.Cmd {
+	name := leadName(l)
 	return func() tea.Msg {
 		ch, err := act(l.Triage.Version)
 		var ce *store.ConflictError
-		if errors.As(err, &ce) && sh.wrote(ce.Key, ce.Current.Version) {
+		if errors.As(err, &ce) && sh.wrote(ce.Bot, ce.Key, ce.Current.Version) {
 			ch, err = act(ce.Current.Version)
 		}
 		if err != nil {
-			return triagedMsg{what: what, err: err}
+			return triagedMsg{what: doing, lead: name, err: err}
+		}
+		if !ch.Changed() {
+			return triagedMsg{what: "already so: nothing to change", lead: name}
 		}
 		sh.remember(ch)
-		return triagedMsg{what: what, undo: &undo{what: what, change: &ch}}
+		what := describeChange(ch, sh.loc())
+		return triagedMsg{what: what, lead: name, undo: &undo{what: what, lead: name, change: &ch}}
 	}
 }
 
 func setStatus(sh *shared, l store.Lead, st store.Status) tea.Cmd {
-	return triage(sh, l, "marked "+string(st), func(v int64) (store.Change, error) {
+	return triage(sh, l, "mark it "+string(st), func(v int64) (store.Change, error) {
 		return sh.Store.SetStatus(sh.ctx, l.Bot, l.Key, st, v, sh.now(), sh.user())
 	})
 }
 
+// toggleStar flips the star the store holds, not the one on screen: two
+// quick presses before the list reloads are two toggles.
 func toggleStar(sh *shared, l store.Lead) tea.Cmd {
-	what := "starred"
-	if l.Triage.Starred {
-		what = "unstarred"
-	}
-	return triage(sh, l, what, func(v int64) (store.Change, error) {
-		return sh.Store.SetStarred(sh.ctx, l.Bot, l.Key, !l.Triage.Starred, v, sh.now(), sh.user())
+	return triage(sh, l, "star it", func(v int64) (store.Change, error) {
+		return sh.Store.ToggleStar(sh.ctx, l.Bot, l.Key, v, sh.now(), sh.user())
 	})
 }
 
 func setSeen(sh *shared, l store.Lead, seen bool) tea.Cmd {
-	what := "marked seen"
-	if !seen {
-		what = "marked unseen"
-	}
-	return triage(sh, l, what, func(v int64) (store.Change, error) {
-		if seen {
-			v = -1 // opening a lead marks it seen whatever happened meanwhile
+	if seen {
+		// Opening a lead marks it seen whatever happened meanwhile, quietly.
+		name := leadName(l)
+		return func() tea.Msg {
+			_, err := sh.Store.SetSeen(sh.ctx, l.Bot, l.Key, true, -1, sh.now(), sh.user())
+			return triagedMsg{what: "mark it seen", lead: name, quiet: true, err: err}
 		}
-		return sh.Store.SetSeen(sh.ctx, l.Bot, l.Key, seen, v, sh.now(), sh.user())
+	}
+	return triage(sh, l, "mark it unseen", func(v int64) (store.Change, error) {
+		return sh.Store.SetSeen(sh.ctx, l.Bot, l.Key, false, v, sh.now(), sh.user())
 	})
 }
 
 func snooze(sh *shared, l store.Lead, until time.Time) tea.Cmd {
-	what := "snoozed until " + until.In(sh.loc()).Format("Mon Jan 02 15:04")
+	doing := "snooze it"
 	if until.IsZero() {
-		what = "woken"
+		doing = "wake it"
 	}
-	return triage(sh, l, what, func(v int64) (store.Change, error) {
+	return triage(sh, l, doing, func(v int64) (store.Change, error) {
 		return sh.Store.Snooze(sh.ctx, l.Bot, l.Key, until, v, sh.now(), sh.user())
 	})
+}
+
+// describeChange says what a change did, in the past tense.
+func describeChange(c store.Change, loc *time.Location) string {
+	b, a := c.Before, c.After
+	switch {
+	case b.Status != a.Status:
+		return "marked " + string(a.Status)
+	case b.Starred != a.Starred && a.Starred:
+		return "starred"
+	case b.Starred != a.Starred:
+		return "unstarred"
+	case !b.SnoozedUntil.Equal(a.SnoozedUntil) && a.SnoozedUntil.IsZero():
+		return "woken"
+	case !b.SnoozedUntil.Equal(a.SnoozedUntil):
+		return "snoozed until " + a.SnoozedUntil.In(loc).Format("Mon Jan 02 15:04")
+	case a.SeenAt.IsZero():
+		return "marked unseen"
+	}
+	return "marked seen"
 }
 
 // undoLast takes the last action back.
@@ -101,25 +131,75 @@ func undoLast(sh *shared, u *undo) tea.Cmd {
 		switch {
 		case u.change != nil:
 			t, err := sh.Store.Undo(sh.ctx, *u.change, sh.now(), sh.user())
+			if err != nil {
+				return triagedMsg{what: "undo " + u.what, lead: u.lead, err: err}
+			}
 			sh.remember(store.Change{Bot: u.change.Bot, Key: u.change.Key, After: t})
-			return triagedMsg{what: "undid: " + u.what, err: err, undone: u.change, now: t.Version}
+			return triagedMsg{what: "undid " + u.what, lead: u.lead, undone: u.change, now: t.Version}
 		case u.note != nil && u.added:
-			_, err = sh.Store.DeleteNote(sh.ctx, u.note.ID)
+			_, err = sh.Store.DeleteNote(sh.ctx, *u.note, sh.user())
 		case u.note != nil:
 			_, err = sh.Store.RestoreNote(sh.ctx, *u.note)
 		case u.edited != nil:
-			_, err = sh.Store.EditNote(sh.ctx, u.edited.ID, u.edited.Body, sh.now())
+			_, err = sh.Store.EditNote(sh.ctx, *u.edited, u.edited.Body, sh.now(), sh.user())
 		}
 		return triagedMsg{what: "undid: " + u.what, err: err}
 	}
 }
 
-// describeErr is a triage failure in one line.
-func describeErr(what string, err error) string {
-	if errors.Is(err, store.ErrConflict) {
-		return "not " + what + ": " + err.Error() + " — reloaded; try again"
+// describeErr is a failed action in one line: doing is what was tried
+// ("star it"), lead the lead's name.
+func describeErr(sh *shared, lead, doing string, err error) string {
+	if lead != "" {
+		lead += ": "
 	}
-	return fmt.Sprintf("could not %s: %v", strings.TrimPrefix(what, "marked "), err)
+	var ce *store.ConflictError
+	if errors.As(err, &ce) {
+		who := ce.By
+		if who == "" {
+			who = "someone"
+		}
+		if who == sh.user() {
+			who = "you (in another window)"
+		}
+		return fmt.Sprintf("%s%s %s %s, so did not %s — press again if you still mean to",
+			lead, who, describeField(ce, sh.loc()), relative(ce.At, sh.now()), doing)
+	}
+	return fmt.Sprintf("%scould not %s: %v", lead, doing, err)
+}
+
+// describeField says what the clashing change made of the lead.
+func describeField(ce *store.ConflictError, loc *time.Location) string {
+	t, field := ce.Current, ""
+	if len(ce.Fields) == 1 {
+		field = ce.Fields[0]
+	}
+	switch {
+	case field == "status":
+		return "set it to " + string(t.Status)
+	case field == "star" && t.Starred:
+		return "starred it"
+	case field == "star":
+		return "unstarred it"
+	case field == "snooze" && t.SnoozedUntil.IsZero():
+		return "woke it"
+	case field == "snooze":
+		return "snoozed it until " + t.SnoozedUntil.In(loc).Format("Mon Jan 02 15:04")
+	case field == "seen" && t.SeenAt.IsZero():
+		return "marked it unseen"
+	case field == "seen":
+		return "opened it"
+	}
+	return "changed it"
+}
+
+// leadName is the lead's name for status lines: sanitized and short.
+func leadName(l store.Lead) string {
+	name := safetext.Line(strings.TrimSpace(l.Name))
+	if name == "" {
+		name = fmt.Sprintf("the lead of session %d", l.SessionID)
+	}
+	return ansi.Truncate(name, 24, "…")
 }
 
 // snoozeChoices are the snooze picker's presets, in the user's zone:
@@ -131,8 +211,8 @@ func snoozeChoices(now time.Time, loc *time.Location, snoozed bool) []choice {
 	}
 	tomorrow := morning(now.AddDate(0, 0, 1))
 	days := (8 - int(now.Weekday())) % 7
-	if days == 0 {
-		days = 7
+	if days <= 1 {
+		days += 7 // on Sunday and Monday, next week is not tomorrow or today
 	}
 	monday := morning(now.AddDate(0, 0, days))
 	cs := []choice{
@@ -154,7 +234,7 @@ func parseSnooze(s string, now time.Time, loc *time.Location) (time.Time, error)
 			continue
 		}
 		if layout == "2006-01-02" {
-			t = t.Add(9 * time.Hour)
+			t = time.Date(t.Year(), t.Month(), t.Day(), 9, 0, 0, 0, loc) // 9:00 even on a DST day
 		}
 		if !t.After(now) {
 			return time.Time{}, fmt.Errorf("%s is not in the future", t.Format("2006-01-02 15:04"))

@@ -309,7 +309,12 @@ func TestNewLeadsRingUnlessQuiet(t *testing.T) {
 		m = settle(t, m, sizeCmd(120, 40), m.Init())
 		fresh := m.rawLeads[0]
 		fresh.Key, fresh.Name = "fresh", "Newcomer"
+		fresh.CreateTime = fresh.CreateTime.Add(time.Minute)
+		// A lead back from its snooze is older than the newest: no news.
+		back := m.rawLeads[len(m.rawLeads)-1]
+		back.Key, back.Name = "back", "Snoozer"
 		leads := append([]store.Lead{fresh}, m.rawLeads...)
+		leads = append(leads, back)
 		next, cmd := m.Update(leadsLoadedMsg{seq: m.leadSeq, leads: leads, complete: true})
 		m = next.(Model)
 		rang := false
@@ -338,4 +343,246 @@ func drain(cmd tea.Cmd) []tea.Msg {
 		return out
 	}
 	return []tea.Msg{msg}
+}
+
+// TestQuickKeysAndTeammates: actions decided on what the store holds, not
+// on a row that has not reloaded yet, and only real clashes refused.
+func TestQuickKeysAndTeammates(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	m := start(t, st, 120, 40)
+	l := selected(t, m)
+	ctx := context.Background()
+
+	// * * typed faster than the list reloads: two toggles, two undo entries.
+	next, c1 := m.Update(keyMsg("*"))
+	next, c2 := next.(Model).Update(keyMsg("*"))
+	m = settle(t, next.(Model), c1, c2)
+	if got := selected(t, m).Triage; got.Starred || got.Version != 2 {
+		t.Errorf("* * left starred=%v at version %d, want unstarred at 2", got.Starred, got.Version)
+	}
+	if len(m.undos) != 2 {
+		t.Errorf("%d undo entries after * *, want 2", len(m.undos))
+	}
+
+	// A teammate merely opening the lead does not refuse my status.
+	if _, err := st.SetSeen(ctx, l.Bot, l.Key, true, -1, testNow, "bob"); err != nil {
+		t.Fatal(err)
+	}
+	m = press(t, m, "s", "q")
+	if got := selected(t, m).Triage.Status; got != store.StatusQualified {
+		t.Fatalf("status %q after bob opened the lead, want qualified", got)
+	}
+
+	// A teammate setting the status meanwhile: refused, in one sentence
+	// naming who did what; pressing again then works.
+	if _, err := st.SetStatus(ctx, l.Bot, l.Key, store.StatusLost, -1, testNow.Add(-2*time.Minute), "bob"); err != nil {
+		t.Fatal(err)
+	}
+	m = press(t, m, "s", "w")
+	if got := selected(t, m).Triage.Status; got != store.StatusLost {
+		t.Fatalf("status %q: the stale action overwrote bob's", got)
+	}
+	if !m.flashErr || !strings.Contains(m.flashText, "bob set it to lost 2m ago, so did not mark it won") {
+		t.Errorf("refusal reads %q", m.flashText)
+	}
+	m = press(t, m, "s", "w")
+	if got := selected(t, m).Triage.Status; got != store.StatusWon || m.flashErr {
+		t.Fatalf("pressing again: status %q, flash %q", got, m.flashText)
+	}
+	undos := len(m.undos)
+
+	// Doing what a teammate just did is no conflict and nothing to undo.
+	if _, err := st.SetStarred(ctx, l.Bot, l.Key, true, -1, testNow, "bob"); err != nil {
+		t.Fatal(err)
+	}
+	m.rawLeads[0].Triage.Starred = false                                            // the row has not caught up
+	if _, err := st.ToggleStar(ctx, l.Bot, l.Key, -1, testNow, "bob"); err != nil { // bob unstars
+		t.Fatal(err)
+	}
+	m = press(t, m, "U")
+	m = press(t, m, "U")
+	if m.flashErr || len(m.undos) != undos+1 {
+		t.Errorf("U twice: flash %q (error %v), %d undo entries, want %d", m.flashText, m.flashErr, len(m.undos), undos+1)
+	}
+
+	// Undo says which lead it changed.
+	m = press(t, m, "ctrl+z")
+	if !strings.Contains(m.flashText, "undid marked unseen") || !strings.Contains(m.flashText, leadName(l)) {
+		t.Errorf("undo flash %q should name the lead and the action", m.flashText)
+	}
+}
+
+// TestMaskCoversEveryPane: with ctrl+p on, no pane shows an email or a
+// phone: the copy menu's labels, the Conversations previews, a
+// conversation's card.
+func TestMaskCoversEveryPane(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	m := start(t, st, 120, 40)
+	leaks := func(where string) {
+		t.Helper()
+		if s := screen(m); strings.Contains(s, "mallory@example.com") || strings.Contains(s, "555 0100") {
+			t.Errorf("%s shows a contact while masked:\n%s", where, s)
+		}
+	}
+	m = press(t, m, "ctrl+p", "y")
+	if m.overlay == nil {
+		t.Fatal("y opened no menu")
+	}
+	leaks("the copy menu")
+	m = press(t, m, "esc", "2")
+	for range 40 {
+		if strings.Contains(ansiStripPreview(m), "Mallory") {
+			break
+		}
+		m = press(t, m, "j")
+	}
+	leaks("the Conversations list")
+	m = press(t, m, "enter")
+	leaks("a conversation's card")
+	m = press(t, m, "ctrl+p")
+	if !strings.Contains(screen(m), "mallory@example.com") {
+		t.Errorf("ctrl+p again did not show the contacts:\n%s", screen(m))
+	}
+}
+
+func ansiStripPreview(m Model) string {
+	if it, ok := m.sessions.Selected(); ok {
+		return it.(*sessionItem).preview
+	}
+	return ""
+}
+
+// TestOpenLeadStaysOpen: a reload (a poll, a sync, opening it under u)
+// never swaps the lead being read for another.
+func TestOpenLeadStaysOpen(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	m := start(t, st, 80, 24)
+	m = press(t, m, "u", "j", "enter") // under u, opening marks seen: it leaves the list
+	if m.detail.lead == nil {
+		t.Fatal("enter opened no lead")
+	}
+	open := m.detail.lead.Key
+	m = settle(t, m, func() tea.Msg { return pollMsg{} }, func() tea.Msg { return tickMsg{} })
+	if m.detail.lead == nil || m.detail.lead.Key != open || !m.detailOpen {
+		t.Fatalf("the open lead changed under the reader")
+	}
+	// Its triage still refreshes: a teammate's status shows in the card.
+	l := *m.detail.lead
+	if _, err := st.SetStatus(context.Background(), l.Bot, l.Key, store.StatusBooked, -1, testNow, "bob"); err != nil {
+		t.Fatal(err)
+	}
+	m = settle(t, m, func() tea.Msg { return pollMsg{} })
+	if m.detail.lead.Key != open || !strings.Contains(screen(m), "booked") {
+		t.Errorf("the open lead did not show bob's status:\n%s", screen(m))
+	}
+}
+
+// TestSnoozedLeadsCanBeFound: Z lists the snoozed leads, and z wakes one.
+func TestSnoozedLeadsCanBeFound(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	m := start(t, st, 120, 40)
+	l := selected(t, m)
+	m = press(t, m, "z", "w")
+	if m.rawLeads[0].Key == l.Key {
+		t.Fatal("z w did not hide the lead")
+	}
+	m = press(t, m, "Z")
+	if len(m.rawLeads) != 1 || m.rawLeads[0].Key != l.Key || !strings.Contains(screen(m), "(snoozed)") {
+		t.Fatalf("Z shows %d leads, want the snoozed one:\n%s", len(m.rawLeads), screen(m))
+	}
+	m = press(t, m, "z", "x") // wake it now
+	if len(m.rawLeads) != 0 {
+		t.Errorf("the woken lead is still listed as snoozed")
+	}
+	m = press(t, m, "Z")
+	if m.rawLeads[0].Key != l.Key {
+		t.Errorf("the woken lead is not back at the top of the inbox")
+	}
+}
+
+// TestUndoInNotesWindow: ctrl+z works without leaving the notes.
+func TestUndoInNotesWindow(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	m := start(t, st, 120, 40)
+	m = press(t, m, "*", "n")
+	if m.notes == nil {
+		t.Fatal("n opened no notes window")
+	}
+	m = press(t, m, "ctrl+z")
+	if m.notes == nil || selected(t, m).Triage.Starred {
+		t.Errorf("ctrl+z in the notes window: open=%v, starred=%v", m.notes != nil, selected(t, m).Triage.Starred)
+	}
+}
+
+// TestClosedBrowserLeavesNoTimers: the periodic commands return once the
+// browser closes, so an SSH session that ends leaves no goroutine behind.
+func TestClosedBrowserLeavesNoTimers(t *testing.T) {
+	st, _ := fillStore(t, 10)
+	m := New(testOptions(st))
+	done := make(chan tea.Msg)
+	go func() { done <- tick(m.sh)() }()
+	m.Close()
+	select {
+	case msg := <-done:
+		if msg != nil {
+			t.Errorf("a cancelled tick sent %T", msg)
+		}
+	case <-time.After(5 * time.Second):
+		t.Error("the minute tick still waits after Close")
+	}
+}
+
+func TestSnoozeChoicesAndDates(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Skip("no time zone data:", err)
+	}
+	at := func(s string) time.Time {
+		v, err := time.ParseInLocation("2006-01-02 15:04", s, berlin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for _, tc := range []struct{ now, tomorrow, nextWeek string }{
+		{"2026-11-18 15:00", "2026-11-19 09:00", "2026-11-23 09:00"}, // Wednesday
+		{"2026-11-22 15:00", "2026-11-23 09:00", "2026-11-30 09:00"}, // Sunday: not tomorrow twice
+		{"2026-11-23 08:00", "2026-11-24 09:00", "2026-11-30 09:00"}, // Monday
+	} {
+		cs := snoozeChoices(at(tc.now), berlin, false)
+		if got := cs[0].value.(time.Time); !got.Equal(at(tc.tomorrow)) {
+			t.Errorf("%s: tomorrow = %v, want %s", tc.now, got, tc.tomorrow)
+		}
+		if got := cs[1].value.(time.Time); !got.Equal(at(tc.nextWeek)) {
+			t.Errorf("%s: next week = %v, want %s", tc.now, got, tc.nextWeek)
+		}
+	}
+	// A typed day is 9:00 that day, also on the day clocks change.
+	got, err := parseSnooze("2027-03-28", at("2026-11-22 15:00"), berlin)
+	if err != nil || got.In(berlin).Hour() != 9 {
+		t.Errorf("2027-03-28 (DST starts) = %v, %v; want 09:00", got.In(berlin), err)
+	}
+	for _, bad := range []string{"2025-13-01", "next tuesday", "2020-01-01"} {
+		if _, err := parseSnooze(bad, at("2026-11-22 15:00"), berlin); err == nil {
+			t.Errorf("%q was taken as a snooze date", bad)
+		}
+	}
+}
+
+// TestBadSnoozeDateKeepsThePicker: a typo gets its reason and the text back.
+func TestBadSnoozeDateKeepsThePicker(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	m := start(t, st, 80, 24)
+	m = press(t, m, "z")
+	m = paste(t, m, "2026-13-01")
+	m = press(t, m, "enter")
+	if m.overlay == nil || !strings.Contains(screen(m), "not a date") || !strings.Contains(screen(m), "2026-13-01") {
+		t.Fatalf("a bad date closed the picker or said nothing:\n%s", screen(m))
+	}
+	m = press(t, m, "ctrl+u")
+	m = paste(t, m, "2099-01-02")
+	m = press(t, m, "enter")
+	if m.overlay != nil || selected(t, m).Triage.SnoozedUntil.IsZero() && !strings.Contains(m.flashText, "snoozed until") {
+		t.Errorf("a good date did not snooze: flash %q", m.flashText)
+	}
 }

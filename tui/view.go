@@ -118,6 +118,9 @@ func (m Model) tabBar() string {
 			if m.unseenOnly {
 				label += st.Muted.Render(" (unseen)")
 			}
+			if m.sh.snoozedOnly {
+				label += st.Muted.Render(" (snoozed)")
+			}
 		}
 		parts = append(parts, label+" ")
 	}

@@ -17,14 +17,43 @@ type Note struct {
 	Bot, Key             string
 	Author, Body         string
 	CreatedAt, UpdatedAt time.Time // UTC
+	// Version is 1 when added, +1 per edit: EditNote and DeleteNote refuse
+	// a note whose version moved since the caller read it.
+	Version int64
+	// EditedBy is who edited the note last; "" if no one did (or only
+	// before schema version 3, when editors were not recorded).
+	EditedBy string
 }
 
 // NoteMax bounds a note's body, in bytes.
 const NoteMax = 64 << 10
 
 // Each note write is one transaction that also appends to triage_log (see
-// TriageSeq). Notes carry no version: two operators editing one note at once
-// means the last edit wins.
+// TriageSeq). Edits and deletes name the note as the caller last read it:
+// if someone edited it since, they fail with a *NoteConflictError instead
+// of the last write silently winning.
+
+// NoteConflictError refuses an edit or delete of a note someone edited
+// since the caller read it; errors.Is(err, ErrConflict) holds. Current is
+// the note as stored now: show it, or pass it back to EditNote to save over
+// it.
+type NoteConflictError struct {
+	Read    int64 // the version the caller read
+	Current Note
+}
+
+// Error says who edited the note, when, and what to do.
+func (e *NoteConflictError) Error() string {
+	who := e.Current.EditedBy
+	if who == "" {
+		who = "someone"
+	}
+	return fmt.Sprintf("the note changed since it was read: %s edited it at %s (version %d, you had %d); reload it and try again",
+		who, e.Current.UpdatedAt.UTC().Format(time.RFC3339), e.Current.Version, e.Read)
+}
+
+// Unwrap makes errors.Is(err, ErrConflict) hold.
+func (e *NoteConflictError) Unwrap() error { return ErrConflict }
 
 // Notes returns the lead's notes, oldest first.
 func (s *Store) Notes(ctx context.Context, bot, key string) ([]Note, error) {
@@ -32,7 +61,7 @@ func (s *Store) Notes(ctx context.Context, bot, key string) ([]Note, error) {
 		return nil, err
 	}
 	rows, err := s.db.QueryContext(ctx, `
-		SELECT id, author, body, created_at, updated_at FROM notes
+		SELECT id, author, body, created_at, updated_at, version, edited_by FROM notes
 		WHERE bot = ? AND lead_key = ? ORDER BY created_at, id`, bot, key)
 	if err != nil {
 		return nil, fmt.Errorf("read notes: %w", err)
@@ -42,7 +71,7 @@ func (s *Store) Notes(ctx context.Context, bot, key string) ([]Note, error) {
 	for rows.Next() {
 		n := Note{Bot: bot, Key: key}
 		var created, updated int64
-		if err := rows.Scan(&n.ID, &n.Author, &n.Body, &created, &updated); err != nil {
+		if err := rows.Scan(&n.ID, &n.Author, &n.Body, &created, &updated, &n.Version, &n.EditedBy); err != nil {
 			return nil, fmt.Errorf("read notes: %w", err)
 		}
 		n.CreatedAt, n.UpdatedAt = time.Unix(0, created).UTC(), time.Unix(0, updated).UTC()
@@ -56,7 +85,7 @@ func (s *Store) Notes(ctx context.Context, bot, key string) ([]Note, error) {
 
 // AddNote adds a note by author to a stored lead.
 func (s *Store) AddNote(ctx context.Context, bot, key, author, body string, at time.Time) (Note, error) {
-	n := Note{Bot: bot, Key: key, Author: author, Body: body, CreatedAt: storedTime(at), UpdatedAt: storedTime(at)}
+	n := Note{Bot: bot, Key: key, Author: author, Body: body, CreatedAt: storedTime(at), UpdatedAt: storedTime(at), Version: 1}
 	if err := s.insertNote(ctx, &n, "note-add", at); err != nil {
 		return Note{}, fmt.Errorf("add a note: %w", err)
 	}
@@ -67,12 +96,14 @@ func (s *Store) AddNote(ctx context.Context, bot, key, author, body string, at t
 // returns it as stored. Ids are never reused, so the id is taken only if the
 // note is back already (restored twice, or by another session): that is
 // refused with an error wrapping ErrConflict rather than making a copy. A
-// Note with ID 0 gets a new id.
+// Note with ID 0 gets a new id. The note keeps its version and editor, so
+// that a session which read it before the delete may still edit it.
 func (s *Store) RestoreNote(ctx context.Context, n Note) (Note, error) {
 	if n.CreatedAt.IsZero() || n.UpdatedAt.IsZero() {
 		return Note{}, errors.New("restore a note: the note has no times: pass the Note that DeleteNote returned")
 	}
 	n.CreatedAt, n.UpdatedAt = storedTime(n.CreatedAt), storedTime(n.UpdatedAt)
+	n.Version = max(n.Version, 1)
 	// RestoreNote is told neither who nor when: the log takes the clock and
 	// the note's author.
 	if err := s.insertNote(ctx, &n, "note-restore", time.Now()); err != nil {
@@ -88,6 +119,11 @@ func (s *Store) insertNote(ctx context.Context, n *Note, what string, at time.Ti
 	}
 	if err := checkName("author", n.Author); err != nil {
 		return err
+	}
+	if n.EditedBy != "" {
+		if err := checkName("editor", n.EditedBy); err != nil {
+			return err
+		}
 	}
 	if err := checkBody(n.Body); err != nil {
 		return err
@@ -114,8 +150,9 @@ func (s *Store) insertNote(ctx context.Context, n *Note, what string, at time.Ti
 	}
 	// A NULL id lets SQLite choose the next one.
 	res, err := tx.ExecContext(ctx, `
-		INSERT INTO notes (id, bot, lead_key, author, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		nullInt(n.ID), n.Bot, n.Key, n.Author, n.Body, unixNano(n.CreatedAt), unixNano(n.UpdatedAt))
+		INSERT INTO notes (id, bot, lead_key, author, body, created_at, updated_at, version, edited_by)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		nullInt(n.ID), n.Bot, n.Key, n.Author, n.Body, unixNano(n.CreatedAt), unixNano(n.UpdatedAt), n.Version, n.EditedBy)
 	if err != nil {
 		return err
 	}
@@ -128,10 +165,17 @@ func (s *Store) insertNote(ctx context.Context, n *Note, what string, at time.Ti
 	return tx.Commit()
 }
 
-// EditNote replaces a note's body, or fails with ErrNotFound if the note is
-// gone (deleted elsewhere). An unchanged body writes nothing.
-func (s *Store) EditNote(ctx context.Context, id int64, body string, at time.Time) (Note, error) {
+// EditNote replaces the body of read, the note as the caller last read it,
+// recording by as its editor. It fails with a *NoteConflictError if someone
+// edited the note since (read.Version is not the stored one), and with
+// ErrNotFound if the note is gone (deleted elsewhere). An unchanged body
+// writes nothing.
+func (s *Store) EditNote(ctx context.Context, read Note, body string, at time.Time, by string) (Note, error) {
+	id := read.ID
 	if err := checkBody(body); err != nil {
+		return Note{}, fmt.Errorf("edit note %d: %w", id, err)
+	}
+	if err := checkName("editor", by); err != nil {
 		return Note{}, fmt.Errorf("edit note %d: %w", id, err)
 	}
 	if at.IsZero() {
@@ -142,20 +186,19 @@ func (s *Store) EditNote(ctx context.Context, id int64, body string, at time.Tim
 		return Note{}, fmt.Errorf("edit note %d: %w", id, err)
 	}
 	defer tx.Rollback()
-	n, err := readNote(ctx, tx, id)
+	n, err := readNote(ctx, tx, read)
 	if err != nil {
 		return Note{}, fmt.Errorf("edit note %d: %w", id, err)
 	}
 	if n.Body == body {
 		return n, nil
 	}
-	n.Body, n.UpdatedAt = body, storedTime(at)
-	if _, err := tx.ExecContext(ctx, `UPDATE notes SET body = ?, updated_at = ? WHERE id = ?`,
-		n.Body, unixNano(n.UpdatedAt), id); err != nil {
+	n.Body, n.UpdatedAt, n.Version, n.EditedBy = body, storedTime(at), n.Version+1, by
+	if _, err := tx.ExecContext(ctx, `UPDATE notes SET body = ?, updated_at = ?, version = ?, edited_by = ? WHERE id = ?`,
+		n.Body, unixNano(n.UpdatedAt), n.Version, n.EditedBy, id); err != nil {
 		return Note{}, fmt.Errorf("edit note %d: %w", id, err)
 	}
-	// The log names the note's author: EditNote is not told who edits.
-	if err := logChange(ctx, tx, n.Bot, n.Key, at, n.Author, "note-edit", 0, id); err != nil {
+	if err := logChange(ctx, tx, n.Bot, n.Key, at, by, "note-edit", 0, id); err != nil {
 		return Note{}, fmt.Errorf("edit note %d: %w", id, err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -164,24 +207,29 @@ func (s *Store) EditNote(ctx context.Context, id int64, body string, at time.Tim
 	return n, nil
 }
 
-// DeleteNote deletes a note and returns it, for RestoreNote to undo the
-// delete; it fails with ErrNotFound if the note is already gone.
-func (s *Store) DeleteNote(ctx context.Context, id int64) (Note, error) {
+// DeleteNote deletes read, the note as the caller last read it, and
+// returns it, for RestoreNote to undo the delete. by is who deletes it. It
+// fails with a *NoteConflictError if someone edited the note since, and
+// with ErrNotFound if it is already gone.
+func (s *Store) DeleteNote(ctx context.Context, read Note, by string) (Note, error) {
+	id := read.ID
+	if err := checkName("editor", by); err != nil {
+		return Note{}, fmt.Errorf("delete note %d: %w", id, err)
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return Note{}, fmt.Errorf("delete note %d: %w", id, err)
 	}
 	defer tx.Rollback()
-	n, err := readNote(ctx, tx, id)
+	n, err := readNote(ctx, tx, read)
 	if err != nil {
 		return Note{}, fmt.Errorf("delete note %d: %w", id, err)
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM notes WHERE id = ?`, id); err != nil {
 		return Note{}, fmt.Errorf("delete note %d: %w", id, err)
 	}
-	// DeleteNote is told neither who nor when: the log takes the clock and
-	// the note's author.
-	if err := logChange(ctx, tx, n.Bot, n.Key, time.Now(), n.Author, "note-delete", 0, id); err != nil {
+	// DeleteNote is not told when: the log takes the clock.
+	if err := logChange(ctx, tx, n.Bot, n.Key, time.Now(), by, "note-delete", 0, id); err != nil {
 		return Note{}, fmt.Errorf("delete note %d: %w", id, err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -190,12 +238,14 @@ func (s *Store) DeleteNote(ctx context.Context, id int64) (Note, error) {
 	return n, nil
 }
 
-func readNote(ctx context.Context, tx *sql.Tx, id int64) (Note, error) {
-	n := Note{ID: id}
+// readNote reads the note read names, in tx, and checks that it is still at
+// the version read.
+func readNote(ctx context.Context, tx *sql.Tx, read Note) (Note, error) {
+	n := Note{ID: read.ID}
 	var created, updated int64
 	err := tx.QueryRowContext(ctx, `
-		SELECT bot, lead_key, author, body, created_at, updated_at FROM notes WHERE id = ?`, id).
-		Scan(&n.Bot, &n.Key, &n.Author, &n.Body, &created, &updated)
+		SELECT bot, lead_key, author, body, created_at, updated_at, version, edited_by FROM notes WHERE id = ?`, read.ID).
+		Scan(&n.Bot, &n.Key, &n.Author, &n.Body, &created, &updated, &n.Version, &n.EditedBy)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return Note{}, fmt.Errorf("%w (someone may have deleted it)", ErrNotFound)
@@ -203,6 +253,9 @@ func readNote(ctx context.Context, tx *sql.Tx, id int64) (Note, error) {
 		return Note{}, err
 	}
 	n.CreatedAt, n.UpdatedAt = time.Unix(0, created).UTC(), time.Unix(0, updated).UTC()
+	if n.Version != read.Version {
+		return Note{}, &NoteConflictError{Read: read.Version, Current: n}
+	}
 	return n, nil
 }
 

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -36,7 +38,7 @@ func TestNotes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Note{ID: first.ID, Bot: testBot, Key: keys[0], Author: "ana", Body: body, CreatedAt: t1, UpdatedAt: t1}
+	want := Note{ID: first.ID, Bot: testBot, Key: keys[0], Author: "ana", Body: body, CreatedAt: t1, UpdatedAt: t1, Version: 1}
 	if first != want {
 		t.Errorf("AddNote = %+v, want %+v", first, want)
 	}
@@ -50,16 +52,16 @@ func TestNotes(t *testing.T) {
 		t.Errorf("triage = %+v, want 2 notes and no triage change", tr)
 	}
 
-	edited, err := a.EditNote(ctx, first.ID, "called twice", t2)
+	edited, err := a.EditNote(ctx, first, "called twice", t2, "ana")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want.Body, want.UpdatedAt = "called twice", t2
+	want.Body, want.UpdatedAt, want.Version, want.EditedBy = "called twice", t2, 2, "ana"
 	if edited != want || notes(keys[0])[0] != want {
 		t.Errorf("EditNote = %+v, want %+v", edited, want)
 	}
 
-	deleted, err := a.DeleteNote(ctx, first.ID)
+	deleted, err := a.DeleteNote(ctx, edited, "ana")
 	if err != nil || deleted != want {
 		t.Fatalf("DeleteNote = %+v, %v; want %+v", deleted, err, want)
 	}
@@ -70,8 +72,8 @@ func TestNotes(t *testing.T) {
 		t.Errorf("after the delete the lead counts %d notes", tr.Notes)
 	}
 	for name, err := range map[string]error{
-		"edit":   func() error { _, err := b.EditNote(ctx, first.ID, "x", t2); return err }(),
-		"delete": func() error { _, err := b.DeleteNote(ctx, first.ID); return err }(),
+		"edit":   func() error { _, err := b.EditNote(ctx, edited, "x", t2, "bo"); return err }(),
+		"delete": func() error { _, err := b.DeleteNote(ctx, edited, "bo"); return err }(),
 	} {
 		if !errors.Is(err, ErrNotFound) {
 			t.Errorf("%s of a deleted note: err = %v, want ErrNotFound", name, err)
@@ -127,8 +129,10 @@ func TestNoteRefusals(t *testing.T) {
 			return err
 		}, "65 KiB, more than the 64 KiB"},
 		{"not UTF-8", func() error { _, err := s.AddNote(ctx, testBot, key, "ana", "a\xffb", actAt); return err }, "UTF-8"},
-		{"edit to empty", func() error { _, err := s.EditNote(ctx, n.ID, "  ", actAt); return err }, "empty"},
-		{"edit oversized", func() error { _, err := s.EditNote(ctx, n.ID, n.Body+"x", actAt); return err }, "64 KiB"},
+		{"edit to empty", func() error { _, err := s.EditNote(ctx, n, "  ", actAt, "ana"); return err }, "empty"},
+		{"edit oversized", func() error { _, err := s.EditNote(ctx, n, n.Body+"x", actAt, "ana"); return err }, "64 KiB"},
+		{"edit by no one", func() error { _, err := s.EditNote(ctx, n, "hi", actAt, ""); return err }, "no editor"},
+		{"delete by an escape", func() error { _, err := s.DeleteNote(ctx, n, "bo\x1b[2J"); return err }, "control character"},
 		{"author with an escape", func() error { _, err := s.AddNote(ctx, testBot, key, "ana\x1b]0;x\a", "hi", actAt); return err }, "control character"},
 		{"no author", func() error { _, err := s.AddNote(ctx, testBot, key, "", "hi", actAt); return err }, "no author"},
 		{"no time", func() error { _, err := s.AddNote(ctx, testBot, key, "ana", "hi", time.Time{}); return err }, "no time"},
@@ -147,4 +151,153 @@ func TestNoteRefusals(t *testing.T) {
 	if got, _ := s.Notes(ctx, testBot, key); len(got) != 1 || got[0] != n || triageSeq(t, s) != seq {
 		t.Errorf("refused writes changed the notes: %d notes", len(got))
 	}
+}
+
+// TestNoteConflicts: two operators on one note. A write based on a stale
+// read is refused, says who changed the note, and changes nothing; a
+// fresh read, or the conflict's Current, goes through.
+func TestNoteConflicts(t *testing.T) {
+	ana, bob := openTwice(t)
+	ctx := context.Background()
+	key := saveTestLeads(t, ana, testBot, 1)[0]
+	t1, t2, t3 := actAt, actAt.Add(time.Hour), actAt.Add(2*time.Hour)
+	read, err := ana.AddNote(ctx, testBot, key, "ana", "call back Monday", t1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Both read the note; bob edits it first.
+	bobs, err := bob.EditNote(ctx, read, "call back Tuesday", t2, "bob")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bobs.Version != 2 || bobs.EditedBy != "bob" || bobs.Author != "ana" || !bobs.UpdatedAt.Equal(t2) {
+		t.Errorf("bob's edit = %+v, want version 2 by bob, author still ana", bobs)
+	}
+	seq := triageSeq(t, ana)
+	for name, err := range map[string]error{
+		"edit":   func() error { _, err := ana.EditNote(ctx, read, "call back Wednesday", t3, "ana"); return err }(),
+		"delete": func() error { _, err := ana.DeleteNote(ctx, read, "ana"); return err }(),
+	} {
+		var ce *NoteConflictError
+		if !errors.Is(err, ErrConflict) || !errors.As(err, &ce) {
+			t.Errorf("%s after bob's edit: err = %v, want a *NoteConflictError", name, err)
+			continue
+		}
+		if ce.Read != 1 || ce.Current != bobs {
+			t.Errorf("%s: conflict read %d, current %+v; want 1 and bob's note", name, ce.Read, ce.Current)
+		}
+		if msg := err.Error(); !strings.Contains(msg, "bob edited it at 2024-03-01T10:30:00Z") {
+			t.Errorf("%s: %q does not say who edited the note and when", name, msg)
+		}
+	}
+	// Even a body equal to the stored one is refused on a stale read.
+	if _, err := ana.EditNote(ctx, read, bobs.Body, t3, "ana"); !errors.Is(err, ErrConflict) {
+		t.Errorf("stale edit to the stored body: err = %v, want ErrConflict", err)
+	}
+	if ns, _ := ana.Notes(ctx, testBot, key); len(ns) != 1 || ns[0] != bobs || triageSeq(t, ana) != seq {
+		t.Fatalf("refused writes changed the notes: %+v", ns)
+	}
+
+	// Ana reads again (or takes the conflict's Current) and saves over.
+	ns, err := ana.Notes(ctx, testBot, key)
+	if err != nil || len(ns) != 1 {
+		t.Fatal(ns, err)
+	}
+	anas, err := ana.EditNote(ctx, ns[0], "call back Wednesday", t3, "ana")
+	if err != nil || anas.Version != 3 || anas.EditedBy != "ana" {
+		t.Fatalf("edit after a fresh read = %+v, %v", anas, err)
+	}
+	if _, err := bob.DeleteNote(ctx, bobs, "bob"); !errors.Is(err, ErrConflict) {
+		t.Errorf("bob's delete after ana's edit: err = %v, want ErrConflict", err)
+	}
+	if _, err := bob.DeleteNote(ctx, anas, "bob"); err != nil {
+		t.Errorf("bob's delete of the note as now stored: %v", err)
+	}
+	if _, err := ana.EditNote(ctx, anas, "too late", t3, "ana"); !errors.Is(err, ErrNotFound) || errors.Is(err, ErrConflict) {
+		t.Errorf("edit of a deleted note: err = %v, want ErrNotFound only", err)
+	}
+}
+
+// TestNoteEditorLogged: the editor and deleter, not the author, are who the
+// change log names.
+func TestNoteEditorLogged(t *testing.T) {
+	s := openStore(t)
+	ctx := context.Background()
+	key := saveTestLeads(t, s, testBot, 1)[0]
+	n, err := s.AddNote(ctx, testBot, key, "bob", "budget 5k", actAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err = s.EditNote(ctx, n, "budget 8k", actAt.Add(time.Minute), "ana"); err != nil {
+		t.Fatal(err)
+	}
+	if ns, _ := s.Notes(ctx, testBot, key); len(ns) != 1 || ns[0].EditedBy != "ana" || ns[0].Author != "bob" {
+		t.Errorf("Notes = %+v, want author bob, edited by ana", ns)
+	}
+	if _, err := s.DeleteNote(ctx, n, "cy"); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := s.db.Query(`SELECT what, author FROM triage_log WHERE note_id = ? ORDER BY seq`, n.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var what, author string
+		if err := rows.Scan(&what, &author); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, what+" "+author)
+	}
+	if want := []string{"note-add bob", "note-edit ana", "note-delete cy"}; !slices.Equal(got, want) {
+		t.Errorf("log %q, want %q", got, want)
+	}
+}
+
+// TestMigrateVersion2 opens a store written by a neotui that knew up to
+// migration 2, whose notes had no versions or editors.
+func TestMigrateVersion2(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "neotui.db")
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{migrations[0], migrations[1], "PRAGMA user_version = 2",
+		`INSERT INTO leads (bot, key, type, name, email, phone, create_time, create_ns, day, content, session_id, uri, count, hash)
+			VALUES ('bot-a', 'k0', 'Lead', 'x', '', '', '2024-01-01T00:00:00Z', 0, 0, '', 1, '', 0, x'00')`,
+		// Edited before migration 3: updated_at is later than created_at.
+		`INSERT INTO notes (id, bot, lead_key, author, body, created_at, updated_at) VALUES (7, 'bot-a', 'k0', 'bob', 'old', 1, 2)`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var version int
+	s.db.QueryRow("PRAGMA user_version").Scan(&version)
+	if version != len(migrations) || version < 3 {
+		t.Fatalf("user_version = %d", version)
+	}
+	ctx := context.Background()
+	ns, err := s.Notes(ctx, testBot, "k0")
+	want := Note{ID: 7, Bot: testBot, Key: "k0", Author: "bob", Body: "old",
+		CreatedAt: time.Unix(0, 1).UTC(), UpdatedAt: time.Unix(0, 2).UTC(), Version: 1}
+	if err != nil || len(ns) != 1 || ns[0] != want {
+		t.Fatalf("the old note reads %+v, %v; want %+v", ns, err, want)
+	}
+	edited, err := s.EditNote(ctx, ns[0], "new", actAt, "ana")
+	if err != nil || edited.Version != 2 || edited.EditedBy != "ana" {
+		t.Errorf("EditNote of the old note = %+v, %v", edited, err)
+	}
+	if tr := mustTriage(t, s, testBot, "k0"); tr.Notes != 1 {
+		t.Errorf("the lead counts %d notes, want 1", tr.Notes)
+	}
+	checkIntegrity(t, s)
 }

@@ -200,6 +200,19 @@ CREATE INDEX leads_by_phone ON leads (phone_norm) WHERE phone_norm <> '';
 -- LeadQuery.AllBots: every bot's leads newest first, as leads_newest is one's.
 CREATE INDEX leads_all_newest ON leads (day, create_ns, session_id, bot);
 `,
+
+	// 3: note versions and editors, so that two operators editing one note
+	// conflict instead of the last edit silently winning.
+	`
+-- +1 per edit; a note added (or stored before version 3) is at 1.
+ALTER TABLE notes ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+-- Who edited the note last; '' if never edited (or only before version 3).
+ALTER TABLE notes ADD COLUMN edited_by TEXT NOT NULL DEFAULT '';
+
+-- A triage action on a lead someone changed since it was read looks up
+-- what they changed (store.clash): their log rows of that lead.
+CREATE INDEX triage_log_by_lead ON triage_log (bot, lead_key, version);
+`,
 }
 
 // migrationFills[v] runs after the SQL of migration v, in its transaction,

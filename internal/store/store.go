@@ -72,7 +72,15 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", abs, err)
 	}
 	s := &Store{db: db}
-	if err := s.migrate(context.Background()); err != nil {
+	// Turning a database written without WAL into WAL needs it alone, and
+	// SQLite answers SQLITE_BUSY at once, without waiting out busy_timeout,
+	// when another process opens it at the same moment: try again a while.
+	err = s.migrate(context.Background())
+	for wait := time.Duration(0); isBusy(err) && wait < 5*time.Second; wait += 50 * time.Millisecond {
+		time.Sleep(50 * time.Millisecond)
+		err = s.migrate(context.Background())
+	}
+	if err != nil {
 		db.Close()
 		if isNotADB(err) {
 			return nil, notDatabase(abs)
@@ -120,6 +128,11 @@ func notDatabase(path string) error {
 
 // isNotADB reports whether SQLite found a file with a valid header to be no
 // database after all.
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
+}
+
 func isNotADB(err error) bool {
 	var se *sqlite.Error
 	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_NOTADB

@@ -99,32 +99,41 @@ type Change struct {
 // Changed reports whether the action changed the lead (and so can be undone).
 func (c Change) Changed() bool { return c.After.Version != c.Before.Version }
 
-// ErrConflict means the lead changed since the caller read it, in another
-// process or session: triage actions return it as a *ConflictError saying
-// who changed the lead and when. RestoreNote wraps it for a note that is
-// back already.
+// ErrConflict means the lead changed since it was read, in another process
+// or session, in a way that clashes with the action: triage actions return
+// it as a *ConflictError saying who changed what and when. Notes wrap it for
+// a note changed or restored meanwhile.
 var ErrConflict = errors.New("the lead changed since it was read")
 
-// ConflictError refuses an action on a lead that changed since the caller
-// read it; errors.Is(err, ErrConflict) holds. Current is the lead's state
-// now, to show the operator without another read.
+// ConflictError refuses an action on a lead that someone changed since the
+// caller read it, in a field the action changes; errors.Is(err, ErrConflict)
+// holds. Current is the lead's state now, to show the operator without
+// another read.
 type ConflictError struct {
 	Bot, Key string
-	Read     int64  // the version the caller read
-	Current  Triage // the version now stored
+	Read     int64     // the version the caller read
+	Current  Triage    // the version now stored
+	By       string    // who made the clashing change
+	At       time.Time // when, in UTC
+	Fields   []string  // what it changed: seen, status, star, snooze
 }
 
-// Error says who changed the lead, when, and what to do.
+// Error says who changed what, when, and what to do.
 func (e *ConflictError) Error() string {
-	who := e.Current.UpdatedBy
-	switch {
-	case e.Current.Version == 0:
-		return fmt.Sprintf("%s: it was never changed (version 0, you had %d); reload it and try again", ErrConflict, e.Read)
-	case who == "":
+	who := e.By
+	if who == "" {
 		who = "someone"
 	}
-	return fmt.Sprintf("%s: %s changed it at %s (version %d, you had %d); reload it and try again",
-		ErrConflict, who, e.Current.UpdatedAt.UTC().Format(time.RFC3339), e.Current.Version, e.Read)
+	what := "it"
+	if len(e.Fields) == 1 {
+		what = map[string]string{fieldSeen: "whether it was seen", fieldStatus: "its status",
+			fieldStar: "its star", fieldSnooze: "its snooze"}[e.Fields[0]]
+	}
+	if e.At.IsZero() {
+		return fmt.Sprintf("%s: %s changed %s; reload it and try again", ErrConflict, who, what)
+	}
+	return fmt.Sprintf("%s: %s changed %s at %s; reload it and try again",
+		ErrConflict, who, what, e.At.UTC().Format(time.RFC3339))
 }
 
 // Unwrap makes errors.Is(err, ErrConflict) hold.
@@ -132,11 +141,12 @@ func (e *ConflictError) Unwrap() error { return ErrConflict }
 
 // Every action below is one write transaction (BEGIN IMMEDIATE), so it reads
 // the version and writes the next one with no other writer in between.
-// expect is the Version the caller last saw: if the stored one differs, the
-// action changes nothing and returns a *ConflictError. expect < 0 applies
-// regardless (marking seen on open must not fail). An action that would
-// change nothing writes nothing: no new version, nothing in the log, so an
-// operator merely opening a lead never makes another's next action conflict.
+// expect is the Version the caller last saw: if someone changed, since
+// then, a field the action changes, the action changes nothing and returns
+// a *ConflictError; changes to other fields do not stand in its way (see
+// clash). expect < 0 applies regardless (marking seen on open must not
+// fail). An action whose outcome is already stored writes nothing and is no
+// conflict: no new version, nothing in the log.
 // at is when the operator acted and by who they are (see checkName). The
 // lead must be stored, else the error wraps ErrNotFound.
 
@@ -166,6 +176,14 @@ func (s *Store) SetStatus(ctx context.Context, bot, key string, st Status, expec
 	})
 }
 
+// ToggleStar stars the lead if it is not starred, else unstars it: decided
+// on the stored state, so two quick toggles are two toggles.
+func (s *Store) ToggleStar(ctx context.Context, bot, key string, expect int64, at time.Time, by string) (Change, error) {
+	return s.act(ctx, "star the lead", "star", bot, key, expect, at, by, func(t *Triage) {
+		t.Starred = !t.Starred
+	})
+}
+
 // SetStarred stars or unstars the lead.
 func (s *Store) SetStarred(ctx context.Context, bot, key string, starred bool, expect int64, at time.Time, by string) (Change, error) {
 	return s.act(ctx, "star the lead", "star", bot, key, expect, at, by, func(t *Triage) {
@@ -181,15 +199,27 @@ func (s *Store) Snooze(ctx context.Context, bot, key string, until time.Time, ex
 	})
 }
 
-// Undo puts back c.Before's state (status, star, snooze, seen) if the lead
-// is still at c.After.Version, else it returns a *ConflictError. The undo is
-// a change of its own: a new version, by by at at. Undoing a Change that
-// changed nothing changes nothing.
+// Undo puts back what c changed (status, star, snooze or seen, as in
+// c.Before) unless someone changed that field since, when it returns a
+// *ConflictError; other fields keep what they hold now. The undo is a change
+// of its own: a new version, by by at at. Undoing a Change that changed
+// nothing changes nothing.
 func (s *Store) Undo(ctx context.Context, c Change, at time.Time, by string) (Triage, error) {
 	ch, err := s.act(ctx, "undo", "undo", c.Bot, c.Key, c.After.Version, at, by, func(t *Triage) {
-		if c.Changed() {
-			t.Status, t.Starred = c.Before.status(), c.Before.Starred
-			t.SnoozedUntil, t.SeenAt = storedTime(c.Before.SnoozedUntil), storedTime(c.Before.SeenAt)
+		if !c.Changed() {
+			return
+		}
+		for _, f := range changedFields(c.Before, c.After) {
+			switch f {
+			case fieldSeen:
+				t.SeenAt = storedTime(c.Before.SeenAt)
+			case fieldStatus:
+				t.Status = c.Before.status()
+			case fieldStar:
+				t.Starred = c.Before.Starred
+			case fieldSnooze:
+				t.SnoozedUntil = storedTime(c.Before.SnoozedUntil)
+			}
 		}
 	})
 	return ch.After, err
@@ -268,27 +298,30 @@ func (s *Store) act(ctx context.Context, doing, what, bot, key string, expect in
 	if err := checkAction(bot, key, at, by); err != nil {
 		return Change{}, fmt.Errorf("%s: %w", doing, err)
 	}
-	// settle ends the action when it conflicts or would change nothing.
-	settle := func(cur Triage) (Change, Triage, bool, error) {
-		if expect >= 0 && cur.Version != expect {
-			return Change{}, Triage{}, true, &ConflictError{Bot: bot, Key: key, Read: expect, Current: cur}
-		}
+	// settle ends the action when it would change nothing or conflicts.
+	settle := func(q querier, cur Triage) (Change, Triage, bool, error) {
 		after := cur
 		apply(&after)
 		if after.sameState(cur) {
+			// Already so, whoever made it so: nothing to refuse, nothing to write.
 			return Change{Bot: bot, Key: key, Before: cur, After: cur}, cur, true, nil
+		}
+		if expect >= 0 && cur.Version != expect {
+			if err := clash(ctx, q, bot, key, expect, cur, changedFields(cur, after)); err != nil {
+				return Change{}, Triage{}, true, err
+			}
 		}
 		return Change{}, after, false, nil
 	}
 	// First without the write lock, which a sync may hold for a while: a
-	// lead opened again is already seen, and a stale version is stale for
-	// good (versions only grow). Both outcomes write nothing, so deciding
+	// lead opened again is already seen, and a change that clashes clashes
+	// for good (versions only grow). Both outcomes write nothing, so deciding
 	// them on this snapshot is as if the action ran when it was taken.
 	cur, err := readTriage(ctx, s.db, bot, key)
 	if err != nil {
 		return Change{}, fmt.Errorf("%s: %w", doing, err)
 	}
-	if c, _, done, err := settle(cur); done {
+	if c, _, done, err := settle(s.db, cur); done {
 		return c, err
 	}
 
@@ -301,7 +334,7 @@ func (s *Store) act(ctx context.Context, doing, what, bot, key string, expect in
 	if err != nil {
 		return Change{}, fmt.Errorf("%s: %w", doing, err)
 	}
-	c, after, done, err := settle(before)
+	c, after, done, err := settle(tx, before)
 	if done {
 		return c, err
 	}
@@ -318,6 +351,9 @@ func (s *Store) act(ctx context.Context, doing, what, bot, key string, expect in
 		unixNano(at), by, after.Version); err != nil {
 		return Change{}, fmt.Errorf("%s: %w", doing, err)
 	}
+	if what == "undo" {
+		what = "undo " + strings.Join(changedFields(before, after), ",")
+	}
 	if err := logChange(ctx, tx, bot, key, at, by, what, after.Version, 0); err != nil {
 		return Change{}, fmt.Errorf("%s: %w", doing, err)
 	}
@@ -325,6 +361,90 @@ func (s *Store) act(ctx context.Context, doing, what, bot, key string, expect in
 		return Change{}, fmt.Errorf("%s: %w", doing, err)
 	}
 	return Change{Bot: bot, Key: key, Before: before, After: after}, nil
+}
+
+// The fields of a lead's triage, as triage_log names them.
+const (
+	fieldSeen   = "seen"
+	fieldStatus = "status"
+	fieldStar   = "star"
+	fieldSnooze = "snooze"
+)
+
+// changedFields names the fields that differ between a and b.
+func changedFields(a, b Triage) []string {
+	var fs []string
+	if !a.SeenAt.Equal(b.SeenAt) {
+		fs = append(fs, fieldSeen)
+	}
+	if a.status() != b.status() {
+		fs = append(fs, fieldStatus)
+	}
+	if a.Starred != b.Starred {
+		fs = append(fs, fieldStar)
+	}
+	if !a.SnoozedUntil.Equal(b.SnoozedUntil) {
+		fs = append(fs, fieldSnooze)
+	}
+	return fs
+}
+
+// loggedFields names the fields a triage_log row changed. An undo logged
+// before the fields were written ("undo") counts as changing them all.
+func loggedFields(what string) []string {
+	switch {
+	case what == "undo":
+		return []string{fieldSeen, fieldStatus, fieldStar, fieldSnooze}
+	case strings.HasPrefix(what, "undo "):
+		return strings.Split(strings.TrimPrefix(what, "undo "), ",")
+	}
+	return []string{what}
+}
+
+const clashQuery = `
+	SELECT what, author, at FROM triage_log
+	WHERE bot = ? AND lead_key = ? AND version > ? AND version <= ?
+	ORDER BY version DESC`
+
+// clash decides an action on the lead at version cur.Version by a caller
+// who read version read: it is refused with a *ConflictError only if a
+// change in between touched one of the fields it changes. A teammate
+// merely opening the lead (seen) does not refuse someone's status change,
+// and two people starring and setting a status at once both win. When the
+// log no longer holds every change in between, the action is refused.
+func clash(ctx context.Context, q querier, bot, key string, read int64, cur Triage, fields []string) error {
+	refuse := &ConflictError{Bot: bot, Key: key, Read: read, Current: cur,
+		By: cur.UpdatedBy, At: cur.UpdatedAt, Fields: fields}
+	if read > cur.Version {
+		return refuse
+	}
+	rows, err := q.QueryContext(ctx, clashQuery, bot, key, read, cur.Version)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var n int64
+	for rows.Next() {
+		var what, by string
+		var at int64
+		if err := rows.Scan(&what, &by, &at); err != nil {
+			return err
+		}
+		n++
+		for _, f := range loggedFields(what) {
+			if slices.Contains(fields, f) {
+				refuse.By, refuse.At, refuse.Fields = by, time.Unix(0, at).UTC(), []string{f}
+				return refuse
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if n != cur.Version-read {
+		return refuse // pruned from the log: cannot tell what changed
+	}
+	return nil
 }
 
 // triageColumns, read with triageRow, are a lead's triage state and notes
@@ -360,6 +480,12 @@ func (r *triageRow) triage() Triage {
 // queryRower is a *sql.DB or a *sql.Tx.
 type queryRower interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// querier is a *sql.DB or a *sql.Tx.
+type querier interface {
+	queryRower
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
 // readTriage reads a stored lead's triage state, or fails with ErrNotFound.

@@ -244,37 +244,56 @@ func TestTriageConflict(t *testing.T) {
 	}
 	seq := triageSeq(t, a)
 
-	for name, act := range map[string]func() (Change, error){
-		"status": func() (Change, error) {
-			return a.SetStatus(ctx, testBot, key, StatusWon, 3, actAt.Add(2*time.Minute), "ana")
-		},
-		"star": func() (Change, error) {
-			return a.SetStarred(ctx, testBot, key, false, 3, actAt.Add(2*time.Minute), "ana")
-		},
-		"snooze": func() (Change, error) { return a.Snooze(ctx, testBot, key, bAt.Add(time.Hour), 3, actAt, "ana") },
-		"seen":   func() (Change, error) { return a.SetSeen(ctx, testBot, key, true, 3, actAt, "ana") },
-		// Doing what B just did still conflicts: A decided on what it saw.
-		"same as B": func() (Change, error) { return a.SetStarred(ctx, testBot, key, true, 3, actAt, "ana") },
-	} {
-		_, err := act()
-		var ce *ConflictError
-		if !errors.Is(err, ErrConflict) || !errors.As(err, &ce) {
-			t.Fatalf("%s: err = %v, want ErrConflict", name, err)
-		}
-		if msg := err.Error(); !strings.Contains(msg, "bo changed it at 2024-03-01T09:31:00Z") || !strings.Contains(msg, "reload") {
-			t.Errorf("%s: error %q should name bo, when, and what to do", name, msg)
-		}
-		if ce.Read != 3 || ce.Current != changed.After {
-			t.Errorf("%s: conflict %+v, want the current state %+v", name, ce, changed.After)
-		}
+	// A changes the star B just changed: refused, naming B and the field.
+	_, err = a.SetStarred(ctx, testBot, key, false, 3, actAt.Add(2*time.Minute), "ana")
+	var ce *ConflictError
+	if !errors.Is(err, ErrConflict) || !errors.As(err, &ce) {
+		t.Fatalf("unstar: err = %v, want ErrConflict", err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "bo changed its star at 2024-03-01T09:31:00Z") || !strings.Contains(msg, "reload") {
+		t.Errorf("error %q should name bo, the star, when, and what to do", msg)
+	}
+	if ce.Read != 3 || ce.Current != changed.After || ce.By != "bo" || !ce.At.Equal(bAt) {
+		t.Errorf("conflict %+v, want the current state %+v by bo", ce, changed.After)
 	}
 	if got := mustTriage(t, a, testBot, key); got != changed.After || triageSeq(t, a) != seq {
 		t.Errorf("a refused action changed the lead: %+v, want %+v", got, changed.After)
 	}
+	// Doing what B just did is no conflict, and writes nothing.
+	if c, err := a.SetStarred(ctx, testBot, key, true, 3, actAt, "ana"); err != nil || c.Changed() || triageSeq(t, a) != seq {
+		t.Errorf("star as B did: %+v, %v; want a no-op", c, err)
+	}
+	// A field B did not touch: A's change goes in on top of B's.
+	won, err := a.SetStatus(ctx, testBot, key, StatusWon, 3, actAt.Add(2*time.Minute), "ana")
+	if err != nil || won.After.Status != StatusWon || !won.After.Starred || won.After.Version != 5 {
+		t.Fatalf("status beside bo's star: %+v, %v", won.After, err)
+	}
+	// B, still at version 4, sets the status A just set otherwise: refused.
+	if _, err := b.SetStatus(ctx, testBot, key, StatusLost, 4, actAt.Add(3*time.Minute), "bo"); !errors.Is(err, ErrConflict) ||
+		!strings.Contains(err.Error(), "ana changed its status") {
+		t.Errorf("bo's status after ana's: err = %v, want a conflict naming ana's status", err)
+	}
+
+	// Opening the lead (seen) does not stand in anyone's way.
+	if _, err := b.SetSeen(ctx, testBot, key, true, -1, actAt.Add(3*time.Minute), "bo"); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := a.Snooze(ctx, testBot, key, bAt.Add(time.Hour), 5, actAt.Add(4*time.Minute), "ana"); err != nil || !c.Changed() {
+		t.Errorf("snooze after bo opened the lead: %+v, %v", c, err)
+	}
+
+	// When the log no longer holds the changes in between, refuse.
+	v := mustTriage(t, a, testBot, key).Version
+	if _, err := a.db.Exec(`DELETE FROM triage_log`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.SetStatus(ctx, testBot, key, StatusBooked, v-1, actAt, "ana"); !errors.Is(err, ErrConflict) {
+		t.Errorf("with the log pruned: err = %v, want ErrConflict", err)
+	}
 
 	// Marking seen on open applies regardless.
-	c, err := a.SetSeen(ctx, testBot, key, true, -1, actAt.Add(3*time.Minute), "ana")
-	if err != nil || c.After.Version != 5 || c.After.SeenAt.IsZero() || !c.After.Starred {
+	c, err := a.SetSeen(ctx, testBot, key, false, -1, actAt.Add(3*time.Minute), "ana")
+	if err != nil || c.After.Version != v+1 || !c.After.SeenAt.IsZero() || !c.After.Starred {
 		t.Errorf("expect -1: %+v, %v", c.After, err)
 	}
 }
@@ -349,27 +368,43 @@ func TestUndo(t *testing.T) {
 	if got != want || mustTriage(t, a, testBot, key) != want {
 		t.Errorf("undo of the status = %+v, want %+v", got, want)
 	}
-	// Undoing twice: the lead is no longer at won.After.Version.
-	if _, err := a.Undo(ctx, won, later, "ana"); !errors.Is(err, ErrConflict) {
-		t.Errorf("a second undo: err = %v, want ErrConflict", err)
+	// Undoing twice: the status is back already, nothing to do.
+	if again, err := a.Undo(ctx, won, later, "ana"); err != nil || again != got {
+		t.Errorf("a second undo = %+v, %v; want nothing changed", again, err)
 	}
 
-	// Someone else's change since: the undo is refused and changes nothing.
-	starred, err := b.SetStarred(ctx, testBot, key, true, 4, later, "bo")
+	// Someone else changed the field since: the undo is refused and changes nothing.
+	resnoozed, err := b.Snooze(ctx, testBot, key, actAt.Add(48*time.Hour), 4, later, "bo")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := a.Undo(ctx, snoozed, later, "ana"); !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "bo") {
 		t.Errorf("undo after bo's change: err = %v, want ErrConflict naming bo", err)
 	}
-	if got := mustTriage(t, a, testBot, key); got != starred.After {
+	if got := mustTriage(t, a, testBot, key); got != resnoozed.After {
 		t.Errorf("a refused undo changed the lead: %+v", got)
 	}
-
-	// Undo back to a lead never touched: state of the zero Triage, new version.
-	unstar, err := a.Undo(ctx, starred, later, "ana")
+	// Someone else changed another field: the undo puts back only its own.
+	starred, err := b.SetStarred(ctx, testBot, key, true, 5, later, "bo")
 	if err != nil {
 		t.Fatal(err)
+	}
+	unsnooze, err := b.Snooze(ctx, testBot, key, time.Time{}, 6, later, "bo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	starredToo, err := a.SetStatus(ctx, testBot, key, StatusLost, 5, later, "ana")
+	if err != nil || !starredToo.After.Starred {
+		t.Fatalf("status beside bo's star: %+v, %v", starredToo.After, err)
+	}
+	back, err := b.Undo(ctx, unsnooze, later, "bo")
+	if err != nil || back.Status != StatusLost || !back.SnoozedUntil.Equal(resnoozed.After.SnoozedUntil) {
+		t.Errorf("bo's undo of the wake-up = %+v, %v; want ana's status kept and the snooze back", back, err)
+	}
+	// Undo of the star: only the star goes back.
+	unstar, err := a.Undo(ctx, starred, later, "ana")
+	if err != nil || unstar.Starred || unstar.Status != StatusLost || unstar.SnoozedUntil.IsZero() {
+		t.Fatalf("undo of bo's star = %+v, %v; want unstarred, the rest kept", unstar, err)
 	}
 	c, _ := a.Snooze(ctx, testBot, key, time.Time{}, unstar.Version, later, "ana")
 	c2, _ := a.SetSeen(ctx, testBot, key, false, c.After.Version, later, "ana")
@@ -589,8 +624,8 @@ func TestTriageSeq(t *testing.T) {
 			return err
 		},
 		func() (err error) { note, err = a.AddNote(ctx, testBot, keys[0], "ana", "hello", actAt); return err },
-		func() (err error) { note, err = a.EditNote(ctx, note.ID, "hello again", actAt); return err },
-		func() (err error) { note, err = a.DeleteNote(ctx, note.ID); return err },
+		func() (err error) { note, err = a.EditNote(ctx, note, "hello again", actAt, "ana"); return err },
+		func() (err error) { note, err = a.DeleteNote(ctx, note, "ana"); return err },
 		func() error { _, err := a.RestoreNote(ctx, note); return err },
 	}
 	prev := int64(0)
@@ -607,7 +642,7 @@ func TestTriageSeq(t *testing.T) {
 	if _, err := a.SaveLeads(ctx, testBot, 0, 0, fetchedAt, []api.Lead{{Name: "new lead", CreateTime: actAt}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.EditNote(ctx, note.ID, "hello again", actAt); err != nil { // unchanged: no write
+	if _, err := a.EditNote(ctx, note, "hello again", actAt, "ana"); err != nil { // unchanged: no write
 		t.Fatal(err)
 	}
 	if got := triageSeq(t, b); got != prev {
@@ -707,7 +742,7 @@ func TestMigrateVersion1(t *testing.T) {
 		t.Error(err)
 	}
 	// The old note keeps its id; a deleted note's id is never given again.
-	deleted, err := s.DeleteNote(ctx, 7)
+	deleted, err := s.DeleteNote(ctx, Note{ID: 7, Version: 1}, "ana")
 	if err != nil || deleted.Body != "old" {
 		t.Fatalf("DeleteNote(7) = %+v, %v", deleted, err)
 	}
@@ -736,6 +771,7 @@ func TestTriageQueryPlans(t *testing.T) {
 		{"related", related, relatedArgs, []string{"INDEX leads_by_email", "INDEX leads_by_phone"}},
 		{"all bots", allBots, allBotsArgs, []string{"INDEX leads_all_newest", "SEARCH t USING PRIMARY KEY"}},
 		{"triage seq", triageSeqQuery, nil, nil},
+		{"clash", clashQuery, []any{"b", "k", 1, 3}, []string{"INDEX triage_log_by_lead"}},
 	} {
 		rows, err := s.db.Query("EXPLAIN QUERY PLAN "+tc.query, tc.args...)
 		if err != nil {
@@ -770,6 +806,9 @@ func TestTriageNoOpsTakeNoLock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := a.SetStarred(ctx, testBot, key, true, -1, actAt, "ana"); err != nil {
+		t.Fatal(err)
+	}
 	sync, err := b.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: the write lock, as a sync has it
 	if err != nil {
 		t.Fatal(err)
@@ -779,8 +818,8 @@ func TestTriageNoOpsTakeNoLock(t *testing.T) {
 	if c, err := a.SetSeen(ctx, testBot, key, true, -1, actAt.Add(time.Hour), "bo"); err != nil || c.Changed() {
 		t.Errorf("opening a seen lead: %+v, %v", c, err)
 	}
-	if _, err := a.SetStarred(ctx, testBot, key, true, seen.After.Version-1, actAt, "bo"); !errors.Is(err, ErrConflict) {
-		t.Errorf("a stale version: err = %v, want ErrConflict", err)
+	if _, err := a.SetStarred(ctx, testBot, key, false, seen.After.Version, actAt, "bo"); !errors.Is(err, ErrConflict) {
+		t.Errorf("a clashing version: err = %v, want ErrConflict", err)
 	}
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("took %v: waited for the write lock", d)

@@ -1,0 +1,224 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/neotui/neotui/internal/export"
+	"github.com/neotui/neotui/internal/store"
+)
+
+// Export: e on the Leads tab writes the leads of the view, as filtered on
+// screen, with their notes, to a .csv or .json file the user names.
+
+// exportOff is what e says in a shared session (neotui serve): the files
+// would land on the server, not with the user.
+const exportOff = "export is off in shared sessions: on the server run neotui leads --format csv"
+
+type exportedMsg struct {
+	path string // absolute
+	what string // "12 leads (snoozed hidden)"
+	err  error
+}
+
+// exportLeads writes leads with their notes to path (absolute, vetted by
+// exportTarget), CSV or JSON by its extension.
+func exportLeads(sh *shared, leads []store.Lead, path, what string) tea.Cmd {
+	st, ctx := sh.Store, sh.ctx
+	return func() tea.Msg {
+		notes := map[string][]store.Note{}
+		for _, l := range leads {
+			if l.Triage.Notes == 0 {
+				continue
+			}
+			n, err := st.Notes(ctx, l.Bot, l.Key)
+			if err != nil {
+				return exportedMsg{path: path, err: err}
+			}
+			notes[l.Key] = n
+		}
+		err := writeAtomic(path, func(f *os.File) error {
+			if strings.EqualFold(filepath.Ext(path), ".json") {
+				return export.LeadsJSON(f, leads, notes)
+			}
+			return export.LeadsCSV(f, leads, notes)
+		})
+		return exportedMsg{path: path, what: what, err: err}
+	}
+}
+
+// writeAtomic writes a new file at path through a temporary file in the
+// same folder, renamed into place once complete: nobody ever sees half a
+// file, and a failure leaves nothing behind. The file is 0600 (CreateTemp's
+// mode, which the rename keeps): exports hold visitors' contacts.
+func writeAtomic(path string, write func(*os.File) error) (err error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, ".neotui-export-*")
+	if err != nil {
+		return fmt.Errorf("cannot write in %s (%w): choose another folder", dir, reason(err))
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err = write(tmp); err == nil {
+		err = tmp.Sync()
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	// The dialog checked, but the file may have appeared since.
+	if _, err = os.Lstat(path); err == nil {
+		return fmt.Errorf("%s exists: choose another name", path)
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, reason(err))
+	}
+	return nil
+}
+
+// openExport asks where to write the leads of the view.
+func (m *Model) openExport() tea.Cmd {
+	if m.sh.NoExport {
+		m.flash(exportOff, true)
+		return nil
+	}
+	if m.tab != tabLeads {
+		m.flash("export works on the Leads tab (1)", true)
+		return nil
+	}
+	var leads []store.Lead
+	for _, it := range m.leads.Visible() {
+		if l, ok := it.(*leadItem); ok {
+			leads = append(leads, l.lead)
+		}
+	}
+	if len(leads) == 0 {
+		m.flash("nothing to export: the view has no leads", true)
+		return nil
+	}
+	what := plural(len(leads), "lead") + " (" + strings.Join(m.viewLimits(), ", ") + ")"
+	name := "neotui-leads-" + m.sh.now().In(m.sh.loc()).Format("2006-01-02") + ".csv"
+	sh := m.sh
+	p := newPicker(sh, "Export "+what+" to .csv or .json", nil, func(_ any, path string) tea.Cmd {
+		return exportLeads(sh, leads, path, what)
+	}).withInput("file: ", name).withCheck(exportTarget)
+	// Room for a long path, within the screen (border, padding, prompt, cursor).
+	p.input.SetWidth(max(min(sh.width-12, 60), 20))
+	m.overlay = p
+	return nil
+}
+
+// viewLimits says which leads the view leaves out, for the messages.
+func (m *Model) viewLimits() []string {
+	var out []string
+	if m.leads.FilterValue() != "" {
+		out = append(out, "filtered")
+	}
+	if m.unseenOnly {
+		out = append(out, "unseen only")
+	}
+	// As loadLeads reads them: running snoozes hidden, or alone under Z.
+	if m.sh.snoozedOnly {
+		out = append(out, "snoozed only")
+	} else {
+		out = append(out, "snoozed hidden")
+	}
+	return out
+}
+
+// exportTarget turns the typed name into the absolute path to write, or
+// says in one sentence why not. It looks at the disk (is the name free, is
+// the folder there) so that the dialog can stay open to fix the name: one
+// or two stats of a path the user just typed.
+func exportTarget(typed string) (string, error) {
+	home, _ := os.UserHomeDir()
+	wd, err := os.Getwd()
+	if err != nil {
+		wd = ""
+	}
+	path, err := exportPath(typed, home, wd)
+	if err != nil {
+		return "", err
+	}
+	return path, checkExportTarget(path)
+}
+
+// exportPath is the absolute path of a typed name: ~ and ~/… are under
+// home, a relative name is under wd. Only .csv and .json (any case) are
+// written.
+func exportPath(typed, home, wd string) (string, error) {
+	p := strings.TrimSpace(typed)
+	switch {
+	case p == "~" || strings.HasPrefix(p, "~/") || strings.HasPrefix(p, "~"+string(filepath.Separator)):
+		if home == "" {
+			return "", errors.New("the home folder is not known ($HOME is empty): write the full path")
+		}
+		p = filepath.Join(home, p[1:])
+	case strings.HasPrefix(p, "~"):
+		return "", fmt.Errorf("%s: only ~/ is expanded, not ~name: write the full path", p)
+	case !filepath.IsAbs(p):
+		if wd == "" {
+			return "", errors.New("the working folder is not known: write the full path")
+		}
+		p = filepath.Join(wd, p)
+	}
+	p = filepath.Clean(p)
+	ext := filepath.Ext(p)
+	stem := strings.TrimSuffix(filepath.Base(p), ext)
+	if e := strings.ToLower(ext); (e != ".csv" && e != ".json") || stem == "" {
+		if stem == "" || stem == "." || stem == string(filepath.Separator) {
+			stem = "leads"
+		}
+		return "", fmt.Errorf("neotui writes .csv or .json: name the file %s.csv or %s.json", stem, stem)
+	}
+	return p, nil
+}
+
+// checkExportTarget refuses a path whose folder is missing or whose name
+// is taken: an export never replaces a file.
+func checkExportTarget(path string) error {
+	dir := filepath.Dir(path)
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("%s does not exist: choose another folder, or create it first", dir)
+	case err != nil:
+		return fmt.Errorf("cannot use %s (%w): choose another folder", dir, reason(err))
+	case !fi.IsDir():
+		return fmt.Errorf("%s is not a folder: choose another path", dir)
+	}
+	_, err = os.Lstat(path)
+	switch {
+	case err == nil:
+		return fmt.Errorf("%s exists: choose another name", path)
+	case !errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("cannot use %s (%w): choose another name", path, reason(err))
+	}
+	return nil
+}
+
+// reason is what went wrong without the path the message already names:
+// "permission denied".
+func reason(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
+}

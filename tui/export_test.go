@@ -1,0 +1,269 @@
+package tui
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/neotui/neotui/internal/store"
+)
+
+func TestExportPath(t *testing.T) {
+	const home, wd = "/home/ana", "/work/here"
+	tests := []struct {
+		typed, want, err string
+	}{
+		{typed: "~/leads.csv", want: "/home/ana/leads.csv"},
+		{typed: "~/out/Leads.JSON", want: "/home/ana/out/Leads.JSON"},
+		{typed: "leads.csv", want: "/work/here/leads.csv"},
+		{typed: "../x/leads.json", want: "/work/x/leads.json"},
+		{typed: "/tmp//a/./leads.Csv", want: "/tmp/a/leads.Csv"},
+		{typed: "  leads.csv  ", want: "/work/here/leads.csv"},
+		{typed: "report.xlsx", err: "neotui writes .csv or .json: name the file report.csv or report.json"},
+		{typed: "~/leads.txt", err: "neotui writes .csv or .json: name the file leads.csv or leads.json"},
+		{typed: "leads", err: "neotui writes .csv or .json: name the file leads.csv or leads.json"},
+		{typed: "~", err: "neotui writes .csv or .json"},
+		{typed: ".csv", err: "name the file leads.csv or leads.json"},
+		{typed: "~bob/leads.csv", err: "only ~/ is expanded"},
+	}
+	for _, tt := range tests {
+		got, err := exportPath(tt.typed, home, wd)
+		switch {
+		case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
+			t.Errorf("exportPath(%q) = %q, %v; want an error saying %q", tt.typed, got, err, tt.err)
+		case tt.err == "" && (err != nil || got != tt.want):
+			t.Errorf("exportPath(%q) = %q, %v; want %q", tt.typed, got, err, tt.want)
+		}
+	}
+	if _, err := exportPath("~/leads.csv", "", wd); err == nil || !strings.Contains(err.Error(), "write the full path") {
+		t.Errorf("~ without a home: %v", err)
+	}
+}
+
+// viewLeads are the leads of the Leads tab as shown.
+func viewLeads(m Model) []store.Lead {
+	var out []store.Lead
+	for _, it := range m.leads.Visible() {
+		if l, ok := it.(*leadItem); ok {
+			out = append(out, l.lead)
+		}
+	}
+	return out
+}
+
+// typeExportName opens the export dialog and enters name in it.
+func typeExportName(t *testing.T, m Model, name string) Model {
+	t.Helper()
+	m = press(t, m, "e")
+	if m.overlay == nil || m.overlay.input == nil {
+		t.Fatalf("e opened no dialog:\n%s", screen(m))
+	}
+	m = press(t, m, "ctrl+u") // clear the proposed name
+	m = paste(t, m, name)
+	return press(t, m, "enter")
+}
+
+// dialogOpen fails unless the export dialog is still open with text and
+// says want.
+func dialogOpen(t *testing.T, m Model, text, want string) {
+	t.Helper()
+	if m.overlay == nil {
+		t.Fatalf("the dialog closed; status: %q", m.flashText)
+	}
+	if got := m.overlay.input.Value(); got != text {
+		t.Errorf("the dialog holds %q, want %q", got, text)
+	}
+	if m.overlay.err != want {
+		t.Errorf("the dialog says %q, want %q", m.overlay.err, want)
+	}
+	// The complaint is on screen, wrapped within it.
+	if s := strings.Join(strings.Fields(screen(m)), " "); !strings.Contains(s, "choose another") && !strings.Contains(s, "neotui writes") {
+		t.Errorf("the complaint is not on screen:\n%s", screen(m))
+	}
+}
+
+func TestExportExpandsHome(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	st, _ := fillStore(t, 60)
+	m := start(t, st, 120, 40)
+	want := viewLeads(m)
+	m = typeExportName(t, m, "~/leads.csv")
+	path := filepath.Join(home, "leads.csv")
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatalf("no export at %s: %v\nstatus: %q", path, err, m.flashText)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(rows) != len(want)+1 {
+		t.Fatalf("the CSV has %d rows (%v), want a header and %d leads", len(rows), err, len(want))
+	}
+	if m.overlay != nil {
+		t.Error("the dialog stayed open after the export")
+	}
+	if msg := plural(len(want), "lead") + " (snoozed hidden) to " + path; m.flashText != "exported "+msg {
+		t.Errorf("status %q, want %q", m.flashText, "exported "+msg)
+	}
+}
+
+func TestExportRelativeNameIsUnderTheWorkingDirectory(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	st, _ := fillStore(t, 60)
+	m := start(t, st, 120, 40)
+	want := viewLeads(m)
+	m = typeExportName(t, m, "Leads.JSON")
+	path := filepath.Join(dir, "Leads.JSON")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("no export at %s: %v\nstatus: %q", path, err, m.flashText)
+	}
+	var recs []map[string]any
+	if err := json.Unmarshal(b, &recs); err != nil || len(recs) != len(want) {
+		t.Fatalf("the JSON has %d records (%v), want %d", len(recs), err, len(want))
+	}
+	if recs[0]["Name"] != want[0].Name || recs[0]["Status"] == nil {
+		t.Errorf("first record %v, want %q with its status", recs[0], want[0].Name)
+	}
+	if !strings.HasSuffix(m.flashText, " to "+path) {
+		t.Errorf("status %q does not name %s", m.flashText, path)
+	}
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v (%v), want 0600: exports hold contacts", fi.Mode().Perm(), err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("the folder holds %d files, want the export alone (no temporary file)", len(entries))
+	}
+}
+
+func TestExportRefusesOtherExtensions(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	st, _ := fillStore(t, 60)
+	m := start(t, st, 120, 40)
+	m = typeExportName(t, m, "leads.xlsx")
+	dialogOpen(t, m, "leads.xlsx", "neotui writes .csv or .json: name the file leads.csv or leads.json")
+	m = typeExportName(t, press(t, m, "esc"), "leads")
+	dialogOpen(t, m, "leads", "neotui writes .csv or .json: name the file leads.csv or leads.json")
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("a refused name wrote %d files", len(entries))
+	}
+	// Fixing the name clears the complaint and exports.
+	m = press(t, m, "backspace")
+	if m.overlay == nil || m.overlay.err != "" {
+		t.Fatal("editing the name kept the complaint")
+	}
+	m = paste(t, m, "s.csv")
+	m = press(t, m, "enter")
+	if _, err := os.Stat(filepath.Join(dir, "leads.csv")); err != nil || m.overlay != nil {
+		t.Errorf("the fixed name did not export: %v, status %q", err, m.flashText)
+	}
+}
+
+func TestExportKeepsTheDialogOpenOnATakenName(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "taken.csv")
+	if err := os.WriteFile(path, []byte("mine"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := fillStore(t, 60)
+	m := start(t, st, 120, 40)
+	m = typeExportName(t, m, path)
+	dialogOpen(t, m, path, path+" exists: choose another name")
+	if b, _ := os.ReadFile(path); string(b) != "mine" {
+		t.Errorf("the existing file was changed: %q", b)
+	}
+
+	missing := filepath.Join(dir, "no", "such", "leads.csv")
+	m = typeExportName(t, press(t, m, "esc"), missing)
+	dialogOpen(t, m, missing, filepath.Dir(missing)+" does not exist: choose another folder, or create it first")
+
+	m = typeExportName(t, press(t, m, "esc"), filepath.Join(path, "leads.csv"))
+	dialogOpen(t, m, filepath.Join(path, "leads.csv"), path+" is not a folder: choose another path")
+	checkFrame(t, m, 120, 40)
+}
+
+func TestExportSaysWhatTheViewLeavesOut(t *testing.T) {
+	st, _ := fillStore(t, 60)
+	m := start(t, st, 120, 40)
+	if got := strings.Join(m.viewLimits(), ", "); got != "snoozed hidden" {
+		t.Errorf("limits %q", got)
+	}
+	m.unseenOnly = true
+	m.sh.snoozedOnly = true
+	if got := strings.Join(m.viewLimits(), ", "); got != "unseen only, snoozed only" {
+		t.Errorf("limits %q", got)
+	}
+	m.unseenOnly, m.sh.snoozedOnly = false, false
+	m = press(t, m, "/")
+	m = typeText(t, m, "status:new")
+	m = press(t, m, "enter", "e")
+	if m.overlay == nil || !strings.Contains(m.overlay.title, "(filtered, snoozed hidden)") {
+		t.Errorf("the dialog does not say the view is filtered:\n%s", screen(m))
+	}
+}
+
+func TestWriteAtomicLeavesNothingOnFailure(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "leads.csv")
+	boom := errors.New("disk full")
+	err := writeAtomic(path, func(f *os.File) error {
+		f.WriteString("half a")
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Errorf("err = %v, want the write's", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("a failed write left %d files", len(entries))
+	}
+	// A file that appeared meanwhile is never replaced.
+	os.WriteFile(path, []byte("theirs"), 0o600)
+	if err := writeAtomic(path, func(f *os.File) error { _, err := f.WriteString("ours"); return err }); err == nil || !strings.Contains(err.Error(), "exists") {
+		t.Errorf("writing over a file: %v", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "theirs" {
+		t.Errorf("the file became %q", b)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("the refused write left %d files", len(entries))
+	}
+}
+
+func TestNoExportRefusesAndHidesTheKey(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	st, _ := fillStore(t, 60)
+	opts := testOptions(st)
+	opts.NoExport = true
+	m := New(opts)
+	t.Cleanup(m.Close)
+	m = settle(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: 120, Height: 40} }, m.Init())
+
+	m = press(t, m, "e")
+	if m.overlay != nil {
+		t.Fatal("e opened the export dialog")
+	}
+	if m.flashText != exportOff || !m.flashErr {
+		t.Errorf("status %q, want %q", m.flashText, exportOff)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("e wrote %d files", len(entries))
+	}
+	m = press(t, m, "?")
+	if s := screen(m); strings.Contains(s, "export view") {
+		t.Errorf("the help offers export:\n%s", s)
+	}
+	if s := screen(press(t, start(t, st, 120, 40), "?")); !strings.Contains(s, "export view") {
+		t.Errorf("without NoExport the help lacks export:\n%s", s)
+	}
+}

@@ -1,0 +1,220 @@
+package tui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/neotui/neotui/internal/store"
+)
+
+func TestNoteHead(t *testing.T) {
+	sh := &shared{Options: Options{Location: time.UTC}}
+	at := time.Date(2026, 3, 10, 14, 2, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name string
+		note store.Note
+		want string
+	}{
+		{"new", store.Note{Author: "bob", CreatedAt: at, UpdatedAt: at, Version: 1}, "bob · Mar 10 14:02"},
+		{"edited by its author", store.Note{Author: "bob", EditedBy: "bob", CreatedAt: at, UpdatedAt: at.Add(time.Hour), Version: 2},
+			"bob · Mar 10 14:02 (edited)"},
+		{"edited by another", store.Note{Author: "bob", EditedBy: "ana", CreatedAt: at, UpdatedAt: at.Add(time.Hour), Version: 2},
+			"bob · Mar 10 14:02 (edited by ana)"},
+		{"edited before editors were kept", store.Note{Author: "bob", CreatedAt: at, UpdatedAt: at.Add(time.Hour), Version: 1},
+			"bob · Mar 10 14:02 (edited)"},
+		{"names are sanitized", store.Note{Author: "bob\x1b[2J", EditedBy: "ana\x1b]52;c;eA==\a", CreatedAt: at, UpdatedAt: at, Version: 2},
+			"bob · Mar 10 14:02 (edited by ana)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := noteHead(tc.note, sh); got != tc.want {
+				t.Errorf("noteHead = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// openNotes opens the notes of the selected lead, after add has put notes
+// on it, at w×h.
+func openNotes(t *testing.T, w, h int, add func(st *store.Store, l store.Lead)) (Model, *store.Store, store.Lead) {
+	t.Helper()
+	st, _ := fillStore(t, 40)
+	m := start(t, st, w, h)
+	l := selected(t, m)
+	add(st, l)
+	m = press(t, m, "n")
+	if m.notes == nil {
+		t.Fatalf("n did not open the notes:\n%s", screen(m))
+	}
+	return m, st, l
+}
+
+func mustNotes(t *testing.T, st *store.Store, l store.Lead) []store.Note {
+	t.Helper()
+	ns, err := st.Notes(context.Background(), l.Bot, l.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ns
+}
+
+func TestNoteEditConflictKeepsDraft(t *testing.T) {
+	ctx := context.Background()
+	m, st, l := openNotes(t, 120, 40, func(st *store.Store, l store.Lead) {
+		if _, err := st.AddNote(ctx, l.Bot, l.Key, "bob", "budget 5k", testNow); err != nil {
+			t.Fatal(err)
+		}
+	})
+	m = press(t, m, "e")
+	// bob edits the note while this operator types.
+	read := mustNotes(t, st, l)[0]
+	if _, err := st.EditNote(ctx, read, "budget 8k", testNow.Add(-time.Hour), "bob"); err != nil {
+		t.Fatal(err)
+	}
+	m = paste(t, m, ", confirmed by phone")
+	m = press(t, m, "ctrl+s")
+
+	const draft = "budget 5k, confirmed by phone"
+	if !m.notes.editorOn || m.notes.editor.Value() != draft {
+		t.Fatalf("after the refused save: editor on %v with %q, want the draft %q", m.notes.editorOn, m.notes.editor.Value(), draft)
+	}
+	s := screen(m)
+	for _, want := range []string{"bob changed this note at 14:00", "your text is kept", "ctrl+s saves it over theirs", "budget 8k"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the overlay does not show %q:\n%s", want, s)
+		}
+	}
+	if ns := mustNotes(t, st, l); ns[0].Body != "budget 8k" {
+		t.Fatalf("the refused save wrote %q over bob's edit", ns[0].Body)
+	}
+
+	// A second ctrl+s saves over bob's version.
+	m = press(t, m, "ctrl+s")
+	ns := mustNotes(t, st, l)
+	if len(ns) != 1 || ns[0].Body != draft || ns[0].EditedBy != "neotui" || ns[0].Version != 3 {
+		t.Fatalf("after saving over: %+v", ns)
+	}
+	if m.notes.editorOn || strings.Contains(screen(m), "your text is kept") {
+		t.Errorf("the editor or the error stayed after the save:\n%s", screen(m))
+	}
+	if s := screen(m); !strings.Contains(s, "bob · Mar 10 15:00 (edited by neotui)") {
+		t.Errorf("the note does not say who edited it:\n%s", s)
+	}
+
+	// Undo puts bob's text back: the undo expects the version the save made.
+	m = press(t, m, "esc", "ctrl+z")
+	if ns := mustNotes(t, st, l); ns[0].Body != "budget 8k" {
+		t.Errorf("ctrl+z left %q, want bob's text back", ns[0].Body)
+	}
+}
+
+func TestNoteDeletedMeanwhileKeepsDraft(t *testing.T) {
+	ctx := context.Background()
+	m, st, l := openNotes(t, 120, 40, func(st *store.Store, l store.Lead) {
+		if _, err := st.AddNote(ctx, l.Bot, l.Key, "bob", "call back", testNow); err != nil {
+			t.Fatal(err)
+		}
+	})
+	m = press(t, m, "e")
+	if _, err := st.DeleteNote(ctx, mustNotes(t, st, l)[0], "bob"); err != nil {
+		t.Fatal(err)
+	}
+	m = paste(t, m, " on Monday")
+	m = press(t, m, "ctrl+s")
+	if !m.notes.editorOn || m.notes.editor.Value() != "call back on Monday" {
+		t.Fatalf("the draft is gone: editor on %v with %q", m.notes.editorOn, m.notes.editor.Value())
+	}
+	if s := screen(m); !strings.Contains(s, "deleted meanwhile") || !strings.Contains(s, "New note") {
+		t.Errorf("the overlay does not say the note is gone and the save adds one:\n%s", s)
+	}
+	m = press(t, m, "ctrl+s")
+	if ns := mustNotes(t, st, l); len(ns) != 1 || ns[0].Body != "call back on Monday" || ns[0].Author != "neotui" {
+		t.Errorf("the second ctrl+s did not add the draft as a note: %+v", ns)
+	}
+	// esc drops a kept draft, and its error.
+	m = press(t, m, "e")
+	if _, err := st.DeleteNote(ctx, mustNotes(t, st, l)[0], "bob"); err != nil {
+		t.Fatal(err)
+	}
+	m = press(t, m, "ctrl+s", "esc")
+	if m.notes.editorOn || strings.Contains(screen(m), "meanwhile") {
+		t.Errorf("esc left the draft or its error:\n%s", screen(m))
+	}
+}
+
+func TestNotesShowEditorAndSanitize(t *testing.T) {
+	ctx := context.Background()
+	m, _, _ := openNotes(t, 120, 40, func(st *store.Store, l store.Lead) {
+		n, err := st.AddNote(ctx, l.Bot, l.Key, "bob", "quote sent \x1b]52;c;ZXZpbA==\a\x1b[31mred", testNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.EditNote(ctx, n, "quote sent \x1b]52;c;ZXZpbA==\a\x1b[31mred, accepted", testNow, "ana"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.AddNote(ctx, l.Bot, l.Key, "ana", "mine", testNow.Add(time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	})
+	s := screen(m)
+	if !strings.Contains(s, "bob · Mar 10 15:00 (edited by ana)") || !strings.Contains(s, "ana · Mar 10 15:01") || strings.Contains(s, "15:01 (edited") {
+		t.Errorf("want bob's note edited by ana, ana's not edited:\n%s", s)
+	}
+	if raw := m.View().Content; strings.Contains(raw, "]52;") || strings.Contains(raw, "ZXZpbA") {
+		t.Errorf("the note's escape sequence reached the screen: %q", raw)
+	}
+	// Editing another's note edits its screen-safe text.
+	m = press(t, m, "e")
+	if v := m.notes.editor.Value(); strings.ContainsRune(v, '\x1b') {
+		t.Errorf("the editor holds an escape: %q", v)
+	}
+}
+
+// TestNotesFit80x24: five long notes and the editor fit a small terminal:
+// the editor and its hint stay on screen, the list scrolls.
+func TestNotesFit80x24(t *testing.T) {
+	ctx := context.Background()
+	long := strings.Repeat("The visitor asked about the spring menu and a table for twelve. ", 8)
+	m, _, _ := openNotes(t, 80, 24, func(st *store.Store, l store.Lead) {
+		for i := range 5 {
+			body := string(rune('A'+i)) + " " + long
+			if _, err := st.AddNote(ctx, l.Bot, l.Key, "bob", body, testNow.Add(time.Duration(i)*time.Minute)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	checkFrame(t, m, 80, 24)
+	s := screen(m)
+	for _, want := range []string{"↓ 3 more", "a add · e edit · dd delete · esc close", "…"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the list at 80×24 does not show %q:\n%s", want, s)
+		}
+	}
+
+	m = press(t, m, "j", "j", "j")
+	s = screen(m)
+	if !strings.Contains(s, "▌ bob · Mar 10 15:03") || !strings.Contains(s, "↑") || !strings.Contains(s, "↓ 1 more") {
+		t.Errorf("the list did not scroll to the cursor's note (the fourth):\n%s", s)
+	}
+
+	m = press(t, m, "a")
+	checkFrame(t, m, 80, 24)
+	s = screen(m)
+	for _, want := range []string{"Notes · ", "New note", "A note for the team", "ctrl+s save · esc cancel", "more"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("with the editor open at 80×24 the screen lacks %q:\n%s", want, s)
+		}
+	}
+	// The status and help lines below the overlay are still there.
+	lines := strings.Split(s, "\n")
+	hint := -1
+	for i, l := range lines {
+		if strings.Contains(l, "ctrl+s save · esc cancel") {
+			hint = i
+		}
+	}
+	if hint < 0 || hint > 24-4 {
+		t.Errorf("the hint is on line %d, want it inside the overlay's box (lines 2..%d)", hint, 24-4)
+	}
+}
