@@ -129,4 +129,22 @@ func BenchmarkLeadsWithTriage(b *testing.B) {
 			i++
 		}
 	})
+	// A status set on a lead a teammate starred meanwhile: the action reads
+	// the log rows in between to see that they do not clash.
+	b.Run("set status past a teammate's star", func(b *testing.B) {
+		key, i := newest[0].Key, 0
+		for b.Loop() {
+			read, err := s.Triage(ctx, benchBot, key)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := s.ToggleStar(ctx, benchBot, key, -1, now, "bob"); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := s.SetStatus(ctx, benchBot, key, Statuses[i%len(Statuses)], read.Version, now, "ana"); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
 }
