@@ -39,6 +39,10 @@ func TestStatusStarUndo(t *testing.T) {
 	if m.overlay == nil || !strings.Contains(screen(m), "contacted") {
 		t.Fatalf("s did not open the status picker:\n%s", screen(m))
 	}
+	if !strings.Contains(screen(m), "Mallory") {
+		t.Errorf("the picker hides the lead it acts on:\n%s", screen(m))
+	}
+	checkFrame(t, m, 120, 40)
 	m = press(t, m, "c")
 	if got := selected(t, m).Triage.Status; got != store.StatusContacted {
 		t.Fatalf("status %q after s c", got)

@@ -37,11 +37,22 @@ func (m Model) render() string {
 		body = m.fullHelp()
 	case m.notes != nil:
 		body = lipgloss.Place(w, m.bodyHeight(), lipgloss.Center, lipgloss.Top, m.notes.view(min(w-2, 90)))
-	case m.overlay != nil:
-		body = lipgloss.Place(w, m.bodyHeight(), lipgloss.Center, lipgloss.Center, m.overlay.view())
 	}
 	body = lipgloss.NewStyle().Width(w).Height(m.bodyHeight()).MaxHeight(m.bodyHeight()).MaxWidth(w).Render(body)
+	if m.overlay != nil && !m.showHelp && m.notes == nil {
+		body = floatOver(body, m.overlay.view(), w, m.bodyHeight())
+	}
 	return lipgloss.JoinVertical(lipgloss.Left, m.tabBar(), body, m.statusLine(), m.footer())
+}
+
+// floatOver draws box centred over body, which stays visible around it:
+// the lead a menu acts on stays in sight.
+func floatOver(body, box string, w, h int) string {
+	x := max((w-lipgloss.Width(box))/2, 0)
+	y := max((h-lipgloss.Height(box))/2, 0)
+	c := lipgloss.NewCanvas(w, h)
+	c.Compose(lipgloss.NewCompositor(lipgloss.NewLayer(body), lipgloss.NewLayer(box).X(x).Y(y).Z(1)))
+	return lipgloss.NewStyle().Width(w).Height(h).Render(c.Render())
 }
 
 func (m Model) body() string {
