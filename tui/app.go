@@ -498,12 +498,8 @@ func (m Model) sessionsLoaded(msg sessionsLoadedMsg) (tea.Model, tea.Cmd) {
 		m.loadErr = msg.err
 		return m, nil
 	}
-	items := make([]list.Item, len(msg.sessions))
-	for i, s := range msg.sessions {
-		items[i] = newSessionItem(s)
-	}
 	m.sessionsReady, m.loadErr = true, nil
-	cmds := []tea.Cmd{m.sessions.SetItems(items)}
+	cmds := []tea.Cmd{m.sessions.SetItems(msg.items)}
 	if !msg.complete {
 		m.sessionSeq++
 		cmds = append(cmds, loadSessions(m.sh, m.sessionSeq, 0))

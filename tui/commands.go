@@ -11,6 +11,7 @@ import (
 	"github.com/neotui/neotui/api"
 	"github.com/neotui/neotui/internal/store"
 	"github.com/neotui/neotui/internal/syncer"
+	"github.com/neotui/neotui/tui/list"
 )
 
 // firstPage is how many rows the start-up load reads before the rest, so the
@@ -46,7 +47,11 @@ func loadSessions(sh *shared, seq, limit int) tea.Cmd {
 	q := store.SessionQuery{Bot: sh.Serial, Limit: limit}
 	return func() tea.Msg {
 		sessions, err := sh.Store.Sessions(sh.ctx, q)
-		return sessionsLoadedMsg{seq: seq, sessions: sessions, complete: limit == 0 || len(sessions) < limit, err: err}
+		items := make([]list.Item, len(sessions))
+		for i, s := range sessions {
+			items[i] = newSessionItem(s)
+		}
+		return sessionsLoadedMsg{seq: seq, items: items, complete: limit == 0 || len(sessions) < limit, err: err}
 	}
 }
 

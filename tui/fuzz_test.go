@@ -10,6 +10,7 @@ import (
 
 	"github.com/neotui/neotui/api"
 	"github.com/neotui/neotui/internal/store"
+	"github.com/neotui/neotui/tui/list"
 )
 
 // FuzzFrame: whatever visitors type into a lead and a conversation, the
@@ -31,7 +32,7 @@ func FuzzFrame(f *testing.F) {
 		for _, msg := range []tea.Msg{
 			tea.WindowSizeMsg{Width: 120, Height: 40},
 			leadsLoadedMsg{leads: []store.Lead{lead}, complete: true},
-			sessionsLoadedMsg{sessions: []store.SessionSummary{{Bot: "s", SessionID: 7, CreateTime: testNow, URI: name, MessageCount: 3, Preview: user}}, complete: true},
+			sessionsLoadedMsg{items: []list.Item{newSessionItem(store.SessionSummary{Bot: "s", SessionID: 7, CreateTime: testNow, URI: name, MessageCount: 3, Preview: user})}, complete: true},
 			transcriptLoadedMsg{id: 7, session: session, leads: []store.Lead{lead}},
 		} {
 			model, _ = model.Update(msg)

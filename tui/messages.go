@@ -4,6 +4,7 @@ import (
 	"github.com/neotui/neotui/api"
 	"github.com/neotui/neotui/internal/store"
 	"github.com/neotui/neotui/internal/syncer"
+	"github.com/neotui/neotui/tui/list"
 )
 
 // Results of loads are tagged with the load's sequence number; a result
@@ -19,7 +20,7 @@ type leadsLoadedMsg struct {
 
 type sessionsLoadedMsg struct {
 	seq      int
-	sessions []store.SessionSummary
+	items    []list.Item // one *sessionItem per conversation, built off the UI goroutine
 	complete bool
 	err      error
 }
