@@ -35,21 +35,45 @@ type filteredMsg struct {
 func (c *corpus) filter(words []string, prev result) result {
 	var scope []int // nil: all items
 	if len(prev.words) > 0 && narrows(prev.words, words) {
-		if prev.fuzzy {
+		if prev.fuzzy || len(prev.rows) == 0 {
 			// prev had no substring hit anywhere, so words have none either.
 			if len(prev.rows) == 0 {
-				return result{words: words, fuzzy: true}
+				return result{words: words, fuzzy: prev.fuzzy}
 			}
-			return result{words: words, rows: c.fuzzy(words, prev.rows), fuzzy: true}
+			return c.fuzzyFallback(words, prev.rows)
 		}
-		scope = prev.rows // never empty: an empty substring pass went fuzzy
+		scope = prev.rows
 	}
 	if rows := c.substring(words, scope); len(rows) > 0 {
 		return result{words: words, rows: rows}
 	}
 	// The fuzzy fallback searches everything: fuzzy hits need not be among
 	// prev's substring hits.
-	return result{words: words, rows: c.fuzzy(words, nil), fuzzy: true}
+	return c.fuzzyFallback(words, nil)
+}
+
+// fuzzyFallback fuzzy-matches words over scope (all when nil). Words with a
+// colon (status:won, is:starred) are exact: an item must hold them as
+// typed, and the fallback loosens only the others. A query of exact words
+// alone that matched nothing matches nothing.
+func (c *corpus) fuzzyFallback(words []string, scope []int) result {
+	var exact, loose []string
+	for _, w := range words {
+		if strings.Contains(w, ":") {
+			exact = append(exact, w)
+		} else {
+			loose = append(loose, w)
+		}
+	}
+	if len(loose) == 0 {
+		return result{words: words}
+	}
+	if len(exact) > 0 {
+		if scope = c.substring(exact, scope); len(scope) == 0 {
+			return result{words: words, fuzzy: true}
+		}
+	}
+	return result{words: words, rows: c.fuzzy(loose, scope), fuzzy: true}
 }
 
 // narrows reports whether every item matching next also matches prev: it

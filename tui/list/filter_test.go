@@ -122,15 +122,47 @@ func TestCorpusJoin(t *testing.T) {
 
 func TestFuzzyOrder(t *testing.T) {
 	items := leads(
-		"j x x x s x x x m", // 0: scattered, a weak match
-		"nothing to see",    // 1
-		"Jo Smith",          // 2: word starts, a strong match
-		"j x x x s x x x m", // 3: ties with 0
-		"Jo Smith",          // 4: ties with 2
+		"ajxxsxxm",                    // 0: mid-word, a weak match
+		"nothing to see",              // 1
+		"Jo Smith",                    // 2: word starts, a strong match
+		"ajxxsxxm",                    // 3: ties with 0
+		"Jo Smith",                    // 4: ties with 2
+		"j x x x x s x x x x x x x m", // 5: strewn too far apart to mean jsm
 	)
 	got := newCorpus(items, nil, nil).filter(parseQuery("jsm"), result{})
 	if want := []int{2, 4, 0, 3}; !slices.Equal(got.rows, want) || !got.fuzzy {
 		t.Errorf("rows = %v fuzzy=%v, want %v by score, ties in list order", got.rows, got.fuzzy, want)
+	}
+}
+
+// Words with a colon are exact even when the rest goes fuzzy, and alone
+// they never fall back to fuzzy matching.
+func TestExactWordsStayExact(t *testing.T) {
+	items := leads(
+		"Marco Rossi status:new",
+		"Emily Johnson status:lost",
+		"Mrco Lost status:won",
+	)
+	c := newCorpus(items, nil, nil)
+	for _, tc := range []struct {
+		q    string
+		want []int
+	}{
+		{"status:won", []int{2}},
+		{"status:bogus", nil},
+		{"status:los", []int{1}},
+		{"status:lost marco", nil}, // Marco is not lost, and no lost lead is a Marco
+		{"status:won mrco", []int{2}},
+		{"status:new mrc", []int{0}}, // fuzzy within the status:new leads
+	} {
+		if got := c.filter(parseQuery(tc.q), result{}); !slices.Equal(got.rows, tc.want) {
+			t.Errorf("%q: rows %v, want %v", tc.q, got.rows, tc.want)
+		}
+	}
+	// Narrowing from an empty exact result stays empty.
+	prev := c.filter(parseQuery("status:bogus"), result{})
+	if got := c.filter(parseQuery("status:bogus marco"), prev); len(got.rows) != 0 {
+		t.Errorf("narrowing an empty result found %v", got.rows)
 	}
 }
 
@@ -276,7 +308,8 @@ func TestFuzzyWindowScore(t *testing.T) {
 			got, ok := c.score(i, fq, &s)
 			whole := util.RunesToChars([]rune(string(c.foldText(i))))
 			want, _ := algo.FuzzyMatchV2(true, false, true, &whole, fq.words[0].runes, false, util.MakeSlab(slab16Size, slab32Size))
-			if ok != (want.Start >= 0) || ok && got != want.Score {
+			matches := want.Start >= 0 && want.End-want.Start <= maxSpan(len(fq.words[0].runes))
+			if ok != matches || ok && got != want.Score {
 				t.Errorf("%q in item %d: score %d %v, fzf on the whole text %d", q, i, got, ok, want.Score)
 			}
 		}

@@ -114,13 +114,18 @@ func (c *corpus) score(i int, q fuzzyQuery, s *scorer) (int, bool) {
 		// fold is lower-cased and normalized already, so fzf need not do
 		// either again per rune.
 		r, _ := algo.FuzzyMatchV2(true, false, true, &chars, fw.runes, false, s.slab)
-		if r.Start < 0 {
+		if r.Start < 0 || r.End-r.Start > maxSpan(len(fw.runes)) {
 			return 0, false
 		}
 		total += r.Score
 	}
 	return total, true
 }
+
+// maxSpan is how far apart a fuzzy word's letters may lie: "jsm" finds
+// "John Smith" and "mrtnz" Martínez, but "mallory" does not find an m, an
+// a, two l's… strewn across a stranger's name, email and page.
+func maxSpan(runes int) int { return 3*runes + 3 }
 
 // window finds the word's runes in order in text and returns the span fzf
 // would score: from one rune before the first occurrence of its first rune

@@ -44,7 +44,11 @@ func (m Model) View() string {
 // it has focus, and the match count at the right edge.
 func (m Model) filterBar() string {
 	prompt := m.styles.FilterPrompt.Render("/ ")
-	count := m.styles.Count.Render(strconv.Itoa(m.VisibleLen()) + "/" + strconv.Itoa(m.Len()))
+	n := strconv.Itoa(m.VisibleLen()) + "/" + strconv.Itoa(m.Len())
+	if m.shown.fuzzy && m.VisibleLen() > 0 {
+		n = "≈ " + n // no exact match: these are near ones
+	}
+	count := m.styles.Count.Render(n)
 
 	query := m.input.Value()
 	if m.input.Focused() {
