@@ -81,6 +81,7 @@ func mailtoLink(email string) string {
 }
 
 func telLink(phone string) string {
+	phone = safetext.Line(phone) // the digits shown, not those of a stripped escape
 	var b strings.Builder
 	for i, r := range phone {
 		if unicode.IsDigit(r) && r < 0x80 || r == '+' && i == 0 {
@@ -119,7 +120,8 @@ func link(text, target string, style lipgloss.Style) string {
 }
 
 // Masking, for screen sharing: emails and phone numbers hidden until
-// ctrl+p again.
+// ctrl+p again. mask takes sanitized text: an escape sequence inside an
+// address would split it into parts the patterns miss.
 
 // hostRe is a plain host name, with an optional port.
 var hostRe = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$`)

@@ -89,7 +89,9 @@ func (d *detailModel) shown(s api.Session) api.Session {
 	}
 	msgs := make([]api.Message, len(s.Messages))
 	for i, m := range s.Messages {
-		msgs[i] = api.Message{Type: m.Type, Content: mask(m.Content)}
+		// Sanitized first: a hidden escape inside an address must not split
+		// it into a part the mask misses.
+		msgs[i] = api.Message{Type: m.Type, Content: mask(safetext.Clean(m.Content))}
 	}
 	s.Messages = msgs
 	return s
@@ -254,7 +256,7 @@ func (d detailModel) card() string {
 			if l.Type == api.TypeAppointment {
 				label = "appt"
 			}
-			who := strings.Join(nonEmpty(l.Name, l.Email, l.PhoneNumber), " · ")
+			who := safetext.Line(strings.Join(nonEmpty(l.Name, l.Email, l.PhoneNumber), " · "))
 			if d.masked {
 				who = mask(who)
 			}

@@ -350,7 +350,11 @@ func (n *notesModel) noteLines(i, inner, fold int) []string {
 		marker = st.Title.Render("▌ ")
 	}
 	lines := []string{marker + st.Muted.Render(ansi.Truncate(noteHead(note, n.sh), inner-2, "…"))}
-	body := strings.Split(lipgloss.NewStyle().Width(inner-2).Render(safetext.Clean(note.Body)), "\n")
+	text := safetext.Clean(note.Body)
+	if n.sh.masked {
+		text = mask(text)
+	}
+	body := strings.Split(lipgloss.NewStyle().Width(inner-2).Render(text), "\n")
 	if fold = max(fold, 2); len(body) > fold {
 		body = append(body[:fold-1], st.Muted.Render("…"))
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/neotui/neotui/api"
 	"github.com/neotui/neotui/api/apitest"
+	"github.com/neotui/neotui/internal/safetext"
 	"github.com/neotui/neotui/internal/store"
 )
 
@@ -424,7 +425,8 @@ func TestMaskCoversEveryPane(t *testing.T) {
 	m := start(t, st, 120, 40)
 	leaks := func(where string) {
 		t.Helper()
-		if s := screen(m); strings.Contains(s, "mallory@example.com") || strings.Contains(s, "555 0100") {
+		// The name is Mallory; lower-case, it is the email's local part.
+		if s := screen(m); strings.Contains(s, "mallory") || strings.Contains(s, "555") {
 			t.Errorf("%s shows a contact while masked:\n%s", where, s)
 		}
 	}
@@ -443,9 +445,26 @@ func TestMaskCoversEveryPane(t *testing.T) {
 	leaks("the Conversations list")
 	m = press(t, m, "enter")
 	leaks("a conversation's card")
-	m = press(t, m, "ctrl+p")
+	m = press(t, m, "esc", "1", "g", "enter")
+	leaks("a lead's card and transcript")
+	m = press(t, m, "n", "a")
+	m = paste(t, m, "call back mallory@example.com or +1 555 0100")
+	m = press(t, m, "ctrl+s")
+	leaks("the notes window")
+	m = press(t, m, "esc", "ctrl+p")
 	if !strings.Contains(screen(m), "mallory@example.com") {
 		t.Errorf("ctrl+p again did not show the contacts:\n%s", screen(m))
+	}
+}
+
+func TestLinksTargetWhatIsShown(t *testing.T) {
+	// The hostile phone hides "2J" in a C1 escape: the screen shows +1 555
+	// 0100, and the link must dial that, not +1 555 01002.
+	if got := telLink("+1 555 0100\u009b2J\u202e"); got != "tel:+15550100" {
+		t.Errorf("telLink = %q", got)
+	}
+	if got := mask(safetext.Clean("\x1b[31mmallory\x1b[0m@example.com")); strings.Contains(got, "allory") {
+		t.Errorf("mask of a split address = %q", got)
 	}
 }
 
