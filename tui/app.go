@@ -379,6 +379,16 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				}
 			}
 		}
+		if n := msg.note; n != nil {
+			for _, u := range m.undos {
+				if u.note != nil && u.note.ID == n.ID {
+					u.note.Version = n.Version
+				}
+				if u.edited != nil && u.edited.ID == n.ID {
+					u.edited.Version = n.Version
+				}
+			}
+		}
 		switch {
 		case msg.err != nil:
 			m.flash(describeErr(m.sh, msg.lead, msg.what, msg.err), true)

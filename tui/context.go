@@ -104,6 +104,18 @@ func (s *shared) botWidth() int {
 	return min(w, 16)
 }
 
+// who names an operator in a message: "you (in another window)" for this
+// user, "someone" for nobody.
+func (s *shared) who(name string) string {
+	switch name {
+	case "":
+		return "someone"
+	case s.user():
+		return "you (in another window)"
+	}
+	return safetext.Line(name)
+}
+
 func (s *shared) user() string {
 	if s.User != "" {
 		return s.User

@@ -225,22 +225,27 @@ func (n *notesModel) save() tea.Cmd {
 			// Undo writes the old text back over the version this edit made.
 			before := *editing
 			before.Version = after.Version
-			return triagedMsg{what: "edited a note", undo: &undo{what: "edited a note", edited: &before}}
+			return triagedMsg{what: "edited a note", lead: leadName(l), note: &after,
+				undo: &undo{what: "edited a note", lead: leadName(l), edited: &before}}
 		}
 		note, err := sh.Store.AddNote(sh.ctx, l.Bot, l.Key, sh.user(), body, sh.now())
 		if err != nil {
 			failed.err = err
 			return saveFailed(sh, l, failed)
 		}
-		return triagedMsg{what: "added a note", undo: &undo{what: "added a note", note: &note, added: true}}
+		return triagedMsg{what: "added a note", lead: leadName(l),
+			undo: &undo{what: "added a note", lead: leadName(l), note: &note, added: true}}
 	}
 }
 
 func (n *notesModel) remove(note store.Note) tea.Cmd {
-	sh := n.sh
+	sh, name := n.sh, leadName(n.lead)
 	return func() tea.Msg {
 		deleted, err := sh.Store.DeleteNote(sh.ctx, note, sh.user())
-		return triagedMsg{what: "deleted a note", undo: &undo{what: "deleted a note", note: &deleted}, err: err}
+		if err != nil {
+			return triagedMsg{what: "delete the note", lead: name, err: err}
+		}
+		return triagedMsg{what: "deleted a note", lead: name, undo: &undo{what: "deleted a note", lead: name, note: &deleted}}
 	}
 }
 

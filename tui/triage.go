@@ -39,6 +39,9 @@ type triagedMsg struct {
 	// entries below it on the stack must expect that one.
 	undone *store.Change
 	now    int64
+	// A note an action left at a new version: the undo entries of that
+	// note must expect it (an edit, then ctrl+z of the add before it).
+	note *store.Note
 }
 
 // triage runs an action on lead l. act gets the version of the lead the
@@ -58,7 +61,7 @@ func triage(sh *shared, l store.Lead, doing string, act func(expect int64) (stor
 			return triagedMsg{what: doing, lead: name, err: err}
 		}
 		if !ch.Changed() {
-			return triagedMsg{what: "already so: nothing to change", lead: name}
+			return triagedMsg{what: alreadySo(doing), lead: name}
 		}
 		sh.remember(ch)
 		what := describeChange(ch, sh.loc())
@@ -104,6 +107,14 @@ func snooze(sh *shared, l store.Lead, until time.Time) tea.Cmd {
 	})
 }
 
+// alreadySo answers an action whose outcome was stored already.
+func alreadySo(doing string) string {
+	if st, ok := strings.CutPrefix(doing, "mark it "); ok {
+		return "already " + st
+	}
+	return "nothing to change"
+}
+
 // describeChange says what a change did, in the past tense.
 func describeChange(c store.Change, loc *time.Location) string {
 	b, a := c.Before, c.After
@@ -126,13 +137,14 @@ func describeChange(c store.Change, loc *time.Location) string {
 
 // undoLast takes the last action back.
 func undoLast(sh *shared, u *undo) tea.Cmd {
+	undoing := "undo “" + u.what + "”"
 	return func() tea.Msg {
 		var err error
 		switch {
 		case u.change != nil:
 			t, err := sh.Store.Undo(sh.ctx, *u.change, sh.now(), sh.user())
 			if err != nil {
-				return triagedMsg{what: "undo " + u.what, lead: u.lead, err: err}
+				return triagedMsg{what: undoing, lead: u.lead, err: err}
 			}
 			sh.remember(store.Change{Bot: u.change.Bot, Key: u.change.Key, After: t})
 			return triagedMsg{what: "undid " + u.what, lead: u.lead, undone: u.change, now: t.Version}
@@ -141,9 +153,15 @@ func undoLast(sh *shared, u *undo) tea.Cmd {
 		case u.note != nil:
 			_, err = sh.Store.RestoreNote(sh.ctx, *u.note)
 		case u.edited != nil:
-			_, err = sh.Store.EditNote(sh.ctx, *u.edited, u.edited.Body, sh.now(), sh.user())
+			var after store.Note
+			if after, err = sh.Store.EditNote(sh.ctx, *u.edited, u.edited.Body, sh.now(), sh.user()); err == nil {
+				return triagedMsg{what: "undid " + u.what, lead: u.lead, note: &after}
+			}
 		}
-		return triagedMsg{what: "undid: " + u.what, err: err}
+		if err != nil {
+			return triagedMsg{what: undoing, lead: u.lead, err: err}
+		}
+		return triagedMsg{what: "undid " + u.what, lead: u.lead}
 	}
 }
 
@@ -153,17 +171,23 @@ func describeErr(sh *shared, lead, doing string, err error) string {
 	if lead != "" {
 		lead += ": "
 	}
+	// A refusal says who did what when, and what now: kept short, as the
+	// status line is one line of 80 cells.
+	next := "press again to override"
+	if strings.HasPrefix(doing, "undo") {
+		next = "not undone"
+	}
 	var ce *store.ConflictError
 	if errors.As(err, &ce) {
-		who := ce.By
-		if who == "" {
-			who = "someone"
-		}
-		if who == sh.user() {
-			who = "you (in another window)"
-		}
-		return fmt.Sprintf("%s%s %s %s, so did not %s — press again if you still mean to",
-			lead, who, describeField(ce, sh.loc()), relative(ce.At, sh.now()), doing)
+		return fmt.Sprintf("%s%s %s %s — %s", lead, sh.who(ce.By), describeField(ce, sh.loc()), relative(ce.At, sh.now()), next)
+	}
+	var ne *store.NoteConflictError
+	if errors.As(err, &ne) {
+		by := firstNonEmpty(ne.Current.EditedBy, ne.Current.Author)
+		return fmt.Sprintf("%s%s edited the note %s — %s", lead, sh.who(by), relative(ne.Current.UpdatedAt, sh.now()), next)
+	}
+	if errors.Is(err, store.ErrNotFound) && strings.Contains(doing, "note") {
+		return lead + "the note is gone (deleted meanwhile) — " + next
 	}
 	return fmt.Sprintf("%scould not %s: %v", lead, doing, err)
 }

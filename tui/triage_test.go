@@ -387,7 +387,7 @@ func TestQuickKeysAndTeammates(t *testing.T) {
 	if got := selected(t, m).Triage.Status; got != store.StatusLost {
 		t.Fatalf("status %q: the stale action overwrote bob's", got)
 	}
-	if !m.flashErr || !strings.Contains(m.flashText, "bob set it to lost 2m ago, so did not mark it won") {
+	if !m.flashErr || !strings.Contains(m.flashText, "Mallory: bob set it to lost 2m ago — press again to override") {
 		t.Errorf("refusal reads %q", m.flashText)
 	}
 	m = press(t, m, "s", "w")
@@ -607,5 +607,33 @@ func TestBadSnoozeDateKeepsThePicker(t *testing.T) {
 	m = press(t, m, "enter")
 	if m.overlay != nil || selected(t, m).Triage.SnoozedUntil.IsZero() && !strings.Contains(m.flashText, "snoozed until") {
 		t.Errorf("a good date did not snooze: flash %q", m.flashText)
+	}
+}
+
+// TestUndoNotesInAnyOrder: adding, editing and deleting notes, then undoing
+// it all, each undo expecting the version the one after it left.
+func TestUndoNotesInAnyOrder(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	m := start(t, st, 80, 24)
+	l := selected(t, m)
+	m = press(t, m, "n", "a")
+	m = paste(t, m, "first")
+	m = press(t, m, "ctrl+s", "a")
+	m = paste(t, m, "second")
+	m = press(t, m, "ctrl+s", "k", "e", "ctrl+u")
+	m = paste(t, m, "first, edited")
+	m = press(t, m, "ctrl+s", "j", "d", "d")
+	notes, _ := st.Notes(context.Background(), l.Bot, l.Key)
+	if len(notes) != 1 || notes[0].Body != "first, edited" {
+		t.Fatalf("after add, add, edit, delete: %+v", notes)
+	}
+	for i := range 4 {
+		m = press(t, m, "ctrl+z")
+		if m.flashErr || !strings.Contains(m.flashText, "undid") {
+			t.Fatalf("undo %d: %q", i+1, m.flashText)
+		}
+	}
+	if notes, _ := st.Notes(context.Background(), l.Bot, l.Key); len(notes) != 0 {
+		t.Errorf("after four undos: %+v, want no notes", notes)
 	}
 }
