@@ -565,6 +565,12 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.showHelp = true
 		return m, nil
 	case key.Matches(msg, k.Refresh):
+		switch {
+		case m.sh.Sync == nil:
+			m.flash("offline: reloaded from the local store, nothing to sync", false)
+		case m.syncing:
+			m.flash("a sync is already running", false)
+		}
 		return m, tea.Batch(m.startSync(), m.reload())
 	case key.Matches(msg, k.NextTab):
 		return m.switchTab((m.tab + 1) % tabCount)

@@ -28,6 +28,20 @@ func relative(t, now time.Time) string {
 	return t.Format("2006-01")
 }
 
+// until is how long until t, in at most 6 cells: "5h", "3d", "Jan 02".
+func until(t, now time.Time) string {
+	d := t.Sub(now)
+	switch {
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", max(int(d.Minutes()), 1))
+	case d < 24*time.Hour:
+		return fmt.Sprintf("%dh", int(d.Hours()))
+	case d < 100*24*time.Hour:
+		return fmt.Sprintf("%dd", int(d.Hours()/24))
+	}
+	return t.Format("Jan 02")
+}
+
 // clock is t in the user's zone, as short as stays unambiguous.
 func clock(t, now time.Time, loc *time.Location) string {
 	if t.IsZero() {

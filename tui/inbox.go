@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -233,13 +234,14 @@ func (m *Model) handleTriageKey(msg tea.KeyPressMsg) (handled bool, cmd tea.Cmd)
 		m.overlay = newPicker(m.sh, "Status", statusChoices(), func(v any, _ string) tea.Cmd {
 			return setStatus(m.sh, l, v.(store.Status))
 		})
+		m.overlay.cursor = max(slices.Index(store.Statuses, l.Triage.Status), 0) // on the current one
 	case key.Matches(msg, k.Star):
 		return true, toggleStar(m.sh, l)
 	case key.Matches(msg, k.MarkUnseen):
 		return true, setSeen(m.sh, l, false)
 	case key.Matches(msg, k.Snooze):
 		sh := m.sh
-		m.overlay = newPicker(sh, "Snooze until", snoozeChoices(sh.now(), sh.loc(), l.Triage.Snoozed(sh.now())),
+		pk := newPicker(sh, "Snooze until", snoozeChoices(sh.now(), sh.loc(), l.Triage.Snoozed(sh.now())),
 			func(v any, text string) tea.Cmd {
 				until, _ := v.(time.Time)
 				if text != "" {
@@ -254,6 +256,8 @@ func (m *Model) handleTriageKey(msg tea.KeyPressMsg) (handled bool, cmd tea.Cmd)
 			_, err := parseSnooze(text, sh.now(), sh.loc()) // a bad date keeps the picker open
 			return text, err
 		})
+		pk.input.Placeholder = "YYYY-MM-DD or YYYY-MM-DD HH:MM"
+		m.overlay = pk
 	case key.Matches(msg, k.Notes):
 		m.notes = newNotes(m.sh, l)
 		m.notes.setSize(m.sh.width, m.sh.height)

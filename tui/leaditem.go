@@ -137,6 +137,9 @@ func renderLead(sh *shared) list.RenderFunc {
 			badge, badgeStyle = safetext.Line(l.lead.Type), sh.styles.Muted
 		}
 		when := relative(l.lead.CreateTime, sh.now())
+		if sh.snoozedOnly {
+			when = "in " + until(l.lead.Triage.SnoozedUntil, sh.now()) // when it wakes
+		}
 		status := string(l.lead.Triage.Status)
 		if status == "new" {
 			status = ""

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -510,7 +511,7 @@ func TestSnoozedLeadsCanBeFound(t *testing.T) {
 		t.Fatal("z w did not hide the lead")
 	}
 	m = press(t, m, "Z")
-	if len(m.rawLeads) != 1 || m.rawLeads[0].Key != l.Key || !strings.Contains(screen(m), "(snoozed)") {
+	if len(m.rawLeads) != 1 || m.rawLeads[0].Key != l.Key || !strings.Contains(screen(m), "(snoozed)") || !regexp.MustCompile(`in [1-7]d`).MatchString(screen(m)) {
 		t.Fatalf("Z shows %d leads, want the snoozed one:\n%s", len(m.rawLeads), screen(m))
 	}
 	m = press(t, m, "z", "x") // wake it now

@@ -190,10 +190,30 @@ func (m Model) footer() string {
 			bindings = append(bindings, k.NextMatch)
 		}
 		bindings = append(bindings, k.Help, k.Quit)
+	case m.notes != nil && m.notes.typing():
+		bindings = []key.Binding{hint("ctrl+s", "save"), hint("esc", "cancel")}
+	case m.notes != nil:
+		bindings = []key.Binding{hint("a", "add"), hint("e", "edit"), hint("dd", "delete"),
+			hint("j/k", "move"), k.Undo, hint("esc", "close")}
+	case m.overlay != nil:
+		bindings = []key.Binding{hint("↑↓", "move"), hint("enter", "choose"), hint("esc", "cancel")}
+	case m.tab == tabSearch && m.typing():
+		bindings = []key.Binding{hint("enter", "to the results"), hint("esc", "clear, then leave the box"), k.NextTab}
 	case m.typing():
-		bindings = []key.Binding{k.Open, k.Back, k.NextTab}
+		bindings = []key.Binding{hint("enter", "keep the filter"), hint("esc", "clear it"), k.NextTab}
+	case m.tab != tabLeads:
+		// Triage keys act on leads: advertise them on the Leads tab only.
+		bindings = []key.Binding{k.Move, k.Open, k.Filter, k.LeadsTab, k.Help, k.Quit}
+		if m.tab == tabSearch {
+			bindings = []key.Binding{k.Move, k.Open, hint("/", "new search"), k.LeadsTab, k.Help, k.Quit}
+		}
 	}
 	return ansi.Truncate(m.help.ShortHelpView(bindings), m.sh.width, "…")
+}
+
+// hint is a footer entry for a key handled outside the keymap.
+func hint(keys, desc string) key.Binding {
+	return key.NewBinding(key.WithKeys(keys), key.WithHelp(keys, desc))
 }
 
 // fullHelp lists every key in as many columns as fit: bubbles' own full
