@@ -83,7 +83,11 @@ Neoagent into the local store first (unless --offline), then printed from it.`,
 				return err
 			}
 			if len(leads) == 0 && format == formatTable {
-				fmt.Fprintf(a.stderr, "no leads from %s to %s\n", from, to)
+				if session != 0 && from == 0 {
+					fmt.Fprintf(a.stderr, "no leads from conversation %d in the local store\n", session)
+				} else {
+					fmt.Fprintf(a.stderr, "no leads from %s to %s\n", from, to)
+				}
 			}
 			if syncErr != nil {
 				return syncErr

@@ -54,7 +54,10 @@ func dayRange(since, until, defaultSince string, now time.Time) (from, to api.Da
 			return 0, 0, usageErrorf("--until %v", err)
 		}
 	}
-	if from > to {
+	switch today := api.DayOf(now); {
+	case from > today:
+		return 0, 0, usageErrorf("--since %s is in the future (today is %s, UTC)", from, today)
+	case from > to:
 		return 0, 0, usageErrorf("--since %s is after --until %s: swap them", from, to)
 	}
 	return from, to, nil

@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -103,7 +105,7 @@ never from a flag, where other users could see it in ps.`,
 			return a.browse(cmd)
 		},
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err.Error()} })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{flagError(err)} })
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.flags.config, "config", "", "config file (default $NEOTUI_CONFIG or $XDG_CONFIG_HOME/neotui/config.yml)")
 	pf.StringVar(&a.flags.bot, "bot", "", "the configured bot to use (default: default_bot, or the first)")
@@ -112,4 +114,21 @@ never from a flag, where other users could see it in ps.`,
 	root.AddCommand(a.demoCommand(), a.leadsCommand(), a.sessionsCommand(), a.syncCommand(), a.fakeAPICommand())
 	root.AddCommand(a.serveCommand())
 	return root
+}
+
+// flagError rewords pflag's parse errors, which end in Go's own
+// ("strconv.ParseInt: parsing "abc": invalid syntax"), as one sentence.
+func flagError(err error) string {
+	var ne *strconv.NumError
+	if errors.As(err, &ne) {
+		msg := err.Error()
+		if i := strings.Index(msg, " flag: "); i > 0 {
+			msg = msg[:i+len(" flag")]
+		}
+		if ne.Func == "ParseBool" {
+			return msg + ": true or false is wanted"
+		}
+		return msg + ": a whole number is wanted"
+	}
+	return err.Error()
 }

@@ -335,9 +335,14 @@ func TestBadUsageExitsTwo(t *testing.T) {
 		{"leads", "--frobnicate"},
 		{"frobnicate"},
 		{"sync", "--offline"},
+		{"leads", "--limit", "abc"},
+		{"leads", "--since", "2999-01-01"},
 	} {
 		r := c.run(args...)
 		r.failsWith(t, 2)
+		if strings.Contains(r.stderr, "strconv") || strings.Contains(r.stderr, "swap them") && args[2] == "2999-01-01" {
+			t.Errorf("%v: %s", args, r.stderr)
+		}
 		if !strings.Contains(r.stderr, " --help' for usage") {
 			t.Errorf("%v: usage error without a pointer to help: %s", args, r.stderr)
 		}
@@ -526,6 +531,9 @@ func TestMarkdownCannotCarryEscapes(t *testing.T) {
 func TestSessionFlagMisuse(t *testing.T) {
 	c := newCLI(t, apitest.Options{})
 	c.run("sessions", "--session", "-5").failsWith(t, 2, "not a session ID")
+	if r := c.mustRun("leads", "--session", "999999", "--offline"); !strings.Contains(r.stderr, "no leads from conversation 999999") {
+		t.Errorf("leads of an unknown conversation: %q", r.stderr)
+	}
 	c.run("sessions", "--session", "5", "--since", "7d").failsWith(t, 2, "drop --since")
 }
 
