@@ -95,13 +95,13 @@ func (s *shared) wrote(bot, key string, v int64) bool {
 }
 
 // botWidth is the All bots inbox's bot column: the longest name, within
-// 6..16 cells.
+// 6..22 cells.
 func (s *shared) botWidth() int {
 	w := 6
 	for _, b := range s.Bots {
 		w = max(w, ansi.StringWidth(safetext.Line(b.Name)))
 	}
-	return min(w, 16)
+	return min(w, 22)
 }
 
 // who names an operator in a message: "you (in another window)" for this

@@ -297,7 +297,8 @@ func (d detailModel) triageLine(l store.Lead) string {
 		parts = append(parts, plural(t.Notes, "note")+" (n)")
 	}
 	if t.UpdatedBy != "" {
-		parts = append(parts, st.Muted.Render("by "+safetext.Line(t.UpdatedBy)+" "+relative(t.UpdatedAt, d.sh.now())))
+		// "new · by ana" would read as if ana set it new: say it was a change.
+		parts = append(parts, st.Muted.Render("last change "+safetext.Line(t.UpdatedBy)+", "+relative(t.UpdatedAt, d.sh.now())))
 	}
 	return st.CardLabel.Render(fit("triage", 8)) + " " + fit(strings.Join(parts, " · "), d.width-9)
 }

@@ -109,7 +109,7 @@ func (m *Model) openExport() tea.Cmd {
 		return nil
 	}
 	what := plural(len(leads), "lead") + " (" + strings.Join(m.viewLimits(), ", ") + ")"
-	name := "neotui-leads-" + m.sh.now().In(m.sh.loc()).Format("2006-01-02") + ".csv"
+	name := freeName("neotui-leads-" + m.sh.now().In(m.sh.loc()).Format("2006-01-02"))
 	sh := m.sh
 	p := newPicker(sh, "Export "+what+" to .csv or .json", nil, func(_ any, path string) tea.Cmd {
 		return exportLeads(sh, leads, path, what)
@@ -118,6 +118,19 @@ func (m *Model) openExport() tea.Cmd {
 	p.input.SetWidth(max(min(sh.width-12, 60), 20))
 	m.overlay = p
 	return nil
+}
+
+// freeName is stem.csv in the working directory, or stem-2.csv, -3…: the
+// first name not taken, so a second export of the day needs no typing.
+func freeName(stem string) string {
+	name := stem + ".csv"
+	for i := 2; i < 100; i++ {
+		if _, err := os.Lstat(name); errors.Is(err, os.ErrNotExist) {
+			break
+		}
+		name = fmt.Sprintf("%s-%d.csv", stem, i)
+	}
+	return name
 }
 
 // viewLimits says which leads the view leaves out, for the messages.

@@ -267,3 +267,20 @@ func TestNoExportRefusesAndHidesTheKey(t *testing.T) {
 		t.Errorf("without NoExport the help lacks export:\n%s", s)
 	}
 }
+
+// TestExportDefaultNameIsFree: the proposed name never collides, so
+// exporting twice a day is e, enter, e, enter.
+func TestExportDefaultNameIsFree(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	st, _ := fillStore(t, 40)
+	m := start(t, st, 120, 40)
+	m = press(t, m, "e", "enter", "e", "enter")
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 || m.flashErr {
+		t.Fatalf("two exports with the proposed name wrote %d files; status %q", len(entries), m.flashText)
+	}
+	if !strings.HasSuffix(entries[1].Name(), "-2.csv") && !strings.HasSuffix(entries[0].Name(), "-2.csv") {
+		t.Errorf("files %s, %s: want a -2 for the second", entries[0].Name(), entries[1].Name())
+	}
+}
