@@ -36,7 +36,8 @@ over one shared store and one background sync. The API key stays on the server.
 
 Only the public keys in the authorized keys file get in (one OpenSSH public
 key per line; its comment names the teammate in notes and statuses). The file
-is re-read when it changes. No passwords, no shell, no commands, no forwarding.
+is re-read when it changes: a key taken out can sign in no more, and its open
+sessions end. No passwords, no shell, no commands, no forwarding.
 
 The host key is generated on first start in $XDG_DATA_HOME/neotui and kept.
 SIGTERM tells every session the server is stopping, then exits.`,
@@ -54,7 +55,7 @@ SIGTERM tells every session the server is stopping, then exits.`,
 	fl.DurationVar(&f.idle, "idle-timeout", serve.DefaultIdleTimeout, "end a session after this long without a keystroke")
 	fl.DurationVar(&f.maxSession, "max-session", serve.DefaultMaxSession, "end a session after this long")
 	fl.IntVar(&f.maxSessions, "max-sessions", serve.DefaultMaxSessions, "sessions at once; more are refused")
-	fl.DurationVar(&f.handshake, "handshake-timeout", serve.DefaultHandshakeTimeout, "close a connection not signed in by then")
+	fl.DurationVar(&f.handshake, "handshake-timeout", serve.DefaultHandshakeTimeout, "close a connection not signed in by then, or left that long without a session")
 	return cmd
 }
 

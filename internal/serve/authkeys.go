@@ -37,7 +37,8 @@ type authorizedKeys struct {
 var errNoKeys = errors.New("holds no public key")
 
 // loadAuthorizedKeys reads path once, failing when it is unusable: missing,
-// writable by group or others, or without a key. serve refuses to start then.
+// owned by another user, writable by group or others, or without a key.
+// serve refuses to start then.
 func loadAuthorizedKeys(path string, logger *log.Logger) (*authorizedKeys, error) {
 	ak := &authorizedKeys{path: path, log: logger}
 	ak.mu.Lock()
@@ -56,6 +57,20 @@ func (ak *authorizedKeys) lookup(key gossh.PublicKey) (string, bool) {
 	ak.refreshLocked()
 	comment, ok := ak.keys[string(key.Marshal())]
 	return comment, ok
+}
+
+// revoked says whether key was taken out of a file that is usable now. A
+// file that cannot be used (mid-edit, wrong mode) lets no one new in, but
+// does not end the sessions of those already in.
+func (ak *authorizedKeys) revoked(key gossh.PublicKey) bool {
+	ak.mu.Lock()
+	defer ak.mu.Unlock()
+	ak.refreshLocked()
+	if ak.keys == nil {
+		return false
+	}
+	_, ok := ak.keys[string(key.Marshal())]
+	return !ok
 }
 
 // refreshLocked re-reads the file when it changed. A file that became
@@ -77,13 +92,17 @@ func (ak *authorizedKeys) refreshLocked() {
 }
 
 func sameFile(a, b fs.FileInfo) bool {
-	return a.Size() == b.Size() && a.ModTime().Equal(b.ModTime()) && a.Mode() == b.Mode() && os.SameFile(a, b)
+	return a.Size() == b.Size() && a.ModTime().Equal(b.ModTime()) && a.Mode() == b.Mode() &&
+		changeStamp(a) == changeStamp(b) && os.SameFile(a, b)
 }
 
 // reloadLocked parses the file. On error no key is authorized.
 func (ak *authorizedKeys) reloadLocked() error {
 	ak.keys, ak.info = nil, nil
 	f, err := os.Open(ak.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("authorized keys file %s does not exist: create it with one OpenSSH public key per line", ak.path)
+	}
 	if err != nil {
 		return fmt.Errorf("authorized keys file: %w", err)
 	}
@@ -95,6 +114,9 @@ func (ak *authorizedKeys) reloadLocked() error {
 	ak.info = info
 	if !info.Mode().IsRegular() {
 		return fmt.Errorf("authorized keys file %s is not a regular file", ak.path)
+	}
+	if err := checkOwner(ak.path, info); err != nil {
+		return fmt.Errorf("authorized keys file %w", err)
 	}
 	if info.Mode().Perm()&0o022 != 0 {
 		return fmt.Errorf("authorized keys file %s is writable by others (mode %04o): run chmod 600 %s",

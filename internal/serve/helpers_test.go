@@ -58,7 +58,8 @@ func writeKeys(t testing.TB, path string, keys ...testKey) {
 }
 
 // echoModel is a stand-in browser: it prints who it serves and its size,
-// shows a notice and quits on it, and quits on q.
+// shows a notice and quits on it, quits on q, panics on !, and
+// on z stalls for 300 ms, then quits.
 type echoModel struct {
 	who    Session
 	w, h   int
@@ -74,7 +75,13 @@ func (m echoModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.w, m.h = msg.Width, msg.Height
 	case tea.KeyPressMsg:
-		if msg.String() == "q" {
+		switch msg.String() {
+		case "q":
+			return m, tea.Quit
+		case "!":
+			panic("a bug in the browser")
+		case "z": // busy, then gone: window changes pile up meanwhile
+			time.Sleep(300 * time.Millisecond)
 			return m, tea.Quit
 		}
 		m.keys++

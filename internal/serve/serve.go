@@ -7,12 +7,15 @@
 // sessions. Everything here is set explicitly instead:
 //
 //   - public-key authentication only, against an authorized_keys file that
-//     is re-read when it changes; a session's identity is the comment of the
-//     line of the key the client proved it holds;
+//     is re-read when it changes (a key taken out ends its sessions too); a
+//     session's identity is the comment of the line of the key the client
+//     proved it holds;
 //   - connections are limited per address before the handshake starts, and a
-//     handshake (authentication included) must finish within a deadline;
+//     handshake (authentication included) must finish within a deadline; a
+//     signed-in connection without a session is closed after as long;
 //   - a session gets the browser and nothing else: no shell, no exec, no
 //     subsystem, no forwarding; its environment is ignored but for colour;
+//     a connection holds at most maxChannels sessions;
 //   - idle sessions, long sessions and sessions over the cap are ended, each
 //     with one line saying why.
 package serve
@@ -23,6 +26,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -47,7 +51,7 @@ const (
 // Lines a refused or ended session sees.
 const (
 	NeedTerminal = "neotui needs a terminal: ssh -t …"
-	NoCommands   = "neotui serves only the browser: connect without a command (ssh -t …)"
+	NoCommands   = "neotui serves only the browser: connect without a command"
 	Stopping     = "the server is stopping"
 )
 
@@ -64,6 +68,8 @@ type Options struct {
 	// method, it is called when the program ends.
 	App    func(Session) tea.Model
 	Logger *log.Logger // nil: no logs
+
+	keyCheck time.Duration // how often a session checks its key is still authorized
 }
 
 // Session is who is connecting, for App.
@@ -95,6 +101,7 @@ type ctxKey string
 
 const (
 	keyPending     = ctxKey("neotui.pending")
+	keyConnState   = ctxKey("neotui.conn")
 	extIdentity    = "neotui-identity"
 	extFingerprint = "neotui-fingerprint"
 )
@@ -119,6 +126,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.HandshakeTimeout <= 0 {
 		opts.HandshakeTimeout = DefaultHandshakeTimeout
+	}
+	if opts.keyCheck <= 0 {
+		opts.keyCheck = 10 * time.Second
 	}
 	s := &Server{opts: opts, log: opts.Logger, live: make(map[*liveSession]bool)}
 	if s.log == nil {
@@ -150,10 +160,14 @@ func New(opts Options) (*Server, error) {
 			srv.Handler = s.handle
 			srv.HandshakeTimeout = opts.HandshakeTimeout
 			srv.ServerConfigCallback = s.serverConfig
-			// Only session channels; no global requests (tcpip-forward), no
-			// subsystems (sftp); port forwarding callbacks stay nil: denied.
-			srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": sessionChannel}
-			srv.RequestHandlers = map[string]ssh.RequestHandler{}
+			// Only session channels; every other channel type (ssh -L, -D)
+			// is refused with a reason, global requests (tcpip-forward) are
+			// refused, no subsystems (sftp); port forwarding callbacks stay
+			// nil: denied.
+			srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": sessionChannel, "default": refuseChannel}
+			srv.RequestHandlers = map[string]ssh.RequestHandler{
+				"tcpip-forward": refuseForward, "streamlocal-forward@openssh.com": refuseForward,
+			}
 			srv.SubsystemHandlers = map[string]ssh.SubsystemHandler{}
 			srv.ConnectionFailedCallback = func(c net.Conn, err error) {
 				var authErr *gossh.ServerAuthError
@@ -162,7 +176,7 @@ func New(opts Options) (*Server, error) {
 					return
 				}
 				// Timeouts and hang-ups before sign-in: a flood would fill the log.
-				s.log.Debug("closed before sign-in", "remote", c.RemoteAddr().String(), "err", safetext.Line(err.Error()))
+				s.log.Debug("closed before sign-in", "remote", c.RemoteAddr().String(), "err", logText(err.Error()))
 			}
 			return nil
 		},
@@ -251,6 +265,7 @@ func (s *Server) connected(ctx ssh.Context, c net.Conn) net.Conn {
 	if pc, ok := c.(*pendingConn); ok {
 		ctx.SetValue(keyPending, pc)
 	}
+	ctx.SetValue(keyConnState, newConnState(ctx, c, s.opts.HandshakeTimeout, s.log))
 	s.log.Info("connect", "remote", c.RemoteAddr().String())
 	return c
 }
@@ -278,7 +293,10 @@ func (s *Server) serverConfig(ctx ssh.Context) *gossh.ServerConfig {
 			if pc, ok := ctx.Value(keyPending).(*pendingConn); ok {
 				pc.authenticated()
 			}
-			s.log.Info("signed in", "remote", conn.RemoteAddr().String(), "user", safetext.Line(conn.User()),
+			if cs := connStateOf(ctx); cs != nil {
+				cs.signedIn()
+			}
+			s.log.Info("signed in", "remote", conn.RemoteAddr().String(), "user", logText(conn.User()),
 				"key", fp, "identity", id)
 			return perms, nil
 		},
@@ -289,7 +307,7 @@ func (s *Server) serverConfig(ctx ssh.Context) *gossh.ServerConfig {
 				s.log.Debug("auth refused", "remote", conn.RemoteAddr().String(), "method", "none")
 			default:
 				s.log.Info("auth refused", "remote", conn.RemoteAddr().String(),
-					"user", safetext.Line(conn.User()), "method", safetext.Line(method))
+					"user", logText(conn.User()), "method", logText(method))
 			}
 		},
 	}
@@ -302,6 +320,20 @@ func (s *Server) publicKey(ctx ssh.Context, key ssh.PublicKey) bool {
 		return true
 	}
 	s.log.Info("auth refused: unknown key", "remote", ctx.RemoteAddr().String(),
-		"user", safetext.Line(ctx.User()), "key", Fingerprint(key))
+		"user", logText(ctx.User()), "key", Fingerprint(key))
 	return false
+}
+
+// logMax bounds a client's text in a log line: an SSH user name may be as
+// long as a packet (256 KB), and anyone can send one before signing in.
+const logMax = 100
+
+// logText is a client's text (a user name, a command, a terminal name) fit
+// for a log line: one line, no escape sequences, at most logMax bytes.
+func logText(s string) string {
+	s = safetext.Line(s)
+	if len(s) > logMax {
+		s = strings.ToValidUTF8(s[:logMax], "") + "…"
+	}
+	return s
 }

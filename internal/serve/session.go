@@ -28,6 +28,13 @@ func (s *Server) handle(sess ssh.Session) {
 			_ = sess.Exit(1)
 		}
 	}()
+	if _, winch, _ := sess.Pty(); winch != nil {
+		// charm.land/ssh's request loop hands each window change to winch
+		// (room for one) and blocks until it is taken: once the program
+		// has gone, or if it never came, keep taking them until the loop
+		// ends, or it would hang for good, with the channel's memory.
+		defer func() { go drain(winch) }()
+	}
 	perms := sess.Permissions()
 	who := Session{User: safetext.Line(sess.User()), Remote: sess.RemoteAddr().String()}
 	if perms.Permissions != nil {
@@ -39,11 +46,11 @@ func (s *Server) handle(sess ssh.Session) {
 		return
 	}
 	if cmd := sess.RawCommand(); cmd != "" {
-		refuse(sess, l, NoCommands, "a command", "command", safetext.Line(cmd))
+		refuse(sess, l, NoCommands, "a command", "command", logText(cmd))
 		return
 	}
 	if sub := sess.Subsystem(); sub != "" {
-		refuse(sess, l, NoCommands, "a subsystem", "subsystem", safetext.Line(sub))
+		refuse(sess, l, NoCommands, "a subsystem", "subsystem", logText(sub))
 		return
 	}
 	pty, winch, ok := sess.Pty()
@@ -60,7 +67,7 @@ func (s *Server) handle(sess ssh.Session) {
 	start := time.Now()
 	env := terminalEnv(pty.Term, sess.Environ())
 	w, h := clampSize(pty.Window.Width, pty.Window.Height)
-	l.Info("session start", "user", who.User, "term", safetext.Line(pty.Term), "size", fmt.Sprintf("%dx%d", w, h))
+	l.Info("session start", "user", logText(who.User), "term", logText(pty.Term), "size", fmt.Sprintf("%dx%d", w, h))
 
 	ctx, cancel := context.WithCancel(sess.Context())
 	defer cancel()
@@ -94,11 +101,15 @@ func (s *Server) handle(sess ssh.Session) {
 	}
 	defer s.unregister(ls)
 	go s.resize(ctx, p, winch)
-	go s.watch(ctx, in, start, ls.end)
+	go s.watch(ctx, in, start, sess.PublicKey(), ls.end)
 
 	_, err := p.Run()
 	p.Kill() // restores the terminal if the program crashed
 	why := ls.stopped()
+	crashed := errors.Is(err, tea.ErrProgramPanic)
+	if crashed && why == "" {
+		why = "the browser crashed: connect again"
+	}
 	if why != "" { // after the browser left the alternate screen: it stays visible
 		fmt.Fprintf(sess, "\nneotui: %s\n", why)
 	}
@@ -106,7 +117,7 @@ func (s *Server) handle(sess ssh.Session) {
 	if why != "" {
 		attrs = append(attrs, "why", why)
 	}
-	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+	if err != nil && (crashed || !errors.Is(err, tea.ErrProgramKilled)) {
 		attrs = append(attrs, "err", safetext.Line(err.Error()))
 	}
 	l.Info("session end", attrs...)
@@ -115,7 +126,7 @@ func (s *Server) handle(sess ssh.Session) {
 
 // refuse ends a session with one line.
 func refuse(sess ssh.Session, l *log.Logger, line, why string, kv ...any) {
-	l.Info("session refused", append([]any{"why", why, "user", safetext.Line(sess.User())}, kv...)...)
+	l.Info("session refused", append([]any{"why", why, "user", logText(sess.User())}, kv...)...)
 	fmt.Fprintln(sess.Stderr(), line)
 	_ = sess.Exit(1)
 }
@@ -193,6 +204,12 @@ func (ls *liveSession) stopped() string {
 	return ls.why
 }
 
+// drain takes window changes until the session's request loop ends.
+func drain(winch <-chan ssh.Window) {
+	for range winch {
+	}
+}
+
 // resize follows the client's window.
 func (s *Server) resize(ctx context.Context, p *tea.Program, winch <-chan ssh.Window) {
 	for {
@@ -209,17 +226,25 @@ func (s *Server) resize(ctx context.Context, p *tea.Program, winch <-chan ssh.Wi
 	}
 }
 
-// watch ends the session when it has been idle (no input) or open too long.
-// Output does not count as activity: the browser redraws on its own.
-func (s *Server) watch(ctx context.Context, in *activityReader, start time.Time, end func(string)) {
+// watch ends the session when it has been idle (no input), open too long,
+// or its key was taken out of the authorized keys file. Output does not
+// count as activity: the browser redraws on its own.
+func (s *Server) watch(ctx context.Context, in *activityReader, start time.Time, key gossh.PublicKey, end func(string)) {
 	idle := time.NewTimer(s.opts.IdleTimeout)
 	defer idle.Stop()
 	limit := time.NewTimer(time.Until(start.Add(s.opts.MaxSession)))
 	defer limit.Stop()
+	revoked := time.NewTicker(s.opts.keyCheck)
+	defer revoked.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-revoked.C:
+			if s.keys.revoked(key) {
+				end("your key is no longer authorized")
+				return
+			}
 		case <-limit.C:
 			end(fmt.Sprintf("the session reached its time limit (%s): connect again", s.opts.MaxSession))
 			return
@@ -251,14 +276,31 @@ func (a *activityReader) Read(p []byte) (int, error) {
 func (a *activityReader) touch()              { a.last.Store(time.Now().UnixNano()) }
 func (a *activityReader) idle() time.Duration { return time.Since(time.Unix(0, a.last.Load())) }
 
-// sessionChannel is charm.land/ssh's session handler, minus the requests it
+// filteredChannel is a session channel minus the requests charm.land/ssh
 // would grant that nothing here serves: agent forwarding (it answers yes and
-// does nothing), X11, and environment variables other than the colour ones.
-func sessionChannel(srv *ssh.Server, conn *gossh.ServerConn, ch gossh.NewChannel, ctx ssh.Context) {
-	ssh.DefaultSessionHandler(srv, conn, filteredChannel{ch}, ctx)
+// does nothing), X11, and environment variables other than the colour ones
+// (a few of those: each is kept for the session's life).
+//
+// It also keeps the terminal request until the session starts: charm.land/ssh
+// hands each window change to a channel with room for one, its initial size,
+// and blocks its request loop until the handler takes it, which it does not
+// run before shell or exec. A window change in between (a resize while
+// connecting) would hang the loop for good, channel and all. Until then,
+// window changes resize the kept request instead.
+type filteredChannel struct{ gossh.NewChannel }
+
+// maxEnv is how many environment variables a session may set.
+const maxEnv = 8
+
+// ptyRequest is a pty-req's payload (RFC 4254 6.2).
+type ptyRequest struct {
+	Term                          string
+	Cols, Rows, WidthPx, HeightPx uint32
+	Modes                         string
 }
 
-type filteredChannel struct{ gossh.NewChannel }
+// windowChange is a window-change's payload (RFC 4254 6.7).
+type windowChange struct{ Cols, Rows, WidthPx, HeightPx uint32 }
 
 func (f filteredChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) {
 	ch, reqs, err := f.NewChannel.Accept()
@@ -268,12 +310,44 @@ func (f filteredChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) 
 	out := make(chan *gossh.Request)
 	go func() {
 		defer close(out)
+		env, started := 0, false
+		var pty *ptyRequest // kept until shell or exec
 		for r := range reqs {
-			if !allowedRequest(r) {
-				if r.WantReply {
-					_ = r.Reply(false, nil)
-				}
+			ok := allowedRequest(r)
+			if ok && r.Type == "env" {
+				env++
+				ok = env <= maxEnv
+			}
+			if !ok {
+				_ = r.Reply(false, nil)
 				continue
+			}
+			if !started {
+				switch r.Type {
+				case "pty-req":
+					var p ptyRequest
+					if pty != nil || gossh.Unmarshal(r.Payload, &p) != nil {
+						_ = r.Reply(false, nil)
+						continue
+					}
+					pty = &p
+					_ = r.Reply(true, nil)
+					continue
+				case "window-change":
+					var w windowChange
+					if pty == nil || gossh.Unmarshal(r.Payload, &w) != nil {
+						_ = r.Reply(false, nil)
+						continue
+					}
+					pty.Cols, pty.Rows, pty.WidthPx, pty.HeightPx = w.Cols, w.Rows, w.WidthPx, w.HeightPx
+					_ = r.Reply(true, nil)
+					continue
+				case "shell", "exec":
+					started = true
+					if pty != nil {
+						out <- &gossh.Request{Type: "pty-req", Payload: gossh.Marshal(pty)}
+					}
+				}
 			}
 			out <- r
 		}
