@@ -407,7 +407,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, tea.Batch(cmds...)
 	case copiedMsg:
-		m.flash("copied "+msg.what+" to the clipboard", false)
+		switch {
+		case msg.err != nil:
+			m.flash("could not copy: "+msg.err.Error(), true)
+		case msg.text != "":
+			return m, copyText(msg.text, msg.what)
+		default:
+			m.flash("copied "+msg.what+" to the clipboard", false)
+		}
 		return m, nil
 	case exportedMsg:
 		if msg.err != nil {

@@ -2,6 +2,8 @@ package tui
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
@@ -17,7 +19,11 @@ import (
 )
 
 // copiedMsg reports a copy to the clipboard.
-type copiedMsg struct{ what string }
+type copiedMsg struct {
+	what string
+	text string // when set, still to be put on the clipboard
+	err  error
+}
 
 // copyChoices is the y menu for a lead: what can be copied of it. Masked
 // (ctrl+p), the labels hide emails and phones too; what is copied does not.
@@ -40,7 +46,7 @@ func copyChoices(l store.Lead, transcript *api.Session, masked bool) []choice {
 		cs = append(cs, choice{"n", "name   " + shown(n), "name"})
 	}
 	cs = append(cs, choice{"v", "contact card (vCard)", "vcard"})
-	if transcript != nil {
+	if transcript != nil || l.SessionID != 0 {
 		cs = append(cs, choice{"t", "the conversation as Markdown", "transcript"})
 	}
 	return cs
@@ -48,7 +54,7 @@ func copyChoices(l store.Lead, transcript *api.Session, masked bool) []choice {
 
 // copyLead puts what was chosen on the clipboard through OSC 52, which
 // reaches the user's own terminal even over SSH.
-func copyLead(l store.Lead, transcript *api.Session, leads []store.Lead, what string) tea.Cmd {
+func copyLead(sh *shared, l store.Lead, transcript *api.Session, leads []store.Lead, what string) tea.Cmd {
 	var text string
 	switch what {
 	case "email":
@@ -60,13 +66,43 @@ func copyLead(l store.Lead, transcript *api.Session, leads []store.Lead, what st
 	case "vcard":
 		text = export.VCard(l.Lead)
 	case "transcript":
+		if transcript == nil {
+			return copyStoredTranscript(sh, l)
+		}
 		var b bytes.Buffer
 		if err := export.Markdown(&b, *transcript, leads); err != nil {
 			return nil
 		}
 		text = b.String()
 	}
+	return copyText(text, what)
+}
+
+func copyText(text, what string) tea.Cmd {
 	return tea.Batch(tea.SetClipboard(text), func() tea.Msg { return copiedMsg{what: what} })
+}
+
+// copyStoredTranscript reads the lead's conversation from the store, for a
+// copy made before the conversation was opened.
+func copyStoredTranscript(sh *shared, l store.Lead) tea.Cmd {
+	return func() tea.Msg {
+		s, err := sh.Store.Session(sh.ctx, l.Bot, l.SessionID)
+		if errors.Is(err, store.ErrNotFound) {
+			return copiedMsg{err: fmt.Errorf("conversation %d is not in the local store yet: open the lead (enter) to fetch it", l.SessionID)}
+		}
+		if err != nil {
+			return copiedMsg{err: err}
+		}
+		leads, err := sh.Store.Leads(sh.ctx, store.LeadQuery{Bot: l.Bot, SessionID: l.SessionID})
+		var b bytes.Buffer
+		if err == nil {
+			err = export.Markdown(&b, s, leads)
+		}
+		if err != nil {
+			return copiedMsg{err: err}
+		}
+		return copiedMsg{what: "the conversation", text: b.String()}
+	}
 }
 
 // Links neotui makes itself: only these schemes, the target always the

@@ -269,7 +269,7 @@ func (m *Model) handleTriageKey(msg tea.KeyPressMsg) (handled bool, cmd tea.Cmd)
 		}
 		leads := m.detail.leads
 		m.overlay = newPicker(m.sh, "Copy to the clipboard", copyChoices(l, transcript, m.sh.masked), func(v any, _ string) tea.Cmd {
-			return copyLead(l, transcript, leads, v.(string))
+			return copyLead(m.sh, l, transcript, leads, v.(string))
 		})
 	default:
 		return false, nil

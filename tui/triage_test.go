@@ -638,3 +638,18 @@ func TestUndoNotesInAnyOrder(t *testing.T) {
 		t.Errorf("after four undos: %+v, want no notes", notes)
 	}
 }
+
+// TestCopyConversationBeforeOpening: y t works from the list at 80×24,
+// where no conversation is loaded beside it.
+func TestCopyConversationBeforeOpening(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	m := start(t, st, 80, 24)
+	m = press(t, m, "y")
+	if !strings.Contains(screen(m), "the conversation as Markdown") {
+		t.Fatalf("the copy menu offers no conversation:\n%s", screen(m))
+	}
+	m = press(t, m, "t")
+	if m.flashErr || m.flashText != "copied the conversation to the clipboard" {
+		t.Errorf("y t: %q", m.flashText)
+	}
+}

@@ -110,6 +110,9 @@ func (m Model) tabBar() string {
 		name  string
 		count int
 	}{{"Leads", len(m.rawLeads)}, {"Conversations", m.sessions.Len()}, {"Search", -1}}
+	if m.sh.allBots {
+		titles[tabSessions].count = -1 // conversations are per bot: none in the merged inbox
+	}
 	var parts []string
 	for i, t := range titles {
 		style := st.Tab
