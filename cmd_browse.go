@@ -41,15 +41,11 @@ func (a *app) browse(cmd *cobra.Command) error {
 	return a.runBrowser(cmd.Context(), s, others)
 }
 
-// runBrowser runs the Bubble Tea program until the user quits. Every
-// configured bot with a key can be switched to (b), or merged (All bots).
-func (a *app) runBrowser(ctx context.Context, s *session, others []*session) error {
-	refresh := time.Duration(s.cfg.RefreshMinutes) * time.Minute
-	if refresh == 0 {
-		refresh = -1 // refresh_minutes: 0 means never
-	}
-	first := a.browserBot(s)
-	opts := tui.Options{
+// browserOptions are the browser over s's store, on bots[0] first, acting
+// as user.
+func (a *app) browserOptions(s *session, bots []tui.Bot, user string) tui.Options {
+	first := bots[0]
+	return tui.Options{
 		Store:        s.store,
 		BotName:      first.Name,
 		Serial:       first.Serial,
@@ -58,14 +54,25 @@ func (a *app) runBrowser(ctx context.Context, s *session, others []*session) err
 		Location:     s.cfg.Location,
 		Now:          a.now,
 		SyncDays:     s.cfg.InitialSyncDays,
-		User:         firstNonEmpty(a.getenv("USER"), a.getenv("LOGNAME"), "neotui"),
-		RefreshEvery: refresh,
+		User:         user,
 		Quiet:        !s.cfg.Bell,
-		Bots:         []tui.Bot{first},
+		Bots:         append([]tui.Bot(nil), bots...),
 	}
+}
+
+// runBrowser runs the Bubble Tea program until the user quits. Every
+// configured bot with a key can be switched to (b), or merged (All bots).
+func (a *app) runBrowser(ctx context.Context, s *session, others []*session) error {
+	refresh := time.Duration(s.cfg.RefreshMinutes) * time.Minute
+	if refresh == 0 {
+		refresh = -1 // refresh_minutes: 0 means never
+	}
+	bots := []tui.Bot{a.browserBot(s)}
 	for _, other := range others {
-		opts.Bots = append(opts.Bots, a.browserBot(other))
+		bots = append(bots, a.browserBot(other))
 	}
+	opts := a.browserOptions(s, bots, firstNonEmpty(a.getenv("USER"), a.getenv("LOGNAME"), "neotui"))
+	opts.RefreshEvery = refresh
 	m := tui.New(opts)
 	defer m.Close()
 	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithOutput(a.stdout))

@@ -195,22 +195,10 @@ func (a *app) servedBots(s *session, syncs *serve.Syncs) []tui.Bot {
 // sessionOptions are one SSH session's browser: the shared store and syncs,
 // acting as user. The server refreshes; the session polls the store.
 func (a *app) sessionOptions(s *session, bots []tui.Bot, user string) tui.Options {
-	first := bots[0]
-	return tui.Options{
-		Store:        s.store,
-		BotName:      first.Name,
-		Serial:       first.Serial,
-		Sync:         first.Sync,
-		FetchSession: first.FetchSession,
-		Location:     s.cfg.Location,
-		Now:          a.now,
-		SyncDays:     s.cfg.InitialSyncDays,
-		User:         user,
-		RefreshEvery: -1,
-		Quiet:        !s.cfg.Bell,
-		Bots:         append([]tui.Bot(nil), bots...),
-		NoExport:     true, // e would write on the server's disk
-	}
+	opts := a.browserOptions(s, bots, user)
+	opts.RefreshEvery = -1
+	opts.NoExport = true // e would write on the server's disk
+	return opts
 }
 
 // expandHome turns a leading ~/ into $HOME: --flag=~/x never sees a shell.
