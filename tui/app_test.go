@@ -6,6 +6,9 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+
+	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/internal/store"
 )
 
 func TestStartsFromTheStore(t *testing.T) {
@@ -215,5 +218,16 @@ func TestFewColoursSelectByReverse(t *testing.T) {
 	m = settle(t, m, func() tea.Msg { return tea.ColorProfileMsg{Profile: colorprofile.ANSI} })
 	if !m.sh.styles.Selected.GetReverse() {
 		t.Error("16 colours do not select by reverse video")
+	}
+}
+
+func TestSearchSnippetDropsMarkdownMarks(t *testing.T) {
+	h := newHitItem(store.Hit{Type: api.RoleAI, Content: "## Opening hours\n- Mon–Fri: **8am–6pm**, `closed` Sunday"}, "hours")
+	if strings.ContainsAny(h.snippet, "*#`") || !strings.Contains(h.snippet, "8am–6pm") {
+		t.Errorf("snippet %q", h.snippet)
+	}
+	// A visitor's own asterisks are what they typed.
+	if h := newHitItem(store.Hit{Type: api.RoleUser, Content: "price **now**"}, "price"); !strings.Contains(h.snippet, "**now**") {
+		t.Errorf("visitor snippet %q", h.snippet)
 	}
 }

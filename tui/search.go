@@ -173,10 +173,17 @@ func newHitItem(h store.Hit, query string) *hitItem {
 		role = safetext.Line(h.Type)
 	}
 	text := strings.Join(strings.Fields(safetext.Line(h.Content)), " ")
+	if h.Type == api.RoleAI {
+		text = markdownMarks.Replace(text) // a one-line snippet shows words, not **
+	}
 	return &hitItem{hit: h, role: role, snippet: snippet(text, query, 12),
 		key:   strconv.FormatInt(h.SessionID, 10) + ":" + strconv.Itoa(h.Seq),
 		words: strings.Fields(strings.ToLower(query))}
 }
+
+// markdownMarks are the Markdown marks AI replies use most, dropped from
+// snippets: emphasis, code and headings.
+var markdownMarks = strings.NewReplacer("**", "", "__", "", "`", "", "### ", "", "## ", "", "# ", "")
 
 func (i *hitItem) FilterText() string { return i.snippet }
 func (i *hitItem) Key() string        { return i.key }
