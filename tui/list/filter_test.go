@@ -298,16 +298,19 @@ func TestFilterParallel(t *testing.T) {
 	}
 }
 
-// Scoring a window of the text must give fzf's score for the whole text.
+// Scoring a window of the text, after skipping texts without a short enough
+// match, must give fzf's verdict and score for the whole text.
 func TestFuzzyWindowScore(t *testing.T) {
-	c := newCorpus(people, nil, nil)
+	items := append(slices.Clone(people), benchListItems()[:3000]...)
+	c := newCorpus(items, nil, nil)
 	var s scorer
-	for _, q := range []string{"mrtnz", "jsm", "mra", "es", "花子", "garcia", "a1", "oo"} {
+	slab := util.MakeSlab(slab16Size, slab32Size)
+	for _, q := range []string{"mrtnz", "jsm", "mra", "es", "花子", "garcia", "a1", "oo", "jhn", "mrtn", "prez", "bokng", "佐花", "ghsb"} {
 		fq := newFuzzyQuery([]string{q})
-		for i := range people {
+		for i := range items {
 			got, ok := c.score(i, fq, &s)
 			whole := util.RunesToChars([]rune(string(c.foldText(i))))
-			want, _ := algo.FuzzyMatchV2(true, false, true, &whole, fq.words[0].runes, false, util.MakeSlab(slab16Size, slab32Size))
+			want, _ := algo.FuzzyMatchV2(true, false, true, &whole, fq.words[0].runes, false, slab)
 			matches := want.Start >= 0 && want.End-want.Start <= maxSpan(len(fq.words[0].runes))
 			if ok != matches || ok && got != want.Score {
 				t.Errorf("%q in item %d: score %d %v, fzf on the whole text %d", q, i, got, ok, want.Score)

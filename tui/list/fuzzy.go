@@ -100,10 +100,10 @@ func (c *corpus) score(i int, q fuzzyQuery, s *scorer) (int, bool) {
 	text := c.foldText(i)
 	total := 0
 	for _, fw := range q.words {
-		from, to, ok := fw.window(text)
-		if !ok {
+		if !fw.fitsSpan(text) {
 			return 0, false
 		}
+		from, to := fw.window(text)
 		var chars util.Chars
 		if c.sig[i]&nonASCII == 0 {
 			chars = util.ToChars(text[from:to])
@@ -127,28 +127,53 @@ func (c *corpus) score(i int, q fuzzyQuery, s *scorer) (int, bool) {
 // a, two l's… strewn across a stranger's name, email and page.
 func maxSpan(runes int) int { return 3*runes + 3 }
 
-// window finds the word's runes in order in text and returns the span fzf
-// would score: from one rune before the first occurrence of its first rune
-// (whose class decides that rune's word-boundary bonus) to the end of the
-// last occurrence of its last rune. fzf narrows ASCII texts the same way;
+// window returns the span of text, which holds the word's runes in order,
+// that fzf would score: from one rune before the first occurrence of its
+// first rune (whose class decides that rune's word-boundary bonus) to the end
+// of the last occurrence of its last rune. fzf narrows ASCII texts the same way;
 // doing it for every text keeps long non-ASCII ones from costing the full
 // O(text×word) table.
-func (fw fuzzyWord) window(text []byte) (lo, hi int, ok bool) {
-	pos, first := 0, 0
-	for k, e := range fw.enc {
-		i := bytes.Index(text[pos:], e)
-		if i < 0 {
-			return 0, 0, false
-		}
-		if k == 0 {
-			first = pos + i
-		}
-		pos += i + len(e)
-	}
+func (fw fuzzyWord) window(text []byte) (lo, hi int) {
+	first := bytes.Index(text, fw.enc[0])
 	last := fw.enc[len(fw.enc)-1]
 	hi = bytes.LastIndex(text, last) + len(last)
 	_, size := utf8.DecodeLastRune(text[:first])
-	return first - size, hi, true
+	return first - size, hi
+}
+
+// fitsSpan reports whether the word's runes occur in order within
+// maxSpan runes somewhere in text. fzf's match spans at least the shortest
+// such stretch, so when there is none, fzf's match is too wide and need not
+// be computed: most texts holding "j", "s" and "m" in order hold them far
+// apart.
+func (fw fuzzyWord) fitsSpan(text []byte) bool {
+	limit := maxSpan(len(fw.enc))
+	first := fw.enc[0]
+	for p := 0; ; {
+		i := bytes.Index(text[p:], first)
+		if i < 0 {
+			return false
+		}
+		p += i
+		// The shortest match starting at p: each next rune at its first
+		// occurrence, all within limit runes, which take at most
+		// limit×utf8.UTFMax bytes.
+		end := min(len(text), p+limit*utf8.UTFMax)
+		pos := p + len(first)
+		ok := true
+		for _, e := range fw.enc[1:] {
+			j := bytes.Index(text[pos:end], e)
+			if j < 0 {
+				ok = false
+				break
+			}
+			pos += j + len(e)
+		}
+		if ok && (pos-p <= limit || utf8.RuneCount(text[p:pos]) <= limit) {
+			return true
+		}
+		p += len(first)
+	}
 }
 
 func appendRunes(dst []rune, b []byte) []rune {
