@@ -446,6 +446,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case openHitMsg:
 		m.detailOpen = true
 		return m, m.detail.showSession(msg.hit.SessionID, msg.query, msg.hit.Seq)
+	case matchEdgeMsg:
+		return m.matchEdge(msg.dir)
 	case searchResultsMsg:
 		var cmd tea.Cmd
 		m.search, cmd = m.search.Update(msg)
@@ -456,6 +458,27 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	}
 	return m.delegateAll(msg)
+}
+
+// matchEdge steps past the last (or first) match of the open transcript:
+// from Search to the next (or previous) conversation among the results,
+// elsewhere nowhere, saying so.
+func (m Model) matchEdge(dir int) (tea.Model, tea.Cmd) {
+	if !m.detailOpen || m.detail.highlight == "" {
+		return m, nil
+	}
+	if m.tab == tabSearch && m.detail.lead == nil {
+		if h, ok := m.search.step(dir, m.detail.sessionID); ok {
+			m.flash(fmt.Sprintf("conversation %d", h.SessionID), false)
+			return m, m.detail.showSession(h.SessionID, m.search.query, h.Seq)
+		}
+	}
+	if dir > 0 {
+		m.flash("no more matches: that was the last", false)
+	} else {
+		m.flash("no earlier matches: that was the first", false)
+	}
+	return m, nil
 }
 
 // restyle rebuilds a list with the new styles, keeping items and state.

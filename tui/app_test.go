@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -230,4 +232,61 @@ func TestSearchSnippetDropsMarkdownMarks(t *testing.T) {
 	if h := newHitItem(store.Hit{Type: api.RoleUser, Content: "price **now**"}, "price"); !strings.Contains(h.snippet, "**now**") {
 		t.Errorf("visitor snippet %q", h.snippet)
 	}
+}
+
+// From Search, n past a conversation's last match opens the next
+// conversation among the results, and N goes back to the previous one's
+// last match; at the ends the status line says there are no more.
+func TestMatchesStepAcrossResults(t *testing.T) {
+	st, _ := fillStore(t, 120)
+	m := start(t, st, 120, 40)
+	m = press(t, m, "3")
+	m = typeText(t, m, "precio")
+	m = press(t, m, "enter")
+	var sessions []int64 // distinct, in result order
+	for _, it := range m.search.results.Visible() {
+		if id := it.(*hitItem).hit.SessionID; !slices.Contains(sessions, id) {
+			sessions = append(sessions, id)
+		}
+	}
+	if len(sessions) < 3 {
+		t.Fatalf("%d conversations mention precio; the test needs 3", len(sessions))
+	}
+	m = press(t, m, "enter")
+	if !m.detailOpen || m.detail.sessionID != sessions[0] {
+		t.Fatalf("enter opened %d, want %d", m.detail.sessionID, sessions[0])
+	}
+	next := func(key string) {
+		t.Helper()
+		from := m.detail.sessionID
+		for range 50 {
+			if m = press(t, m, key); m.detail.sessionID != from {
+				return
+			}
+		}
+		t.Fatalf("%s never left conversation %d", key, from)
+	}
+	next("n")
+	if m.detail.sessionID != sessions[1] || !strings.Contains(screen(m), fmt.Sprint(sessions[1])) {
+		t.Fatalf("n went to %d, want %d", m.detail.sessionID, sessions[1])
+	}
+	if h, _ := m.search.results.Selected(); h.(*hitItem).hit.SessionID != sessions[1] {
+		t.Error("the results' cursor did not follow to the open conversation")
+	}
+	next("N")
+	if m.detail.sessionID != sessions[0] {
+		t.Fatalf("N went to %d, want %d", m.detail.sessionID, sessions[0])
+	}
+	// The previous conversation opens at its last match: one more N is
+	// either a match above in it or the first-match notice.
+	for range 50 {
+		m = press(t, m, "N")
+		if m.detail.sessionID != sessions[0] {
+			t.Fatalf("N left the first conversation for %d", m.detail.sessionID)
+		}
+		if strings.Contains(screen(m), "no earlier matches") {
+			return
+		}
+	}
+	t.Error("N at the first match said nothing")
 }

@@ -142,10 +142,14 @@ func (d detailModel) Update(msg tea.Msg) (detailModel, tea.Cmd) {
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, d.sh.keys.NextMatch):
-			d.transcript.NextMatch()
+			if !d.transcript.NextMatch() {
+				return d, func() tea.Msg { return matchEdgeMsg{dir: 1} }
+			}
 			return d, nil
 		case key.Matches(msg, d.sh.keys.PrevMatch):
-			d.transcript.PrevMatch()
+			if !d.transcript.PrevMatch() {
+				return d, func() tea.Msg { return matchEdgeMsg{dir: -1} }
+			}
 			return d, nil
 		}
 	}

@@ -40,6 +40,10 @@ type sessionFetchedMsg struct {
 	err error
 }
 
+// matchEdgeMsg: n (dir 1) or N (dir -1) found no further match in the open
+// transcript. From Search, the app opens the next conversation with hits.
+type matchEdgeMsg struct{ dir int }
+
 type searchResultsMsg struct {
 	seq   int
 	query string

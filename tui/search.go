@@ -48,6 +48,16 @@ type openHitMsg struct {
 	query string
 }
 
+// step selects the next (dir 1) or previous (dir -1) hit outside
+// conversation id: walking up, that is the previous conversation's last hit.
+func (s *searchModel) step(dir int, id int64) (store.Hit, bool) {
+	it, ok := s.results.SelectNext(dir, func(it list.Item) bool { return it.(*hitItem).hit.SessionID != id })
+	if !ok {
+		return store.Hit{}, false
+	}
+	return it.(*hitItem).hit, true
+}
+
 func (s searchModel) typing() bool { return s.input.Focused() }
 
 func (s *searchModel) setSize(w, h int) {

@@ -21,3 +21,17 @@ func (m Model) Visible() []Item {
 	}
 	return out
 }
+
+// SelectNext moves the cursor from where it is, one row at a time in
+// direction dir (1 down, -1 up), to the first visible item for which ok
+// holds, and returns it; with none, the cursor stays.
+func (m *Model) SelectNext(dir int, ok func(Item) bool) (Item, bool) {
+	for row := m.cursor + dir; row >= 0 && row < m.VisibleLen(); row += dir {
+		if it := m.items[m.itemIndex(row)]; ok(it) {
+			m.cursor = row
+			m.scrollToCursor()
+			return it, true
+		}
+	}
+	return nil, false
+}
