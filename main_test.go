@@ -252,7 +252,7 @@ func TestSessionsAndTranscripts(t *testing.T) {
 	}
 	id := fmt.Sprint(withMessages.SessionID)
 	md := c.mustRun("sessions", "--session", id, "--format", "markdown", "--offline")
-	if !strings.HasPrefix(md.stdout, "# Conversation "+id) || strings.Count(md.stdout, "**AI:**")+strings.Count(md.stdout, "**User:**") < len(withMessages.Messages)-1 {
+	if !strings.HasPrefix(md.stdout, "# Conversation "+id) || strings.Count(md.stdout, "**AI:**")+strings.Count(md.stdout, "**Visitor:**") < len(withMessages.Messages)-1 {
 		t.Errorf("markdown transcript:\n%s", md.stdout)
 	}
 	noEscapes(t, md.stdout)

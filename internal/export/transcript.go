@@ -125,11 +125,14 @@ func plainTranscript(msgs []api.Message) string {
 	return b.String()
 }
 
-// roleLabel names the speaker of a turn; a turn of no type is a note.
+// roleLabel names the speaker of a turn as the browser does: AI or Visitor
+// (the API's "User" reads as the operator); a turn of no type is a note.
 func roleLabel(t string) string {
 	switch t {
-	case api.RoleAI, api.RoleUser:
-		return t
+	case api.RoleAI:
+		return "AI"
+	case api.RoleUser:
+		return "Visitor"
 	case "":
 		return "Note"
 	}

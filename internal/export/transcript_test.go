@@ -96,7 +96,7 @@ func TestTranscriptPlain(t *testing.T) {
 	if !strings.HasPrefix(text, "Conversation 777001 · 2026-03-01 09:30 · https://x.example/a b>c · 5 messages\n") {
 		t.Errorf("header:\n%s", text)
 	}
-	if !strings.Contains(text, "\nUser: [click](javascript:alert(1)) &#27;[2J # not a heading\n      <script>") {
+	if !strings.Contains(text, "\nVisitor: [click](javascript:alert(1)) &#27;[2J # not a heading\n         <script>") {
 		t.Errorf("a visitor's turn is not shown as typed, continuation indented:\n%s", text)
 	}
 }
