@@ -417,9 +417,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case exportedMsg:
-		if msg.err != nil {
+		switch {
+		case msg.err != nil && m.overlay == nil && m.notes == nil && msg.retry != nil:
+			// Back to the dialog, the name as typed, to pick another place.
+			msg.retry.err = "not exported: " + msg.err.Error()
+			m.overlay = msg.retry
+		case msg.err != nil:
 			m.flash("export failed: "+msg.err.Error(), true)
-		} else {
+		default:
 			m.flash(fmt.Sprintf("exported %s to %s", msg.what, msg.path), false)
 		}
 		return m, nil

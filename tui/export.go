@@ -22,14 +22,15 @@ import (
 const exportOff = "export is off in shared sessions: on the server run neotui leads --format csv"
 
 type exportedMsg struct {
-	path string // absolute
-	what string // "12 leads (snoozed hidden)"
-	err  error
+	path  string // absolute
+	what  string // "12 leads (snoozed hidden)"
+	err   error
+	retry *picker // the dialog, to reopen with the name as typed on err
 }
 
 // exportLeads writes leads with their notes to path (absolute, vetted by
-// exportTarget), CSV or JSON by its extension.
-func exportLeads(sh *shared, leads []store.Lead, path, what string) tea.Cmd {
+// exportTarget), CSV or JSON by its extension. A failure reopens dialog.
+func exportLeads(sh *shared, leads []store.Lead, path, what string, dialog *picker) tea.Cmd {
 	st, ctx := sh.Store, sh.ctx
 	return func() tea.Msg {
 		notes := map[string][]store.Note{}
@@ -39,7 +40,7 @@ func exportLeads(sh *shared, leads []store.Lead, path, what string) tea.Cmd {
 			}
 			n, err := st.Notes(ctx, l.Bot, l.Key)
 			if err != nil {
-				return exportedMsg{path: path, err: err}
+				return exportedMsg{path: path, err: err, retry: dialog}
 			}
 			notes[l.Key] = n
 		}
@@ -49,7 +50,7 @@ func exportLeads(sh *shared, leads []store.Lead, path, what string) tea.Cmd {
 			}
 			return export.LeadsCSV(f, leads, notes)
 		})
-		return exportedMsg{path: path, what: what, err: err}
+		return exportedMsg{path: path, what: what, err: err, retry: dialog}
 	}
 }
 
@@ -111,8 +112,9 @@ func (m *Model) openExport() tea.Cmd {
 	what := plural(len(leads), "lead") + " (" + strings.Join(m.viewLimits(), ", ") + ")"
 	name := freeName("neotui-leads-" + m.sh.now().In(m.sh.loc()).Format("2006-01-02"))
 	sh := m.sh
-	p := newPicker(sh, "Export "+what+" to .csv or .json", nil, func(_ any, path string) tea.Cmd {
-		return exportLeads(sh, leads, path, what)
+	var p *picker
+	p = newPicker(sh, "Export "+what+" to .csv or .json", nil, func(_ any, path string) tea.Cmd {
+		return exportLeads(sh, leads, path, what, p)
 	}).withInput("file: ", name).withCheck(exportTarget)
 	// Room for a long path, within the screen (border, padding, prompt, cursor).
 	p.input.SetWidth(max(min(sh.width-12, 60), 20))

@@ -57,6 +57,9 @@ func viewLeads(m Model) []store.Lead {
 	return out
 }
 
+// exported reports whether the status line says an export was written.
+func exported(m Model) bool { return strings.HasPrefix(m.flashText, "exported ") }
+
 // typeExportName opens the export dialog and enters name in it.
 func typeExportName(t *testing.T, m Model, name string) Model {
 	t.Helper()
@@ -94,7 +97,7 @@ func TestExportExpandsHome(t *testing.T) {
 	st, _ := fillStore(t, 60)
 	m := start(t, st, 120, 40)
 	want := viewLeads(m)
-	m = typeExportName(t, m, "~/leads.csv")
+	m = awaitModel(t, typeExportName(t, m, "~/leads.csv"), exported)
 	path := filepath.Join(home, "leads.csv")
 	f, err := os.Open(path)
 	if err != nil {
@@ -119,7 +122,7 @@ func TestExportRelativeNameIsUnderTheWorkingDirectory(t *testing.T) {
 	st, _ := fillStore(t, 60)
 	m := start(t, st, 120, 40)
 	want := viewLeads(m)
-	m = typeExportName(t, m, "Leads.JSON")
+	m = awaitModel(t, typeExportName(t, m, "Leads.JSON"), exported)
 	path := filepath.Join(dir, "Leads.JSON")
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -275,12 +278,50 @@ func TestExportDefaultNameIsFree(t *testing.T) {
 	t.Chdir(dir)
 	st, _ := fillStore(t, 40)
 	m := start(t, st, 120, 40)
-	m = press(t, m, "e", "enter", "e", "enter")
+	for range 2 {
+		m = awaitModel(t, press(t, m, "e", "enter"), exported)
+	}
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 2 || m.flashErr {
 		t.Fatalf("two exports with the proposed name wrote %d files; status %q", len(entries), m.flashText)
 	}
 	if !strings.HasSuffix(entries[1].Name(), "-2.csv") && !strings.HasSuffix(entries[0].Name(), "-2.csv") {
 		t.Errorf("files %s, %s: want a -2 for the second", entries[0].Name(), entries[1].Name())
+	}
+}
+
+// A write that fails after the dialog closed (here: the name was taken in
+// the meantime) reopens the dialog with the name as typed and the reason,
+// and leaves the file that appeared alone.
+func TestExportReopensTheDialogWhenTheWriteFails(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "leads.csv")
+	st, _ := fillStore(t, 30)
+	m := start(t, st, 120, 40)
+	m = press(t, m, "e", "ctrl+u")
+	m = paste(t, m, path)
+	next, cmd := m.Update(keyMsg("enter"))
+	m = next.(Model)
+	if m.overlay != nil || cmd == nil {
+		t.Fatal("enter on a free name did not start the export")
+	}
+	if err := os.WriteFile(path, []byte("theirs"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m = awaitModel(t, settle(t, m, cmd), func(m Model) bool { return m.overlay != nil })
+	dialogOpen(t, m, path, "not exported: "+path+" exists: choose another name")
+	if b, _ := os.ReadFile(path); string(b) != "theirs" {
+		t.Errorf("the file that appeared was changed: %q", b)
+	}
+	// Another name in the reopened dialog exports.
+	other := filepath.Join(filepath.Dir(path), "leads-2.csv")
+	m = press(t, m, "ctrl+u")
+	m = paste(t, m, other)
+	m = press(t, m, "enter")
+	if m.overlay != nil {
+		t.Fatalf("the dialog stayed open: %q", m.overlay.err)
+	}
+	awaitModel(t, m, exported)
+	if _, err := os.Stat(other); err != nil {
+		t.Errorf("no export at the second name: %v", err)
 	}
 }

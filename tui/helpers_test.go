@@ -6,6 +6,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -80,10 +81,12 @@ func settle(t testing.TB, m Model, cmds ...tea.Cmd) Model {
 		}
 		cmds = nil
 		deadline := time.After(300 * time.Millisecond)
+		waiting := cap(results)
 	collect:
 		for range cap(results) {
 			select {
 			case msg := <-results:
+				waiting--
 				if b, ok := msg.(tea.BatchMsg); ok {
 					cmds = append(cmds, b...)
 					continue
@@ -95,11 +98,47 @@ func settle(t testing.TB, m Model, cmds ...tea.Cmd) Model {
 				m = next.(Model)
 				cmds = append(cmds, cmd)
 			case <-deadline:
+				late := lateMsgs(t)
+				go func() {
+					for range waiting {
+						select {
+						case late <- <-results:
+						default: // nobody is waiting for it
+						}
+					}
+				}()
 				break collect
 			}
 		}
 	}
 	t.Fatal("the model never settled")
+	return m
+}
+
+// late holds, per test, the messages of commands settle stopped waiting
+// for: ticks mostly, but also work a loaded machine made slow (an export's
+// fsync), which awaitModel picks up.
+var late sync.Map // testing.TB → chan tea.Msg
+
+func lateMsgs(t testing.TB) chan tea.Msg {
+	c, _ := late.LoadOrStore(t, make(chan tea.Msg, 64))
+	return c.(chan tea.Msg)
+}
+
+// awaitModel feeds m the messages that arrive late until ok(m) holds, for
+// at most 10 seconds.
+func awaitModel(t testing.TB, m Model, ok func(Model) bool) Model {
+	t.Helper()
+	timeout := time.After(10 * time.Second)
+	for !ok(m) {
+		select {
+		case msg := <-lateMsgs(t):
+			next, cmd := m.Update(msg)
+			m = settle(t, next.(Model), cmd)
+		case <-timeout:
+			t.Fatal("waited 10 s for the model in vain")
+		}
+	}
 	return m
 }
 

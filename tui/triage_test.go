@@ -220,7 +220,7 @@ func TestExportWritesTheView(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "out.csv")
 	m = press(t, m, "ctrl+u") // clear the proposed name
 	m = paste(t, m, path)
-	m = press(t, m, "enter")
+	m = awaitModel(t, press(t, m, "enter"), exported)
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatalf("no export: %v\n%s", err, screen(m))
