@@ -376,7 +376,7 @@ func noteHead(note store.Note, sh *shared) string {
 	switch {
 	case note.EditedBy != "" && note.EditedBy != note.Author:
 		head += " (edited by " + safetext.Line(note.EditedBy) + ")"
-	case note.Version > 1 || !note.UpdatedAt.Equal(note.CreatedAt):
+	case note.EditedBy != "" || !note.UpdatedAt.Equal(note.CreatedAt): // the time alone: before editors were kept
 		head += " (edited)"
 	}
 	return head

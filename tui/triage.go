@@ -25,7 +25,7 @@ type undo struct {
 	change *store.Change // a triage change
 	note   *store.Note   // a note: added (delete it), or deleted (restore it)
 	added  bool
-	edited *store.Note // a note's text before an edit, at the version the edit made
+	edited *store.Note // a note as it was before an edit, at the version the edit made
 }
 
 // triagedMsg reports a finished action.
@@ -154,7 +154,7 @@ func undoLast(sh *shared, u *undo) tea.Cmd {
 			_, err = sh.Store.RestoreNote(sh.ctx, *u.note)
 		case u.edited != nil:
 			var after store.Note
-			if after, err = sh.Store.EditNote(sh.ctx, *u.edited, u.edited.Body, sh.now(), sh.user()); err == nil {
+			if after, err = sh.Store.RevertNote(sh.ctx, *u.edited, sh.now(), sh.user()); err == nil {
 				return triagedMsg{what: "undid " + u.what, lead: u.lead, note: &after}
 			}
 		}

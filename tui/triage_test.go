@@ -158,6 +158,18 @@ func TestNotesAddEditDeleteUndo(t *testing.T) {
 	if len(notes) != 1 || notes[0].Body != "Called, no answer twice" {
 		t.Errorf("ctrl+z did not restore the edited note: %+v", notes)
 	}
+	if m = press(t, m, "n"); !strings.Contains(screen(m), "(edited)") {
+		t.Errorf("the restored note does not say it was edited:\n%s", screen(m))
+	}
+	// Undoing the edit brings the note back as it was, unedited.
+	m = press(t, m, "esc", "ctrl+z", "n")
+	notes, _ = st.Notes(context.Background(), l.Bot, l.Key)
+	if len(notes) != 1 || notes[0].Body != "Called, no answer" || notes[0].EditedBy != "" {
+		t.Errorf("ctrl+z did not undo the edit: %+v", notes)
+	}
+	if s := screen(m); strings.Contains(s, "(edited)") || !strings.Contains(s, "Called, no answer") {
+		t.Errorf("after undoing the edit the note still reads as edited:\n%s", s)
+	}
 }
 
 func TestConflictIsRefusedAndReloads(t *testing.T) {

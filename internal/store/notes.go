@@ -171,38 +171,68 @@ func (s *Store) insertNote(ctx context.Context, n *Note, what string, at time.Ti
 // ErrNotFound if the note is gone (deleted elsewhere). An unchanged body
 // writes nothing.
 func (s *Store) EditNote(ctx context.Context, read Note, body string, at time.Time, by string) (Note, error) {
-	id := read.ID
+	n, err := s.editNote(ctx, read, body, at, by, at, by)
+	if err != nil {
+		return Note{}, fmt.Errorf("edit note %d: %w", read.ID, err)
+	}
+	return n, nil
+}
+
+// RevertNote undoes an edit: it writes back to's body, edit time and
+// editor, to being the note as it was before the edit but with Version the
+// one the note is at now. So a note edited and reverted reads as never
+// edited. It fails as EditNote does if someone changed the note since; at
+// and by are the revert's, for the log.
+func (s *Store) RevertNote(ctx context.Context, to Note, at time.Time, by string) (Note, error) {
+	if to.UpdatedAt.IsZero() {
+		return Note{}, fmt.Errorf("revert note %d: the note has no edit time: pass it as read before the edit", to.ID)
+	}
+	n, err := s.editNote(ctx, to, to.Body, to.UpdatedAt, to.EditedBy, at, by)
+	if err != nil {
+		return Note{}, fmt.Errorf("revert note %d: %w", to.ID, err)
+	}
+	return n, nil
+}
+
+// editNote sets read's body, edit time and editor as its next version, and
+// logs the change as by's at at.
+func (s *Store) editNote(ctx context.Context, read Note, body string, updated time.Time, editor string, at time.Time, by string) (Note, error) {
 	if err := checkBody(body); err != nil {
-		return Note{}, fmt.Errorf("edit note %d: %w", id, err)
+		return Note{}, err
 	}
 	if err := checkName("editor", by); err != nil {
-		return Note{}, fmt.Errorf("edit note %d: %w", id, err)
+		return Note{}, err
+	}
+	if editor != "" {
+		if err := checkName("editor", editor); err != nil {
+			return Note{}, err
+		}
 	}
 	if at.IsZero() {
-		return Note{}, fmt.Errorf("edit note %d: no time given", id)
+		return Note{}, errors.New("no time given")
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return Note{}, fmt.Errorf("edit note %d: %w", id, err)
+		return Note{}, err
 	}
 	defer tx.Rollback()
 	n, err := readNote(ctx, tx, read)
 	if err != nil {
-		return Note{}, fmt.Errorf("edit note %d: %w", id, err)
+		return Note{}, err
 	}
 	if n.Body == body {
 		return n, nil
 	}
-	n.Body, n.UpdatedAt, n.Version, n.EditedBy = body, storedTime(at), n.Version+1, by
+	n.Body, n.UpdatedAt, n.Version, n.EditedBy = body, storedTime(updated), n.Version+1, editor
 	if _, err := tx.ExecContext(ctx, `UPDATE notes SET body = ?, updated_at = ?, version = ?, edited_by = ? WHERE id = ?`,
-		n.Body, unixNano(n.UpdatedAt), n.Version, n.EditedBy, id); err != nil {
-		return Note{}, fmt.Errorf("edit note %d: %w", id, err)
+		n.Body, unixNano(n.UpdatedAt), n.Version, n.EditedBy, n.ID); err != nil {
+		return Note{}, err
 	}
-	if err := logChange(ctx, tx, n.Bot, n.Key, at, by, "note-edit", 0, id); err != nil {
-		return Note{}, fmt.Errorf("edit note %d: %w", id, err)
+	if err := logChange(ctx, tx, n.Bot, n.Key, at, by, "note-edit", 0, n.ID); err != nil {
+		return Note{}, err
 	}
 	if err := tx.Commit(); err != nil {
-		return Note{}, fmt.Errorf("edit note %d: %w", id, err)
+		return Note{}, err
 	}
 	return n, nil
 }

@@ -218,6 +218,47 @@ func TestNoteConflicts(t *testing.T) {
 	}
 }
 
+// TestRevertNote: undoing an edit brings back the text, edit time and
+// editor, as a new version, unless someone changed the note since.
+func TestRevertNote(t *testing.T) {
+	ana, bob := openTwice(t)
+	ctx := context.Background()
+	key := saveTestLeads(t, ana, testBot, 1)[0]
+	orig, err := ana.AddNote(ctx, testBot, key, "ana", "budget 5k", actAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit, err := ana.EditNote(ctx, orig, "budget 8k", actAt.Add(time.Minute), "ana")
+	if err != nil {
+		t.Fatal(err)
+	}
+	to := orig
+	to.Version = edit.Version
+	back, err := ana.RevertNote(ctx, to, actAt.Add(2*time.Minute), "ana")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Body != "budget 5k" || !back.UpdatedAt.Equal(orig.CreatedAt) || back.EditedBy != "" || back.Version != 3 {
+		t.Errorf("reverted = %+v, want the original text, time and no editor at version 3", back)
+	}
+	if ns, _ := bob.Notes(ctx, testBot, key); len(ns) != 1 || ns[0] != back {
+		t.Errorf("stored = %+v, want %+v", ns, back)
+	}
+	// bob edits; a revert expecting version 3 is refused and changes nothing.
+	bobs, err := bob.EditNote(ctx, back, "budget 9k", actAt.Add(3*time.Minute), "bob")
+	if err != nil {
+		t.Fatal(err)
+	}
+	late := edit
+	late.Body, late.Version = "budget 8k", back.Version
+	if _, err := ana.RevertNote(ctx, late, actAt.Add(4*time.Minute), "ana"); !errors.Is(err, ErrConflict) {
+		t.Errorf("revert over bob's edit: err = %v, want ErrConflict", err)
+	}
+	if ns, _ := ana.Notes(ctx, testBot, key); len(ns) != 1 || ns[0] != bobs {
+		t.Errorf("the refused revert changed the note: %+v", ns)
+	}
+}
+
 // TestNoteEditorLogged: the editor and deleter, not the author, are who the
 // change log names.
 func TestNoteEditorLogged(t *testing.T) {
