@@ -70,6 +70,7 @@ type Model struct {
 	triageSeq  int64
 	lastSynced time.Time // the store's newest sync mark, as last polled
 	overlay    *picker
+	drafts     map[[2]string]failedSave // note texts not saved, by bot and lead key, while the user was elsewhere
 	notes      *notesModel
 	undos      []*undo
 	flashText  string
@@ -372,13 +373,6 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case triagedMsg:
-		if c := msg.undone; c != nil && msg.err == nil {
-			for _, u := range m.undos {
-				if u.change != nil && u.change.Bot == c.Bot && u.change.Key == c.Key {
-					u.change.After.Version = msg.now
-				}
-			}
-		}
 		if n := msg.note; n != nil {
 			for _, u := range m.undos {
 				if u.note != nil && u.note.ID == n.ID {
@@ -431,14 +425,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case switchBotMsg:
 		return m, m.switchBot(msg)
 	case notesLoadedMsg:
-		if m.notes == nil && msg.failed != nil {
-			m.flash("note not saved: "+msg.failed.err.Error(), true)
-		}
-		if m.notes != nil {
-			_, cmd := m.notes.update(msg)
-			return m, cmd
-		}
-		return m, nil
+		return m.notesLoaded(msg)
 	case tickMsg:
 		return m, tea.Batch(tick(m.sh), m.reloadLeads())
 	case spinner.TickMsg:
@@ -451,6 +438,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case openHitMsg:
 		m.detailOpen = true
 		return m, m.detail.showSession(msg.hit.SessionID, msg.query, msg.hit.Seq)
+	case openTriageMsg:
+		if l := m.detail.lead; m.detailOpen && l != nil && l.Bot == msg.bot && l.Key == msg.key {
+			fresh := *l
+			fresh.Triage = msg.triage
+			m.detail.lead = &fresh
+		}
+		return m, nil
 	case matchEdgeMsg:
 		return m.matchEdge(msg.dir)
 	case searchResultsMsg:
@@ -463,6 +457,40 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	}
 	return m.delegateAll(msg)
+}
+
+// notesLoaded hands a lead's notes to the overlay. The text of a failed
+// save is never dropped: it goes back into its lead's editor, reopening
+// the overlay if none is up, or, while the user is busy elsewhere, waits
+// for that lead's notes to be opened again.
+func (m Model) notesLoaded(msg notesLoadedMsg) (tea.Model, tea.Cmd) {
+	k := [2]string{msg.lead.Bot, msg.lead.Key}
+	mine := m.notes != nil && m.notes.isFor(msg.lead)
+	if f, ok := m.drafts[k]; ok && msg.failed == nil && mine && !m.notes.editorOn {
+		delete(m.drafts, k)
+		msg.failed = &f
+	}
+	if f := msg.failed; f != nil {
+		switch {
+		case mine && !m.notes.editorOn:
+		case m.notes == nil && m.overlay == nil:
+			m.notes = newNotes(m.sh, msg.lead)
+			m.notes.setSize(m.sh.width, m.sh.height)
+		default:
+			if m.drafts == nil {
+				m.drafts = map[[2]string]failedSave{}
+			}
+			m.drafts[k] = *f
+			m.flash(fmt.Sprintf("%s: note not saved (%v) — n on that lead brings your text back",
+				leadName(msg.lead), f.err), true)
+			msg.failed = nil
+		}
+	}
+	if m.notes == nil {
+		return m, nil
+	}
+	_, cmd := m.notes.update(msg)
+	return m, cmd
 }
 
 // matchEdge steps past the last (or first) match of the open transcript:
@@ -514,7 +542,7 @@ func (m Model) leadsLoaded(msg leadsLoadedMsg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, m.announceNew(msg.leads))
 	}
 	if m.detailOpen && m.detail.lead != nil {
-		m.refreshOpenLead() // the reader stays on their lead, whatever the list did
+		cmds = append(cmds, m.refreshOpenLead()) // the reader stays on their lead, whatever the list did
 	} else {
 		cmds = append(cmds, m.follow())
 	}
@@ -522,16 +550,25 @@ func (m Model) leadsLoaded(msg leadsLoadedMsg) (tea.Model, tea.Cmd) {
 }
 
 // refreshOpenLead gives the open lead its fresh triage from the last load.
-// A lead that left the list (marked seen under u, snoozed, filtered out)
-// stays open as it was.
-func (m *Model) refreshOpenLead() {
+// A lead that left the list (marked seen under u, snoozed) stays open, its
+// triage read from the store: a stale version would have every action on
+// it refused.
+func (m *Model) refreshOpenLead() tea.Cmd {
 	open := m.detail.lead
 	for i := range m.rawLeads {
 		if l := &m.rawLeads[i]; l.Bot == open.Bot && l.Key == open.Key {
 			fresh := *l
 			m.detail.lead = &fresh
-			return
+			return nil
 		}
+	}
+	sh, bot, key := m.sh, open.Bot, open.Key
+	return func() tea.Msg {
+		t, err := sh.Store.Triage(sh.ctx, bot, key)
+		if err != nil {
+			return nil // gone from the store: nothing fresher to show
+		}
+		return openTriageMsg{bot: bot, key: key, triage: t}
 	}
 }
 

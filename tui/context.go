@@ -2,6 +2,8 @@ package tui
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"sync"
 	"time"
 
@@ -66,8 +68,9 @@ type shared struct {
 	keys          KeyMap
 	ctx           context.Context
 
-	mu     sync.Mutex
-	writes map[[2]string]int64 // bot and lead key → the last version this program wrote
+	actMu  sync.Mutex            // one triage write at a time, with its remembering
+	mu     sync.Mutex            // guards writes
+	writes map[[2]string][]int64 // bot and lead key → the versions this program wrote, newest last
 
 	profile     colorprofile.Profile // the terminal's colours, once told
 	masked      bool                 // ctrl+p: emails and phones hidden
@@ -76,22 +79,69 @@ type shared struct {
 	snoozedOnly bool                 // Z: the snoozed leads instead of the others
 }
 
-// remember notes a version this program wrote (actions run in Cmds, so
-// concurrently).
+// rememberWrites is how many of its versions of one lead a program
+// remembers: more than anyone presses keys on a lead between two reloads.
+const rememberWrites = 16
+
+// remember notes a version this program wrote.
 func (s *shared) remember(c store.Change) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.writes == nil {
-		s.writes = map[[2]string]int64{}
+		s.writes = map[[2]string][]int64{}
 	}
-	s.writes[[2]string{c.Bot, c.Key}] = c.After.Version
+	k := [2]string{c.Bot, c.Key}
+	vs := append(s.writes[k], c.After.Version)
+	s.writes[k] = vs[max(len(vs)-rememberWrites, 0):]
 }
 
 // wrote reports whether version v of a lead is this program's own write.
 func (s *shared) wrote(bot, key string, v int64) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return v != 0 && s.writes[[2]string{bot, key}] == v
+	return v != 0 && slices.Contains(s.writes[[2]string{bot, key}], v)
+}
+
+// wroteSince reports whether this program wrote a version of the lead
+// after v.
+func (s *shared) wroteSince(bot, key string, v int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.ContainsFunc(s.writes[[2]string{bot, key}], func(w int64) bool { return w > v })
+}
+
+// wroteAll reports whether every change a conflict names is this
+// program's.
+func (s *shared) wroteAll(ce *store.ConflictError) bool {
+	for _, v := range ce.Versions {
+		if !s.wrote(ce.Bot, ce.Key, v) {
+			return false
+		}
+	}
+	return len(ce.Versions) > 0
+}
+
+// act runs one triage write, do, on the version the user saw. Actions run
+// in Cmds, concurrently; act runs them one at a time, each remembered before
+// the next starts. A refusal over a change this program made itself (two
+// quick keys on one lead, before the list reloaded) is no conflict: do goes
+// again on that version, and the store still refuses over anyone else's
+// change after it.
+func (s *shared) act(expect int64, do func(expect int64) (store.Change, error)) (store.Change, error) {
+	s.actMu.Lock()
+	defer s.actMu.Unlock()
+	for {
+		ch, err := do(expect)
+		var ce *store.ConflictError
+		if errors.As(err, &ce) && s.wroteAll(ce) {
+			expect = ce.Versions[0]
+			continue
+		}
+		if err == nil && ch.Changed() {
+			s.remember(ch)
+		}
+		return ch, err
+	}
 }
 
 // botWidth is the All bots inbox's bot column: the longest name, within

@@ -40,6 +40,13 @@ type sessionFetchedMsg struct {
 	err error
 }
 
+// openTriageMsg is the fresh triage of the open lead, read because it
+// left the list.
+type openTriageMsg struct {
+	bot, key string
+	triage   store.Triage
+}
+
 // matchEdgeMsg: n (dir 1) or N (dir -1) found no further match in the open
 // transcript. From Search, the app opens the next conversation with hits.
 type matchEdgeMsg struct{ dir int }

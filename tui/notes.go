@@ -47,7 +47,7 @@ const (
 // save that did not go through: the notes come reloaded, to show what
 // changed, and the draft goes back into the editor.
 type notesLoadedMsg struct {
-	key    string
+	lead   store.Lead
 	notes  []store.Note
 	err    error
 	failed *failedSave
@@ -63,14 +63,14 @@ type failedSave struct {
 func loadNotes(sh *shared, l store.Lead) tea.Cmd {
 	return func() tea.Msg {
 		n, err := sh.Store.Notes(sh.ctx, l.Bot, l.Key)
-		return notesLoadedMsg{key: l.Key, notes: n, err: err}
+		return notesLoadedMsg{lead: l, notes: n, err: err}
 	}
 }
 
 // saveFailed reloads the notes to hand a failed save back to the overlay.
 func saveFailed(sh *shared, l store.Lead, f failedSave) tea.Msg {
 	n, err := sh.Store.Notes(sh.ctx, l.Bot, l.Key)
-	return notesLoadedMsg{key: l.Key, notes: n, err: err, failed: &f}
+	return notesLoadedMsg{lead: l, notes: n, err: err, failed: &f}
 }
 
 func newNotes(sh *shared, l store.Lead) *notesModel {
@@ -88,6 +88,9 @@ func (n *notesModel) setSize(w, h int) {
 	rows := h - notesChrome - 2
 	n.editor.SetHeight(max(min(rows/3, notesMaxEditor), notesMinEditor))
 }
+
+// isFor reports whether the overlay is l's.
+func (n *notesModel) isFor(l store.Lead) bool { return n.lead.Bot == l.Bot && n.lead.Key == l.Key }
 
 // typing: while the editor is on, every key is text.
 func (n *notesModel) typing() bool { return n.editorOn }
@@ -112,7 +115,7 @@ func (n *notesModel) closeEditor() {
 func (n *notesModel) update(msg tea.Msg) (closed bool, cmd tea.Cmd) {
 	switch msg := msg.(type) {
 	case notesLoadedMsg:
-		if msg.key != n.lead.Key {
+		if !n.isFor(msg.lead) {
 			return false, nil
 		}
 		n.notes, n.err = msg.notes, msg.err

@@ -218,3 +218,61 @@ func TestNotesFit80x24(t *testing.T) {
 		t.Errorf("the hint is on line %d, want it inside the overlay's box (lines 2..%d)", hint, 24-4)
 	}
 }
+
+// A save refused after the user moved on to another lead's notes keeps its
+// text: the status line says so, and opening that lead's notes again puts
+// the text back in the editor.
+func TestFailedSaveWaitsForItsLead(t *testing.T) {
+	ctx := context.Background()
+	m, st, l := openNotes(t, 120, 40, func(st *store.Store, l store.Lead) {
+		if _, err := st.AddNote(ctx, l.Bot, l.Key, "bob", "budget 5k", testNow); err != nil {
+			t.Fatal(err)
+		}
+	})
+	m = press(t, m, "e")
+	if _, err := st.EditNote(ctx, mustNotes(t, st, l)[0], "budget 8k", testNow, "bob"); err != nil {
+		t.Fatal(err)
+	}
+	m = paste(t, m, ", call back Tuesday")
+	next, save := m.Update(keyMsg("ctrl+s"))
+	m = press(t, next.(Model), "esc", "j", "n")
+	if m.notes == nil || m.notes.isFor(l) {
+		t.Fatal("the next lead's notes did not open")
+	}
+	m = settle(t, m, save)
+	if !m.flashErr || !strings.Contains(m.flashText, "not saved") {
+		t.Errorf("status line %q: want the refused save named", m.flashText)
+	}
+	m = press(t, m, "esc", "k", "n")
+	if m.notes == nil || !m.notes.isFor(l) || !m.notes.editorOn ||
+		!strings.Contains(m.notes.editor.Value(), "call back Tuesday") {
+		t.Fatalf("the lead's notes came back without the text:\n%s", screen(m))
+	}
+	if !strings.Contains(m.notes.failure, "bob changed this note") {
+		t.Errorf("the editor says %q, want why the text is not saved", m.notes.failure)
+	}
+}
+
+// With no overlay up when the refusal comes, the notes reopen on it.
+func TestFailedSaveReopensTheNotes(t *testing.T) {
+	ctx := context.Background()
+	m, st, l := openNotes(t, 120, 40, func(st *store.Store, l store.Lead) {
+		if _, err := st.AddNote(ctx, l.Bot, l.Key, "bob", "budget 5k", testNow); err != nil {
+			t.Fatal(err)
+		}
+	})
+	m = press(t, m, "e")
+	if _, err := st.DeleteNote(ctx, mustNotes(t, st, l)[0], "bob"); err != nil {
+		t.Fatal(err)
+	}
+	m = paste(t, m, " (confirmed)")
+	next, save := m.Update(keyMsg("ctrl+s"))
+	m = press(t, next.(Model), "esc")
+	if m.notes != nil {
+		t.Fatal("esc left the notes open")
+	}
+	m = settle(t, m, save)
+	if m.notes == nil || !m.notes.editorOn || !strings.Contains(m.notes.editor.Value(), "budget 5k (confirmed)") {
+		t.Fatalf("the refused text did not come back:\n%s", screen(m))
+	}
+}

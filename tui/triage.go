@@ -35,35 +35,24 @@ type triagedMsg struct {
 	quiet bool   // say nothing on success (marking seen on open)
 	undo  *undo  // nil: nothing to undo (an undo itself, a no-op, a failure)
 	err   error
-	// An undone triage change leaves the lead at a new version: the undo
-	// entries below it on the stack must expect that one.
-	undone *store.Change
-	now    int64
 	// A note an action left at a new version: the undo entries of that
 	// note must expect it (an edit, then ctrl+z of the add before it).
 	note *store.Note
 }
 
 // triage runs an action on lead l. act gets the version of the lead the
-// user saw and returns the change; doing says what was tried, for errors.
-// A conflict with a version this program wrote itself (two quick keys on
-// one lead, before the list reloaded) is no conflict: the action goes
-// again on that version.
+// user saw (see shared.act) and returns the change; doing says what was
+// tried, for errors.
 func triage(sh *shared, l store.Lead, doing string, act func(expect int64) (store.Change, error)) tea.Cmd {
 	name := leadName(l)
 	return func() tea.Msg {
-		ch, err := act(l.Triage.Version)
-		var ce *store.ConflictError
-		if errors.As(err, &ce) && sh.wrote(ce.Bot, ce.Key, ce.Current.Version) {
-			ch, err = act(ce.Current.Version)
-		}
+		ch, err := sh.act(l.Triage.Version, act)
 		if err != nil {
 			return triagedMsg{what: doing, lead: name, err: err}
 		}
 		if !ch.Changed() {
 			return triagedMsg{what: alreadySo(doing), lead: name}
 		}
-		sh.remember(ch)
 		what := describeChange(ch, sh.loc())
 		return triagedMsg{what: what, lead: name, undo: &undo{what: what, lead: name, change: &ch}}
 	}
@@ -75,11 +64,20 @@ func setStatus(sh *shared, l store.Lead, st store.Status) tea.Cmd {
 	})
 }
 
-// toggleStar flips the star the store holds, not the one on screen: two
-// quick presses before the list reloads are two toggles.
+// toggleStar flips the star on screen: a teammate who starred the lead
+// meanwhile did what the user meant, which is no conflict. After this
+// program's own write to the lead (two quick presses before the list
+// reloads) it flips the star the store holds: two presses are two toggles.
 func toggleStar(sh *shared, l store.Lead) tea.Cmd {
-	return triage(sh, l, "star it", func(v int64) (store.Change, error) {
-		return sh.Store.ToggleStar(sh.ctx, l.Bot, l.Key, v, sh.now(), sh.user())
+	doing := "star it"
+	if l.Triage.Starred {
+		doing = "unstar it"
+	}
+	return triage(sh, l, doing, func(v int64) (store.Change, error) {
+		if sh.wroteSince(l.Bot, l.Key, l.Triage.Version) {
+			return sh.Store.ToggleStar(sh.ctx, l.Bot, l.Key, v, sh.now(), sh.user())
+		}
+		return sh.Store.SetStarred(sh.ctx, l.Bot, l.Key, !l.Triage.Starred, v, sh.now(), sh.user())
 	})
 }
 
@@ -112,6 +110,12 @@ func alreadySo(doing string) string {
 	if st, ok := strings.CutPrefix(doing, "mark it "); ok {
 		return "already " + st
 	}
+	switch doing {
+	case "star it":
+		return "already starred"
+	case "unstar it":
+		return "already unstarred"
+	}
 	return "nothing to change"
 }
 
@@ -142,12 +146,20 @@ func undoLast(sh *shared, u *undo) tea.Cmd {
 		var err error
 		switch {
 		case u.change != nil:
-			t, err := sh.Store.Undo(sh.ctx, *u.change, sh.now(), sh.user())
-			if err != nil {
+			// Past this program's own later changes of the same field (an
+			// undo below another on the stack); never past a teammate's.
+			ch, err := sh.act(u.change.After.Version, func(v int64) (store.Change, error) {
+				c := *u.change
+				c.After.Version = v
+				return sh.Store.Undo(sh.ctx, c, sh.now(), sh.user())
+			})
+			switch {
+			case err != nil:
 				return triagedMsg{what: undoing, lead: u.lead, err: err}
+			case !ch.Changed():
+				return triagedMsg{what: "nothing to undo: as before “" + u.what + "” already", lead: u.lead}
 			}
-			sh.remember(store.Change{Bot: u.change.Bot, Key: u.change.Key, After: t})
-			return triagedMsg{what: "undid " + u.what, lead: u.lead, undone: u.change, now: t.Version}
+			return triagedMsg{what: "undid " + u.what, lead: u.lead}
 		case u.note != nil && u.added:
 			_, err = sh.Store.DeleteNote(sh.ctx, *u.note, sh.user())
 		case u.note != nil:

@@ -665,3 +665,117 @@ func TestCopyConversationBeforeOpening(t *testing.T) {
 		t.Errorf("y t: %q", m.flashText)
 	}
 }
+
+// Quick keys on one lead before the list reloads may go past this
+// program's own writes, never past a teammate's: bob's status, set before
+// the star this program wrote, still refuses a stale s w.
+func TestOwnWriteRetryStopsAtATeammatesChange(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	m := start(t, st, 120, 40)
+	l := selected(t, m) // as on screen: no status
+	if _, err := st.SetStatus(context.Background(), l.Bot, l.Key, store.StatusLost, -1, testNow, "bob"); err != nil {
+		t.Fatal(err)
+	}
+	next, star := m.Update(keyMsg("*"))
+	next, _ = next.(Model).Update(keyMsg("s"))
+	next, status := next.(Model).Update(keyMsg("w"))
+	m = next.(Model)
+	for _, msg := range append(drain(star), drain(status)...) {
+		next, _ := m.Update(msg)
+		m = next.(Model)
+	}
+	tr, _ := st.Triage(context.Background(), l.Bot, l.Key)
+	if tr.Status != store.StatusLost || !tr.Starred {
+		t.Errorf("status %q, starred %v: want bob's lost kept beside the star", tr.Status, tr.Starred)
+	}
+	if !m.flashErr || !strings.Contains(m.flashText, "bob") {
+		t.Errorf("status line %q: want a refusal naming bob", m.flashText)
+	}
+	// Once reloaded, two quick status keys of this program's own are no
+	// conflict.
+	m = settle(t, m, func() tea.Msg { return pollMsg{} })
+	l = selected(t, m)
+	next, _ = m.Update(keyMsg("s"))
+	next, first := next.(Model).Update(keyMsg("c"))
+	next, _ = next.(Model).Update(keyMsg("s"))
+	next, second := next.(Model).Update(keyMsg("q"))
+	m = next.(Model)
+	for _, msg := range append(drain(first), drain(second)...) {
+		next, _ := m.Update(msg)
+		m = next.(Model)
+	}
+	if tr, _ := st.Triage(context.Background(), l.Bot, l.Key); tr.Status != store.StatusQualified || m.flashErr {
+		t.Errorf("status %q, status line %q: want qualified, no refusal", tr.Status, m.flashText)
+	}
+}
+
+// Undo goes past this program's own later changes of a field, but is
+// refused over a teammate's, even with an undo of ours after it.
+func TestUndoStopsAtATeammatesChange(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	m := start(t, st, 120, 40)
+	l := selected(t, m)
+	m = press(t, m, "s", "c") // mine: contacted
+	if _, err := st.SetStatus(context.Background(), l.Bot, l.Key, store.StatusLost, -1, testNow, "bob"); err != nil {
+		t.Fatal(err)
+	}
+	m = press(t, m, "*", "ctrl+z") // mine: star, and its undo
+	m = press(t, m, "ctrl+z")      // the status: bob set it since
+	if tr, _ := st.Triage(context.Background(), l.Bot, l.Key); tr.Status != store.StatusLost {
+		t.Errorf("status %q: the undo went over bob's lost (status line %q)", tr.Status, m.flashText)
+	}
+	if !strings.Contains(m.flashText, "bob") || !strings.Contains(m.flashText, "not undone") {
+		t.Errorf("status line %q: want the refusal naming bob", m.flashText)
+	}
+
+	// Own changes only: contacted, won, undo won, undo contacted → new.
+	m = press(t, m, "j")
+	l = selected(t, m)
+	m = press(t, m, "s", "c", "s", "w", "ctrl+z", "ctrl+z")
+	if tr, _ := st.Triage(context.Background(), l.Bot, l.Key); tr.Status != store.StatusNew || m.flashErr {
+		t.Errorf("status %q after undoing both, status line %q: want new", tr.Status, m.flashText)
+	}
+}
+
+// A lead that left the list while open (snoozed from its card) keeps
+// fresh triage: a teammate's change shows, and actions on it go through.
+func TestOpenLeadOffTheListStaysFresh(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	m := start(t, st, 120, 40)
+	m = press(t, m, "enter", "z", "w")
+	if !m.detailOpen || m.detail.lead == nil {
+		t.Fatal("snoozing from the card closed it")
+	}
+	l := *m.detail.lead
+	if _, err := st.SetStatus(context.Background(), l.Bot, l.Key, store.StatusLost, -1, testNow, "bob"); err != nil {
+		t.Fatal(err)
+	}
+	m = settle(t, m, func() tea.Msg { return pollMsg{} })
+	if m.detail.lead.Triage.Status != store.StatusLost || !strings.Contains(screen(m), "lost") {
+		t.Errorf("the open card does not show bob's status:\n%s", screen(m))
+	}
+	m = press(t, m, "s", "w")
+	if tr, _ := st.Triage(context.Background(), l.Bot, l.Key); tr.Status != store.StatusWon || m.flashErr {
+		t.Errorf("status %q, status line %q: want won", tr.Status, m.flashText)
+	}
+}
+
+// * stars the lead as the screen shows it: a teammate who starred it
+// meanwhile did what the user meant.
+func TestStarAfterATeammateStarred(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	m := start(t, st, 120, 40)
+	l := selected(t, m)
+	if _, err := st.SetStarred(context.Background(), l.Bot, l.Key, true, -1, testNow, "bob"); err != nil {
+		t.Fatal(err)
+	}
+	m = press(t, m, "*")
+	if tr, _ := st.Triage(context.Background(), l.Bot, l.Key); !tr.Starred || m.flashErr || !strings.Contains(m.flashText, "already starred") {
+		t.Errorf("starred %v, status line %q: want it starred, already", tr.Starred, m.flashText)
+	}
+	// Now the screen shows the star: * takes it off.
+	m = press(t, m, "*")
+	if tr, _ := st.Triage(context.Background(), l.Bot, l.Key); tr.Starred {
+		t.Errorf("* on a starred lead left it starred (status line %q)", m.flashText)
+	}
+}

@@ -116,6 +116,10 @@ type ConflictError struct {
 	By       string    // who made the clashing change
 	At       time.Time // when, in UTC
 	Fields   []string  // what it changed: seen, status, star, snooze
+	// Versions are the clashing changes', newest first: every one since
+	// Read to touch a field the action changes (By, At and Fields are the
+	// newest's). Empty when unknown (the log was pruned).
+	Versions []int64
 }
 
 // Error says who changed what, when, and what to do.
@@ -202,9 +206,10 @@ func (s *Store) Snooze(ctx context.Context, bot, key string, until time.Time, ex
 // Undo puts back what c changed (status, star, snooze or seen, as in
 // c.Before) unless someone changed that field since, when it returns a
 // *ConflictError; other fields keep what they hold now. The undo is a change
-// of its own: a new version, by by at at. Undoing a Change that changed
-// nothing changes nothing.
-func (s *Store) Undo(ctx context.Context, c Change, at time.Time, by string) (Triage, error) {
+// of its own: a new version, by by at at, which it returns. Undoing a Change
+// that changed nothing, or whose fields hold c.Before already, changes
+// nothing.
+func (s *Store) Undo(ctx context.Context, c Change, at time.Time, by string) (Change, error) {
 	ch, err := s.act(ctx, "undo", "undo", c.Bot, c.Key, c.After.Version, at, by, func(t *Triage) {
 		if !c.Changed() {
 			return
@@ -222,7 +227,7 @@ func (s *Store) Undo(ctx context.Context, c Change, at time.Time, by string) (Tr
 			}
 		}
 	})
-	return ch.After, err
+	return ch, err
 }
 
 // Triage returns the lead's state, or an error wrapping ErrNotFound if the
@@ -402,7 +407,7 @@ func loggedFields(what string) []string {
 }
 
 const clashQuery = `
-	SELECT what, author, at FROM triage_log
+	SELECT what, author, at, version FROM triage_log
 	WHERE bot = ? AND lead_key = ? AND version > ? AND version <= ?
 	ORDER BY version DESC`
 
@@ -426,23 +431,30 @@ func clash(ctx context.Context, q querier, bot, key string, read int64, cur Tria
 	var n int64
 	for rows.Next() {
 		var what, by string
-		var at int64
-		if err := rows.Scan(&what, &by, &at); err != nil {
+		var at, version int64
+		if err := rows.Scan(&what, &by, &at, &version); err != nil {
 			return err
 		}
 		n++
 		for _, f := range loggedFields(what) {
 			if slices.Contains(fields, f) {
-				refuse.By, refuse.At, refuse.Fields = by, time.Unix(0, at).UTC(), []string{f}
-				return refuse
+				if len(refuse.Versions) == 0 {
+					refuse.By, refuse.At, refuse.Fields = by, time.Unix(0, at).UTC(), []string{f}
+				}
+				refuse.Versions = append(refuse.Versions, version)
+				break
 			}
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	if n != cur.Version-read {
+	switch {
+	case n != cur.Version-read:
+		refuse.Versions = nil
 		return refuse // pruned from the log: cannot tell what changed
+	case len(refuse.Versions) > 0:
+		return refuse
 	}
 	return nil
 }

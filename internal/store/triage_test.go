@@ -273,6 +273,11 @@ func TestTriageConflict(t *testing.T) {
 		!strings.Contains(err.Error(), "ana changed its status") {
 		t.Errorf("bo's status after ana's: err = %v, want a conflict naming ana's status", err)
 	}
+	// Every clashing change is named by its version, newest first; the
+	// star (4) does not clash with a status.
+	if _, err := b.SetStatus(ctx, testBot, key, StatusLost, 1, actAt, "bo"); !errors.As(err, &ce) || !slices.Equal(ce.Versions, []int64{5, 3, 2}) {
+		t.Errorf("status over versions 2..5: %v, versions %v; want 5, 3, 2", err, ce.Versions)
+	}
 
 	// Opening the lead (seen) does not stand in anyone's way.
 	if _, err := b.SetSeen(ctx, testBot, key, true, -1, actAt.Add(3*time.Minute), "bo"); err != nil {
@@ -287,8 +292,8 @@ func TestTriageConflict(t *testing.T) {
 	if _, err := a.db.Exec(`DELETE FROM triage_log`); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.SetStatus(ctx, testBot, key, StatusBooked, v-1, actAt, "ana"); !errors.Is(err, ErrConflict) {
-		t.Errorf("with the log pruned: err = %v, want ErrConflict", err)
+	if _, err := a.SetStatus(ctx, testBot, key, StatusBooked, v-1, actAt, "ana"); !errors.As(err, &ce) || len(ce.Versions) != 0 {
+		t.Errorf("with the log pruned: err = %v, want ErrConflict naming no versions", err)
 	}
 
 	// Marking seen on open applies regardless.
@@ -359,17 +364,18 @@ func TestUndo(t *testing.T) {
 	}
 
 	later := actAt.Add(time.Hour)
-	got, err := a.Undo(ctx, won, later, "ana")
+	undid, err := a.Undo(ctx, won, later, "ana")
 	if err != nil {
 		t.Fatal(err)
 	}
+	got := undid.After
 	want := snoozed.After
 	want.Version, want.UpdatedAt = 4, later
 	if got != want || mustTriage(t, a, testBot, key) != want {
 		t.Errorf("undo of the status = %+v, want %+v", got, want)
 	}
 	// Undoing twice: the status is back already, nothing to do.
-	if again, err := a.Undo(ctx, won, later, "ana"); err != nil || again != got {
+	if again, err := a.Undo(ctx, won, later, "ana"); err != nil || again.After != got || again.Changed() {
 		t.Errorf("a second undo = %+v, %v; want nothing changed", again, err)
 	}
 
@@ -397,18 +403,21 @@ func TestUndo(t *testing.T) {
 	if err != nil || !starredToo.After.Starred {
 		t.Fatalf("status beside bo's star: %+v, %v", starredToo.After, err)
 	}
-	back, err := b.Undo(ctx, unsnooze, later, "bo")
+	backc, err := b.Undo(ctx, unsnooze, later, "bo")
+	back := backc.After
 	if err != nil || back.Status != StatusLost || !back.SnoozedUntil.Equal(resnoozed.After.SnoozedUntil) {
 		t.Errorf("bo's undo of the wake-up = %+v, %v; want ana's status kept and the snooze back", back, err)
 	}
 	// Undo of the star: only the star goes back.
-	unstar, err := a.Undo(ctx, starred, later, "ana")
+	unstarc, err := a.Undo(ctx, starred, later, "ana")
+	unstar := unstarc.After
 	if err != nil || unstar.Starred || unstar.Status != StatusLost || unstar.SnoozedUntil.IsZero() {
 		t.Fatalf("undo of bo's star = %+v, %v; want unstarred, the rest kept", unstar, err)
 	}
 	c, _ := a.Snooze(ctx, testBot, key, time.Time{}, unstar.Version, later, "ana")
 	c2, _ := a.SetSeen(ctx, testBot, key, false, c.After.Version, later, "ana")
-	undone, err := a.Undo(ctx, c2, later, "ana")
+	undonec, err := a.Undo(ctx, c2, later, "ana")
+	undone := undonec.After
 	if err != nil || undone.SeenAt != seen.After.SeenAt || undone.Version != c2.After.Version+1 {
 		t.Errorf("undo of unseen = %+v, %v; want seen again at %v", undone, err, seen.After.SeenAt)
 	}
@@ -416,7 +425,7 @@ func TestUndo(t *testing.T) {
 	// A change that changed nothing undoes to nothing.
 	noop, _ := a.SetSeen(ctx, testBot, key, true, -1, later, "ana")
 	seq := triageSeq(t, a)
-	if got, err := a.Undo(ctx, noop, later, "ana"); err != nil || got != undone || triageSeq(t, a) != seq {
+	if got, err := a.Undo(ctx, noop, later, "ana"); err != nil || got.After != undone || got.Changed() || triageSeq(t, a) != seq {
 		t.Errorf("undo of a no-op = %+v, %v; want nothing changed", got, err)
 	}
 }
