@@ -291,7 +291,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.sh.width, m.sh.height = msg.Width, msg.Height
-		return m, m.layout()
+		// Wide enough now for the pane beside the list: it shows the
+		// selected row, not what was last opened.
+		return m, tea.Batch(m.layout(), m.follow())
 	case tea.ColorProfileMsg:
 		m.sh.profile = msg.Profile
 		m.sh.styles = newStyles(m.sh.styles.isDark).forProfile(msg.Profile)

@@ -290,3 +290,23 @@ func TestMatchesStepAcrossResults(t *testing.T) {
 	}
 	t.Error("N at the first match said nothing")
 }
+
+// Widening a one-pane screen to two panes shows the selected row beside
+// the list, not the lead last opened, and y acts on that same lead.
+func TestWideningShowsTheSelectedRow(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	m := start(t, st, 80, 24)
+	m = press(t, m, "j", "enter", "esc", "g")
+	want := selected(t, m)
+	next, cmd := m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	if m = next.(Model); m.detail.lead == nil || m.detail.lead.Key != want.Key {
+		t.Errorf("the first wide frame's pane shows another lead than the selected %q", want.Name)
+	}
+	m = settle(t, m, cmd)
+	if m.detail.lead == nil || m.detail.lead.Key != want.Key {
+		t.Fatalf("the pane shows another lead than the selected %q:\n%s", want.Name, screen(m))
+	}
+	if m.detail.session == nil || m.detail.session.SessionID != want.SessionID {
+		t.Errorf("the pane's conversation is not the selected lead's:\n%s", screen(m))
+	}
+}
