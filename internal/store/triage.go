@@ -64,8 +64,8 @@ type Triage struct {
 	Starred      bool      // marked for attention
 	SnoozedUntil time.Time // zero: not snoozed
 	SeenAt       time.Time // zero: unseen; the first time anyone opened the lead
-	UpdatedAt    time.Time // of the last change; zero for a lead never touched
-	UpdatedBy    string    // the operator who made the last change
+	UpdatedAt    time.Time // of the last change other than seen/unseen; zero if none
+	UpdatedBy    string    // the operator who made it
 	Version      int64     // 0 for a lead never touched; +1 per change
 	Notes        int       // number of notes (read-only here)
 }
@@ -344,7 +344,12 @@ func (s *Store) act(ctx context.Context, doing, what, bot, key string, expect in
 		return c, err
 	}
 	after.Status = after.status()
-	after.Version, after.UpdatedAt, after.UpdatedBy = before.Version+1, storedTime(at), by
+	after.Version = before.Version + 1
+	if !slices.Equal(changedFields(before, after), []string{fieldSeen}) {
+		// Being opened (or marked unseen) is no decision: the lead's last
+		// change stays whoever's it was.
+		after.UpdatedAt, after.UpdatedBy = storedTime(at), by
+	}
 	if _, err := tx.ExecContext(ctx, `
 		INSERT INTO triage (bot, lead_key, status, starred, snoozed_until, seen_at, updated_at, updated_by, version)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -353,7 +358,7 @@ func (s *Store) act(ctx context.Context, doing, what, bot, key string, expect in
 			seen_at = excluded.seen_at, updated_at = excluded.updated_at, updated_by = excluded.updated_by,
 			version = excluded.version`,
 		bot, key, string(after.Status), after.Starred, nullTime(after.SnoozedUntil), nullTime(after.SeenAt),
-		unixNano(at), by, after.Version); err != nil {
+		nullTime(after.UpdatedAt), after.UpdatedBy, after.Version); err != nil {
 		return Change{}, fmt.Errorf("%s: %w", doing, err)
 	}
 	if what == "undo" {
