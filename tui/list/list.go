@@ -79,14 +79,16 @@ func New(render RenderFunc, styles Styles, keys KeyMap) Model {
 }
 
 // SetItems replaces the items (newest first). The cursor stays on the same
-// Key if it is still there, at the same place on screen, so rows merging in
-// above it do not move the selection; otherwise it keeps its index, clamped.
+// Key if it is still there; otherwise it keeps its index, clamped. A list
+// showing its top keeps showing it, so that new rows merging in above are
+// seen; one scrolled down keeps the cursor at its place on screen, so that
+// they do not move the rows being read.
 // A filter is kept and re-applied at once, because a result still in flight
 // indexes the old items. The returned command is nil for now; batch it anyway,
 // so that SetItems can move work off the update loop without callers changing.
 func (m *Model) SetItems(items []Item) tea.Cmd {
 	sel, hadSel := m.Selected()
-	line := m.cursor - m.offset
+	line, atTop := m.cursor-m.offset, m.offset == 0
 
 	m.corpus = newCorpus(items, m.corpus, m.items)
 	m.items = items
@@ -105,6 +107,9 @@ func (m *Model) SetItems(items []Item) tea.Cmd {
 	}
 	m.cursor = row
 	m.offset = row - line
+	if atTop {
+		m.offset = 0
+	}
 	m.scrollToCursor()
 	return nil
 }

@@ -292,6 +292,21 @@ func TestSetItemsKeepsSelection(t *testing.T) {
 		t.Errorf("selection moved on screen from line %d to %d", lineBefore, line)
 	}
 
+	// At the top of the list, rows merging in above show, the selection
+	// kept below them.
+	top := newModel(old, 30, 10)
+	top = send(t, top, press("j"))
+	top = send(t, top, press("j"))
+	top.SetItems(merged)
+	if got := selectedKey(t, top); got != "k2" || top.offset != 0 {
+		t.Errorf("selected %s, first row shown %d: want k2 with the new rows above it in view", got, top.offset)
+	}
+	top = newModel(old, 30, 10)
+	top.SetItems(merged)
+	if got := selectedKey(t, top); got != "k0" || top.offset != 0 {
+		t.Errorf("selected %s, first row shown %d: want k0 with the new rows above it in view", got, top.offset)
+	}
+
 	// A vanished key keeps the index, clamped.
 	m.SetItems(old[20:25])
 	if got := selectedKey(t, m); got != "k24" {
