@@ -35,12 +35,14 @@ type filteredMsg struct {
 func (c *corpus) filter(words []string, prev result) result {
 	var scope []int // nil: all items
 	if len(prev.words) > 0 && narrows(prev.words, words) {
-		if prev.fuzzy || len(prev.rows) == 0 {
+		switch {
+		case prev.fuzzy:
 			// prev had no substring hit anywhere, so words have none either.
-			if len(prev.rows) == 0 {
-				return result{words: words, fuzzy: prev.fuzzy}
-			}
-			return c.fuzzyFallback(words, prev.rows)
+			// The fuzzy pass searches everything: a longer word may lie
+			// wider apart (maxSpan), so "jsmith" finds what "js" did not.
+			return c.fuzzyFallback(words, nil)
+		case len(prev.rows) == 0:
+			return result{words: words} // exact words alone, matching nothing
 		}
 		scope = prev.rows
 	}
