@@ -144,6 +144,20 @@ func (s *shared) act(expect int64, do func(expect int64) (store.Change, error)) 
 	}
 }
 
+// fetcherFor is how to fetch a missing conversation of bot (a serial):
+// in the All bots inbox each lead's own bot's; nil offline.
+func (s *shared) fetcherFor(bot string) func(context.Context, int64) error {
+	if !s.allBots && bot == s.Serial {
+		return s.FetchSession
+	}
+	for _, b := range s.Bots {
+		if b.Serial == bot {
+			return b.FetchSession
+		}
+	}
+	return nil
+}
+
 // botWidth is the All bots inbox's bot column: the longest name, within
 // 6..22 cells.
 func (s *shared) botWidth() int {

@@ -118,9 +118,9 @@ func (d detailModel) Update(msg tea.Msg) (detailModel, tea.Cmd) {
 		if msg.id != d.sessionID {
 			return d, nil // the selection moved on
 		}
-		if isNotFound(msg.err) && d.sh.FetchSession != nil && !d.fetching {
+		if fetch := d.sh.fetcherFor(d.bot); isNotFound(msg.err) && fetch != nil && !d.fetching {
 			d.fetching = true
-			return d, fetchSession(d.sh, msg.id)
+			return d, fetchSession(d.sh, fetch, msg.id)
 		}
 		d.err = msg.err
 		if msg.err != nil {

@@ -7,7 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -280,8 +282,20 @@ func TestSwitchBotAndAllBots(t *testing.T) {
 	if _, err := st.SaveLeads(ctx, "bot-2", to-21, to, testNow, other.Leads(to-21, to)); err != nil {
 		t.Fatal(err)
 	}
+	var mu sync.Mutex
+	asked := map[string][]int64{} // conversations fetched, by bot
+	fetcher := func(bot string) func(context.Context, int64) error {
+		return func(_ context.Context, id int64) error {
+			mu.Lock()
+			defer mu.Unlock()
+			asked[bot] = append(asked[bot], id)
+			return nil
+		}
+	}
 	opts := testOptions(st)
-	opts.Bots = []Bot{{Name: "Test Shop", Serial: testSerial}, {Name: "Clinic", Serial: "bot-2"}}
+	opts.FetchSession = fetcher(testSerial)
+	opts.Bots = []Bot{{Name: "Test Shop", Serial: testSerial, FetchSession: fetcher(testSerial)},
+		{Name: "Clinic", Serial: "bot-2", FetchSession: fetcher("bot-2")}}
 	m := New(opts)
 	t.Cleanup(m.Close)
 	m = settle(t, m, sizeCmd(120, 40), m.Init())
@@ -291,12 +305,27 @@ func TestSwitchBotAndAllBots(t *testing.T) {
 		t.Fatalf("b 2 did not switch to the second bot:\n%s", screen(m))
 	}
 	clinic := len(m.rawLeads)
-	m = press(t, m, "b", "a")
+	m = press(t, m, "b", "1", "b", "a") // last on Test Shop, then All bots
 	if len(m.rawLeads) != mine+clinic || !strings.Contains(screen(m), "All bots") {
 		t.Errorf("All bots shows %d leads, want %d+%d", len(m.rawLeads), mine, clinic)
 	}
 	if !strings.Contains(screen(m), "Clinic") || !strings.Contains(screen(m), "Test Shop") {
 		t.Errorf("the All bots inbox has no bot column:\n%s", screen(m))
+	}
+	// A Clinic lead whose conversation is not stored: it is fetched from
+	// the Clinic's API, not from the bot switched to last.
+	for range len(m.rawLeads) {
+		if l, ok := m.selectedLead(); ok && l.Bot == "bot-2" {
+			break
+		}
+		m = press(t, m, "j")
+	}
+	l := selected(t, m)
+	m = press(t, m, "enter")
+	mu.Lock()
+	defer mu.Unlock()
+	if l.Bot != "bot-2" || !slices.Contains(asked["bot-2"], l.SessionID) || len(asked[testSerial]) > 0 {
+		t.Errorf("opening a Clinic lead fetched %v, want conversation %d from bot-2 alone", asked, l.SessionID)
 	}
 }
 
