@@ -6,6 +6,8 @@ package tui
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -716,6 +718,9 @@ func (m Model) delegate(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch m.tab {
 	case tabLeads:
 		m.leads, cmd = m.leads.Update(msg)
+		if _, ok := msg.(tea.KeyPressMsg); ok && m.leads.Filtering() {
+			m.checkFilterWords()
+		}
 	case tabSessions:
 		m.sessions, cmd = m.sessions.Update(msg)
 	case tabSearch:
@@ -727,6 +732,30 @@ func (m Model) delegate(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, m.loadOlder())
 	}
 	return m, tea.Batch(cmds...)
+}
+
+// statusNames are the statuses as typed after status:.
+func statusNames() []string {
+	out := make([]string, len(store.Statuses))
+	for i, st := range store.Statuses {
+		out[i] = string(st)
+	}
+	return out
+}
+
+// checkFilterWords says, as it is typed, when a status: or is: word can
+// match nothing, and what it takes.
+func (m *Model) checkFilterWords() {
+	valid := map[string][]string{"status:": statusNames(), "is:": {"starred", "unseen"}}
+	for _, w := range strings.Fields(strings.ToLower(m.leads.FilterValue())) {
+		for prefix, values := range valid {
+			v, ok := strings.CutPrefix(w, prefix)
+			if ok && !slices.ContainsFunc(values, func(s string) bool { return strings.HasPrefix(s, v) }) {
+				m.flash(prefix+" takes "+strings.Join(values, ", "), true)
+				return
+			}
+		}
+	}
 }
 
 // delegateAll passes messages nobody claimed (the children's own async

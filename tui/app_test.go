@@ -310,3 +310,19 @@ func TestWideningShowsTheSelectedRow(t *testing.T) {
 		t.Errorf("the pane's conversation is not the selected lead's:\n%s", screen(m))
 	}
 }
+
+// A status: word that can match nothing says, as it is typed, what the
+// statuses are; a prefix of one is fine.
+func TestFilterSaysWhatStatusTakes(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	m := start(t, st, 120, 40)
+	m = press(t, m, "/")
+	m = typeText(t, m, "status:con")
+	if m.flashErr {
+		t.Errorf("status:con, a prefix of contacted, was refused: %q", m.flashText)
+	}
+	m = typeText(t, m, "x")
+	if !m.flashErr || !strings.Contains(m.flashText, "new, contacted, qualified, booked, won, lost, spam") {
+		t.Errorf("status:conx: status line %q, want the statuses listed", m.flashText)
+	}
+}

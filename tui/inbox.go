@@ -205,7 +205,7 @@ func (m *Model) handleTriageKey(msg tea.KeyPressMsg) (handled bool, cmd tea.Cmd)
 		m.sh.snoozedOnly = !m.sh.snoozedOnly
 		m.tab, m.detailOpen = tabLeads, false
 		if m.sh.snoozedOnly {
-			m.flash("snoozed leads only: z wakes one · Z returns to the inbox", false)
+			m.flash("snoozed leads only: z x wakes one · Z returns to the inbox", false)
 		} else {
 			m.flash("the inbox: snoozed leads hidden until their time", false)
 		}
@@ -231,7 +231,7 @@ func (m *Model) handleTriageKey(msg tea.KeyPressMsg) (handled bool, cmd tea.Cmd)
 	}
 	switch {
 	case key.Matches(msg, k.Status):
-		m.overlay = newPicker(m.sh, "Status", statusChoices(), func(v any, _ string) tea.Cmd {
+		m.overlay = newPicker(m.sh, "Status of "+leadName(l), statusChoices(), func(v any, _ string) tea.Cmd {
 			return setStatus(m.sh, l, v.(store.Status))
 		})
 		m.overlay.cursor = max(slices.Index(store.Statuses, l.Triage.Status), 0) // on the current one
@@ -241,7 +241,7 @@ func (m *Model) handleTriageKey(msg tea.KeyPressMsg) (handled bool, cmd tea.Cmd)
 		return true, setSeen(m.sh, l, false)
 	case key.Matches(msg, k.Snooze):
 		sh := m.sh
-		pk := newPicker(sh, "Snooze until", snoozeChoices(sh.now(), sh.loc(), l.Triage.Snoozed(sh.now())),
+		pk := newPicker(sh, "Snooze "+leadName(l)+" until", snoozeChoices(sh.now(), sh.loc(), l.Triage.Snoozed(sh.now())),
 			func(v any, text string) tea.Cmd {
 				until, _ := v.(time.Time)
 				if text != "" {
@@ -257,6 +257,7 @@ func (m *Model) handleTriageKey(msg tea.KeyPressMsg) (handled bool, cmd tea.Cmd)
 			return text, err
 		})
 		pk.input.Placeholder = "YYYY-MM-DD or YYYY-MM-DD HH:MM"
+		pk.input.SetWidth(len(pk.input.Placeholder) + 1)
 		m.overlay = pk
 	case key.Matches(msg, k.Notes):
 		m.notes = newNotes(m.sh, l)

@@ -39,7 +39,7 @@ func DefaultKeyMap() KeyMap {
 		Back:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back / clear")),
 		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		Refresh:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
-		NextMatch:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n/N", "next/prev. match")),
+		NextMatch:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n/N", "next/prev. hit (Search)")),
 		PrevMatch:   key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous match")),
 		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Status:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "set status")),

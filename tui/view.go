@@ -240,5 +240,21 @@ func (m Model) fullHelp() string {
 		lines[i%rows] += c
 	}
 	title := st.Title.Render("Keys") + st.Muted.Render("  (? or esc closes)")
-	return title + "\n\n" + strings.Join(lines, "\n")
+	return title + "\n\n" + strings.Join(lines, "\n") + "\n\n" + strings.Join(m.helpNotes(), "\n")
+}
+
+// helpNotes are the keys of the boxes and menus, one line each, cut to
+// the screen.
+func (m Model) helpNotes() []string {
+	st := m.sh.styles
+	notes := [][2]string{
+		{"/ filter", "words narrow together · status:won · is:starred · is:unseen"},
+		{"n notes", "a add · e edit · dd delete · ctrl+s save · esc close"},
+		{"z snooze", "t tomorrow · w next week · x wake · or type YYYY-MM-DD"},
+	}
+	out := make([]string, len(notes))
+	for i, n := range notes {
+		out[i] = st.Help.FullKey.Render(fit(n[0], 11)) + st.Help.FullDesc.Render(fit(n[1], max(m.sh.width-11, 1)))
+	}
+	return out
 }
