@@ -646,6 +646,8 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			m.flash("offline: reloaded from the local store, nothing to sync", false)
 		case m.syncing:
 			m.flash("a sync is already running", false)
+		case !m.flashAt.After(m.sh.now()):
+			m.flashText = "" // the sync's progress and outcome show, not an old message
 		}
 		return m, tea.Batch(m.startSync(), m.reload())
 	case key.Matches(msg, k.NextTab):

@@ -92,3 +92,23 @@ func TestOlderHistoryOnDemand(t *testing.T) {
 		t.Errorf("syncs asked %v, want %v", asked, want)
 	}
 }
+
+// r after an action: the sync's outcome shows, not the action's message.
+func TestRefreshShowsItsOutcome(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	opts := testOptions(st)
+	opts.Sync = func(context.Context, api.Day, api.Day, func(syncer.Progress)) (syncer.Report, error) {
+		return syncer.Report{Requests: 2, Windows: 1}, nil
+	}
+	m := New(opts)
+	t.Cleanup(m.Close)
+	m = settle(t, m, sizeCmd(120, 40), m.Init())
+	m = press(t, m, "*")
+	if !strings.Contains(screen(m), "starred") {
+		t.Fatalf("no message for the star:\n%s", screen(m))
+	}
+	m = press(t, m, "r")
+	if s := screen(m); strings.Contains(s, ": starred") || !strings.Contains(s, "synced just now") {
+		t.Errorf("after r the status line still shows the star, not the sync:\n%s", s)
+	}
+}
