@@ -423,7 +423,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case msg.err != nil:
 			m.flash("export failed: "+msg.err.Error(), true)
 		default:
-			m.flash(fmt.Sprintf("exported %s to %s", msg.what, msg.path), false)
+			m.flash(fmt.Sprintf("exported to %s: %s", shortPath(msg.path), msg.what), false)
 		}
 		return m, nil
 	case switchBotMsg:

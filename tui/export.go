@@ -224,6 +224,22 @@ func checkExportTarget(path string) error {
 	return nil
 }
 
+// shortPath is path as the user would type it: relative to the working
+// folder when under it, else with ~ for the home folder.
+func shortPath(path string) string {
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, path); err == nil && filepath.IsLocal(rel) {
+			return rel
+		}
+	}
+	if home, err := os.UserHomeDir(); err == nil && home != "" {
+		if rel, err := filepath.Rel(home, path); err == nil && filepath.IsLocal(rel) {
+			return filepath.Join("~", rel)
+		}
+	}
+	return path
+}
+
 // reason is what went wrong without the path the message already names:
 // "permission denied".
 func reason(err error) error {

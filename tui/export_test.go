@@ -111,8 +111,8 @@ func TestExportExpandsHome(t *testing.T) {
 	if m.overlay != nil {
 		t.Error("the dialog stayed open after the export")
 	}
-	if msg := plural(len(want), "lead") + " (snoozed hidden) to " + path; m.flashText != "exported "+msg {
-		t.Errorf("status %q, want %q", m.flashText, "exported "+msg)
+	if msg := "exported to ~/leads.csv: " + plural(len(want), "lead") + " (snoozed hidden)"; m.flashText != msg {
+		t.Errorf("status %q, want %q", m.flashText, msg)
 	}
 }
 
@@ -135,8 +135,8 @@ func TestExportRelativeNameIsUnderTheWorkingDirectory(t *testing.T) {
 	if recs[0]["Name"] != want[0].Name || recs[0]["Status"] == nil {
 		t.Errorf("first record %v, want %q with its status", recs[0], want[0].Name)
 	}
-	if !strings.HasSuffix(m.flashText, " to "+path) {
-		t.Errorf("status %q does not name %s", m.flashText, path)
+	if !strings.HasPrefix(m.flashText, "exported to Leads.JSON: ") {
+		t.Errorf("status %q does not name Leads.JSON, as typed", m.flashText)
 	}
 	fi, err := os.Stat(path)
 	if err != nil || fi.Mode().Perm() != 0o600 {

@@ -160,7 +160,11 @@ func (p *picker) view() string {
 		w := max(min(p.sh.width-4, 72), 20)
 		b.WriteString("\n" + p.sh.styles.StatusErr.Width(w).Render("⚠ "+safetext.Line(p.err)))
 	}
-	b.WriteString("\n\n" + st.Muted.Render("enter choose · esc cancel"))
+	keys := "enter choose · esc cancel"
+	if len(p.choices) == 0 {
+		keys = "enter ok · esc cancel"
+	}
+	b.WriteString("\n\n" + st.Muted.Render(keys))
 	return lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(st.Title.GetForeground()).
 		Padding(0, 1).Render(b.String())
 }

@@ -198,6 +198,8 @@ func (m Model) footer() string {
 	case m.notes != nil:
 		bindings = []key.Binding{hint("a", "add"), hint("e", "edit"), hint("dd", "delete"),
 			hint("j/k", "move"), k.Undo, hint("esc", "close")}
+	case m.overlay != nil && len(m.overlay.choices) == 0:
+		bindings = []key.Binding{hint("enter", "ok"), hint("esc", "cancel")}
 	case m.overlay != nil:
 		bindings = []key.Binding{hint("↑↓", "move"), hint("enter", "choose"), hint("esc", "cancel")}
 	case m.tab == tabSearch && m.typing():
