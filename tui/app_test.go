@@ -326,3 +326,14 @@ func TestFilterSaysWhatStatusTakes(t *testing.T) {
 		t.Errorf("status:conx: status line %q, want the statuses listed", m.flashText)
 	}
 }
+
+// At the smallest size, an open lead leaves room for its conversation.
+func TestSmallScreenShowsTheTranscript(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	m := start(t, st, 40, 10)
+	m = press(t, m, "enter")
+	if s := screen(m); !strings.Contains(s, "╭─") {
+		t.Errorf("at 40×10 the open lead shows no conversation:\n%s", s)
+	}
+	checkFrame(t, m, 40, 10)
+}

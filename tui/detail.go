@@ -269,7 +269,13 @@ func (d detailModel) card() string {
 	} else {
 		lines = append(lines, st.Muted.Render(fit("── "+header+" ", d.width)))
 	}
-	return strings.Join(lines, "\n")
+	// On a short screen the card yields: the transcript keeps a third of
+	// the pane (at least 3 lines), the card its top and its last line.
+	all := strings.Split(strings.Join(lines, "\n"), "\n")
+	if most := d.height - min(max(d.height/3, 3), d.height-1); len(all) > most && most > 0 {
+		all = append(all[:most-1], all[len(all)-1])
+	}
+	return strings.Join(all, "\n")
 }
 
 func nonEmpty(s ...string) []string {
