@@ -47,7 +47,10 @@ func (a *app) open() (*session, error) {
 		return nil, err
 	}
 	bot, err := cfg.Select(a.flags.bot)
-	if err != nil && !(a.flags.offline && errors.Is(err, config.ErrNoKey)) {
+	switch {
+	case errors.Is(err, config.ErrUnknownBot) && a.flags.bot != "":
+		return nil, usageErrorf("--bot: %v", err) // a typo on the command line
+	case err != nil && !(a.flags.offline && errors.Is(err, config.ErrNoKey)):
 		return nil, err
 	}
 	st, err := store.Open(cfg.StorePath())
@@ -95,25 +98,37 @@ func (s *session) fetchSession(ctx context.Context, id int64, sync func(from, to
 	return sync(day-1, day) // a conversation starts before its lead
 }
 
-// sync brings from..to up to date, showing progress on a terminal. A failed
-// sync is returned for the caller to report after printing what is stored.
-func (a *app) sync(ctx context.Context, s *session, from, to api.Day, leadsOnly bool) (syncer.Report, error) {
+// sync brings from..to up to date: progress on stderr when it is a
+// terminal, else a line per stored window to log (nil: none). A failed sync
+// is returned for the caller to report after printing what is stored.
+func (a *app) sync(ctx context.Context, s *session, from, to api.Day, leadsOnly bool, log io.Writer) (syncer.Report, error) {
 	if s.client == nil {
 		return syncer.Report{}, nil
 	}
 	sy := s.syncer(a.now)
 	sy.LeadsOnly = leadsOnly
-	if isTerminal(a.stderr) {
-		sy.OnProgress = func(p syncer.Progress) {
-			if p.Total == 0 || p.Endpoint == "" {
+	tty := isTerminal(a.stderr)
+	var last string
+	sy.OnProgress = func(p syncer.Progress) {
+		if p.Total == 0 || p.Endpoint == "" {
+			if tty {
 				fmt.Fprint(a.stderr, "\r\033[K") // done: clear the progress line
-				return
 			}
-			fmt.Fprintf(a.stderr, "\r\033[Ksyncing %s %d/%d (%s…%s)", p.Endpoint, p.Done+1, p.Total, p.Window, p.WindowTo)
+			return
 		}
+		line := fmt.Sprintf("syncing %s %d/%d (%s…%s)", p.Endpoint, min(p.Done+1, p.Total), p.Total, p.Window, p.WindowTo)
+		switch {
+		case tty:
+			fmt.Fprint(a.stderr, "\r\033[K"+line)
+		case log != nil && p.Done > 0 && line != last:
+			// Into a log (cron, systemd): a line per window stored, so a
+			// long sync shows it is moving.
+			fmt.Fprintf(log, "stored %d/%d windows: %s so far\n", p.Done, p.Total, describeChanges(p.Changes))
+		}
+		last = line
 	}
 	rep, err := sy.Sync(ctx, from, to)
-	if err != nil && sy.OnProgress != nil {
+	if err != nil && tty {
 		fmt.Fprint(a.stderr, "\r\033[K")
 	}
 	return rep, err

@@ -19,8 +19,8 @@ import (
 type rangeFlags struct{ since, until string }
 
 func (r *rangeFlags) add(cmd *cobra.Command, defaultSince string) {
-	cmd.Flags().StringVar(&r.since, "since", "", "first UTC day: "+dayHelp+" (default "+defaultSince+")")
-	cmd.Flags().StringVar(&r.until, "until", "", "last UTC day, same forms (default today)")
+	cmd.Flags().StringVar(&r.since, "since", "", "first day: "+dayHelp+" (default "+defaultSince+")")
+	cmd.Flags().StringVar(&r.until, "until", "", "last day, same forms (default today)")
 }
 
 func (a *app) leadsCommand() *cobra.Command {
@@ -46,6 +46,9 @@ Neoagent into the local store first (unless --offline), then printed from it.`,
   neotui leads --unseen --format json | jq '.[] | {Name, Email, Status, Notes}'`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if limit < 0 {
+				return usageErrorf("--limit takes how many to print, newest first (0: all), not %d", limit)
+			}
 			if err := checkFormat(format, formatTable, formatJSON, formatCSV); err != nil {
 				return err
 			}
@@ -66,7 +69,7 @@ Neoagent into the local store first (unless --offline), then printed from it.`,
 				return err
 			}
 			defer s.Close()
-			_, syncErr := a.sync(cmd.Context(), s, from, to, true)
+			_, syncErr := a.sync(cmd.Context(), s, from, to, true, nil)
 			if session != 0 && r.since == "" {
 				from = 0 // a conversation's leads, however old: the store may hold older ones
 			}

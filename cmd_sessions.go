@@ -30,6 +30,9 @@ The range is synced from Neoagent into the local store first (unless --offline).
   neotui sessions --session 31302 --format markdown`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if limit < 0 {
+				return usageErrorf("--limit takes how many to print, newest first (0: all), not %d", limit)
+			}
 			if cmd.Flags().Changed("session") {
 				if session <= 0 {
 					return usageErrorf("--session %d is not a session ID", session)
@@ -54,7 +57,7 @@ The range is synced from Neoagent into the local store first (unless --offline).
 				return err
 			}
 			defer s.Close()
-			_, syncErr := a.sync(cmd.Context(), s, from, to, false)
+			_, syncErr := a.sync(cmd.Context(), s, from, to, false, nil)
 			q := store.SessionQuery{Bot: s.bot.Serial, From: from, To: to, Limit: limit}
 			// Print what is stored even when ctrl+c ended the sync.
 			if err := a.printSessions(context.WithoutCancel(cmd.Context()), s, q, format); err != nil {
@@ -120,13 +123,13 @@ func (a *app) transcript(ctx context.Context, id int64, format string) error {
 	switch {
 	case err == nil && s.client != nil:
 		day := api.DayOf(sess.CreateTime)
-		if _, syncErr = a.sync(ctx, s, day, day, false); syncErr == nil {
+		if _, syncErr = a.sync(ctx, s, day, day, false, nil); syncErr == nil {
 			sess, err = s.store.Session(ctx, s.bot.Serial, id)
 		}
 	case errors.Is(err, store.ErrNotFound) && s.client != nil:
 		fetched = true
 		err = s.fetchSession(ctx, id, func(from, to api.Day) error {
-			_, err := a.sync(ctx, s, from, to, false)
+			_, err := a.sync(ctx, s, from, to, false, nil)
 			return err
 		})
 		if err != nil {

@@ -37,7 +37,7 @@ finds too large is split in halves.`,
 			if err != nil {
 				return err
 			}
-			rep, err := a.sync(cmd.Context(), s, from, to, false)
+			rep, err := a.sync(cmd.Context(), s, from, to, false, a.stdout)
 			fmt.Fprintf(a.stdout, "%s %s…%s: %s, %s\n", s.bot.Name, from, to,
 				plural(rep.Requests, "request"), describeChanges(rep.Changes))
 			return err

@@ -305,6 +305,10 @@ func TestSyncReportsAndIsCheapTheSecondTime(t *testing.T) {
 	if !strings.Contains(first.stdout, "6 requests") || !strings.Contains(first.stdout, "new lead") {
 		t.Errorf("first sync: %q", first.stdout)
 	}
+	// Into a file or pipe (a log), a line per stored window shows progress.
+	if !strings.Contains(first.stdout, "stored 1/") || !strings.Contains(first.stdout, "new conversation") {
+		t.Errorf("first sync printed no progress for the log: %q", first.stdout)
+	}
 	c.srv.ResetRequests()
 	second := c.mustRun("sync", "--since", "30d")
 	if !strings.Contains(second.stdout, "2 requests, nothing new") || len(c.srv.Requests()) != 2 {
@@ -336,6 +340,8 @@ func TestBadUsageExitsTwo(t *testing.T) {
 		{"frobnicate"},
 		{"sync", "--offline"},
 		{"leads", "--limit", "abc"},
+		{"leads", "--limit", "-3"},
+		{"sessions", "--limit", "-1"},
 		{"leads", "--since", "2999-01-01"},
 	} {
 		r := c.run(args...)
@@ -441,7 +447,7 @@ func TestConfigProblems(t *testing.T) {
 	c.run("leads").failsWith(t, 1, "NEOAGENT_API_KEY", "neotui demo")
 
 	c.env["NEOAGENT_API_KEY"] = c.srv.Key
-	c.run("leads", "--bot", "nope").failsWith(t, 1, "nope")
+	c.run("leads", "--bot", "nope").failsWith(t, 2, "nope")
 }
 
 func TestFileModes(t *testing.T) {
