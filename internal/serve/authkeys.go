@@ -177,17 +177,30 @@ func parseAuthorizedKeys(data []byte) (map[string]string, []skippedLine) {
 }
 
 // identity is who a session acts as: the key's comment, cleaned for the
-// screen and the store, else the SSH user name (which the client chose).
-func identity(comment, user string) string {
-	for _, s := range []string{comment, user} {
+// screen and the store. A key without one is named by the SSH user, which
+// the client chooses freely, so the key's fingerprint goes with it: "bob
+// (key 3f9aC2x1)" cannot pass for the teammate whose key says "bob".
+func identity(comment, user, fingerprint string) string {
+	clean := func(s string) string {
 		s = strings.TrimSpace(safetext.Line(s))
-		if s == "" {
-			continue
-		}
 		if len(s) > identityMax {
 			s = strings.ToValidUTF8(s[:identityMax], "")
 		}
 		return s
 	}
-	return "ssh"
+	if c := clean(comment); c != "" {
+		return c
+	}
+	key := "key " + shortFingerprint(fingerprint)
+	if u := clean(user); u != "" {
+		return u + " (" + key + ")"
+	}
+	return key
+}
+
+// shortFingerprint is 8 characters of a SHA256:… fingerprint: enough to
+// tell a team's keys apart.
+func shortFingerprint(fp string) string {
+	fp = strings.TrimPrefix(fp, "SHA256:")
+	return fp[:min(len(fp), 8)]
 }

@@ -67,24 +67,28 @@ func TestAuthorizedKeysLines(t *testing.T) {
 	if skipped[0].line != 6 || !strings.Contains(skipped[0].why, "options") {
 		t.Errorf("skipped %+v", skipped[0])
 	}
-	for k, want := range map[testKey]string{ana: "ana@laptop", bob: "Bob  Smith", carol: "carol-ssh-user"} {
-		if got := identity(keys[string(k.signer.PublicKey().Marshal())], "carol-ssh-user"); got != want {
+	carolFP := Fingerprint(carol.signer.PublicKey())
+	for k, want := range map[testKey]string{ana: "ana@laptop", bob: "Bob  Smith", carol: "carol-ssh-user (key " + carolFP[7:15] + ")"} {
+		fp := Fingerprint(k.signer.PublicKey())
+		if got := identity(keys[string(k.signer.PublicKey().Marshal())], "carol-ssh-user", fp); got != want {
 			t.Errorf("identity = %q, want %q", got, want)
 		}
 	}
 }
 
 func TestIdentityIsSafeToShowAndStore(t *testing.T) {
+	const fp = "SHA256:3f9aC2x1Qq0pLmN"
 	for _, c := range []struct{ comment, user, want string }{
 		{"ana@laptop", "root", "ana@laptop"},
-		{"", "bob", "bob"},
-		{"   ", "bob", "bob"},
+		// No comment: the user name the client chose, with the key's print.
+		{"", "bob", "bob (key 3f9aC2x1)"},
+		{"   ", "bob", "bob (key 3f9aC2x1)"},
 		{"\x1b]0;pwned\x07ana", "x", "ana"},
 		{"evil\u202eana", "x", "evilana"},
-		{"", "\x1b[2J", "ssh"},
+		{"", "\x1b[2J", "key 3f9aC2x1"},
 		{strings.Repeat("é", 200), "x", strings.Repeat("é", identityMax/2)},
 	} {
-		if got := identity(c.comment, c.user); got != c.want {
+		if got := identity(c.comment, c.user, fp); got != c.want {
 			t.Errorf("identity(%q, %q) = %q, want %q", c.comment, c.user, got, c.want)
 		}
 	}

@@ -288,7 +288,8 @@ func (s *Server) serverConfig(ctx ssh.Context) *gossh.ServerConfig {
 			if perms.Extensions == nil {
 				perms.Extensions = map[string]string{}
 			}
-			id, fp := identity(comment, conn.User()), Fingerprint(key)
+			fp := Fingerprint(key)
+			id := identity(comment, conn.User(), fp)
 			perms.Extensions[extIdentity], perms.Extensions[extFingerprint] = id, fp
 			if pc, ok := ctx.Value(keyPending).(*pendingConn); ok {
 				pc.authenticated()

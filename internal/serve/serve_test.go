@@ -48,7 +48,8 @@ func TestIdentityIsTheProvenKeysComment(t *testing.T) {
 	defer c.Close()
 	openTerm(t, c, 80, 24).waitFor(t, "hello bob@desk", 5*time.Second)
 
-	// A key without a comment is named by the SSH user name, cleaned.
+	// A key without a comment is named by the SSH user name, cleaned, and
+	// the key's fingerprint: the client chooses the name.
 	plain := newKey(t, "")
 	writeKeys(t, ts.keysPath, ts.ana, plain)
 	c2, err := gossh.Dial("tcp", ts.addr, ts.config("carol\x1b[31m", gossh.PublicKeys(plain.signer)))
@@ -56,7 +57,7 @@ func TestIdentityIsTheProvenKeysComment(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c2.Close()
-	openTerm(t, c2, 80, 24).waitFor(t, "hello carol size", 5*time.Second)
+	openTerm(t, c2, 80, 24).waitFor(t, "hello carol (key "+Fingerprint(plain.signer.PublicKey())[7:15]+") size", 5*time.Second)
 }
 
 func TestEverythingButAnAuthorizedKeyIsRefused(t *testing.T) {
