@@ -666,6 +666,10 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if m.detailOpen && m.detail.highlight != "" && key.Matches(msg, k.NextMatch, k.PrevMatch) {
 		var cmd tea.Cmd
 		m.detail, cmd = m.detail.Update(msg)
+		if i, n := m.detail.transcript.MatchPosition(); i > 0 {
+			// The last messages cannot scroll to the top: say where n went.
+			m.flash(fmt.Sprintf("match %d of %d in this conversation", i, n), false)
+		}
 		return m, cmd
 	}
 	if handled, cmd := m.handleTriageKey(msg); handled {

@@ -263,6 +263,10 @@ func TestMatchesStepAcrossResults(t *testing.T) {
 			if m = press(t, m, key); m.detail.sessionID != from {
 				return
 			}
+			// A step within the conversation says which match it is.
+			if i, n := m.detail.transcript.MatchPosition(); !strings.Contains(m.flashText, fmt.Sprintf("match %d of %d", i, n)) {
+				t.Errorf("%s said %q, want which match of %d it went to", key, m.flashText, n)
+			}
 		}
 		t.Fatalf("%s never left conversation %d", key, from)
 	}
@@ -286,6 +290,9 @@ func TestMatchesStepAcrossResults(t *testing.T) {
 		}
 		if strings.Contains(screen(m), "no earlier matches") {
 			return
+		}
+		if i, n := m.detail.transcript.MatchPosition(); !strings.Contains(m.flashText, fmt.Sprintf("match %d of %d", i, n)) {
+			t.Errorf("N said %q, want which match of %d it went to", m.flashText, n)
 		}
 	}
 	t.Error("N at the first match said nothing")
@@ -336,4 +343,21 @@ func TestSmallScreenShowsTheTranscript(t *testing.T) {
 		t.Errorf("at 40×10 the open lead shows no conversation:\n%s", s)
 	}
 	checkFrame(t, m, 40, 10)
+}
+
+// n within a conversation says which match it went to: the last ones
+// cannot scroll to the top, so the screen alone may not show it moved.
+func TestNextMatchSaysWhichMatch(t *testing.T) {
+	st, _ := fillStore(t, 120)
+	m := start(t, st, 120, 40)
+	m = press(t, m, "3")
+	m = typeText(t, m, "you")
+	m = press(t, m, "enter", "enter")
+	if _, n := m.detail.transcript.MatchPosition(); n < 3 {
+		t.Fatalf("the first conversation holds %d matches; the test needs 3", n)
+	}
+	m = press(t, m, "n", "n")
+	if i, n := m.detail.transcript.MatchPosition(); i < 2 || m.flashText != fmt.Sprintf("match %d of %d in this conversation", i, n) {
+		t.Errorf("after n n at match %d of %d the status line says %q", i, n, m.flashText)
+	}
 }

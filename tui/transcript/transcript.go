@@ -228,6 +228,15 @@ func (m *Model) PrevMatch() bool {
 	return true
 }
 
+// MatchPosition is which match was last jumped to, from 1, and how many
+// messages hold the term; k is 0 before any jump or after scrolling.
+func (m Model) MatchPosition() (k, n int) {
+	if j, ok := slices.BinarySearch(m.matches, m.current); ok && m.current >= 0 {
+		k = j + 1
+	}
+	return k, len(m.matches)
+}
+
 // matchFrom is where stepping through matches starts: the match last jumped
 // to, or the message at the top once the reader has scrolled.
 func (m *Model) matchFrom() int {
