@@ -62,6 +62,7 @@ type Model struct {
 	syncErr    error
 	syncedFrom api.Day // the oldest day a sync of this run asked for
 	olderAsked bool
+	older      [2]api.Day // the days of the older history being loaded; zero: none
 
 	// The inbox (inbox.go).
 	rawLeads   []store.Lead    // as loaded; the rows are built from them
@@ -157,10 +158,13 @@ func (m *Model) loadOlder() tea.Cmd {
 	if l := m.activeList(); l != nil && l.FilterValue() != "" {
 		return nil // the end of a filtered list is not the end of history
 	}
-	m.flash("loading older history…", false)
 	m.olderAsked = true
 	to := m.syncedFrom - 1
 	m.syncedFrom -= 30
+	m.older = [2]api.Day{m.syncedFrom, to}
+	if !m.flashAt.After(m.sh.now()) {
+		m.flashText = "" // the load's progress shows instead
+	}
 	return m.runSync(m.syncedFrom, to)
 }
 
@@ -336,6 +340,15 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err == nil || msg.report.Windows > 0 {
 			m.syncedAt = m.sh.now()
 		}
+		if o := m.older; o != [2]api.Day{} && msg.err == nil {
+			// Say what the end of the list brought, even nothing.
+			got := "nothing stored"
+			if c := msg.report.Changes; c.NewSessions > 0 || c.NewLeads > 0 {
+				got = plural(c.NewSessions, "conversation") + ", " + plural(c.NewLeads, "lead")
+			}
+			m.flash(fmt.Sprintf("older history %s…%s: %s", o[0], o[1], got), false)
+		}
+		m.older = [2]api.Day{}
 		return m, m.reload()
 	case startSyncMsg:
 		return m, m.startSync()

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -90,6 +91,10 @@ func TestOlderHistoryOnDemand(t *testing.T) {
 	want := [][2]api.Day{{today - 29, today}, {today - 59, today - 30}}
 	if len(asked) != 2 || asked[1] != want[1] {
 		t.Errorf("syncs asked %v, want %v", asked, want)
+	}
+	// It says what it brought, even nothing.
+	if msg := fmt.Sprintf("older history %s…%s: nothing stored", want[1][0], want[1][1]); !strings.Contains(screen(m), msg) {
+		t.Errorf("the status line does not say %q:\n%s", msg, screen(m))
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/neotui/neotui/api"
 	"github.com/neotui/neotui/internal/safetext"
 	"github.com/neotui/neotui/internal/store"
 )
@@ -162,8 +163,11 @@ func (m Model) statusLine() string {
 	case m.syncing:
 		p := m.progress
 		what := "syncing"
+		if m.older != [2]api.Day{} {
+			what = "loading older history"
+		}
 		if p.Total > 0 {
-			what = fmt.Sprintf("syncing %s %d/%d windows", p.Endpoint, min(p.Done+1, p.Total), p.Total)
+			what = fmt.Sprintf("%s: %s %d/%d windows", what, p.Endpoint, min(p.Done+1, p.Total), p.Total)
 			if p.Endpoint == store.EndpointHistory {
 				what += fmt.Sprintf(" (%s…%s)", p.Window, p.WindowTo)
 			}
