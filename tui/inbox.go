@@ -7,6 +7,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/neotui/neotui/api"
 	"github.com/neotui/neotui/internal/store"
@@ -86,7 +87,7 @@ func recordVisit(sh *shared) tea.Cmd {
 // leadItems builds the Leads rows: unseen only when asked, masked when
 // asked, with the separator where the last visit falls.
 func (m *Model) leadItems() []list.Item {
-	m.sh.anyStatus = false
+	m.sh.anyStatus, m.sh.nameWidth = false, 0
 	names := map[string]string{}
 	for _, b := range m.sh.Bots {
 		names[b.Serial] = b.Name
@@ -111,6 +112,10 @@ func (m *Model) leadItems() []list.Item {
 			m.sh.anyStatus = true
 		}
 		it := newLeadItem(l, m.sh.masked)
+		// A name's width is at most its bytes: most are measured for free.
+		if n := len(it.name); n > m.sh.nameWidth && m.sh.nameWidth < maxNameWidth {
+			m.sh.nameWidth = min(max(m.sh.nameWidth, ansi.StringWidth(it.name)), maxNameWidth)
+		}
 		if m.sh.allBots {
 			it.bot = firstNonEmpty(names[l.Bot], l.Bot)
 		}

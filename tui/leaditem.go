@@ -112,6 +112,11 @@ func (r *row) cell(text string, w int, style lipgloss.Style) {
 
 func (r *row) String() string { return r.b.String() }
 
+// maxNameWidth is the most a name column asks for.
+const maxNameWidth = 24
+
+func clampInt(v, lo, hi int) int { return max(lo, min(v, hi)) }
+
 // renderLead draws a lead row: marker, type badge, name, contact, when, page.
 func renderLead(sh *shared) list.RenderFunc {
 	return func(it list.Item, width int, selected bool, terms []string) string {
@@ -164,9 +169,12 @@ func renderLead(sh *shared) list.RenderFunc {
 			clockW = 12
 			rest -= clockW + 1
 		}
-		nameW, contactW, pageW := rest*32/100, rest*40/100, 0
+		// The name takes what the names need, within bounds; the contact
+		// (and the page, when wide) what is left.
+		nameW, contactW, pageW := clampInt(sh.nameWidth, min(8, rest/3), rest/2), 0, 0
 		if rest >= 60 {
-			nameW, contactW = rest*28/100, rest*34/100
+			nameW = clampInt(sh.nameWidth, rest*24/100, rest*36/100)
+			contactW = rest * 34 / 100
 			pageW = rest - nameW - contactW - 1
 		} else {
 			contactW = rest - nameW - 1
