@@ -233,7 +233,11 @@ func (d detailModel) card() string {
 			for _, r := range d.related[:min(n, 3)] {
 				when = append(when, r.CreateTime.In(d.sh.loc()).Format("Jan 02"))
 			}
-			field("returns", fmt.Sprintf("%s: %s", plural(n, "earlier lead"), strings.Join(when, ", ")))
+			count := plural(n, "earlier lead")
+			if n >= store.RelatedMax {
+				count = fmt.Sprintf("%d+ earlier leads", n)
+			}
+			field("returns", fmt.Sprintf("%s: %s", count, strings.Join(when, ", ")))
 		}
 		if c := safetext.Clean(strings.TrimSpace(l.Content)); c != "" {
 			if d.masked {

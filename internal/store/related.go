@@ -57,10 +57,15 @@ func NormalizePhone(s string) string {
 	return digits
 }
 
+// RelatedMax is the most leads Related returns: a shared address
+// (info@…, a test number typed by thousands) must not load them all.
+const RelatedMax = 100
+
 // Related returns the other leads with l's email or phone number (as
 // NormalizeEmail and NormalizePhone have them), of any session and any bot
-// — a returning visitor — newest first, with their triage state. l itself
-// (its Bot and Key; the Key is computed if empty) is left out.
+// — a returning visitor — newest first, with their triage state, at most
+// RelatedMax of them. l itself (its Bot and Key; the Key is computed if
+// empty) is left out.
 func (s *Store) Related(ctx context.Context, l Lead) ([]Lead, error) {
 	if err := requireBot(l.Bot); err != nil {
 		return nil, err
@@ -97,8 +102,8 @@ func relatedQuery(email, phone, bot, key string) (query string, args []any) {
 	}
 	query = `SELECT ` + leadColumns + leadsFrom + `
 		WHERE (` + strings.Join(match, " OR ") + `) AND NOT (l.bot = ? AND l.key = ?)
-		ORDER BY l.create_ns DESC, l.bot, l.session_id DESC`
-	return query, append(args, bot, key)
+		ORDER BY l.create_ns DESC, l.bot, l.session_id DESC LIMIT ?`
+	return query, append(args, bot, key, RelatedMax)
 }
 
 // fillContacts computes email_norm and phone_norm for the leads stored

@@ -121,3 +121,21 @@ func TestRelated(t *testing.T) {
 		t.Errorf("Related of b[1] = %v, want the three ana@ leads of bot-a", got)
 	}
 }
+
+// A shared address (info@, a test number) returns the newest RelatedMax.
+func TestRelatedIsCapped(t *testing.T) {
+	s := openStore(t)
+	ctx := context.Background()
+	var leads []api.Lead
+	for i := range RelatedMax + 20 {
+		leads = append(leads, api.Lead{Type: api.TypeLead, Name: "x", Email: "info@example.com",
+			CreateTime: time.Date(2024, 2, 1, 0, i, 0, 0, time.UTC), SessionID: int64(i + 1)})
+	}
+	if _, err := s.SaveLeads(ctx, testBot, 0, 0, fetchedAt, leads); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Related(ctx, Lead{Bot: testBot, Lead: leads[0]})
+	if err != nil || len(got) != RelatedMax || got[0].SessionID != int64(RelatedMax+20) {
+		t.Fatalf("Related = %d leads (%v), want the newest %d", len(got), err, RelatedMax)
+	}
+}
