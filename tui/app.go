@@ -298,7 +298,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.sh.width, m.sh.height = msg.Width, msg.Height
 		// Wide enough now for the pane beside the list: it shows the
-		// selected row, not what was last opened.
+		// selected row, not what was last opened. An open lead stays open,
+		// even one that left the list.
+		if m.detailOpen {
+			return m, m.layout()
+		}
 		return m, tea.Batch(m.layout(), m.follow())
 	case tea.ColorProfileMsg:
 		m.sh.profile = msg.Profile

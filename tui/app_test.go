@@ -361,3 +361,18 @@ func TestNextMatchSaysWhichMatch(t *testing.T) {
 		t.Errorf("after n n at match %d of %d the status line says %q", i, n, m.flashText)
 	}
 }
+
+// A resize keeps the open lead open, even one that left the list.
+func TestResizeKeepsTheOpenLead(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	m := start(t, st, 80, 24)
+	m = press(t, m, "enter", "z", "w") // open, snooze: it leaves the list
+	if !m.detailOpen || m.detail.lead == nil {
+		t.Fatal("snoozing from the card closed it")
+	}
+	open := m.detail.lead.Key
+	m = settle(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: 120, Height: 40} })
+	if m.detail.lead == nil || m.detail.lead.Key != open {
+		t.Error("after a resize the card shows another lead than the one opened")
+	}
+}
