@@ -494,12 +494,17 @@ func (m Model) notesLoaded(msg notesLoadedMsg) (tea.Model, tea.Cmd) {
 	if f := msg.failed; f != nil {
 		switch {
 		case mine && !m.notes.editorOn:
-		case m.notes == nil && m.overlay == nil:
+		case m.notes == nil && m.overlay == nil && !m.typing():
 			m.notes = newNotes(m.sh, msg.lead)
 			m.notes.setSize(m.sh.width, m.sh.height)
 		default:
 			if m.drafts == nil {
 				m.drafts = map[[2]string]failedSave{}
+			}
+			if old, ok := m.drafts[k]; ok {
+				// Another text of the lead waits already: keep both, as one
+				// new note, for the user to sort out.
+				f = &failedSave{draft: old.draft + "\n\n" + f.draft, err: f.err}
 			}
 			m.drafts[k] = *f
 			m.flash(fmt.Sprintf("%s: note not saved (%v) — n on that lead brings your text back",

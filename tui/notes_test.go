@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -274,5 +275,30 @@ func TestFailedSaveReopensTheNotes(t *testing.T) {
 	m = settle(t, m, save)
 	if m.notes == nil || !m.notes.editorOn || !strings.Contains(m.notes.editor.Value(), "budget 5k (confirmed)") {
 		t.Fatalf("the refused text did not come back:\n%s", screen(m))
+	}
+}
+
+// Two saves of one lead that fail while the user is busy elsewhere both
+// keep their text.
+func TestTwoFailedSavesOfOneLeadKeepBothTexts(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	m := start(t, st, 120, 40)
+	l := selected(t, m)
+	m = press(t, m, "s") // the status picker is up: the user is busy elsewhere
+	busy := errors.New("database is locked")
+	for _, d := range []string{"first note: call back Tuesday", "second note: budget 8k"} {
+		next, cmd := m.Update(notesLoadedMsg{lead: l, failed: &failedSave{draft: d, err: busy}})
+		m = settle(t, next.(Model), cmd)
+	}
+	m = press(t, m, "esc", "n") // the notes of that lead: the texts come back
+	var got []string
+	if m.notes != nil && m.notes.editorOn {
+		got = append(got, m.notes.editor.Value())
+	}
+	all := strings.Join(got, "|")
+	for _, d := range []string{"first note", "second note"} {
+		if !strings.Contains(all, d) {
+			t.Errorf("the text %q of a failed save is lost; the editor holds %q", d, all)
+		}
 	}
 }
