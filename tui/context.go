@@ -111,15 +111,17 @@ func (s *shared) wroteSince(bot, key string, v int64) bool {
 	return slices.ContainsFunc(s.writes[[2]string{bot, key}], func(w int64) bool { return w > v })
 }
 
-// wroteAll reports whether every change a conflict names is this
-// program's.
-func (s *shared) wroteAll(ce *store.ConflictError) bool {
-	for _, v := range ce.Versions {
-		if !s.wrote(ce.Bot, ce.Key, v) {
+// ownClashes tells whether every change a conflict names is this
+// program's; when not, it blames the newest that is someone else's, so the
+// refusal names them and not "you".
+func (s *shared) ownClashes(ce *store.ConflictError) bool {
+	for _, c := range ce.Clashes {
+		if !s.wrote(ce.Bot, ce.Key, c.Version) {
+			ce.Blame(c)
 			return false
 		}
 	}
-	return len(ce.Versions) > 0
+	return len(ce.Clashes) > 0
 }
 
 // act runs one triage write, do, on the version the user saw. Actions run
@@ -134,8 +136,8 @@ func (s *shared) act(expect int64, do func(expect int64) (store.Change, error)) 
 	for {
 		ch, err := do(expect)
 		var ce *store.ConflictError
-		if errors.As(err, &ce) && s.wroteAll(ce) {
-			expect = ce.Versions[0]
+		if errors.As(err, &ce) && s.ownClashes(ce) {
+			expect = ce.Clashes[0].Version
 			continue
 		}
 		if err == nil && ch.Changed() {

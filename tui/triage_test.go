@@ -808,3 +808,25 @@ func TestStarAfterATeammateStarred(t *testing.T) {
 		t.Errorf("* on a starred lead left it starred (status line %q)", m.flashText)
 	}
 }
+
+// An undo refused over a teammate's change names the teammate, not this
+// window's own later change of the field.
+func TestUndoRefusalNamesTheTeammate(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	m := start(t, st, 120, 40)
+	l := selected(t, m)
+	m = press(t, m, "s", "c") // mine: contacted (v1)
+	if _, err := st.SetStatus(context.Background(), l.Bot, l.Key, store.StatusLost, -1, testNow, "bob"); err != nil {
+		t.Fatal(err)
+	}
+	m = settle(t, m, func() tea.Msg { return pollMsg{} }) // the list shows bob's lost
+	m = press(t, m, "s", "q")                             // mine: qualified over it (v3)
+	m = press(t, m, "ctrl+z")                             // mine: back to lost (v4)
+	m = press(t, m, "ctrl+z")                             // contacted's undo: bob's lost is in the way
+	if tr, _ := st.Triage(context.Background(), l.Bot, l.Key); tr.Status != store.StatusLost {
+		t.Fatalf("status %q: the undo went over bob's change", tr.Status)
+	}
+	if !strings.Contains(m.flashText, "bob") {
+		t.Errorf("status line %q: the refusal should name bob, whose change stops the undo", m.flashText)
+	}
+}

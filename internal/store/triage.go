@@ -116,10 +116,24 @@ type ConflictError struct {
 	By       string    // who made the clashing change
 	At       time.Time // when, in UTC
 	Fields   []string  // what it changed: seen, status, star, snooze
-	// Versions are the clashing changes', newest first: every one since
-	// Read to touch a field the action changes (By, At and Fields are the
-	// newest's). Empty when unknown (the log was pruned).
-	Versions []int64
+	// Clashes are every change since Read to touch a field the action
+	// changes, newest first; By, At and Fields are the newest's. Empty when
+	// unknown (the log was pruned).
+	Clashes []Clash
+}
+
+// Clash is one change that stands in an action's way.
+type Clash struct {
+	Version int64
+	By      string
+	At      time.Time
+	Field   string
+}
+
+// Blame describes the conflict by clash c rather than the newest: a caller
+// that made the newer ones itself names the one that is someone else's.
+func (e *ConflictError) Blame(c Clash) {
+	e.By, e.At, e.Fields = c.By, c.At, []string{c.Field}
 }
 
 // Error says who changed what, when, and what to do.
@@ -443,10 +457,11 @@ func clash(ctx context.Context, q querier, bot, key string, read int64, cur Tria
 		n++
 		for _, f := range loggedFields(what) {
 			if slices.Contains(fields, f) {
-				if len(refuse.Versions) == 0 {
-					refuse.By, refuse.At, refuse.Fields = by, time.Unix(0, at).UTC(), []string{f}
+				c := Clash{Version: version, By: by, At: time.Unix(0, at).UTC(), Field: f}
+				if len(refuse.Clashes) == 0 {
+					refuse.Blame(c)
 				}
-				refuse.Versions = append(refuse.Versions, version)
+				refuse.Clashes = append(refuse.Clashes, c)
 				break
 			}
 		}
@@ -456,9 +471,9 @@ func clash(ctx context.Context, q querier, bot, key string, read int64, cur Tria
 	}
 	switch {
 	case n != cur.Version-read:
-		refuse.Versions = nil
+		refuse.Clashes = nil
 		return refuse // pruned from the log: cannot tell what changed
-	case len(refuse.Versions) > 0:
+	case len(refuse.Clashes) > 0:
 		return refuse
 	}
 	return nil

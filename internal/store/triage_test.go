@@ -279,8 +279,10 @@ func TestTriageConflict(t *testing.T) {
 	}
 	// Every clashing change is named by its version, newest first; the
 	// star (4) does not clash with a status.
-	if _, err := b.SetStatus(ctx, testBot, key, StatusLost, 1, actAt, "bo"); !errors.As(err, &ce) || !slices.Equal(ce.Versions, []int64{5, 3, 2}) {
-		t.Errorf("status over versions 2..5: %v, versions %v; want 5, 3, 2", err, ce.Versions)
+	if _, err := b.SetStatus(ctx, testBot, key, StatusLost, 1, actAt, "bo"); !errors.As(err, &ce) || len(ce.Clashes) != 3 ||
+		ce.Clashes[0].Version != 5 || ce.Clashes[1].Version != 3 || ce.Clashes[2].Version != 2 ||
+		ce.Clashes[0].By != "ana" || ce.Clashes[0].Field != "status" {
+		t.Errorf("status over versions 2..5: %v, clashes %+v; want 5, 3, 2, the newest ana's status", err, ce.Clashes)
 	}
 
 	// Opening the lead (seen) does not stand in anyone's way.
@@ -296,7 +298,7 @@ func TestTriageConflict(t *testing.T) {
 	if _, err := a.db.Exec(`DELETE FROM triage_log`); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.SetStatus(ctx, testBot, key, StatusBooked, v-1, actAt, "ana"); !errors.As(err, &ce) || len(ce.Versions) != 0 {
+	if _, err := a.SetStatus(ctx, testBot, key, StatusBooked, v-1, actAt, "ana"); !errors.As(err, &ce) || len(ce.Clashes) != 0 {
 		t.Errorf("with the log pruned: err = %v, want ErrConflict naming no versions", err)
 	}
 
