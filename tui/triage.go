@@ -86,7 +86,10 @@ func setSeen(sh *shared, l store.Lead, seen bool) tea.Cmd {
 		// Opening a lead marks it seen whatever happened meanwhile, quietly.
 		name := leadName(l)
 		return func() tea.Msg {
-			_, err := sh.Store.SetSeen(sh.ctx, l.Bot, l.Key, true, -1, sh.now(), sh.user())
+			// Through act, so that the version is known as this program's.
+			_, err := sh.act(-1, func(v int64) (store.Change, error) {
+				return sh.Store.SetSeen(sh.ctx, l.Bot, l.Key, true, v, sh.now(), sh.user())
+			})
 			return triagedMsg{what: "mark it seen", lead: name, quiet: true, err: err}
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -828,5 +829,24 @@ func TestUndoRefusalNamesTheTeammate(t *testing.T) {
 	}
 	if !strings.Contains(m.flashText, "bob") {
 		t.Errorf("status line %q: the refusal should name bob, whose change stops the undo", m.flashText)
+	}
+}
+
+// U, enter (opening marks it seen again), ctrl+z: the opening is this
+// window's own change, no refusal blames "another window" for it.
+func TestUndoUnseenAfterOpening(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	opts := testOptions(st)
+	var tick atomic.Int64
+	opts.Now = func() time.Time { return testNow.Add(time.Duration(tick.Add(1)) * time.Second) }
+	m := New(opts)
+	t.Cleanup(m.Close)
+	m = settle(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: 120, Height: 40} }, m.Init())
+	m = press(t, m, "enter", "esc") // seen
+	m = press(t, m, "U")            // mark unseen (undoable)
+	m = press(t, m, "enter", "esc") // open again: marked seen quietly
+	m = press(t, m, "ctrl+z")
+	if strings.Contains(m.flashText, "another window") {
+		t.Errorf("status line %q: no other window exists; the change in the way is this window's own", m.flashText)
 	}
 }
