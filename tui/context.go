@@ -68,9 +68,10 @@ type shared struct {
 	keys          KeyMap
 	ctx           context.Context
 
-	actMu  sync.Mutex            // one triage write at a time, with its remembering
-	mu     sync.Mutex            // guards writes
-	writes map[[2]string][]int64 // bot and lead key → the versions this program wrote, newest last
+	actMu  sync.Mutex              // one triage write at a time, with its remembering
+	mu     sync.Mutex              // guards writes
+	writes map[[2]string][]int64   // bot and lead key → the versions this program wrote, newest last
+	stars  map[[2]string]starWrite // bot and lead key → this program's last star change
 
 	profile     colorprofile.Profile // the terminal's colours, once told
 	masked      bool                 // ctrl+p: emails and phones hidden
@@ -94,6 +95,27 @@ func (s *shared) remember(c store.Change) {
 	k := [2]string{c.Bot, c.Key}
 	vs := append(s.writes[k], c.After.Version)
 	s.writes[k] = vs[max(len(vs)-rememberWrites, 0):]
+	if c.Before.Starred != c.After.Starred {
+		if s.stars == nil {
+			s.stars = map[[2]string]starWrite{}
+		}
+		s.stars[k] = starWrite{c.After.Version, c.After.Starred}
+	}
+}
+
+// starWrite is a star this program set (or took off) at a version.
+type starWrite struct {
+	version int64
+	starred bool
+}
+
+// starredSince reports the star this program last set on a lead after
+// version v, if it did.
+func (s *shared) starredSince(bot, key string, v int64) (starred, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w, ok := s.stars[[2]string{bot, key}]
+	return w.starred, ok && w.version > v
 }
 
 // wrote reports whether version v of a lead is this program's own write.
@@ -101,14 +123,6 @@ func (s *shared) wrote(bot, key string, v int64) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return v != 0 && slices.Contains(s.writes[[2]string{bot, key}], v)
-}
-
-// wroteSince reports whether this program wrote a version of the lead
-// after v.
-func (s *shared) wroteSince(bot, key string, v int64) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.ContainsFunc(s.writes[[2]string{bot, key}], func(w int64) bool { return w > v })
 }
 
 // ownClashes tells whether every change a conflict names is this

@@ -65,19 +65,20 @@ func setStatus(sh *shared, l store.Lead, st store.Status) tea.Cmd {
 }
 
 // toggleStar flips the star on screen: a teammate who starred the lead
-// meanwhile did what the user meant, which is no conflict. After this
-// program's own write to the lead (two quick presses before the list
-// reloads) it flips the star the store holds: two presses are two toggles.
+// meanwhile did what the user meant, which is no conflict. After a star
+// change of this program's own (two quick presses before the list reloads)
+// it flips that one: two presses are two toggles.
 func toggleStar(sh *shared, l store.Lead) tea.Cmd {
 	doing := "star it"
 	if l.Triage.Starred {
 		doing = "unstar it"
 	}
 	return triage(sh, l, doing, func(v int64) (store.Change, error) {
-		if sh.wroteSince(l.Bot, l.Key, l.Triage.Version) {
-			return sh.Store.ToggleStar(sh.ctx, l.Bot, l.Key, v, sh.now(), sh.user())
+		star := !l.Triage.Starred
+		if mine, ok := sh.starredSince(l.Bot, l.Key, l.Triage.Version); ok {
+			star = !mine
 		}
-		return sh.Store.SetStarred(sh.ctx, l.Bot, l.Key, !l.Triage.Starred, v, sh.now(), sh.user())
+		return sh.Store.SetStarred(sh.ctx, l.Bot, l.Key, star, v, sh.now(), sh.user())
 	})
 }
 

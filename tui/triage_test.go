@@ -850,3 +850,24 @@ func TestUndoUnseenAfterOpening(t *testing.T) {
 		t.Errorf("status line %q: no other window exists; the change in the way is this window's own", m.flashText)
 	}
 }
+
+// The screen shows the lead unstarred; bob stars it; the user sets a
+// status and, before the list reloads, presses *: that is what bob did, no
+// conflict, whatever else this window wrote.
+func TestStarAfterOwnStatusAndTeammatesStar(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	m := start(t, st, 120, 40)
+	l := selected(t, m) // as on screen: unstarred
+	ctx := context.Background()
+	if _, err := st.SetStarred(ctx, l.Bot, l.Key, true, -1, testNow, "bob"); err != nil {
+		t.Fatal(err)
+	}
+	if msg := setStatus(m.sh, l, store.StatusContacted)().(triagedMsg); msg.err != nil {
+		t.Fatal(msg.err)
+	}
+	msg := toggleStar(m.sh, l)().(triagedMsg) // * on the same, not yet reloaded, row
+	tr, _ := st.Triage(ctx, l.Bot, l.Key)
+	if msg.err != nil || !tr.Starred {
+		t.Errorf("* meaning star: starred %v, err %v (%s)", tr.Starred, msg.err, describeErr(m.sh, msg.lead, msg.what, msg.err))
+	}
+}
