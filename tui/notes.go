@@ -188,12 +188,8 @@ func (n *notesModel) keepDraft(f failedSave) tea.Cmd {
 		// A second ctrl+s saves over the version that refused this one.
 		current := ce.Current
 		editing = &current
-		who := current.EditedBy
-		if who == "" {
-			who = "someone"
-		}
 		failure = fmt.Sprintf("%s changed this note at %s: your text is kept; ctrl+s saves it over theirs, esc drops it",
-			who, shortClock(current.UpdatedAt, n.sh.now(), n.sh.loc()))
+			n.sh.who(ce.By), shortClock(ce.At, n.sh.now(), n.sh.loc()))
 	case errors.Is(f.err, store.ErrNotFound) && editing != nil:
 		editing = nil // a second ctrl+s adds it anew
 		failure = "this note was deleted meanwhile: your text is kept; ctrl+s saves it as a new note, esc drops it"

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	tea "charm.land/bubbletea/v2"
 	"context"
 	"errors"
 	"strings"
@@ -300,5 +301,43 @@ func TestTwoFailedSavesOfOneLeadKeepBothTexts(t *testing.T) {
 		if !strings.Contains(all, d) {
 			t.Errorf("the text %q of a failed save is lost; the editor holds %q", d, all)
 		}
+	}
+}
+
+// ana edits bob's note and takes the edit back just now; bob, whose notes
+// were read before, saves an edit: the refusal names ana, not the note's
+// unedited look.
+func TestNoteConflictAfterARevertNamesTheReverter(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	opts := testOptions(st)
+	opts.User = "bob"
+	m := New(opts)
+	t.Cleanup(m.Close)
+	m = settle(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: 120, Height: 40} }, m.Init())
+	l := selected(t, m)
+	ctx := context.Background()
+	written := testNow.Add(-72 * time.Hour)
+	orig, err := st.AddNote(ctx, l.Bot, l.Key, "bob", "budget 5k", written)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m = press(t, m, "n") // bob's overlay reads version 1
+	if m.notes == nil || len(m.notes.notes) != 1 {
+		t.Fatal("notes overlay did not load the note")
+	}
+	edit, err := st.EditNote(ctx, orig, "budget 8k", testNow.Add(-time.Minute), "ana")
+	if err != nil {
+		t.Fatal(err)
+	}
+	to := orig
+	to.Version = edit.Version
+	if _, err := st.RevertNote(ctx, to, testNow, "ana"); err != nil {
+		t.Fatal(err)
+	}
+	m = press(t, m, "e")
+	m = typeText(t, m, " call Tue")
+	m = press(t, m, "ctrl+s")
+	if !strings.Contains(m.notes.failure, "ana") {
+		t.Errorf("refusal %q: ana's revert, just now, is what changed the note", m.notes.failure)
 	}
 }

@@ -199,8 +199,7 @@ func describeErr(sh *shared, lead, doing string, err error) string {
 	}
 	var ne *store.NoteConflictError
 	if errors.As(err, &ne) {
-		by := firstNonEmpty(ne.Current.EditedBy, ne.Current.Author)
-		return fmt.Sprintf("%s%s edited the note %s — %s", lead, sh.who(by), relative(ne.Current.UpdatedAt, sh.now()), next)
+		return fmt.Sprintf("%s%s edited the note %s — %s", lead, sh.who(ne.By), relative(ne.At, sh.now()), next)
 	}
 	if errors.Is(err, store.ErrNotFound) && strings.Contains(doing, "note") {
 		return lead + "the note is gone (deleted meanwhile) — " + next

@@ -40,16 +40,21 @@ const NoteMax = 64 << 10
 type NoteConflictError struct {
 	Read    int64 // the version the caller read
 	Current Note
+	// By and At are who changed the note last and when, from the change
+	// log: an undone edit leaves the note reading as unedited, but someone
+	// still changed it.
+	By string
+	At time.Time
 }
 
 // Error says who edited the note, when, and what to do.
 func (e *NoteConflictError) Error() string {
-	who := e.Current.EditedBy
+	who := e.By
 	if who == "" {
 		who = "someone"
 	}
 	return fmt.Sprintf("the note changed since it was read: %s edited it at %s (version %d, you had %d); reload it and try again",
-		who, e.Current.UpdatedAt.UTC().Format(time.RFC3339), e.Current.Version, e.Read)
+		who, e.At.UTC().Format(time.RFC3339), e.Current.Version, e.Read)
 }
 
 // Unwrap makes errors.Is(err, ErrConflict) hold.
@@ -284,7 +289,14 @@ func readNote(ctx context.Context, tx *sql.Tx, read Note) (Note, error) {
 	}
 	n.CreatedAt, n.UpdatedAt = time.Unix(0, created).UTC(), time.Unix(0, updated).UTC()
 	if n.Version != read.Version {
-		return Note{}, &NoteConflictError{Read: read.Version, Current: n}
+		ce := &NoteConflictError{Read: read.Version, Current: n, By: n.EditedBy, At: n.UpdatedAt}
+		var at int64
+		if err := tx.QueryRowContext(ctx, `
+			SELECT author, at FROM triage_log WHERE bot = ? AND lead_key = ? AND note_id = ?
+			ORDER BY seq DESC LIMIT 1`, n.Bot, n.Key, n.ID).Scan(&ce.By, &at); err == nil {
+			ce.At = time.Unix(0, at).UTC()
+		}
+		return Note{}, ce
 	}
 	return n, nil
 }
