@@ -108,7 +108,7 @@ func (a *app) sync(ctx context.Context, s *session, from, to api.Day, leadsOnly 
 	sy := s.syncer(a.now)
 	sy.LeadsOnly = leadsOnly
 	tty := isTerminal(a.stderr)
-	var last string
+	logged := 0 // windows logged as stored
 	sy.OnProgress = func(p syncer.Progress) {
 		if p.Total == 0 || p.Endpoint == "" {
 			if tty {
@@ -120,12 +120,12 @@ func (a *app) sync(ctx context.Context, s *session, from, to api.Day, leadsOnly 
 		switch {
 		case tty:
 			fmt.Fprint(a.stderr, "\r\033[K"+line)
-		case log != nil && p.Done > 0 && line != last:
+		case log != nil && p.Done > logged:
+			logged = p.Done
 			// Into a log (cron, systemd): a line per window stored, so a
 			// long sync shows it is moving.
 			fmt.Fprintf(log, "stored %d/%d windows: %s so far\n", p.Done, p.Total, describeChanges(p.Changes))
 		}
-		last = line
 	}
 	rep, err := sy.Sync(ctx, from, to)
 	if err != nil && tty {

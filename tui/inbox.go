@@ -314,7 +314,7 @@ func (m *Model) switchBot(msg switchBotMsg) tea.Cmd {
 	m.leadsReady, m.sessionsReady = false, false
 	m.leads.SetItems(nil)
 	m.sessions.SetItems(nil)
-	m.syncedFrom, m.olderAsked = 0, false
+	m.syncedFrom, m.olderAsked, m.older = 0, false, [2]api.Day{}
 	return tea.Batch(m.reload(), recordVisit(m.sh), m.startSync())
 }
 
