@@ -56,13 +56,14 @@ type Model struct {
 	leadsReady, sessionsReady bool
 	loadErr                   error
 
-	syncing    bool
-	progress   syncer.Progress
-	syncedAt   time.Time
-	syncErr    error
-	syncedFrom api.Day // the oldest day a sync of this run asked for
-	olderAsked bool
-	older      [2]api.Day // the days of the older history being loaded; zero: none
+	syncing     bool
+	progress    syncer.Progress
+	progressBot string // the bot syncing, in the All bots inbox
+	syncedAt    time.Time
+	syncErr     error
+	syncedFrom  api.Day // the oldest day a sync of this run asked for
+	olderAsked  bool
+	older       [2]api.Day // the days of the older history being loaded; zero: none
 
 	// The inbox (inbox.go).
 	rawLeads   []store.Lead    // as loaded; the rows are built from them
@@ -123,7 +124,7 @@ func (m Model) Init() tea.Cmd {
 		poll(m.sh),
 		m.refreshTick(),
 	}
-	if m.sh.Sync != nil {
+	if m.sh.online() {
 		// Through Update: Init cannot record that a sync runs.
 		cmds = append(cmds, func() tea.Msg { return startSyncMsg{} })
 	}
@@ -133,7 +134,7 @@ func (m Model) Init() tea.Cmd {
 // startSync syncs the start-up range: cheap when it was synced before, as
 // only open days are asked again.
 func (m *Model) startSync() tea.Cmd {
-	if m.sh.Sync == nil || m.syncing {
+	if !m.sh.online() || m.syncing {
 		return nil
 	}
 	today := api.DayOf(m.sh.now())
@@ -145,14 +146,14 @@ func (m *Model) startSync() tea.Cmd {
 }
 
 func (m *Model) runSync(from, to api.Day) tea.Cmd {
-	m.syncing, m.syncErr, m.progress = true, nil, syncer.Progress{}
+	m.syncing, m.syncErr, m.progress, m.progressBot = true, nil, syncer.Progress{}, ""
 	return tea.Batch(startSync(m.sh, from, to), m.spinner.Tick)
 }
 
 // loadOlder syncs the 30 days before the oldest asked for, when the user
 // scrolls to the end of a list: history loads on demand.
 func (m *Model) loadOlder() tea.Cmd {
-	if m.sh.Sync == nil || m.syncing || m.olderAsked || m.syncedFrom == 0 {
+	if !m.sh.online() || m.syncing || m.olderAsked || m.syncedFrom == 0 {
 		return nil
 	}
 	if l := m.activeList(); l != nil && l.FilterValue() != "" {
@@ -333,7 +334,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case sessionsLoadedMsg:
 		return m.sessionsLoaded(msg)
 	case syncProgressMsg:
-		m.progress = msg.progress
+		m.progress, m.progressBot = msg.progress, msg.bot
 		cmds := []tea.Cmd{listenSync(msg.events)}
 		if msg.committed {
 			cmds = append(cmds, m.reload())
@@ -664,7 +665,7 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(msg, k.Refresh):
 		switch {
-		case m.sh.Sync == nil:
+		case !m.sh.online():
 			m.flash("offline: reloaded from the local store, nothing to sync", false)
 		case m.syncing:
 			m.flash("a sync is already running", false)

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"time"
 
@@ -92,21 +93,42 @@ func searchMessages(sh *shared, seq int, query string) tea.Cmd {
 // as messages through listenSync.
 func startSync(sh *shared, from, to api.Day) tea.Cmd {
 	events := make(chan any, 16)
-	sync := sh.Sync
+	bots := sh.syncing()
 	go func() {
-		done := 0
 		send := func(msg any) {
 			select { // after quit nobody reads: never block on it
 			case events <- msg:
 			case <-sh.ctx.Done():
 			}
 		}
-		rep, err := sync(sh.ctx, from, to, func(p syncer.Progress) {
-			committed := p.Done > done
-			done = p.Done
-			send(syncProgressMsg{progress: p, committed: committed, events: events})
-		})
-		send(syncDoneMsg{report: rep, err: err})
+		var all syncer.Report
+		var errs []error
+		for i, b := range bots {
+			done := 0
+			var name string
+			if len(bots) > 1 {
+				name = fmt.Sprintf("%s (%d/%d)", b.Name, i+1, len(bots))
+			}
+			rep, err := b.Sync(sh.ctx, from, to, func(p syncer.Progress) {
+				committed := p.Done > done
+				done = p.Done
+				send(syncProgressMsg{progress: p, bot: name, committed: committed, events: events})
+			})
+			all.Requests += rep.Requests
+			all.Windows += rep.Windows
+			all.Changes.Add(rep.Changes)
+			if err != nil && len(bots) > 1 {
+				// One bot's failure does not stop the others' sync.
+				err = fmt.Errorf("%s: %w", b.Name, err)
+			}
+			if err != nil {
+				errs = append(errs, err)
+			}
+			if sh.ctx.Err() != nil {
+				break
+			}
+		}
+		send(syncDoneMsg{report: all, err: errors.Join(errs...)})
 		close(events)
 	}()
 	return listenSync(events)

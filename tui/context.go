@@ -175,6 +175,20 @@ func (s *shared) fetcherFor(bot string) func(context.Context, int64) error {
 	return nil
 }
 
+// syncing is what a sync brings up to date: the current bot, or in the All
+// bots inbox every bot that can sync, in the configured order.
+// None offline.
+func (s *shared) syncing() []Bot {
+	bots := []Bot{{Name: s.BotName, Serial: s.Serial, Sync: s.Sync}}
+	if s.allBots {
+		bots = s.Bots
+	}
+	return slices.DeleteFunc(slices.Clone(bots), func(b Bot) bool { return b.Sync == nil })
+}
+
+// online reports that there is something to sync.
+func (s *shared) online() bool { return len(s.syncing()) > 0 }
+
 // botWidth is the All bots inbox's bot column: the longest name, within
 // 6..22 cells.
 func (s *shared) botWidth() int {

@@ -66,7 +66,7 @@ func (m Model) refreshTick() tea.Cmd {
 	if every == 0 {
 		every = 5 * time.Minute
 	}
-	if every < 0 || m.sh.Sync == nil {
+	if every < 0 || !m.sh.online() {
 		return nil
 	}
 	return after(m.sh, every, refreshMsg{})

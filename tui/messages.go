@@ -62,7 +62,8 @@ type searchResultsMsg struct {
 // the channel that listenSync reads.
 type syncProgressMsg struct {
 	progress  syncer.Progress
-	committed bool // a window was saved: reload the lists
+	bot       string // which bot, in the All bots inbox: "Acme (1/2)"
+	committed bool   // a window was saved: reload the lists
 	events    <-chan any
 }
 

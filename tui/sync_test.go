@@ -117,3 +117,40 @@ func TestRefreshShowsItsOutcome(t *testing.T) {
 		t.Errorf("after r the status line still shows the star, not the sync:\n%s", s)
 	}
 }
+
+// TestAllBotsSyncsEveryBot: the merged inbox syncs each configured bot,
+// not just the one switched to last; one bot's failure names it and does
+// not keep the other's new leads out.
+func TestAllBotsSyncsEveryBot(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	var asked []string
+	failing := func(context.Context, api.Day, api.Day, func(syncer.Progress)) (syncer.Report, error) {
+		asked = append(asked, testSerial)
+		return syncer.Report{}, errors.New("Neoagent rejected the API key (HTTP 401)")
+	}
+	clinic := func(ctx context.Context, from, to api.Day, progress func(syncer.Progress)) (syncer.Report, error) {
+		asked = append(asked, "bot-2")
+		fresh := api.Lead{Type: api.TypeLead, Name: "Clara Clinic", Email: "clara@example.com",
+			CreateTime: testNow.Add(-time.Minute), SessionID: 515151}
+		ch, err := st.SaveLeads(ctx, "bot-2", to, to, testNow, []api.Lead{fresh})
+		progress(syncer.Progress{Endpoint: store.EndpointLeads, Done: 1, Total: 1, Changes: ch})
+		return syncer.Report{Requests: 1, Windows: 1, Changes: ch}, err
+	}
+	opts := testOptions(st)
+	opts.Bots = []Bot{{Name: "Test Shop", Serial: testSerial, Sync: failing},
+		{Name: "Clinic", Serial: "bot-2", Sync: clinic}}
+	m := New(opts) // offline at first: Options.Sync is nil
+	t.Cleanup(m.Close)
+	m = settle(t, m, sizeCmd(120, 40), m.Init())
+	m = press(t, m, "b", "a")
+	if fmt.Sprint(asked) != "[tui-bot bot-2]" {
+		t.Errorf("All bots synced %v, want both bots in order", asked)
+	}
+	s := screen(m)
+	if !strings.Contains(s, "Clara Clinic") {
+		t.Errorf("the Clinic's new lead is not in the All bots inbox:\n%s", s)
+	}
+	if !strings.Contains(s, "Test Shop: Neoagent rejected the API key") {
+		t.Errorf("the failure does not name its bot:\n%s", s)
+	}
+}

@@ -98,7 +98,7 @@ func (m Model) listOrPlaceholder(view string, ready bool, n int, empty string) s
 		return m.sh.styles.Muted.Render("Loading…")
 	case n == 0 && m.syncing:
 		return m.sh.styles.Muted.Render(empty + " Syncing…")
-	case n == 0 && m.sh.Sync == nil:
+	case n == 0 && !m.sh.online():
 		return m.sh.styles.Muted.Render(empty + " (offline)")
 	}
 	return view
@@ -166,6 +166,9 @@ func (m Model) statusLine() string {
 		if m.older != [2]api.Day{} {
 			what = "loading older history"
 		}
+		if m.progressBot != "" {
+			what += " " + safetext.Line(m.progressBot)
+		}
 		if p.Total > 0 {
 			what = fmt.Sprintf("%s: %s %d/%d windows", what, p.Endpoint, min(p.Done+1, p.Total), p.Total)
 			if p.Endpoint == store.EndpointHistory {
@@ -178,7 +181,7 @@ func (m Model) statusLine() string {
 		s = st.StatusErr.Render("⚠ (r retries) " + safetext.Line(m.syncErr.Error()))
 	case !m.syncedAt.IsZero():
 		s = st.Status.Render("synced " + relative(m.syncedAt, m.sh.now()) + " · " + safetext.Line(m.sh.BotName))
-	case m.sh.Sync == nil:
+	case !m.sh.online():
 		s = st.Status.Render("offline: showing the local store")
 	}
 	return ansi.Truncate(s, m.sh.width, "…")
