@@ -75,6 +75,7 @@ type Model struct {
 	lastSynced time.Time // the store's newest sync mark, as last polled
 	overlay    *picker
 	drafts     map[[2]string]failedSave // note texts not saved, by bot and lead key, while the user was elsewhere
+	quitting   bool                     // ctrl+c pressed once over unsaved text
 	notes      *notesModel
 	undos      []*undo
 	flashText  string
@@ -481,6 +482,31 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m.delegateAll(msg)
 }
 
+// quit ends the program, unless that loses typed text: then the same key
+// pressed again does.
+func (m Model) quit(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if lost := m.unsavedText(); lost != "" && !m.quitting {
+		m.quitting = true
+		m.flash(fmt.Sprintf("%s not saved: %s again quits without it", lost, msg.String()), true)
+		return m, nil
+	}
+	m.cancel()
+	return m, tea.Quit
+}
+
+// unsavedText names typed text that quitting would lose, or "".
+func (m Model) unsavedText() string {
+	switch {
+	case m.notes != nil && m.notes.unsaved():
+		return "your note is"
+	case len(m.drafts) == 1:
+		return "a note you wrote is"
+	case len(m.drafts) > 1:
+		return plural(len(m.drafts), "note") + " you wrote are"
+	}
+	return ""
+}
+
 // notesLoaded hands a lead's notes to the overlay. The text of a failed
 // save is never dropped: it goes back into its lead's editor, reopening
 // the overlay if none is up, or, while the user is busy elsewhere, waits
@@ -620,9 +646,10 @@ func (m Model) sessionsLoaded(msg sessionsLoadedMsg) (tea.Model, tea.Cmd) {
 func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.sh.keys
 	if msg.String() == "ctrl+c" {
-		m.cancel()
-		return m, tea.Quit
+		return m.quit(msg)
 	}
+	quitting := m.quitting
+	m.quitting = false
 	if m.overlay != nil {
 		done, cmd := m.overlay.update(msg)
 		if done {
@@ -658,8 +685,8 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	}
 	switch {
 	case key.Matches(msg, k.Quit):
-		m.cancel()
-		return m, tea.Quit
+		m.quitting = quitting
+		return m.quit(msg)
 	case key.Matches(msg, k.Help):
 		m.showHelp = true
 		return m, nil

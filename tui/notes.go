@@ -26,6 +26,8 @@ type notesModel struct {
 	editing  *store.Note // the note edited, as read when the editor opened; nil: adding
 	editor   textarea.Model
 	editorOn bool
+	original string // the editor's text when it opened: what esc may drop silently
+	dropping bool   // esc pressed once over typed text
 	deleting bool   // d pressed once
 	err      error  // loading the notes failed
 	failure  string // why the text in the editor is not saved, and what the keys do now
@@ -103,13 +105,24 @@ func (n *notesModel) startEditor(note *store.Note) tea.Cmd {
 		// The body may be another operator's: edit what the screen can show.
 		n.editor.SetValue(safetext.Clean(note.Body))
 	}
+	n.original, n.dropping = n.editor.Value(), false
 	return n.editor.Focus()
 }
 
 func (n *notesModel) closeEditor() {
-	n.editorOn, n.failure = false, ""
+	n.editorOn, n.failure, n.dropping = false, "", false
 	n.editor.Blur()
 }
+
+// unsaved reports that the editor holds text that is not stored: typed,
+// or kept from a save that failed.
+func (n *notesModel) unsaved() bool {
+	text := strings.TrimSpace(n.editor.Value())
+	return n.editorOn && text != "" && text != strings.TrimSpace(n.original)
+}
+
+// dropHint is what esc pressed once over unsaved text says.
+const dropHint = "esc again drops your text · ctrl+s saves it"
 
 // update returns whether the overlay closes, and a command.
 func (n *notesModel) update(msg tea.Msg) (closed bool, cmd tea.Cmd) {
@@ -128,11 +141,16 @@ func (n *notesModel) update(msg tea.Msg) (closed bool, cmd tea.Cmd) {
 		if n.editorOn {
 			switch msg.String() {
 			case "esc":
+				if n.unsaved() && !n.dropping {
+					n.dropping = true // typed text is not dropped by one stray key
+					return false, nil
+				}
 				n.closeEditor()
 				return false, nil
 			case "ctrl+s":
 				return false, n.save()
 			}
+			n.dropping = false
 			n.editor, cmd = n.editor.Update(msg)
 			return false, cmd
 		}
@@ -188,16 +206,17 @@ func (n *notesModel) keepDraft(f failedSave) tea.Cmd {
 		// A second ctrl+s saves over the version that refused this one.
 		current := ce.Current
 		editing = &current
-		failure = fmt.Sprintf("%s changed this note at %s: your text is kept; ctrl+s saves it over theirs, esc drops it",
+		failure = fmt.Sprintf("%s changed this note at %s: your text is kept; ctrl+s saves it over theirs, esc twice drops it",
 			n.sh.who(ce.By), shortClock(ce.At, n.sh.now(), n.sh.loc()))
 	case errors.Is(f.err, store.ErrNotFound) && editing != nil:
 		editing = nil // a second ctrl+s adds it anew
-		failure = "this note was deleted meanwhile: your text is kept; ctrl+s saves it as a new note, esc drops it"
+		failure = "this note was deleted meanwhile: your text is kept; ctrl+s saves it as a new note, esc twice drops it"
 	default:
-		failure = fmt.Sprintf("not saved (%v): your text is kept; ctrl+s tries again, esc drops it", f.err)
+		failure = fmt.Sprintf("not saved (%v): your text is kept; ctrl+s tries again, esc twice drops it", f.err)
 	}
 	cmd := n.startEditor(editing)
 	n.editor.SetValue(f.draft)
+	n.original = "" // the draft is stored nowhere
 	n.failure = failure
 	return cmd
 }
@@ -280,7 +299,11 @@ func (n *notesModel) view(width int) string {
 		for _, l := range strings.Split(n.editor.View(), "\n") {
 			bottom = append(bottom, ansi.Truncate(l, inner, ""))
 		}
-		bottom = append(bottom, st.Muted.Render("ctrl+s save · esc cancel"))
+		if n.dropping {
+			bottom = append(bottom, st.StatusErr.Render(dropHint))
+		} else {
+			bottom = append(bottom, st.Muted.Render("ctrl+s save · esc cancel"))
+		}
 	} else {
 		hint := "a add · e edit · dd delete · esc close"
 		if n.deleting {

@@ -134,12 +134,16 @@ func TestNoteDeletedMeanwhileKeepsDraft(t *testing.T) {
 	if ns := mustNotes(t, st, l); len(ns) != 1 || ns[0].Body != "call back on Monday" || ns[0].Author != "neotui" {
 		t.Errorf("the second ctrl+s did not add the draft as a note: %+v", ns)
 	}
-	// esc drops a kept draft, and its error.
+	// esc twice drops a kept draft, and its error.
 	m = press(t, m, "e")
 	if _, err := st.DeleteNote(ctx, mustNotes(t, st, l)[0], "bob"); err != nil {
 		t.Fatal(err)
 	}
 	m = press(t, m, "ctrl+s", "esc")
+	if !m.notes.editorOn {
+		t.Fatal("one esc dropped a draft the store refused")
+	}
+	m = press(t, m, "esc")
 	if m.notes.editorOn || strings.Contains(screen(m), "meanwhile") {
 		t.Errorf("esc left the draft or its error:\n%s", screen(m))
 	}
@@ -339,5 +343,60 @@ func TestNoteConflictAfterARevertNamesTheReverter(t *testing.T) {
 	m = press(t, m, "ctrl+s")
 	if !strings.Contains(m.notes.failure, "ana") {
 		t.Errorf("refusal %q: ana's revert, just now, is what changed the note", m.notes.failure)
+	}
+}
+
+// TestEscOverTypedTextAsksFirst: one stray esc never drops a note being
+// typed; a second does; an editor with nothing typed closes at once.
+func TestEscOverTypedTextAsksFirst(t *testing.T) {
+	m, _, _ := openNotes(t, 80, 24, func(*store.Store, store.Lead) {})
+	m = press(t, m, "a", "esc")
+	if m.notes.editorOn {
+		t.Fatal("esc in an empty editor did not close it")
+	}
+	m = press(t, m, "a")
+	m = paste(t, m, "called, wants a quote")
+	m = press(t, m, "esc")
+	if !m.notes.editorOn || m.notes.editor.Value() != "called, wants a quote" {
+		t.Fatal("one esc dropped the typed text")
+	}
+	if s := screen(m); !strings.Contains(s, "esc again drops your text") {
+		t.Errorf("the editor does not say what a second esc does:\n%s", s)
+	}
+	m = press(t, m, "x", "esc") // typing on forgets the first esc
+	if !m.notes.editorOn {
+		t.Fatal("esc after more typing dropped the text at once")
+	}
+	m = press(t, m, "esc")
+	if m.notes.editorOn {
+		t.Error("a second esc did not drop the text")
+	}
+}
+
+// TestQuitOverTypedTextAsksFirst: ctrl+c while a note is typed (or a
+// refused note waits for its lead) says the text would be lost; pressed
+// again, it quits.
+func TestQuitOverTypedTextAsksFirst(t *testing.T) {
+	m, _, _ := openNotes(t, 80, 24, func(*store.Store, store.Lead) {})
+	m = press(t, m, "a")
+	m = paste(t, m, "called, wants a quote")
+	next, cmd := m.Update(keyMsg("ctrl+c"))
+	m = next.(Model)
+	if isQuit(cmd) {
+		t.Fatal("ctrl+c quit over a note being typed")
+	}
+	if !strings.Contains(screen(m), "your note is not saved: ctrl+c again quits") {
+		t.Errorf("ctrl+c does not warn:\n%s", screen(m))
+	}
+	if _, cmd = m.Update(keyMsg("ctrl+c")); !isQuit(cmd) {
+		t.Error("a second ctrl+c did not quit")
+	}
+
+	st, _ := fillStore(t, 40)
+	m = start(t, st, 80, 24)
+	m.drafts = map[[2]string]failedSave{{"b", "k"}: {draft: "later"}}
+	next, cmd = m.Update(keyMsg("q"))
+	if isQuit(cmd) || !strings.Contains(screen(next.(Model)), "a note you wrote is not saved: q again") {
+		t.Errorf("q quit over a refused note:\n%s", screen(next.(Model)))
 	}
 }

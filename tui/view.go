@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -156,6 +157,10 @@ func (m Model) statusLine() string {
 			s = st.StatusErr.Render("⚠ " + safetext.Line(m.flashText))
 		} else {
 			s = st.Status.Render(safetext.Line(m.flashText))
+			if m.syncErr != nil && !m.syncing {
+				// "2 new leads" from one bot does not hide another's failure.
+				s += st.Status.Render(" · ") + m.syncErrLine(m.sh.width-lipgloss.Width(s)-3)
+			}
 		}
 		if m.syncing {
 			s = m.spinner.View() + " " + s
@@ -177,14 +182,43 @@ func (m Model) statusLine() string {
 		}
 		s = m.spinner.View() + " " + st.Status.Render(what)
 	case m.syncErr != nil:
-		// The hint first: a long error is cut at the screen's edge.
-		s = st.StatusErr.Render("⚠ (r retries) " + safetext.Line(m.syncErr.Error()))
+		s = m.syncErrLine(m.sh.width)
 	case !m.syncedAt.IsZero():
 		s = st.Status.Render("synced " + relative(m.syncedAt, m.sh.now()) + " · " + safetext.Line(m.sh.BotName))
 	case !m.sh.online():
 		s = st.Status.Render("offline: showing the local store")
 	}
 	return ansi.Truncate(s, m.sh.width, "…")
+}
+
+// syncErrLine is the last sync's error in width cells, the hint first; an
+// error cut short says where to read it whole.
+func (m Model) syncErrLine(width int) string {
+	text := "⚠ " + syncErrText(m.syncErr)
+	if !permanent(m.syncErr) {
+		text = "⚠ (r retries) " + syncErrText(m.syncErr)
+	}
+	if ansi.StringWidth(text) > width {
+		const more = "… ? shows all"
+		text = ansi.Truncate(text, max(width-ansi.StringWidth(more), 0), "") + more
+	}
+	return m.sh.styles.StatusErr.Render(text)
+}
+
+// syncErrText is a sync's error on one line: one clause per bot that failed.
+func syncErrText(err error) string {
+	return safetext.Line(strings.ReplaceAll(err.Error(), "\n", "; "))
+}
+
+// permanent reports that trying again cannot help until the
+// configuration changes: a wrong key or serial, a refused request.
+func permanent(err error) bool {
+	for _, e := range []error{api.ErrUnauthorized, api.ErrForbidden, api.ErrNotFound, api.ErrBadRequest} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // footer is the short help of what has focus.
@@ -202,6 +236,9 @@ func (m Model) footer() string {
 		bindings = append(bindings, k.Help, k.Quit)
 	case m.notes != nil && m.notes.typing():
 		bindings = []key.Binding{hint("ctrl+s", "save"), hint("esc", "cancel")}
+		if m.notes.dropping {
+			bindings[1] = hint("esc", "drop the text")
+		}
 	case m.notes != nil:
 		bindings = []key.Binding{hint("a", "add"), hint("e", "edit"), hint("dd", "delete"),
 			hint("j/k", "move"), k.Undo, hint("esc", "close")}
@@ -249,6 +286,10 @@ func (m Model) fullHelp() string {
 		lines[i%rows] += c
 	}
 	title := st.Title.Render("Keys") + st.Muted.Render("  (? or esc closes)")
+	if m.syncErr != nil {
+		// The status line cuts a long error; here it is whole.
+		title += "\n\n" + st.StatusErr.Width(m.sh.width).Render("The last sync failed: "+syncErrText(m.syncErr))
+	}
 	return title + "\n\n" + strings.Join(lines, "\n") + "\n\n" + strings.Join(m.helpNotes(), "\n")
 }
 
