@@ -154,3 +154,27 @@ func TestAllBotsSyncsEveryBot(t *testing.T) {
 		t.Errorf("the failure does not name its bot:\n%s", s)
 	}
 }
+
+// TestLongSyncErrorReadsWholeInHelp: at 80 columns a long error is cut
+// with a pointer to ?, which shows it whole; a wrong key is not something
+// r fixes, so the line does not offer it.
+func TestLongSyncErrorReadsWholeInHelp(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	opts := testOptions(st)
+	opts.Sync = func(context.Context, api.Day, api.Day, func(syncer.Progress)) (syncer.Report, error) {
+		return syncer.Report{}, fmt.Errorf("Neoagent rejected the API key for serial %s (HTTP 401): check NEOAGENT_API_KEY or the bot's key in the config file: %w",
+			testSerial, api.ErrUnauthorized)
+	}
+	m := New(opts)
+	t.Cleanup(m.Close)
+	m = settle(t, m, sizeCmd(80, 24), m.Init())
+	s := screen(m)
+	if !strings.Contains(s, "⚠ Neoagent rejected") || !strings.Contains(s, "? shows all") || strings.Contains(s, "r retries") {
+		t.Errorf("the status line does not point to the whole error (or offers r):\n%s", s)
+	}
+	m = press(t, m, "?")
+	flat := strings.Join(strings.Fields(screen(m)), " ")
+	if !strings.Contains(flat, "The last sync failed: Neoagent rejected the API key for serial "+testSerial+" (HTTP 401): check NEOAGENT_API_KEY or the bot's key in the config file") {
+		t.Errorf("help does not show the whole error:\n%s", screen(m))
+	}
+}
