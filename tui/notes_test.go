@@ -400,3 +400,28 @@ func TestQuitOverTypedTextAsksFirst(t *testing.T) {
 		t.Errorf("q quit over a refused note:\n%s", screen(next.(Model)))
 	}
 }
+
+// TestBoxesOverAnOpenLeadShowTheirKeys: at 80×24 a lead opens full
+// screen; the notes and menus opened from it show their own keys in the
+// footer, not the transcript's.
+func TestBoxesOverAnOpenLeadShowTheirKeys(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	m := start(t, st, 80, 24)
+	m = press(t, m, "enter", "n")
+	if f := lastLine(screen(m)); !strings.Contains(f, "a add") || strings.Contains(f, "scroll") {
+		t.Errorf("notes over an open lead: footer %q", f)
+	}
+	m = press(t, m, "a")
+	if f := lastLine(screen(m)); !strings.Contains(f, "ctrl+s save") {
+		t.Errorf("the note editor over an open lead: footer %q", f)
+	}
+	m = press(t, m, "esc", "esc", "s")
+	if f := lastLine(screen(m)); !strings.Contains(f, "enter choose") {
+		t.Errorf("the status menu over an open lead: footer %q", f)
+	}
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return lines[len(lines)-1]
+}

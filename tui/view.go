@@ -228,12 +228,6 @@ func (m Model) footer() string {
 	switch {
 	case m.showHelp:
 		bindings = []key.Binding{k.Back, k.Quit}
-	case m.detailOpen:
-		bindings = []key.Binding{k.Scroll, k.Back}
-		if m.detail.highlight != "" {
-			bindings = append(bindings, k.NextMatch)
-		}
-		bindings = append(bindings, k.Help, k.Quit)
 	case m.notes != nil && m.notes.typing():
 		bindings = []key.Binding{hint("ctrl+s", "save"), hint("esc", "cancel")}
 		if m.notes.dropping {
@@ -246,6 +240,13 @@ func (m Model) footer() string {
 		bindings = []key.Binding{hint("enter", "ok"), hint("esc", "cancel")}
 	case m.overlay != nil:
 		bindings = []key.Binding{hint("↑↓", "move"), hint("enter", "choose"), hint("esc", "cancel")}
+	case m.detailOpen:
+		// Boxes float over an open lead too: theirs come first.
+		bindings = []key.Binding{k.Scroll, k.Back}
+		if m.detail.highlight != "" {
+			bindings = append(bindings, k.NextMatch)
+		}
+		bindings = append(bindings, k.Help, k.Quit)
 	case m.tab == tabSearch && m.typing():
 		bindings = []key.Binding{hint("enter", "to the results"), hint("esc", "clear, then leave the box"), k.NextTab}
 	case m.typing():
