@@ -171,7 +171,7 @@ func (m Model) selectedLead() (store.Lead, bool) {
 		return *m.detail.lead, true
 	}
 	if m.tab != tabLeads {
-		return store.Lead{}, false
+		return m.conversationLead()
 	}
 	if it, ok := m.leads.Selected(); ok {
 		if l, ok := it.(*leadItem); ok {
@@ -179,6 +179,29 @@ func (m Model) selectedLead() (store.Lead, bool) {
 		}
 	}
 	return store.Lead{}, false
+}
+
+// noLeadReason says why a triage key has no lead to act on.
+func (m Model) noLeadReason() string {
+	switch {
+	case m.tab == tabLeads:
+		return "no lead selected"
+	case m.detail.session != nil && (m.detailOpen || m.split()):
+		return "this conversation left no lead: triage keys act on leads (1: Leads)"
+	case m.tab == tabSearch:
+		return "open a result (enter) to act on its conversation's lead"
+	}
+	return "open the conversation (enter) to act on its lead"
+}
+
+// conversationLead is the lead a conversation on screen (open, or beside
+// its list) left, if any: what triage keys act on outside the Leads tab.
+func (m Model) conversationLead() (store.Lead, bool) {
+	d := m.detail
+	if d.session == nil || len(d.leads) == 0 || !(m.detailOpen || m.split()) {
+		return store.Lead{}, false
+	}
+	return d.leads[0], true
 }
 
 // undo takes the last action back (ctrl+z).
@@ -228,7 +251,7 @@ func (m *Model) handleTriageKey(msg tea.KeyPressMsg) (handled bool, cmd tea.Cmd)
 	if !ok {
 		for _, b := range []key.Binding{k.Status, k.Star, k.Snooze, k.Notes, k.Copy, k.MarkUnseen} {
 			if key.Matches(msg, b) {
-				m.flash("select a lead first (1: Leads)", true)
+				m.flash(m.noLeadReason(), true)
 				return true, nil
 			}
 		}

@@ -871,3 +871,38 @@ func TestStarAfterOwnStatusAndTeammatesStar(t *testing.T) {
 		t.Errorf("* meaning star: starred %v, err %v (%s)", tr.Starred, msg.err, describeErr(m.sh, msg.lead, msg.what, msg.err))
 	}
 }
+
+// TestTriageFromAConversation: on the Conversations tab, s, * and y act on
+// the lead the conversation on screen left; where none is on screen, the
+// status line says what to do.
+func TestTriageFromAConversation(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	m := start(t, st, 120, 40)
+	m = press(t, m, "2")
+	for range m.sessions.Len() {
+		if len(m.detail.leads) > 0 {
+			break
+		}
+		m = press(t, m, "j")
+	}
+	if len(m.detail.leads) == 0 {
+		t.Fatal("no conversation with a lead")
+	}
+	l := m.detail.leads[0]
+	m = press(t, m, "s", "c", "*")
+	leads, err := st.Leads(context.Background(), store.LeadQuery{Bot: testSerial, Status: store.StatusContacted, Starred: true})
+	if err != nil || len(leads) != 1 || leads[0].Key != l.Key {
+		t.Errorf("s c * on a conversation: %d contacted starred leads (%v), want %q's", len(leads), err, l.Name)
+	}
+	m = press(t, m, "y")
+	if m.overlay == nil || !strings.Contains(screen(m), "Copy to the clipboard") {
+		t.Errorf("y on a conversation with a lead opened no copy menu:\n%s", screen(m))
+	}
+
+	// One pane at 80×24: the conversation is not on screen until opened.
+	m = start(t, st, 80, 24)
+	m = press(t, m, "2", "s")
+	if m.overlay != nil || !strings.Contains(m.flashText, "open the conversation (enter)") {
+		t.Errorf("s on an unopened conversation: %q", m.flashText)
+	}
+}
