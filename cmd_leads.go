@@ -156,9 +156,9 @@ func (a *app) printLeads(ctx context.Context, st *store.Store, leads []store.Lea
 			return err
 		}
 		if format == formatJSON {
-			return export.LeadsJSON(a.stdout, leads, notes)
+			return export.LeadsJSON(a.stdout, leads, notes, nil)
 		}
-		return export.LeadsCSV(a.stdout, leads, notes)
+		return export.LeadsCSV(a.stdout, leads, notes, nil)
 	}
 	// At 80 columns: when, type, name, email, phone; wider adds the status
 	// (when some lead has one), the message, the session, then the page. The

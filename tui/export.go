@@ -32,6 +32,10 @@ type exportedMsg struct {
 // exportTarget), CSV or JSON by its extension. A failure reopens dialog.
 func exportLeads(sh *shared, leads []store.Lead, path, what string, dialog *picker) tea.Cmd {
 	st, ctx := sh.Store, sh.ctx
+	names := map[string]string{}
+	for _, b := range sh.Bots {
+		names[b.Serial] = b.Name
+	}
 	return func() tea.Msg {
 		notes := map[string][]store.Note{}
 		for _, l := range leads {
@@ -46,9 +50,9 @@ func exportLeads(sh *shared, leads []store.Lead, path, what string, dialog *pick
 		}
 		err := writeAtomic(path, func(f *os.File) error {
 			if strings.EqualFold(filepath.Ext(path), ".json") {
-				return export.LeadsJSON(f, leads, notes)
+				return export.LeadsJSON(f, leads, notes, names)
 			}
-			return export.LeadsCSV(f, leads, notes)
+			return export.LeadsCSV(f, leads, notes, names)
 		})
 		return exportedMsg{path: path, what: what, err: err, retry: dialog}
 	}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/api/apitest"
 	"github.com/neotui/neotui/internal/store"
 )
 
@@ -323,5 +326,41 @@ func TestExportReopensTheDialogWhenTheWriteFails(t *testing.T) {
 	awaitModel(t, m, exported)
 	if _, err := os.Stat(other); err != nil {
 		t.Errorf("no export at the second name: %v", err)
+	}
+}
+
+// TestAllBotsExportNamesEachBot: the merged inbox's export says whose each
+// lead is by the bot's name as configured, not only its serial.
+func TestAllBotsExportNamesEachBot(t *testing.T) {
+	st, _ := fillStore(t, 30)
+	other := apitest.Generate(apitest.Spec{Serial: "bot-2", Name: "Clinic", Sessions: 20, Days: 20, End: testNow, Seed: 12, FirstID: 70001})
+	to := api.DayOf(testNow)
+	if _, err := st.SaveLeads(context.Background(), "bot-2", to-21, to, testNow, other.Leads(to-21, to)); err != nil {
+		t.Fatal(err)
+	}
+	opts := testOptions(st)
+	opts.Bots = []Bot{{Name: "Test Shop", Serial: testSerial}, {Name: "Clinic", Serial: "bot-2"}}
+	m := New(opts)
+	t.Cleanup(m.Close)
+	m = settle(t, m, sizeCmd(120, 40), m.Init())
+	path := filepath.Join(t.TempDir(), "all.csv")
+	m = press(t, m, "b", "a", "e", "ctrl+u")
+	m = paste(t, m, path)
+	awaitModel(t, press(t, m, "enter"), exported)
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]string{}
+	for _, r := range rows[1:] {
+		names[r[len(r)-2]] = r[len(r)-1]
+	}
+	if h := rows[0]; h[len(h)-1] != "BotName" || names[testSerial] != "Test Shop" || names["bot-2"] != "Clinic" {
+		t.Errorf("header %v, bots named %v", rows[0], names)
 	}
 }

@@ -24,9 +24,10 @@ type LeadRecord struct {
 	// Seen is whether someone has opened the lead.
 	Seen  bool         `json:"Seen"`
 	Notes []NoteRecord `json:"Notes"`
-	// Bot is the chatbot's serial, set only when the leads come from more
-	// than one bot.
-	Bot string `json:"Bot,omitzero"`
+	// Bot is the chatbot's serial and BotName its configured name, set only
+	// when the leads come from more than one bot.
+	Bot     string `json:"Bot,omitzero"`
+	BotName string `json:"BotName,omitzero"`
 }
 
 // NoteRecord is one note on a lead, as exported.
@@ -37,8 +38,9 @@ type NoteRecord struct {
 }
 
 // LeadRecords turns stored leads and their notes (by lead Key; nil for none)
-// into records, in the same order.
-func LeadRecords(leads []store.Lead, notes map[string][]store.Note) []LeadRecord {
+// into records, in the same order. botNames names bots by serial, for
+// leads of several bots; nil leaves BotName empty.
+func LeadRecords(leads []store.Lead, notes map[string][]store.Note, botNames map[string]string) []LeadRecord {
 	several := severalBots(leads)
 	out := make([]LeadRecord, len(leads))
 	for i, l := range leads {
@@ -50,7 +52,7 @@ func LeadRecords(leads []store.Lead, notes map[string][]store.Note) []LeadRecord
 			Seen:         !l.Triage.SeenAt.IsZero(),
 		}
 		if several {
-			r.Bot = l.Bot
+			r.Bot, r.BotName = l.Bot, botNames[l.Bot]
 		}
 		for _, n := range notes[l.Key] {
 			r.Notes = append(r.Notes, NoteRecord{Author: n.Author, Body: n.Body, CreatedAt: n.CreatedAt.UTC()})
@@ -62,8 +64,8 @@ func LeadRecords(leads []store.Lead, notes map[string][]store.Note) []LeadRecord
 
 // LeadsJSON writes leads as a JSON array of LeadRecords (see JSON for how
 // visitors' text is kept safe). Notes is by lead Key; nil for none.
-func LeadsJSON(w io.Writer, leads []store.Lead, notes map[string][]store.Note) error {
-	return JSON(w, LeadRecords(leads, notes))
+func LeadsJSON(w io.Writer, leads []store.Lead, notes map[string][]store.Note, botNames map[string]string) error {
+	return JSON(w, LeadRecords(leads, notes, botNames))
 }
 
 // leadColumns are the API's fields, then the triage state.
@@ -73,16 +75,17 @@ var leadColumns = []string{"Type", "Name", "Email", "PhoneNumber", "CreateTime",
 // LeadsCSV writes leads as CSV (see CSV): the API's nine fields, then Status,
 // Starred, SnoozedUntil (RFC 3339 or empty), Seen, and Notes, all of a lead's
 // notes in one cell as "2006-01-02 15:04 author: text" lines (UTC). When the
-// leads come from more than one bot a last column, Bot, says whose each is.
-// Notes is by lead Key; nil leaves the Notes cells empty.
-func LeadsCSV(w io.Writer, leads []store.Lead, notes map[string][]store.Note) error {
+// leads come from more than one bot two last columns, Bot (the serial) and
+// BotName (from botNames, by serial), say whose each is. Notes is by lead
+// Key; nil leaves the Notes cells empty.
+func LeadsCSV(w io.Writer, leads []store.Lead, notes map[string][]store.Note, botNames map[string]string) error {
 	header := leadColumns
 	several := severalBots(leads)
 	if several {
-		header = append(header[:len(header):len(header)], "Bot")
+		header = append(header[:len(header):len(header)], "Bot", "BotName")
 	}
 	rows := make([][]string, len(leads))
-	for i, r := range LeadRecords(leads, notes) {
+	for i, r := range LeadRecords(leads, notes, botNames) {
 		snoozed := ""
 		if !r.SnoozedUntil.IsZero() {
 			snoozed = r.SnoozedUntil.Format(time.RFC3339)
@@ -91,7 +94,7 @@ func LeadsCSV(w io.Writer, leads []store.Lead, notes map[string][]store.Note) er
 			r.Content, strconv.FormatInt(r.SessionID, 10), r.URI, strconv.FormatInt(r.Count, 10),
 			r.Status, strconv.FormatBool(r.Starred), snoozed, strconv.FormatBool(r.Seen), notesCell(r.Notes)}
 		if several {
-			rows[i] = append(rows[i], r.Bot)
+			rows[i] = append(rows[i], r.Bot, r.BotName)
 		}
 	}
 	return CSV(w, header, rows)

@@ -51,7 +51,7 @@ func hostileLeads() ([]store.Lead, map[string][]store.Note) {
 func TestLeadsJSONRoundTrip(t *testing.T) {
 	leads, notes := hostileLeads()
 	var out bytes.Buffer
-	if err := LeadsJSON(&out, leads, notes); err != nil {
+	if err := LeadsJSON(&out, leads, notes, nil); err != nil {
 		t.Fatal(err)
 	}
 	raw := out.String()
@@ -143,15 +143,15 @@ func TestLeadsJSONSeveralBots(t *testing.T) {
 	leads, _ := hostileLeads()
 	leads[1].Bot = "clinic"
 	var out bytes.Buffer
-	if err := LeadsJSON(&out, leads, nil); err != nil {
+	if err := LeadsJSON(&out, leads, nil, map[string]string{"clinic": "Clinic Roma"}); err != nil {
 		t.Fatal(err)
 	}
 	var got []LeadRecord
 	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
 		t.Fatal(err)
 	}
-	if got[0].Bot != "shop" || got[1].Bot != "clinic" {
-		t.Errorf("bots %q %q, want shop clinic", got[0].Bot, got[1].Bot)
+	if got[0].Bot != "shop" || got[1].Bot != "clinic" || got[1].BotName != "Clinic Roma" || got[0].BotName != "" {
+		t.Errorf("bots %q %q named %q %q, want shop clinic named - and Clinic Roma", got[0].Bot, got[1].Bot, got[0].BotName, got[1].BotName)
 	}
 	if len(got[0].Notes) != 0 {
 		t.Errorf("notes without a notes map: %v", got[0].Notes)
@@ -160,7 +160,7 @@ func TestLeadsJSONSeveralBots(t *testing.T) {
 
 func TestLeadsJSONEmpty(t *testing.T) {
 	var out bytes.Buffer
-	if err := LeadsJSON(&out, nil, nil); err != nil {
+	if err := LeadsJSON(&out, nil, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	if out.String() != "[]\n" {
@@ -171,7 +171,7 @@ func TestLeadsJSONEmpty(t *testing.T) {
 func TestLeadsCSVRoundTrip(t *testing.T) {
 	leads, notes := hostileLeads()
 	var out bytes.Buffer
-	if err := LeadsCSV(&out, leads, notes); err != nil {
+	if err := LeadsCSV(&out, leads, notes, nil); err != nil {
 		t.Fatal(err)
 	}
 	raw := strings.ReplaceAll(out.String(), "\r\n", "\n")
@@ -211,15 +211,16 @@ func TestLeadsCSVSeveralBots(t *testing.T) {
 	leads, _ := hostileLeads()
 	leads[0].Bot = "clinic"
 	var out bytes.Buffer
-	if err := LeadsCSV(&out, leads, nil); err != nil {
+	if err := LeadsCSV(&out, leads, nil, map[string]string{"clinic": "Clinic Roma", "shop": "=Shop"}); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := csv.NewReader(&out).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if last := len(rows[0]) - 1; rows[0][last] != "Bot" || rows[1][last] != "clinic" || rows[2][last] != "shop" {
-		t.Errorf("Bot column: %v / %v / %v", rows[0], rows[1], rows[2])
+	if n := len(rows[0]); strings.Join(rows[0][n-2:], ",") != "Bot,BotName" ||
+		strings.Join(rows[1][n-2:], ",") != "clinic,Clinic Roma" || strings.Join(rows[2][n-2:], ",") != "shop,'=Shop" {
+		t.Errorf("Bot columns: %v / %v / %v", rows[0], rows[1], rows[2])
 	}
 	if rows[1][13] != "" {
 		t.Errorf("notes cell %q without a notes map", rows[1][13])
