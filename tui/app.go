@@ -76,6 +76,7 @@ type Model struct {
 	overlay    *picker
 	drafts     map[[2]string]failedSave // note texts not saved, by bot and lead key, while the user was elsewhere
 	quitting   bool                     // ctrl+c pressed once over unsaved text
+	helpTop    int                      // the first line of the help screen shown: it scrolls on a short screen
 	notes      *notesModel
 	undos      []*undo
 	flashText  string
@@ -681,6 +682,8 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		if key.Matches(msg, k.Help, k.Back, k.Quit) {
 			m.showHelp = false
 		}
+		last := max(strings.Count(m.fullHelp(), "\n")+1-m.bodyHeight(), 0)
+		m.helpTop = min(scrolled(m.helpTop, msg.String(), m.bodyHeight()), last)
 		return m, nil
 	}
 	switch {
@@ -688,7 +691,7 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.quitting = quitting
 		return m.quit(msg)
 	case key.Matches(msg, k.Help):
-		m.showHelp = true
+		m.showHelp, m.helpTop = true, 0
 		return m, nil
 	case key.Matches(msg, k.Refresh):
 		switch {
@@ -757,6 +760,9 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) switchTab(t tab) (tea.Model, tea.Cmd) {
+	if t != m.tab && m.flashErr && !m.flashAt.After(m.sh.now()) {
+		m.flashText = "" // a warning about the last tab is not about this one
+	}
 	m.tab, m.detailOpen = t, false
 	if t == tabSearch {
 		return m, m.search.focus()

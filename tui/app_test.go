@@ -228,6 +228,10 @@ func TestSearchSnippetDropsMarkdownMarks(t *testing.T) {
 	if strings.ContainsAny(h.snippet, "*#`") || !strings.Contains(h.snippet, "8am–6pm") {
 		t.Errorf("snippet %q", h.snippet)
 	}
+	h = newHitItem(store.Hit{Type: api.RoleAI, Content: "Vea nuestros [precios](https://shop.example/es/precios) y [horario]()."}, "precios")
+	if h.snippet != "…nuestros precios y horario." {
+		t.Errorf("links in a snippet: %q, want their words", h.snippet)
+	}
 	// A visitor's own asterisks are what they typed.
 	if h := newHitItem(store.Hit{Type: api.RoleUser, Content: "price **now**"}, "price"); !strings.Contains(h.snippet, "**now**") {
 		t.Errorf("visitor snippet %q", h.snippet)
@@ -374,5 +378,68 @@ func TestResizeKeepsTheOpenLead(t *testing.T) {
 	m = settle(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: 120, Height: 40} })
 	if m.detail.lead == nil || m.detail.lead.Key != open {
 		t.Error("after a resize the card shows another lead than the one opened")
+	}
+}
+
+// TestWarningEndsWithItsTab: a warning about one tab does not follow the
+// user to the next; a message that stays until replaced does.
+func TestWarningEndsWithItsTab(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	m := start(t, st, 80, 24)
+	m = press(t, m, "2", "s")
+	if !m.flashErr || !strings.Contains(screen(m), "open the conversation") {
+		t.Fatalf("no warning for s on a conversation:\n%s", screen(m))
+	}
+	m = press(t, m, "1")
+	if strings.Contains(screen(m), "open the conversation") {
+		t.Errorf("the Conversations tab's warning followed to Leads:\n%s", screen(m))
+	}
+	next, _ := m.Update(NoticeMsg{Text: "the server is stopping"})
+	m = press(t, next.(Model), "2")
+	if !strings.Contains(screen(m), "the server is stopping") {
+		t.Errorf("a notice went with the tab switch:\n%s", screen(m))
+	}
+}
+
+// TestEmptyViewsSayWhy: an empty list says why it is empty and how back,
+// never a bare "nothing here yet".
+func TestEmptyViewsSayWhy(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	m := start(t, st, 80, 24)
+	m = press(t, m, "Z")
+	if s := screen(m); !strings.Contains(s, "No snoozed leads. Z returns to the inbox.") {
+		t.Errorf("Z with nothing snoozed:\n%s", s)
+	}
+	m = press(t, m, "Z", "3")
+	m = typeText(t, m, "qqqzzzxxx")
+	m = press(t, m, "enter")
+	if s := screen(m); !strings.Contains(s, "No stored message holds that") || strings.Contains(s, "nothing here yet") {
+		t.Errorf("a search that finds nothing:\n%s", s)
+	}
+}
+
+// TestSmallestScreen: at 40×10 every tab stays in sight, the help scrolls
+// to its last line, and a menu taller than the screen scrolls with its
+// cursor.
+func TestSmallestScreen(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	m := start(t, st, 40, 10)
+	if s := screen(m); !strings.Contains(s, "3 Search") {
+		t.Errorf("the tab bar lost a tab:\n%s", s)
+	}
+	m = press(t, m, "?", "G")
+	if s := screen(m); !strings.Contains(s, "YYYY-MM-DD") {
+		t.Errorf("G in the help does not reach its end:\n%s", s)
+	}
+	m = press(t, m, "g")
+	if s := screen(m); !strings.Contains(s, "Keys") {
+		t.Errorf("g in the help does not return to its top:\n%s", s)
+	}
+	m = press(t, m, "esc", "s")
+	for range len(store.Statuses) - 1 {
+		m = press(t, m, "down")
+	}
+	if s := screen(m); !strings.Contains(s, "▌ x spam") || !strings.Contains(s, "(7/7)") {
+		t.Errorf("the status menu's last choice is not in sight with the cursor on it:\n%s", s)
 	}
 }

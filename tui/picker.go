@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 
 	tea "charm.land/bubbles/v2/textinput"
@@ -143,28 +144,48 @@ func (p *picker) valueOf() string {
 
 func (p *picker) view() string {
 	st := p.sh.styles
-	var b strings.Builder
-	b.WriteString(st.Title.Render(p.title))
-	for i, c := range p.choices {
-		line := "  " + st.Muted.Render(fit(c.key, 2)) + safetext.Line(c.label)
-		if i == p.cursor {
-			line = st.Selected.Render("▌ " + fit(c.key, 2) + safetext.Line(c.label))
-		}
-		b.WriteString("\n" + line)
-	}
+	var tail []string // below the choices
 	if p.input != nil {
-		b.WriteString("\n\n" + p.input.View())
+		tail = append(tail, "", p.input.View())
 	}
 	if p.err != "" {
 		// Wrapped to the screen: the complaint quotes a path of any length.
 		w := max(min(p.sh.width-4, 72), 20)
-		b.WriteString("\n" + p.sh.styles.StatusErr.Width(w).Render("⚠ "+safetext.Line(p.err)))
+		tail = append(tail, p.sh.styles.StatusErr.Width(w).Render("⚠ "+safetext.Line(p.err)))
 	}
 	keys := "enter choose · esc cancel"
 	if len(p.choices) == 0 {
 		keys = "enter ok · esc cancel"
 	}
-	b.WriteString("\n\n" + st.Muted.Render(keys))
+	// The box fits the screen's body (its height less the tab bar, status
+	// and footer lines): on a short screen the key line goes first (the
+	// footer has the keys), then the choices scroll with the cursor.
+	rows := 1 << 20
+	if p.sh.height > 0 {
+		rows = max(p.sh.height-4-2, 1) // less the border
+	}
+	tailRows := 0
+	for _, t := range tail {
+		tailRows += lipgloss.Height(t)
+	}
+	if 1+len(p.choices)+tailRows+2 <= rows {
+		tail = append(tail, "", st.Muted.Render(keys))
+	}
+	title := p.title
+	from, to := 0, len(p.choices)
+	if room := max(rows-1-tailRows, 1); len(p.choices) > room {
+		from = min(max(p.cursor-room/2, 0), len(p.choices)-room)
+		to = from + room
+		title += fmt.Sprintf(" (%d/%d)", p.cursor+1, len(p.choices))
+	}
+	lines := []string{st.Title.Render(title)}
+	for i, c := range p.choices[from:to] {
+		line := "  " + st.Muted.Render(fit(c.key, 2)) + safetext.Line(c.label)
+		if from+i == p.cursor {
+			line = st.Selected.Render("▌ " + fit(c.key, 2) + safetext.Line(c.label))
+		}
+		lines = append(lines, line)
+	}
 	return lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(st.Title.GetForeground()).
-		Padding(0, 1).Render(b.String())
+		Padding(0, 1).Render(strings.Join(append(lines, tail...), "\n"))
 }

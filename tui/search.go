@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -165,7 +166,12 @@ func (s searchModel) View() string {
 	default:
 		status = st.Muted.Render("Search every stored message. enter: results · / : edit the query")
 	}
-	return lipgloss.JoinVertical(lipgloss.Left, s.input.View(), status, s.results.View())
+	results := s.results
+	results.SetEmpty(" ") // the status line above says it
+	if s.query != "" && !s.busy && s.err == nil {
+		results.SetEmpty("No stored message holds that: try fewer or other letters.")
+	}
+	return lipgloss.JoinVertical(lipgloss.Left, s.input.View(), status, results.View())
 }
 
 // hitItem is a search result row.
@@ -184,7 +190,8 @@ func newHitItem(h store.Hit, query string) *hitItem {
 	}
 	text := strings.Join(strings.Fields(safetext.Line(h.Content)), " ")
 	if h.Type == api.RoleAI {
-		text = markdownMarks.Replace(text) // a one-line snippet shows words, not **
+		// A one-line snippet shows words, not ** or [text](url).
+		text = markdownMarks.Replace(markdownLink.ReplaceAllString(text, "$1"))
 	}
 	return &hitItem{hit: h, role: role, snippet: snippet(text, query, 12),
 		key:   strconv.FormatInt(h.SessionID, 10) + ":" + strconv.Itoa(h.Seq),
@@ -194,6 +201,9 @@ func newHitItem(h store.Hit, query string) *hitItem {
 // markdownMarks are the Markdown marks AI replies use most, dropped from
 // snippets: emphasis, code and headings.
 var markdownMarks = strings.NewReplacer("**", "", "__", "", "`", "", "### ", "", "## ", "", "# ", "")
+
+// markdownLink is a Markdown link; its text stays in a snippet.
+var markdownLink = regexp.MustCompile(`\[([^\]]*)\]\([^)\s]*\)`)
 
 func (i *hitItem) FilterText() string { return i.snippet }
 func (i *hitItem) Key() string        { return i.key }

@@ -163,7 +163,7 @@ func undoLast(sh *shared, u *undo) tea.Cmd {
 			case !ch.Changed():
 				return triagedMsg{what: "nothing to undo: as before “" + u.what + "” already", lead: u.lead}
 			}
-			return triagedMsg{what: "undone: " + u.what, lead: u.lead}
+			return triagedMsg{what: "undid “" + u.what + "”", lead: u.lead}
 		case u.note != nil && u.added:
 			_, err = sh.Store.DeleteNote(sh.ctx, *u.note, sh.user())
 		case u.note != nil:
@@ -171,13 +171,13 @@ func undoLast(sh *shared, u *undo) tea.Cmd {
 		case u.edited != nil:
 			var after store.Note
 			if after, err = sh.Store.RevertNote(sh.ctx, *u.edited, sh.now(), sh.user()); err == nil {
-				return triagedMsg{what: "undone: " + u.what, lead: u.lead, note: &after}
+				return triagedMsg{what: "undid “" + u.what + "”", lead: u.lead, note: &after}
 			}
 		}
 		if err != nil {
 			return triagedMsg{what: undoing, lead: u.lead, err: err}
 		}
-		return triagedMsg{what: "undone: " + u.what, lead: u.lead}
+		return triagedMsg{what: "undid “" + u.what + "”", lead: u.lead}
 	}
 }
 

@@ -455,7 +455,7 @@ func TestQuickKeysAndTeammates(t *testing.T) {
 
 	// Undo says which lead it changed.
 	m = press(t, m, "ctrl+z")
-	if !strings.Contains(m.flashText, "undone: marked unseen") || !strings.Contains(m.flashText, leadName(l)) {
+	if !strings.Contains(m.flashText, "undid “marked unseen”") || !strings.Contains(m.flashText, leadName(l)) {
 		t.Errorf("undo flash %q should name the lead and the action", m.flashText)
 	}
 }
@@ -672,7 +672,7 @@ func TestUndoNotesInAnyOrder(t *testing.T) {
 	}
 	for i := range 4 {
 		m = press(t, m, "ctrl+z")
-		if m.flashErr || !strings.Contains(m.flashText, "undone:") {
+		if m.flashErr || !strings.Contains(m.flashText, "undid “") {
 			t.Fatalf("undo %d: %q", i+1, m.flashText)
 		}
 	}

@@ -36,7 +36,8 @@ func (m Model) render() string {
 	body := m.body()
 	switch {
 	case m.showHelp:
-		body = m.fullHelp()
+		lines := strings.Split(m.fullHelp(), "\n")
+		body = strings.Join(lines[min(m.helpTop, len(lines)-1):], "\n")
 	case m.notes != nil:
 		body = lipgloss.Place(w, m.bodyHeight(), lipgloss.Center, lipgloss.Top, m.notes.view(min(w-2, 90)))
 	}
@@ -64,7 +65,10 @@ func (m Model) body() string {
 	var left string
 	switch m.tab {
 	case tabLeads:
-		left = m.listOrPlaceholder(m.leads.View(), m.leadsReady, m.leads.Len(), "No leads stored yet.")
+		empty := m.leadsEmpty()
+		l := m.leads
+		l.SetEmpty(empty)
+		left = m.listOrPlaceholder(l.View(), m.leadsReady, len(m.rawLeads), empty)
 	case tabSessions:
 		left = m.listOrPlaceholder(m.sessions.View(), m.sessionsReady, m.sessions.Len(), "No conversations stored yet.")
 	case tabSearch:
@@ -91,6 +95,17 @@ func (m Model) body() string {
 	return lipgloss.JoinHorizontal(lipgloss.Top, left, right)
 }
 
+// leadsEmpty is what the Leads tab says with no leads to show.
+func (m Model) leadsEmpty() string {
+	switch {
+	case m.sh.snoozedOnly:
+		return "No snoozed leads. Z returns to the inbox."
+	case m.unseenOnly && len(m.rawLeads) > 0:
+		return "No unseen leads: every one has been opened. u shows them all."
+	}
+	return "No leads stored yet."
+}
+
 func (m Model) listOrPlaceholder(view string, ready bool, n int, empty string) string {
 	switch {
 	case m.loadErr != nil:
@@ -108,13 +123,33 @@ func (m Model) listOrPlaceholder(view string, ready bool, n int, empty string) s
 // tabBar is the tabs with their counts, and the bot's name on the right.
 func (m Model) tabBar() string {
 	st := m.sh.styles
-	titles := []struct {
-		name  string
-		count int
-	}{{"Leads", len(m.rawLeads)}, {"Conversations", m.sessions.Len()}, {"Search", -1}}
+	titles := []tabTitle{{"Leads", len(m.rawLeads)}, {"Conversations", m.sessions.Len()}, {"Search", -1}}
 	if m.sh.allBots {
 		titles[tabSessions].count = -1 // conversations are per bot: none in the merged inbox
 	}
+	left := m.tabTitles(titles)
+	if ansi.StringWidth(left) > m.sh.width {
+		titles[tabSessions].name = "Chats" // a narrow screen keeps all three tabs in sight
+		left = m.tabTitles(titles)
+	}
+	right := ""
+	if room := m.sh.width - ansi.StringWidth(left) - 1; room >= 6 {
+		right = st.BotName.Render(ansi.Truncate(safetext.Line(m.sh.BotName), room, "…"))
+	}
+	gap := m.sh.width - ansi.StringWidth(left) - ansi.StringWidth(right)
+	line := left + strings.Repeat(" ", max(gap, 0)) + right
+	return st.TabBar.Width(m.sh.width).Render(ansi.Truncate(line, m.sh.width, ""))
+}
+
+// tabTitle is a tab's name and count (-1: none).
+type tabTitle struct {
+	name  string
+	count int
+}
+
+// tabTitles are the tabs' titles side by side, with their counts.
+func (m Model) tabTitles(titles []tabTitle) string {
+	st := m.sh.styles
 	var parts []string
 	for i, t := range titles {
 		style := st.Tab
@@ -140,11 +175,7 @@ func (m Model) tabBar() string {
 		}
 		parts = append(parts, label+" ")
 	}
-	left := strings.Join(parts, "")
-	right := st.BotName.Render(safetext.Line(m.sh.BotName))
-	gap := m.sh.width - ansi.StringWidth(left) - ansi.StringWidth(right)
-	line := left + strings.Repeat(" ", max(gap, 0)) + right
-	return st.TabBar.Width(m.sh.width).Render(ansi.Truncate(line, m.sh.width, ""))
+	return strings.Join(parts, "")
 }
 
 // statusLine shows the sync: progress, its age, or its error; never blocking.
@@ -227,7 +258,7 @@ func (m Model) footer() string {
 	bindings := k.ShortHelp()
 	switch {
 	case m.showHelp:
-		bindings = []key.Binding{k.Back, k.Quit}
+		bindings = []key.Binding{hint("j/k", "scroll"), hint("esc", "close"), hint("ctrl+c", "quit")}
 	case m.notes != nil && m.notes.typing():
 		bindings = []key.Binding{hint("ctrl+s", "save"), hint("esc", "cancel")}
 		if m.notes.dropping {
@@ -261,6 +292,26 @@ func (m Model) footer() string {
 	return ansi.Truncate(m.help.ShortHelpView(bindings), m.sh.width, "…")
 }
 
+// scrolled is the first line shown after a scrolling key, from top on a
+// page of page lines; the caller keeps it within the text.
+func scrolled(top int, key string, page int) int {
+	switch key {
+	case "j", "down":
+		top++
+	case "k", "up":
+		top--
+	case "pgdown", "space", "ctrl+d":
+		top += page
+	case "pgup", "ctrl+u":
+		top -= page
+	case "g", "home":
+		top = 0
+	case "G", "end":
+		top = 1 << 20
+	}
+	return max(top, 0)
+}
+
 // hint is a footer entry for a key handled outside the keymap.
 func hint(keys, desc string) key.Binding {
 	return key.NewBinding(key.WithKeys(keys), key.WithHelp(keys, desc))
@@ -286,7 +337,7 @@ func (m Model) fullHelp() string {
 	for i, c := range cells {
 		lines[i%rows] += c
 	}
-	title := st.Title.Render("Keys") + st.Muted.Render("  (? or esc closes)")
+	title := st.Title.Render("Keys") + st.Muted.Render("  (? or esc closes · j/k scroll)")
 	if m.syncErr != nil {
 		// The status line cuts a long error; here it is whole.
 		title += "\n\n" + st.StatusErr.Width(m.sh.width).Render("The last sync failed: "+syncErrText(m.syncErr))
@@ -294,8 +345,8 @@ func (m Model) fullHelp() string {
 	return title + "\n\n" + strings.Join(lines, "\n") + "\n\n" + strings.Join(m.helpNotes(), "\n")
 }
 
-// helpNotes are the keys of the boxes and menus, one line each, cut to
-// the screen.
+// helpNotes are the keys of the boxes and menus, one entry each, wrapped
+// to the screen.
 func (m Model) helpNotes() []string {
 	st := m.sh.styles
 	notes := [][2]string{
@@ -303,9 +354,11 @@ func (m Model) helpNotes() []string {
 		{"n notes", "a add · e edit · dd delete · ctrl+s save · esc close"},
 		{"z snooze", "t tomorrow · w next week · x wake · or type YYYY-MM-DD"},
 	}
-	out := make([]string, len(notes))
-	for i, n := range notes {
-		out[i] = st.Help.FullKey.Render(fit(n[0], 11)) + st.Help.FullDesc.Render(fit(n[1], max(m.sh.width-11, 1)))
+	var out []string
+	for _, n := range notes {
+		// Wrapped, not cut: the help scrolls on a small screen.
+		desc := st.Help.FullDesc.Width(max(m.sh.width-11, 10)).Render(n[1])
+		out = append(out, lipgloss.JoinHorizontal(lipgloss.Top, st.Help.FullKey.Render(fit(n[0], 11)), desc))
 	}
 	return out
 }

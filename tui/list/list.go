@@ -61,7 +61,13 @@ type Model struct {
 	offset int // first visible row on screen
 
 	width, height int
+
+	empty string // what an empty list says; see SetEmpty
 }
+
+// SetEmpty sets what the list says when it has no items ("nothing here
+// yet" until set): a placeholder that tells why, and what to do.
+func (m *Model) SetEmpty(text string) { m.empty = text }
 
 // lastID numbers lists.
 var lastID atomic.Int64

@@ -19,7 +19,11 @@ func (m Model) View() string {
 	switch {
 	case rows == 0:
 	case len(m.items) == 0:
-		lines = append(lines, m.fit(m.styles.Empty.Render("nothing here yet")))
+		empty := m.empty
+		if empty == "" {
+			empty = "nothing here yet"
+		}
+		lines = append(lines, m.fit(m.styles.Empty.Render(empty)))
 	case m.VisibleLen() == 0:
 		msg := "no matches for " + strconv.Quote(strings.Join(m.shown.words, " "))
 		lines = append(lines, m.fit(m.styles.Empty.Render(msg)))
