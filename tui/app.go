@@ -76,6 +76,7 @@ type Model struct {
 	overlay    *picker
 	drafts     map[[2]string]failedSave // note texts not saved, by bot and lead key, while the user was elsewhere
 	quitting   bool                     // ctrl+c pressed once over unsaved text
+	steppedTo  int64                    // n/N went on to this conversation among the results
 	helpTop    int                      // the first line of the help screen shown: it scrolls on a short screen
 	notes      *notesModel
 	undos      []*undo
@@ -478,6 +479,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case transcriptLoadedMsg, sessionFetchedMsg:
 		var cmd tea.Cmd
 		m.detail, cmd = m.detail.Update(msg)
+		if id := m.steppedTo; id != 0 && m.detail.session != nil && m.detail.sessionID == id {
+			m.steppedTo = 0
+			if i, n := m.detail.transcript.MatchPosition(); i > 0 {
+				m.flash(fmt.Sprintf("conversation %d: match %d of %d", id, i, n), false)
+			}
+		}
 		return m, cmd
 	}
 	return m.delegateAll(msg)
@@ -557,6 +564,7 @@ func (m Model) matchEdge(dir int) (tea.Model, tea.Cmd) {
 	if m.tab == tabSearch && m.detail.lead == nil {
 		if h, ok := m.search.step(dir, m.detail.sessionID); ok {
 			m.flash(fmt.Sprintf("conversation %d", h.SessionID), false)
+			m.steppedTo = h.SessionID // once it is loaded, say which match
 			return m, m.detail.showSession(h.SessionID, m.search.query, h.Seq)
 		}
 	}

@@ -278,6 +278,9 @@ func TestMatchesStepAcrossResults(t *testing.T) {
 	if m.detail.sessionID != sessions[1] || !strings.Contains(screen(m), fmt.Sprint(sessions[1])) {
 		t.Fatalf("n went to %d, want %d", m.detail.sessionID, sessions[1])
 	}
+	if _, n := m.detail.transcript.MatchPosition(); !strings.Contains(m.flashText, fmt.Sprintf("conversation %d: match 1 of %d", sessions[1], n)) {
+		t.Errorf("n into the next conversation said %q, want its first match of %d", m.flashText, n)
+	}
 	if h, _ := m.search.results.Selected(); h.(*hitItem).hit.SessionID != sessions[1] {
 		t.Error("the results' cursor did not follow to the open conversation")
 	}
