@@ -17,8 +17,8 @@ func TestStartsFromTheStore(t *testing.T) {
 	st, bot := fillStore(t, 80)
 	m := start(t, st, 120, 40)
 	s := screen(m)
-	if m.leads.Len() == 0 || m.sessions.Len() != 80 {
-		t.Fatalf("loaded %d leads, %d sessions", m.leads.Len(), m.sessions.Len())
+	if leadList(m).Len() == 0 || sessionList(m).Len() != 80 {
+		t.Fatalf("loaded %d leads, %d sessions", leadList(m).Len(), sessionList(m).Len())
 	}
 	for _, want := range []string{"1 Leads", "2 Conversations 80", "3 Search", "Test Shop", "offline"} {
 		if !strings.Contains(s, want) {
@@ -103,15 +103,15 @@ func TestFilterTypingNeverFiresGlobalKeys(t *testing.T) {
 	for _, k := range []string{"q", "r", "?", "1", "2", "3", "j"} {
 		next, cmd := m.Update(keyMsg(k))
 		m = settle(t, next.(Model), cmd)
-		if isQuit(cmd) || m.showHelp || m.tab != tabLeads {
+		if isQuit(cmd) || helpShown(m) || m.tab != tabLeads {
 			t.Fatalf("typing %q in the filter fired a global key", k)
 		}
 	}
-	if got := m.leads.FilterValue(); got != "qr?123j" {
+	if got := leadList(m).FilterValue(); got != "qr?123j" {
 		t.Errorf("filter holds %q, want every key typed", got)
 	}
 	m = press(t, m, "esc")
-	if m.typing() || m.leads.FilterValue() != "" {
+	if m.typing() || leadList(m).FilterValue() != "" {
 		t.Error("esc did not clear and leave the filter")
 	}
 }
@@ -119,16 +119,16 @@ func TestFilterTypingNeverFiresGlobalKeys(t *testing.T) {
 func TestLiveFilterNarrowsAndEnterKeeps(t *testing.T) {
 	st, _ := fillStore(t, 200)
 	m := start(t, st, 120, 40)
-	all := m.leads.VisibleLen()
-	it, _ := m.leads.Selected()
+	all := leadList(m).VisibleLen()
+	it, _ := leadList(m).Selected()
 	name := strings.Fields(it.(*leadItem).name)[0]
 	m = press(t, m, "/")
 	m = typeText(t, m, strings.ToUpper(name))
-	if n := m.leads.VisibleLen(); n == 0 || n >= all {
+	if n := leadList(m).VisibleLen(); n == 0 || n >= all {
 		t.Fatalf("filter %q shows %d of %d", name, n, all)
 	}
 	m = press(t, m, "enter")
-	if m.typing() || m.leads.FilterValue() == "" {
+	if m.typing() || leadList(m).FilterValue() == "" {
 		t.Fatal("enter did not keep the filter")
 	}
 	if !strings.Contains(screen(m), strings.ToUpper(name)) {
@@ -167,7 +167,7 @@ func TestHelpListsEveryKey(t *testing.T) {
 		}
 	}
 	m = press(t, m, "esc")
-	if m.showHelp {
+	if helpShown(m) {
 		t.Error("esc did not close help")
 	}
 }
@@ -248,7 +248,7 @@ func TestMatchesStepAcrossResults(t *testing.T) {
 	m = typeText(t, m, "precio")
 	m = press(t, m, "enter")
 	var sessions []int64 // distinct, in result order
-	for _, it := range m.search.results.Visible() {
+	for _, it := range hitList(m).Visible() {
 		if id := it.(*hitItem).hit.SessionID; !slices.Contains(sessions, id) {
 			sessions = append(sessions, id)
 		}
@@ -268,8 +268,8 @@ func TestMatchesStepAcrossResults(t *testing.T) {
 				return
 			}
 			// A step within the conversation says which match it is.
-			if i, n := m.detail.transcript.MatchPosition(); !strings.Contains(m.flashText, fmt.Sprintf("match %d of %d", i, n)) {
-				t.Errorf("%s said %q, want which match of %d it went to", key, m.flashText, n)
+			if i, n := m.detail.transcript.MatchPosition(); !strings.Contains(flashText(m), fmt.Sprintf("match %d of %d", i, n)) {
+				t.Errorf("%s said %q, want which match of %d it went to", key, flashText(m), n)
 			}
 		}
 		t.Fatalf("%s never left conversation %d", key, from)
@@ -278,10 +278,10 @@ func TestMatchesStepAcrossResults(t *testing.T) {
 	if m.detail.sessionID != sessions[1] || !strings.Contains(screen(m), fmt.Sprint(sessions[1])) {
 		t.Fatalf("n went to %d, want %d", m.detail.sessionID, sessions[1])
 	}
-	if _, n := m.detail.transcript.MatchPosition(); !strings.Contains(m.flashText, fmt.Sprintf("conversation %d: match 1 of %d", sessions[1], n)) {
-		t.Errorf("n into the next conversation said %q, want its first match of %d", m.flashText, n)
+	if _, n := m.detail.transcript.MatchPosition(); !strings.Contains(flashText(m), fmt.Sprintf("conversation %d: match 1 of %d", sessions[1], n)) {
+		t.Errorf("n into the next conversation said %q, want its first match of %d", flashText(m), n)
 	}
-	if h, _ := m.search.results.Selected(); h.(*hitItem).hit.SessionID != sessions[1] {
+	if h, _ := hitList(m).Selected(); h.(*hitItem).hit.SessionID != sessions[1] {
 		t.Error("the results' cursor did not follow to the open conversation")
 	}
 	next("N")
@@ -298,8 +298,8 @@ func TestMatchesStepAcrossResults(t *testing.T) {
 		if strings.Contains(screen(m), "no earlier matches") {
 			return
 		}
-		if i, n := m.detail.transcript.MatchPosition(); !strings.Contains(m.flashText, fmt.Sprintf("match %d of %d", i, n)) {
-			t.Errorf("N said %q, want which match of %d it went to", m.flashText, n)
+		if i, n := m.detail.transcript.MatchPosition(); !strings.Contains(flashText(m), fmt.Sprintf("match %d of %d", i, n)) {
+			t.Errorf("N said %q, want which match of %d it went to", flashText(m), n)
 		}
 	}
 	t.Error("N at the first match said nothing")
@@ -313,11 +313,11 @@ func TestWideningShowsTheSelectedRow(t *testing.T) {
 	m = press(t, m, "j", "enter", "esc", "g")
 	want := selected(t, m)
 	next, cmd := m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
-	if m = next.(Model); m.detail.lead == nil || m.detail.lead.Key != want.Key {
+	if m = next.(Model); openLead(m) == nil || openLead(m).Key != want.Key {
 		t.Errorf("the first wide frame's pane shows another lead than the selected %q", want.Name)
 	}
 	m = settle(t, m, cmd)
-	if m.detail.lead == nil || m.detail.lead.Key != want.Key {
+	if openLead(m) == nil || openLead(m).Key != want.Key {
 		t.Fatalf("the pane shows another lead than the selected %q:\n%s", want.Name, screen(m))
 	}
 	if m.detail.session == nil || m.detail.session.SessionID != want.SessionID {
@@ -332,12 +332,12 @@ func TestFilterSaysWhatStatusTakes(t *testing.T) {
 	m := start(t, st, 120, 40)
 	m = press(t, m, "/")
 	m = typeText(t, m, "status:con")
-	if m.flashErr {
-		t.Errorf("status:con, a prefix of contacted, was refused: %q", m.flashText)
+	if flashErr(m) {
+		t.Errorf("status:con, a prefix of contacted, was refused: %q", flashText(m))
 	}
 	m = typeText(t, m, "x")
-	if !m.flashErr || !strings.Contains(m.flashText, "new, contacted, qualified, booked, won, lost, spam") {
-		t.Errorf("status:conx: status line %q, want the statuses listed", m.flashText)
+	if !flashErr(m) || !strings.Contains(flashText(m), "new, contacted, qualified, booked, won, lost, spam") {
+		t.Errorf("status:conx: status line %q, want the statuses listed", flashText(m))
 	}
 }
 
@@ -364,8 +364,8 @@ func TestNextMatchSaysWhichMatch(t *testing.T) {
 		t.Fatalf("the first conversation holds %d matches; the test needs 3", n)
 	}
 	m = press(t, m, "n", "n")
-	if i, n := m.detail.transcript.MatchPosition(); i < 2 || m.flashText != fmt.Sprintf("match %d of %d in this conversation", i, n) {
-		t.Errorf("after n n at match %d of %d the status line says %q", i, n, m.flashText)
+	if i, n := m.detail.transcript.MatchPosition(); i < 2 || flashText(m) != fmt.Sprintf("match %d of %d in this conversation", i, n) {
+		t.Errorf("after n n at match %d of %d the status line says %q", i, n, flashText(m))
 	}
 }
 
@@ -374,12 +374,12 @@ func TestResizeKeepsTheOpenLead(t *testing.T) {
 	st, _ := fillStore(t, 40)
 	m := start(t, st, 80, 24)
 	m = press(t, m, "enter", "z", "w") // open, snooze: it leaves the list
-	if !m.detailOpen || m.detail.lead == nil {
+	if !m.detailOpen || openLead(m) == nil {
 		t.Fatal("snoozing from the card closed it")
 	}
-	open := m.detail.lead.Key
+	open := openLead(m).Key
 	m = settle(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: 120, Height: 40} })
-	if m.detail.lead == nil || m.detail.lead.Key != open {
+	if openLead(m) == nil || openLead(m).Key != open {
 		t.Error("after a resize the card shows another lead than the one opened")
 	}
 }
@@ -390,7 +390,7 @@ func TestWarningEndsWithItsTab(t *testing.T) {
 	st, _ := fillStore(t, 40)
 	m := start(t, st, 80, 24)
 	m = press(t, m, "2", "s")
-	if !m.flashErr || !strings.Contains(screen(m), "open the conversation") {
+	if !flashErr(m) || !strings.Contains(screen(m), "open the conversation") {
 		t.Fatalf("no warning for s on a conversation:\n%s", screen(m))
 	}
 	m = press(t, m, "1")

@@ -52,7 +52,7 @@ func TestExportPath(t *testing.T) {
 // viewLeads are the leads of the Leads tab as shown.
 func viewLeads(m Model) []store.Lead {
 	var out []store.Lead
-	for _, it := range m.leads.Visible() {
+	for _, it := range leadList(m).Visible() {
 		if l, ok := it.(*leadItem); ok {
 			out = append(out, l.lead)
 		}
@@ -61,13 +61,13 @@ func viewLeads(m Model) []store.Lead {
 }
 
 // exported reports whether the status line says an export was written.
-func exported(m Model) bool { return strings.HasPrefix(m.flashText, "exported ") }
+func exported(m Model) bool { return strings.HasPrefix(flashText(m), "exported ") }
 
 // typeExportName opens the export dialog and enters name in it.
 func typeExportName(t *testing.T, m Model, name string) Model {
 	t.Helper()
 	m = press(t, m, "e")
-	if m.overlay == nil || m.overlay.input == nil {
+	if pickerOf(m) == nil || pickerOf(m).input == nil {
 		t.Fatalf("e opened no dialog:\n%s", screen(m))
 	}
 	m = press(t, m, "ctrl+u") // clear the proposed name
@@ -79,14 +79,14 @@ func typeExportName(t *testing.T, m Model, name string) Model {
 // says want.
 func dialogOpen(t *testing.T, m Model, text, want string) {
 	t.Helper()
-	if m.overlay == nil {
-		t.Fatalf("the dialog closed; status: %q", m.flashText)
+	if pickerOf(m) == nil {
+		t.Fatalf("the dialog closed; status: %q", flashText(m))
 	}
-	if got := m.overlay.input.Value(); got != text {
+	if got := pickerOf(m).input.Value(); got != text {
 		t.Errorf("the dialog holds %q, want %q", got, text)
 	}
-	if m.overlay.err != want {
-		t.Errorf("the dialog says %q, want %q", m.overlay.err, want)
+	if pickerOf(m).err != want {
+		t.Errorf("the dialog says %q, want %q", pickerOf(m).err, want)
 	}
 	// The complaint is on screen, wrapped within it.
 	if s := strings.Join(strings.Fields(screen(m)), " "); !strings.Contains(s, "choose another") && !strings.Contains(s, "neotui writes") {
@@ -104,18 +104,18 @@ func TestExportExpandsHome(t *testing.T) {
 	path := filepath.Join(home, "leads.csv")
 	f, err := os.Open(path)
 	if err != nil {
-		t.Fatalf("no export at %s: %v\nstatus: %q", path, err, m.flashText)
+		t.Fatalf("no export at %s: %v\nstatus: %q", path, err, flashText(m))
 	}
 	defer f.Close()
 	rows, err := csv.NewReader(f).ReadAll()
 	if err != nil || len(rows) != len(want)+1 {
 		t.Fatalf("the CSV has %d rows (%v), want a header and %d leads", len(rows), err, len(want))
 	}
-	if m.overlay != nil {
+	if pickerOf(m) != nil {
 		t.Error("the dialog stayed open after the export")
 	}
-	if msg := "exported to ~/leads.csv: " + plural(len(want), "lead") + " (snoozed hidden)"; m.flashText != msg {
-		t.Errorf("status %q, want %q", m.flashText, msg)
+	if msg := "exported to ~/leads.csv: " + plural(len(want), "lead") + " (snoozed hidden)"; flashText(m) != msg {
+		t.Errorf("status %q, want %q", flashText(m), msg)
 	}
 }
 
@@ -129,7 +129,7 @@ func TestExportRelativeNameIsUnderTheWorkingDirectory(t *testing.T) {
 	path := filepath.Join(dir, "Leads.JSON")
 	b, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("no export at %s: %v\nstatus: %q", path, err, m.flashText)
+		t.Fatalf("no export at %s: %v\nstatus: %q", path, err, flashText(m))
 	}
 	var recs []map[string]any
 	if err := json.Unmarshal(b, &recs); err != nil || len(recs) != len(want) {
@@ -138,8 +138,8 @@ func TestExportRelativeNameIsUnderTheWorkingDirectory(t *testing.T) {
 	if recs[0]["Name"] != want[0].Name || recs[0]["Status"] == nil {
 		t.Errorf("first record %v, want %q with its status", recs[0], want[0].Name)
 	}
-	if !strings.HasPrefix(m.flashText, "exported to Leads.JSON: ") {
-		t.Errorf("status %q does not name Leads.JSON, as typed", m.flashText)
+	if !strings.HasPrefix(flashText(m), "exported to Leads.JSON: ") {
+		t.Errorf("status %q does not name Leads.JSON, as typed", flashText(m))
 	}
 	fi, err := os.Stat(path)
 	if err != nil || fi.Mode().Perm() != 0o600 {
@@ -165,13 +165,13 @@ func TestExportRefusesOtherExtensions(t *testing.T) {
 	}
 	// Fixing the name clears the complaint and exports.
 	m = press(t, m, "backspace")
-	if m.overlay == nil || m.overlay.err != "" {
+	if pickerOf(m) == nil || pickerOf(m).err != "" {
 		t.Fatal("editing the name kept the complaint")
 	}
 	m = paste(t, m, "s.csv")
 	m = press(t, m, "enter")
-	if _, err := os.Stat(filepath.Join(dir, "leads.csv")); err != nil || m.overlay != nil {
-		t.Errorf("the fixed name did not export: %v, status %q", err, m.flashText)
+	if _, err := os.Stat(filepath.Join(dir, "leads.csv")); err != nil || pickerOf(m) != nil {
+		t.Errorf("the fixed name did not export: %v, status %q", err, flashText(m))
 	}
 }
 
@@ -213,7 +213,7 @@ func TestExportSaysWhatTheViewLeavesOut(t *testing.T) {
 	m = press(t, m, "/")
 	m = typeText(t, m, "status:new")
 	m = press(t, m, "enter", "e")
-	if m.overlay == nil || !strings.Contains(m.overlay.title, "(filtered, snoozed hidden)") {
+	if pickerOf(m) == nil || !strings.Contains(pickerOf(m).title, "(filtered, snoozed hidden)") {
 		t.Errorf("the dialog does not say the view is filtered:\n%s", screen(m))
 	}
 }
@@ -256,11 +256,11 @@ func TestNoExportRefusesAndHidesTheKey(t *testing.T) {
 	m = settle(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: 120, Height: 40} }, m.Init())
 
 	m = press(t, m, "e")
-	if m.overlay != nil {
+	if pickerOf(m) != nil {
 		t.Fatal("e opened the export dialog")
 	}
-	if m.flashText != exportOff || !m.flashErr {
-		t.Errorf("status %q, want %q", m.flashText, exportOff)
+	if flashText(m) != exportOff || !flashErr(m) {
+		t.Errorf("status %q, want %q", flashText(m), exportOff)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("e wrote %d files", len(entries))
@@ -285,8 +285,8 @@ func TestExportDefaultNameIsFree(t *testing.T) {
 		m = awaitModel(t, press(t, m, "e", "enter"), exported)
 	}
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != 2 || m.flashErr {
-		t.Fatalf("two exports with the proposed name wrote %d files; status %q", len(entries), m.flashText)
+	if len(entries) != 2 || flashErr(m) {
+		t.Fatalf("two exports with the proposed name wrote %d files; status %q", len(entries), flashText(m))
 	}
 	if !strings.HasSuffix(entries[1].Name(), "-2.csv") && !strings.HasSuffix(entries[0].Name(), "-2.csv") {
 		t.Errorf("files %s, %s: want a -2 for the second", entries[0].Name(), entries[1].Name())
@@ -304,13 +304,13 @@ func TestExportReopensTheDialogWhenTheWriteFails(t *testing.T) {
 	m = paste(t, m, path)
 	next, cmd := m.Update(keyMsg("enter"))
 	m = next.(Model)
-	if m.overlay != nil || cmd == nil {
+	if pickerOf(m) != nil || cmd == nil {
 		t.Fatal("enter on a free name did not start the export")
 	}
 	if err := os.WriteFile(path, []byte("theirs"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	m = awaitModel(t, settle(t, m, cmd), func(m Model) bool { return m.overlay != nil })
+	m = awaitModel(t, settle(t, m, cmd), func(m Model) bool { return pickerOf(m) != nil })
 	dialogOpen(t, m, path, "not exported: "+path+" exists: choose another name")
 	if b, _ := os.ReadFile(path); string(b) != "theirs" {
 		t.Errorf("the file that appeared was changed: %q", b)
@@ -320,8 +320,8 @@ func TestExportReopensTheDialogWhenTheWriteFails(t *testing.T) {
 	m = press(t, m, "ctrl+u")
 	m = paste(t, m, other)
 	m = press(t, m, "enter")
-	if m.overlay != nil {
-		t.Fatalf("the dialog stayed open: %q", m.overlay.err)
+	if pickerOf(m) != nil {
+		t.Fatalf("the dialog stayed open: %q", pickerOf(m).err)
 	}
 	awaitModel(t, m, exported)
 	if _, err := os.Stat(other); err != nil {

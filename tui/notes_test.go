@@ -46,7 +46,7 @@ func openNotes(t *testing.T, w, h int, add func(st *store.Store, l store.Lead)) 
 	l := selected(t, m)
 	add(st, l)
 	m = press(t, m, "n")
-	if m.notes == nil {
+	if notesOf(m) == nil {
 		t.Fatalf("n did not open the notes:\n%s", screen(m))
 	}
 	return m, st, l
@@ -78,8 +78,8 @@ func TestNoteEditConflictKeepsDraft(t *testing.T) {
 	m = press(t, m, "ctrl+s")
 
 	const draft = "budget 5k, confirmed by phone"
-	if !m.notes.editorOn || m.notes.editor.Value() != draft {
-		t.Fatalf("after the refused save: editor on %v with %q, want the draft %q", m.notes.editorOn, m.notes.editor.Value(), draft)
+	if !notesOf(m).editorOn || notesOf(m).editor.Value() != draft {
+		t.Fatalf("after the refused save: editor on %v with %q, want the draft %q", notesOf(m).editorOn, notesOf(m).editor.Value(), draft)
 	}
 	s := screen(m)
 	for _, want := range []string{"bob changed this note at 14:00", "your text is kept", "ctrl+s saves it over theirs", "budget 8k"} {
@@ -97,7 +97,7 @@ func TestNoteEditConflictKeepsDraft(t *testing.T) {
 	if len(ns) != 1 || ns[0].Body != draft || ns[0].EditedBy != "neotui" || ns[0].Version != 3 {
 		t.Fatalf("after saving over: %+v", ns)
 	}
-	if m.notes.editorOn || strings.Contains(screen(m), "your text is kept") {
+	if notesOf(m).editorOn || strings.Contains(screen(m), "your text is kept") {
 		t.Errorf("the editor or the error stayed after the save:\n%s", screen(m))
 	}
 	if s := screen(m); !strings.Contains(s, "bob · Mar 10 15:00 (edited by neotui)") {
@@ -124,8 +124,8 @@ func TestNoteDeletedMeanwhileKeepsDraft(t *testing.T) {
 	}
 	m = paste(t, m, " on Monday")
 	m = press(t, m, "ctrl+s")
-	if !m.notes.editorOn || m.notes.editor.Value() != "call back on Monday" {
-		t.Fatalf("the draft is gone: editor on %v with %q", m.notes.editorOn, m.notes.editor.Value())
+	if !notesOf(m).editorOn || notesOf(m).editor.Value() != "call back on Monday" {
+		t.Fatalf("the draft is gone: editor on %v with %q", notesOf(m).editorOn, notesOf(m).editor.Value())
 	}
 	if s := screen(m); !strings.Contains(s, "deleted meanwhile") || !strings.Contains(s, "New note") {
 		t.Errorf("the overlay does not say the note is gone and the save adds one:\n%s", s)
@@ -140,11 +140,11 @@ func TestNoteDeletedMeanwhileKeepsDraft(t *testing.T) {
 		t.Fatal(err)
 	}
 	m = press(t, m, "ctrl+s", "esc")
-	if !m.notes.editorOn {
+	if !notesOf(m).editorOn {
 		t.Fatal("one esc dropped a draft the store refused")
 	}
 	m = press(t, m, "esc")
-	if m.notes.editorOn || strings.Contains(screen(m), "meanwhile") {
+	if notesOf(m).editorOn || strings.Contains(screen(m), "meanwhile") {
 		t.Errorf("esc left the draft or its error:\n%s", screen(m))
 	}
 }
@@ -172,7 +172,7 @@ func TestNotesShowEditorAndSanitize(t *testing.T) {
 	}
 	// Editing another's note edits its screen-safe text.
 	m = press(t, m, "e")
-	if v := m.notes.editor.Value(); strings.ContainsRune(v, '\x1b') {
+	if v := notesOf(m).editor.Value(); strings.ContainsRune(v, '\x1b') {
 		t.Errorf("the editor holds an escape: %q", v)
 	}
 }
@@ -242,20 +242,20 @@ func TestFailedSaveWaitsForItsLead(t *testing.T) {
 	m = paste(t, m, ", call back Tuesday")
 	next, save := m.Update(keyMsg("ctrl+s"))
 	m = press(t, next.(Model), "esc", "j", "n")
-	if m.notes == nil || m.notes.isFor(l) {
+	if notesOf(m) == nil || notesOf(m).isFor(l) {
 		t.Fatal("the next lead's notes did not open")
 	}
 	m = settle(t, m, save)
-	if !m.flashErr || !strings.Contains(m.flashText, "not saved") {
-		t.Errorf("status line %q: want the refused save named", m.flashText)
+	if !flashErr(m) || !strings.Contains(flashText(m), "not saved") {
+		t.Errorf("status line %q: want the refused save named", flashText(m))
 	}
 	m = press(t, m, "esc", "k", "n")
-	if m.notes == nil || !m.notes.isFor(l) || !m.notes.editorOn ||
-		!strings.Contains(m.notes.editor.Value(), "call back Tuesday") {
+	if notesOf(m) == nil || !notesOf(m).isFor(l) || !notesOf(m).editorOn ||
+		!strings.Contains(notesOf(m).editor.Value(), "call back Tuesday") {
 		t.Fatalf("the lead's notes came back without the text:\n%s", screen(m))
 	}
-	if !strings.Contains(m.notes.failure, "bob changed this note") {
-		t.Errorf("the editor says %q, want why the text is not saved", m.notes.failure)
+	if !strings.Contains(notesOf(m).failure, "bob changed this note") {
+		t.Errorf("the editor says %q, want why the text is not saved", notesOf(m).failure)
 	}
 }
 
@@ -274,11 +274,11 @@ func TestFailedSaveReopensTheNotes(t *testing.T) {
 	m = paste(t, m, " (confirmed)")
 	next, save := m.Update(keyMsg("ctrl+s"))
 	m = press(t, next.(Model), "esc")
-	if m.notes != nil {
+	if notesOf(m) != nil {
 		t.Fatal("esc left the notes open")
 	}
 	m = settle(t, m, save)
-	if m.notes == nil || !m.notes.editorOn || !strings.Contains(m.notes.editor.Value(), "budget 5k (confirmed)") {
+	if notesOf(m) == nil || !notesOf(m).editorOn || !strings.Contains(notesOf(m).editor.Value(), "budget 5k (confirmed)") {
 		t.Fatalf("the refused text did not come back:\n%s", screen(m))
 	}
 }
@@ -297,8 +297,8 @@ func TestTwoFailedSavesOfOneLeadKeepBothTexts(t *testing.T) {
 	}
 	m = press(t, m, "esc", "n") // the notes of that lead: the texts come back
 	var got []string
-	if m.notes != nil && m.notes.editorOn {
-		got = append(got, m.notes.editor.Value())
+	if notesOf(m) != nil && notesOf(m).editorOn {
+		got = append(got, notesOf(m).editor.Value())
 	}
 	all := strings.Join(got, "|")
 	for _, d := range []string{"first note", "second note"} {
@@ -326,7 +326,7 @@ func TestNoteConflictAfterARevertNamesTheReverter(t *testing.T) {
 		t.Fatal(err)
 	}
 	m = press(t, m, "n") // bob's overlay reads version 1
-	if m.notes == nil || len(m.notes.notes) != 1 {
+	if notesOf(m) == nil || len(notesOf(m).notes) != 1 {
 		t.Fatal("notes overlay did not load the note")
 	}
 	edit, err := st.EditNote(ctx, orig, "budget 8k", testNow.Add(-time.Minute), "ana")
@@ -341,8 +341,8 @@ func TestNoteConflictAfterARevertNamesTheReverter(t *testing.T) {
 	m = press(t, m, "e")
 	m = typeText(t, m, " call Tue")
 	m = press(t, m, "ctrl+s")
-	if !strings.Contains(m.notes.failure, "ana") {
-		t.Errorf("refusal %q: ana's revert, just now, is what changed the note", m.notes.failure)
+	if !strings.Contains(notesOf(m).failure, "ana") {
+		t.Errorf("refusal %q: ana's revert, just now, is what changed the note", notesOf(m).failure)
 	}
 }
 
@@ -351,24 +351,24 @@ func TestNoteConflictAfterARevertNamesTheReverter(t *testing.T) {
 func TestEscOverTypedTextAsksFirst(t *testing.T) {
 	m, _, _ := openNotes(t, 80, 24, func(*store.Store, store.Lead) {})
 	m = press(t, m, "a", "esc")
-	if m.notes.editorOn {
+	if notesOf(m).editorOn {
 		t.Fatal("esc in an empty editor did not close it")
 	}
 	m = press(t, m, "a")
 	m = paste(t, m, "called, wants a quote")
 	m = press(t, m, "esc")
-	if !m.notes.editorOn || m.notes.editor.Value() != "called, wants a quote" {
+	if !notesOf(m).editorOn || notesOf(m).editor.Value() != "called, wants a quote" {
 		t.Fatal("one esc dropped the typed text")
 	}
 	if s := screen(m); !strings.Contains(s, "esc again drops your text") {
 		t.Errorf("the editor does not say what a second esc does:\n%s", s)
 	}
 	m = press(t, m, "x", "esc") // typing on forgets the first esc
-	if !m.notes.editorOn {
+	if !notesOf(m).editorOn {
 		t.Fatal("esc after more typing dropped the text at once")
 	}
 	m = press(t, m, "esc")
-	if m.notes.editorOn {
+	if notesOf(m).editorOn {
 		t.Error("a second esc did not drop the text")
 	}
 }

@@ -36,12 +36,12 @@ func TestSyncMergesNewRowsWithoutMovingTheCursor(t *testing.T) {
 	m = settle(t, m, sizeCmd(120, 40), m.Init())
 	m = press(t, m, "j", "j")
 	selected := m.selectionKey()
-	before := m.leads.Len()
+	before := leadList(m).Len()
 
 	m.sh.Sync = opts.Sync
 	m = press(t, m, "r")
-	if m.leads.Len() != before+1 {
-		t.Fatalf("%d leads after the sync, want %d", m.leads.Len(), before+1)
+	if leadList(m).Len() != before+1 {
+		t.Fatalf("%d leads after the sync, want %d", leadList(m).Len(), before+1)
 	}
 	if m.selectionKey() != selected {
 		t.Error("the new lead moved the selection")
@@ -68,7 +68,7 @@ func TestSyncErrorIsAStatusLine(t *testing.T) {
 	if !strings.Contains(s, "rejected the API key") || !strings.Contains(s, "r retries") {
 		t.Errorf("no error in the status line:\n%s", s)
 	}
-	if m.leads.Len() == 0 || !strings.Contains(s, "Conversation ") {
+	if leadList(m).Len() == 0 || !strings.Contains(s, "Conversation ") {
 		t.Errorf("the error erased the stored data:\n%s", s)
 	}
 }

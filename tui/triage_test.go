@@ -41,7 +41,7 @@ func TestStatusStarUndo(t *testing.T) {
 	st, _ := fillStore(t, 60)
 	m := start(t, st, 120, 40)
 	m = press(t, m, "s")
-	if m.overlay == nil || !strings.Contains(screen(m), "contacted") {
+	if pickerOf(m) == nil || !strings.Contains(screen(m), "contacted") {
 		t.Fatalf("s did not open the status picker:\n%s", screen(m))
 	}
 	if !strings.Contains(screen(m), "Mallory") {
@@ -70,7 +70,7 @@ func TestStatusStarUndo(t *testing.T) {
 	// The live filter finds leads by status.
 	m = press(t, m, "s", "w", "/")
 	m = typeText(t, m, "status:won")
-	if n := m.leads.VisibleLen(); n != 1 {
+	if n := leadList(m).VisibleLen(); n != 1 {
 		t.Errorf("status:won shows %d leads, want 1", n)
 	}
 }
@@ -78,22 +78,22 @@ func TestStatusStarUndo(t *testing.T) {
 func TestOpeningMarksSeenAndUMarksUnseen(t *testing.T) {
 	st, _ := fillStore(t, 60)
 	m := start(t, st, 120, 40)
-	before := m.unseen()
+	before := unseenCount(m)
 	if before == 0 || !strings.Contains(screen(m), "●") {
 		t.Fatalf("no unseen leads at start:\n%s", screen(m))
 	}
 	m = press(t, m, "enter")
-	if m.unseen() != before-1 || selected(t, m).Triage.SeenAt.IsZero() {
-		t.Fatalf("opening did not mark the lead seen: %d unseen, was %d", m.unseen(), before)
+	if unseenCount(m) != before-1 || selected(t, m).Triage.SeenAt.IsZero() {
+		t.Fatalf("opening did not mark the lead seen: %d unseen, was %d", unseenCount(m), before)
 	}
 	m = press(t, m, "esc", "U")
-	if m.unseen() != before {
-		t.Errorf("U did not mark it unseen again: %d unseen", m.unseen())
+	if unseenCount(m) != before {
+		t.Errorf("U did not mark it unseen again: %d unseen", unseenCount(m))
 	}
 	m = press(t, m, "enter", "esc", "u")
-	if m.leads.Len() != before-1+1 || !m.unseenOnly { // the separator may add a row: compare leads
+	if leadList(m).Len() != before-1+1 || !m.unseenOnly { // the separator may add a row: compare leads
 		n := 0
-		for _, it := range m.leads.Visible() {
+		for _, it := range leadList(m).Visible() {
 			if _, ok := it.(*leadItem); ok {
 				n++
 			}
@@ -113,15 +113,15 @@ func TestSnoozeHidesUntilItsDay(t *testing.T) {
 	t.Cleanup(m.Close)
 	m = settle(t, m, sizeCmd(120, 40), m.Init())
 	l := selected(t, m)
-	count := len(m.rawLeads)
+	count := len(storedLeads(m))
 	m = press(t, m, "z", "t") // tomorrow, 9:00
-	if len(m.rawLeads) != count-1 {
-		t.Fatalf("%d leads after snoozing, want %d", len(m.rawLeads), count-1)
+	if len(storedLeads(m)) != count-1 {
+		t.Fatalf("%d leads after snoozing, want %d", len(storedLeads(m)), count-1)
 	}
 	now = now.Add(24 * time.Hour) // testNow is 15:00: tomorrow 15:00 is past 9:00
 	m = settle(t, m, func() tea.Msg { return tickMsg{} })
 	found := false
-	for _, r := range m.rawLeads {
+	for _, r := range storedLeads(m) {
 		found = found || r.Key == l.Key
 	}
 	if !found {
@@ -300,22 +300,22 @@ func TestSwitchBotAndAllBots(t *testing.T) {
 	m := New(opts)
 	t.Cleanup(m.Close)
 	m = settle(t, m, sizeCmd(120, 40), m.Init())
-	mine := len(m.rawLeads)
+	mine := len(storedLeads(m))
 	m = press(t, m, "b", "2")
 	if m.sh.Serial != "bot-2" || !strings.Contains(screen(m), "Clinic") {
 		t.Fatalf("b 2 did not switch to the second bot:\n%s", screen(m))
 	}
-	clinic := len(m.rawLeads)
+	clinic := len(storedLeads(m))
 	m = press(t, m, "b", "1", "b", "a") // last on Test Shop, then All bots
-	if len(m.rawLeads) != mine+clinic || !strings.Contains(screen(m), "All bots") {
-		t.Errorf("All bots shows %d leads, want %d+%d", len(m.rawLeads), mine, clinic)
+	if len(storedLeads(m)) != mine+clinic || !strings.Contains(screen(m), "All bots") {
+		t.Errorf("All bots shows %d leads, want %d+%d", len(storedLeads(m)), mine, clinic)
 	}
 	if !strings.Contains(screen(m), "Clinic") || !strings.Contains(screen(m), "Test Shop") {
 		t.Errorf("the All bots inbox has no bot column:\n%s", screen(m))
 	}
 	// A Clinic lead whose conversation is not stored: it is fetched from
 	// the Clinic's API, not from the bot switched to last.
-	for range len(m.rawLeads) {
+	for range len(storedLeads(m)) {
 		if l, ok := m.selectedLead(); ok && l.Bot == "bot-2" {
 			break
 		}
@@ -355,13 +355,13 @@ func TestNewLeadsRingUnlessQuiet(t *testing.T) {
 		m := New(opts)
 		t.Cleanup(m.Close)
 		m = settle(t, m, sizeCmd(120, 40), m.Init())
-		fresh := m.rawLeads[0]
+		fresh := storedLeads(m)[0]
 		fresh.Key, fresh.Name = "fresh", "Newcomer"
 		fresh.CreateTime = fresh.CreateTime.Add(time.Minute)
 		// A lead back from its snooze is older than the newest: no news.
-		back := m.rawLeads[len(m.rawLeads)-1]
+		back := storedLeads(m)[len(storedLeads(m))-1]
 		back.Key, back.Name = "back", "Snoozer"
-		leads := append([]store.Lead{fresh}, m.rawLeads...)
+		leads := append([]store.Lead{fresh}, storedLeads(m)...)
 		leads = append(leads, back)
 		next, cmd := m.Update(leadsLoadedMsg{seq: m.leadSeq, leads: leads, complete: true})
 		m = next.(Model)
@@ -408,8 +408,8 @@ func TestQuickKeysAndTeammates(t *testing.T) {
 	if got := selected(t, m).Triage; got.Starred || got.Version != 2 {
 		t.Errorf("* * left starred=%v at version %d, want unstarred at 2", got.Starred, got.Version)
 	}
-	if len(m.undos) != 2 {
-		t.Errorf("%d undo entries after * *, want 2", len(m.undos))
+	if undoCount(m) != 2 {
+		t.Errorf("%d undo entries after * *, want 2", undoCount(m))
 	}
 
 	// A teammate merely opening the lead does not refuse my status.
@@ -430,33 +430,33 @@ func TestQuickKeysAndTeammates(t *testing.T) {
 	if got := selected(t, m).Triage.Status; got != store.StatusLost {
 		t.Fatalf("status %q: the stale action overwrote bob's", got)
 	}
-	if !m.flashErr || !strings.Contains(m.flashText, "Mallory: bob set it to lost 2m ago — press again to override") {
-		t.Errorf("refusal reads %q", m.flashText)
+	if !flashErr(m) || !strings.Contains(flashText(m), "Mallory: bob set it to lost 2m ago — press again to override") {
+		t.Errorf("refusal reads %q", flashText(m))
 	}
 	m = press(t, m, "s", "w")
-	if got := selected(t, m).Triage.Status; got != store.StatusWon || m.flashErr {
-		t.Fatalf("pressing again: status %q, flash %q", got, m.flashText)
+	if got := selected(t, m).Triage.Status; got != store.StatusWon || flashErr(m) {
+		t.Fatalf("pressing again: status %q, flash %q", got, flashText(m))
 	}
-	undos := len(m.undos)
+	undos := undoCount(m)
 
 	// Doing what a teammate just did is no conflict and nothing to undo.
 	if _, err := st.SetStarred(ctx, l.Bot, l.Key, true, -1, testNow, "bob"); err != nil {
 		t.Fatal(err)
 	}
-	m.rawLeads[0].Triage.Starred = false                                            // the row has not caught up
+	storedLeads(m)[0].Triage.Starred = false                                            // the row has not caught up
 	if _, err := st.ToggleStar(ctx, l.Bot, l.Key, -1, testNow, "bob"); err != nil { // bob unstars
 		t.Fatal(err)
 	}
 	m = press(t, m, "U")
 	m = press(t, m, "U")
-	if m.flashErr || len(m.undos) != undos+1 {
-		t.Errorf("U twice: flash %q (error %v), %d undo entries, want %d", m.flashText, m.flashErr, len(m.undos), undos+1)
+	if flashErr(m) || undoCount(m) != undos+1 {
+		t.Errorf("U twice: flash %q (error %v), %d undo entries, want %d", flashText(m), flashErr(m), undoCount(m), undos+1)
 	}
 
 	// Undo says which lead it changed.
 	m = press(t, m, "ctrl+z")
-	if !strings.Contains(m.flashText, "undid “marked unseen”") || !strings.Contains(m.flashText, leadName(l)) {
-		t.Errorf("undo flash %q should name the lead and the action", m.flashText)
+	if !strings.Contains(flashText(m), "undid “marked unseen”") || !strings.Contains(flashText(m), leadName(l)) {
+		t.Errorf("undo flash %q should name the lead and the action", flashText(m))
 	}
 }
 
@@ -474,7 +474,7 @@ func TestMaskCoversEveryPane(t *testing.T) {
 		}
 	}
 	m = press(t, m, "ctrl+p", "y")
-	if m.overlay == nil {
+	if pickerOf(m) == nil {
 		t.Fatal("y opened no menu")
 	}
 	leaks("the copy menu")
@@ -512,7 +512,7 @@ func TestLinksTargetWhatIsShown(t *testing.T) {
 }
 
 func ansiStripPreview(m Model) string {
-	if it, ok := m.sessions.Selected(); ok {
+	if it, ok := sessionList(m).Selected(); ok {
 		return it.(*sessionItem).preview
 	}
 	return ""
@@ -524,21 +524,21 @@ func TestOpenLeadStaysOpen(t *testing.T) {
 	st, _ := fillStore(t, 40)
 	m := start(t, st, 80, 24)
 	m = press(t, m, "u", "j", "enter") // under u, opening marks seen: it leaves the list
-	if m.detail.lead == nil {
+	if openLead(m) == nil {
 		t.Fatal("enter opened no lead")
 	}
-	open := m.detail.lead.Key
+	open := openLead(m).Key
 	m = settle(t, m, func() tea.Msg { return pollMsg{} }, func() tea.Msg { return tickMsg{} })
-	if m.detail.lead == nil || m.detail.lead.Key != open || !m.detailOpen {
+	if openLead(m) == nil || openLead(m).Key != open || !m.detailOpen {
 		t.Fatalf("the open lead changed under the reader")
 	}
 	// Its triage still refreshes: a teammate's status shows in the card.
-	l := *m.detail.lead
+	l := *openLead(m)
 	if _, err := st.SetStatus(context.Background(), l.Bot, l.Key, store.StatusBooked, -1, testNow, "bob"); err != nil {
 		t.Fatal(err)
 	}
 	m = settle(t, m, func() tea.Msg { return pollMsg{} })
-	if m.detail.lead.Key != open || !strings.Contains(screen(m), "booked") {
+	if openLead(m).Key != open || !strings.Contains(screen(m), "booked") {
 		t.Errorf("the open lead did not show bob's status:\n%s", screen(m))
 	}
 }
@@ -549,19 +549,19 @@ func TestSnoozedLeadsCanBeFound(t *testing.T) {
 	m := start(t, st, 120, 40)
 	l := selected(t, m)
 	m = press(t, m, "z", "w")
-	if m.rawLeads[0].Key == l.Key {
+	if storedLeads(m)[0].Key == l.Key {
 		t.Fatal("z w did not hide the lead")
 	}
 	m = press(t, m, "Z")
-	if len(m.rawLeads) != 1 || m.rawLeads[0].Key != l.Key || !strings.Contains(screen(m), "(snoozed)") || !regexp.MustCompile(`in [1-7]d`).MatchString(screen(m)) {
-		t.Fatalf("Z shows %d leads, want the snoozed one:\n%s", len(m.rawLeads), screen(m))
+	if len(storedLeads(m)) != 1 || storedLeads(m)[0].Key != l.Key || !strings.Contains(screen(m), "(snoozed)") || !regexp.MustCompile(`in [1-7]d`).MatchString(screen(m)) {
+		t.Fatalf("Z shows %d leads, want the snoozed one:\n%s", len(storedLeads(m)), screen(m))
 	}
 	m = press(t, m, "z", "x") // wake it now
-	if len(m.rawLeads) != 0 {
+	if len(storedLeads(m)) != 0 {
 		t.Errorf("the woken lead is still listed as snoozed")
 	}
 	m = press(t, m, "Z")
-	if m.rawLeads[0].Key != l.Key {
+	if storedLeads(m)[0].Key != l.Key {
 		t.Errorf("the woken lead is not back at the top of the inbox")
 	}
 }
@@ -571,12 +571,12 @@ func TestUndoInNotesWindow(t *testing.T) {
 	st, _ := fillStore(t, 40)
 	m := start(t, st, 120, 40)
 	m = press(t, m, "*", "n")
-	if m.notes == nil {
+	if notesOf(m) == nil {
 		t.Fatal("n opened no notes window")
 	}
 	m = press(t, m, "ctrl+z")
-	if m.notes == nil || selected(t, m).Triage.Starred {
-		t.Errorf("ctrl+z in the notes window: open=%v, starred=%v", m.notes != nil, selected(t, m).Triage.Starred)
+	if notesOf(m) == nil || selected(t, m).Triage.Starred {
+		t.Errorf("ctrl+z in the notes window: open=%v, starred=%v", notesOf(m) != nil, selected(t, m).Triage.Starred)
 	}
 }
 
@@ -642,14 +642,14 @@ func TestBadSnoozeDateKeepsThePicker(t *testing.T) {
 	m = press(t, m, "z")
 	m = paste(t, m, "2026-13-01")
 	m = press(t, m, "enter")
-	if m.overlay == nil || !strings.Contains(screen(m), "not a date") || !strings.Contains(screen(m), "2026-13-01") {
+	if pickerOf(m) == nil || !strings.Contains(screen(m), "not a date") || !strings.Contains(screen(m), "2026-13-01") {
 		t.Fatalf("a bad date closed the picker or said nothing:\n%s", screen(m))
 	}
 	m = press(t, m, "ctrl+u")
 	m = paste(t, m, "2099-01-02")
 	m = press(t, m, "enter")
-	if m.overlay != nil || selected(t, m).Triage.SnoozedUntil.IsZero() && !strings.Contains(m.flashText, "snoozed until") {
-		t.Errorf("a good date did not snooze: flash %q", m.flashText)
+	if pickerOf(m) != nil || selected(t, m).Triage.SnoozedUntil.IsZero() && !strings.Contains(flashText(m), "snoozed until") {
+		t.Errorf("a good date did not snooze: flash %q", flashText(m))
 	}
 }
 
@@ -672,8 +672,8 @@ func TestUndoNotesInAnyOrder(t *testing.T) {
 	}
 	for i := range 4 {
 		m = press(t, m, "ctrl+z")
-		if m.flashErr || !strings.Contains(m.flashText, "undid “") {
-			t.Fatalf("undo %d: %q", i+1, m.flashText)
+		if flashErr(m) || !strings.Contains(flashText(m), "undid “") {
+			t.Fatalf("undo %d: %q", i+1, flashText(m))
 		}
 	}
 	if notes, _ := st.Notes(context.Background(), l.Bot, l.Key); len(notes) != 0 {
@@ -691,8 +691,8 @@ func TestCopyConversationBeforeOpening(t *testing.T) {
 		t.Fatalf("the copy menu offers no conversation:\n%s", screen(m))
 	}
 	m = press(t, m, "t")
-	if m.flashErr || m.flashText != "copied the conversation to the clipboard" {
-		t.Errorf("y t: %q", m.flashText)
+	if flashErr(m) || flashText(m) != "copied the conversation to the clipboard" {
+		t.Errorf("y t: %q", flashText(m))
 	}
 }
 
@@ -718,8 +718,8 @@ func TestOwnWriteRetryStopsAtATeammatesChange(t *testing.T) {
 	if tr.Status != store.StatusLost || !tr.Starred {
 		t.Errorf("status %q, starred %v: want bob's lost kept beside the star", tr.Status, tr.Starred)
 	}
-	if !m.flashErr || !strings.Contains(m.flashText, "bob") {
-		t.Errorf("status line %q: want a refusal naming bob", m.flashText)
+	if !flashErr(m) || !strings.Contains(flashText(m), "bob") {
+		t.Errorf("status line %q: want a refusal naming bob", flashText(m))
 	}
 	// Once reloaded, two quick status keys of this program's own are no
 	// conflict.
@@ -734,8 +734,8 @@ func TestOwnWriteRetryStopsAtATeammatesChange(t *testing.T) {
 		next, _ := m.Update(msg)
 		m = next.(Model)
 	}
-	if tr, _ := st.Triage(context.Background(), l.Bot, l.Key); tr.Status != store.StatusQualified || m.flashErr {
-		t.Errorf("status %q, status line %q: want qualified, no refusal", tr.Status, m.flashText)
+	if tr, _ := st.Triage(context.Background(), l.Bot, l.Key); tr.Status != store.StatusQualified || flashErr(m) {
+		t.Errorf("status %q, status line %q: want qualified, no refusal", tr.Status, flashText(m))
 	}
 }
 
@@ -752,18 +752,18 @@ func TestUndoStopsAtATeammatesChange(t *testing.T) {
 	m = press(t, m, "*", "ctrl+z") // mine: star, and its undo
 	m = press(t, m, "ctrl+z")      // the status: bob set it since
 	if tr, _ := st.Triage(context.Background(), l.Bot, l.Key); tr.Status != store.StatusLost {
-		t.Errorf("status %q: the undo went over bob's lost (status line %q)", tr.Status, m.flashText)
+		t.Errorf("status %q: the undo went over bob's lost (status line %q)", tr.Status, flashText(m))
 	}
-	if !strings.Contains(m.flashText, "bob") || !strings.Contains(m.flashText, "not undone") {
-		t.Errorf("status line %q: want the refusal naming bob", m.flashText)
+	if !strings.Contains(flashText(m), "bob") || !strings.Contains(flashText(m), "not undone") {
+		t.Errorf("status line %q: want the refusal naming bob", flashText(m))
 	}
 
 	// Own changes only: contacted, won, undo won, undo contacted → new.
 	m = press(t, m, "j")
 	l = selected(t, m)
 	m = press(t, m, "s", "c", "s", "w", "ctrl+z", "ctrl+z")
-	if tr, _ := st.Triage(context.Background(), l.Bot, l.Key); tr.Status != store.StatusNew || m.flashErr {
-		t.Errorf("status %q after undoing both, status line %q: want new", tr.Status, m.flashText)
+	if tr, _ := st.Triage(context.Background(), l.Bot, l.Key); tr.Status != store.StatusNew || flashErr(m) {
+		t.Errorf("status %q after undoing both, status line %q: want new", tr.Status, flashText(m))
 	}
 }
 
@@ -773,20 +773,20 @@ func TestOpenLeadOffTheListStaysFresh(t *testing.T) {
 	st, _ := fillStore(t, 40)
 	m := start(t, st, 120, 40)
 	m = press(t, m, "enter", "z", "w")
-	if !m.detailOpen || m.detail.lead == nil {
+	if !m.detailOpen || openLead(m) == nil {
 		t.Fatal("snoozing from the card closed it")
 	}
-	l := *m.detail.lead
+	l := *openLead(m)
 	if _, err := st.SetStatus(context.Background(), l.Bot, l.Key, store.StatusLost, -1, testNow, "bob"); err != nil {
 		t.Fatal(err)
 	}
 	m = settle(t, m, func() tea.Msg { return pollMsg{} })
-	if m.detail.lead.Triage.Status != store.StatusLost || !strings.Contains(screen(m), "lost") {
+	if openLead(m).Triage.Status != store.StatusLost || !strings.Contains(screen(m), "lost") {
 		t.Errorf("the open card does not show bob's status:\n%s", screen(m))
 	}
 	m = press(t, m, "s", "w")
-	if tr, _ := st.Triage(context.Background(), l.Bot, l.Key); tr.Status != store.StatusWon || m.flashErr {
-		t.Errorf("status %q, status line %q: want won", tr.Status, m.flashText)
+	if tr, _ := st.Triage(context.Background(), l.Bot, l.Key); tr.Status != store.StatusWon || flashErr(m) {
+		t.Errorf("status %q, status line %q: want won", tr.Status, flashText(m))
 	}
 }
 
@@ -800,13 +800,13 @@ func TestStarAfterATeammateStarred(t *testing.T) {
 		t.Fatal(err)
 	}
 	m = press(t, m, "*")
-	if tr, _ := st.Triage(context.Background(), l.Bot, l.Key); !tr.Starred || m.flashErr || !strings.Contains(m.flashText, "already starred") {
-		t.Errorf("starred %v, status line %q: want it starred, already", tr.Starred, m.flashText)
+	if tr, _ := st.Triage(context.Background(), l.Bot, l.Key); !tr.Starred || flashErr(m) || !strings.Contains(flashText(m), "already starred") {
+		t.Errorf("starred %v, status line %q: want it starred, already", tr.Starred, flashText(m))
 	}
 	// Now the screen shows the star: * takes it off.
 	m = press(t, m, "*")
 	if tr, _ := st.Triage(context.Background(), l.Bot, l.Key); tr.Starred {
-		t.Errorf("* on a starred lead left it starred (status line %q)", m.flashText)
+		t.Errorf("* on a starred lead left it starred (status line %q)", flashText(m))
 	}
 }
 
@@ -827,8 +827,8 @@ func TestUndoRefusalNamesTheTeammate(t *testing.T) {
 	if tr, _ := st.Triage(context.Background(), l.Bot, l.Key); tr.Status != store.StatusLost {
 		t.Fatalf("status %q: the undo went over bob's change", tr.Status)
 	}
-	if !strings.Contains(m.flashText, "bob") {
-		t.Errorf("status line %q: the refusal should name bob, whose change stops the undo", m.flashText)
+	if !strings.Contains(flashText(m), "bob") {
+		t.Errorf("status line %q: the refusal should name bob, whose change stops the undo", flashText(m))
 	}
 }
 
@@ -846,8 +846,8 @@ func TestUndoUnseenAfterOpening(t *testing.T) {
 	m = press(t, m, "U")            // mark unseen (undoable)
 	m = press(t, m, "enter", "esc") // open again: marked seen quietly
 	m = press(t, m, "ctrl+z")
-	if strings.Contains(m.flashText, "another window") {
-		t.Errorf("status line %q: no other window exists; the change in the way is this window's own", m.flashText)
+	if strings.Contains(flashText(m), "another window") {
+		t.Errorf("status line %q: no other window exists; the change in the way is this window's own", flashText(m))
 	}
 }
 
@@ -879,7 +879,7 @@ func TestTriageFromAConversation(t *testing.T) {
 	st, _ := fillStore(t, 40)
 	m := start(t, st, 120, 40)
 	m = press(t, m, "2")
-	for range m.sessions.Len() {
+	for range sessionList(m).Len() {
 		if len(m.detail.leads) > 0 {
 			break
 		}
@@ -895,14 +895,14 @@ func TestTriageFromAConversation(t *testing.T) {
 		t.Errorf("s c * on a conversation: %d contacted starred leads (%v), want %q's", len(leads), err, l.Name)
 	}
 	m = press(t, m, "y")
-	if m.overlay == nil || !strings.Contains(screen(m), "Copy to the clipboard") {
+	if pickerOf(m) == nil || !strings.Contains(screen(m), "Copy to the clipboard") {
 		t.Errorf("y on a conversation with a lead opened no copy menu:\n%s", screen(m))
 	}
 
 	// One pane at 80×24: the conversation is not on screen until opened.
 	m = start(t, st, 80, 24)
 	m = press(t, m, "2", "s")
-	if m.overlay != nil || !strings.Contains(m.flashText, "open the conversation (enter)") {
-		t.Errorf("s on an unopened conversation: %q", m.flashText)
+	if pickerOf(m) != nil || !strings.Contains(flashText(m), "open the conversation (enter)") {
+		t.Errorf("s on an unopened conversation: %q", flashText(m))
 	}
 }

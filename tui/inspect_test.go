@@ -1,0 +1,44 @@
+package tui
+
+import (
+	"github.com/neotui/neotui/internal/store"
+	"github.com/neotui/neotui/tui/list"
+)
+
+// The tests read the browser's state through these accessors, in this one
+// file, and otherwise through the screen: the models can be split and
+// moved without rewriting what the tests assert.
+
+// flashText is the message of the status line, as last set.
+func flashText(m Model) string { return m.flashText }
+
+// flashErr reports that the status line's message is a warning.
+func flashErr(m Model) bool { return m.flashErr }
+
+// storedLeads are the leads of the last load, before the view's limits.
+func storedLeads(m Model) []store.Lead { return m.rawLeads }
+
+// openLead is the lead the detail shows; nil for a conversation.
+func openLead(m Model) *store.Lead { return m.detail.lead }
+
+// leadList and sessionList are the lists of the Leads and Conversations tabs.
+func leadList(m Model) *list.Model    { return &m.leads }
+func sessionList(m Model) *list.Model { return &m.sessions }
+
+// hitList is the Search tab's results.
+func hitList(m Model) *list.Model { return &m.search.results }
+
+// pickerOf is the menu up, or nil.
+func pickerOf(m Model) *picker { return m.overlay }
+
+// notesOf is the notes dialog up, or nil.
+func notesOf(m Model) *notesModel { return m.notes }
+
+// helpShown reports that the ? screen is up.
+func helpShown(m Model) bool { return m.showHelp }
+
+// undoCount is how many actions ctrl+z can take back.
+func undoCount(m Model) int { return len(m.undos) }
+
+// unseenCount is the Leads tab's count of leads never opened.
+func unseenCount(m Model) int { return m.unseen() }
