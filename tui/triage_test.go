@@ -443,7 +443,7 @@ func TestQuickKeysAndTeammates(t *testing.T) {
 	if _, err := st.SetStarred(ctx, l.Bot, l.Key, true, -1, testNow, "bob"); err != nil {
 		t.Fatal(err)
 	}
-	storedLeads(m)[0].Triage.Starred = false                                            // the row has not caught up
+	storedLeads(m)[0].Triage.Starred = false                                        // the row has not caught up
 	if _, err := st.ToggleStar(ctx, l.Bot, l.Key, -1, testNow, "bob"); err != nil { // bob unstars
 		t.Fatal(err)
 	}
