@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 
@@ -444,5 +445,28 @@ func TestSmallestScreen(t *testing.T) {
 	}
 	if s := screen(m); !strings.Contains(s, "▌ x spam") || !strings.Contains(s, "(7/7)") {
 		t.Errorf("the status menu's last choice is not in sight with the cursor on it:\n%s", s)
+	}
+}
+
+// TestHelpListsEveryDialogKey: each key of each dialog's keymap is in the ?
+// screen, as its keymap describes it.
+func TestHelpListsEveryDialogKey(t *testing.T) {
+	st, _ := fillStore(t, 10)
+	m := start(t, st, 200, 60)
+	s := screen(press(t, m, "?"))
+	maps := map[string]help.KeyMap{"menus": newPickerKeys(statusChoices()), "notes": defaultNotesKeys(), "help": defaultHelpKeys()}
+	for name, km := range maps {
+		for _, group := range km.FullHelp() {
+			for _, b := range group {
+				if h := b.Help(); h.Key != "" && !strings.Contains(s, h.Key+" "+h.Desc) {
+					t.Errorf("the help lacks %s's %q:\n%s", name, h.Key+" "+h.Desc, s)
+				}
+			}
+		}
+	}
+	for _, want := range []string{"t tomorrow", "w next week", "x wake", "x spam", "v vCard", "a add"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the help lacks %q:\n%s", want, s)
+		}
 	}
 }

@@ -97,7 +97,7 @@ func BenchmarkFullLoad(b *testing.B) {
 		b.ReportMetric(float64(loaded.Sub(start).Microseconds())/1000, "load-ms")
 		b.ReportMetric(float64(time.Since(loaded).Microseconds())/1000, "update-ms")
 	}
-	if n := model.(Model).sessions.Len(); n != 100_000 {
+	if n := sessionList(model.(Model)).Len(); n != 100_000 {
 		b.Fatalf("%d sessions loaded", n)
 	}
 }

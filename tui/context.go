@@ -75,8 +75,6 @@ type shared struct {
 
 	profile     colorprofile.Profile // the terminal's colours, once told
 	masked      bool                 // ctrl+p: emails and phones hidden
-	anyStatus   bool                 // some lead has a status: the column shows for all
-	nameWidth   int                  // the widest lead name, up to maxNameWidth: the name column's want
 	allBots     bool                 // the All bots inbox
 	snoozedOnly bool                 // Z: the snoozed leads instead of the others
 }

@@ -37,17 +37,17 @@ func copyChoices(l store.Lead, transcript *api.Session, masked bool) []choice {
 	}
 	var cs []choice
 	if e := strings.TrimSpace(l.Email); e != "" {
-		cs = append(cs, choice{"e", "email  " + shown(e), "email"})
+		cs = append(cs, choice{newKey("e", "email"), "email  " + shown(e), "email"})
 	}
 	if p := strings.TrimSpace(l.PhoneNumber); p != "" {
-		cs = append(cs, choice{"p", "phone  " + shown(p), "phone"})
+		cs = append(cs, choice{newKey("p", "phone"), "phone  " + shown(p), "phone"})
 	}
 	if n := strings.TrimSpace(l.Name); n != "" {
-		cs = append(cs, choice{"n", "name   " + shown(n), "name"})
+		cs = append(cs, choice{newKey("n", "name"), "name   " + shown(n), "name"})
 	}
-	cs = append(cs, choice{"v", "contact card (vCard)", "vcard"})
+	cs = append(cs, choice{newKey("v", "vCard"), "contact card (vCard)", "vcard"})
 	if transcript != nil || l.SessionID != 0 {
-		cs = append(cs, choice{"t", "the conversation as Markdown", "transcript"})
+		cs = append(cs, choice{newKey("t", "transcript"), "the conversation as Markdown", "transcript"})
 	}
 	return cs
 }

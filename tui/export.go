@@ -103,17 +103,12 @@ func (m *Model) openExport() tea.Cmd {
 		m.flash("export works on the Leads tab (1)", true)
 		return nil
 	}
-	var leads []store.Lead
-	for _, it := range m.leads.Visible() {
-		if l, ok := it.(*leadItem); ok {
-			leads = append(leads, l.lead)
-		}
-	}
+	leads := m.leads.visible()
 	if len(leads) == 0 {
 		m.flash("nothing to export: the view has no leads", true)
 		return nil
 	}
-	what := plural(len(leads), "lead") + " (" + strings.Join(m.viewLimits(), ", ") + ")"
+	what := plural(len(leads), "lead") + " (" + strings.Join(m.leads.viewLimits(), ", ") + ")"
 	name := freeName("neotui-leads-" + m.sh.now().In(m.sh.loc()).Format("2006-01-02"))
 	sh := m.sh
 	var p *picker
@@ -122,7 +117,7 @@ func (m *Model) openExport() tea.Cmd {
 	}).withInput("file: ", name).withCheck(exportTarget)
 	// Room for a long path, within the screen (border, padding, prompt, cursor).
 	p.input.SetWidth(max(min(sh.width-12, 60), 20))
-	m.overlay = p
+	m.open(p)
 	return nil
 }
 
@@ -137,24 +132,6 @@ func freeName(stem string) string {
 		name = fmt.Sprintf("%s-%d.csv", stem, i)
 	}
 	return name
-}
-
-// viewLimits says which leads the view leaves out, for the messages.
-func (m *Model) viewLimits() []string {
-	var out []string
-	if m.leads.FilterValue() != "" {
-		out = append(out, "filtered")
-	}
-	if m.unseenOnly {
-		out = append(out, "unseen only")
-	}
-	// As loadLeads reads them: running snoozes hidden, or alone under Z.
-	if m.sh.snoozedOnly {
-		out = append(out, "snoozed only")
-	} else {
-		out = append(out, "snoozed hidden")
-	}
-	return out
 }
 
 // exportTarget turns the typed name into the absolute path to write, or

@@ -201,15 +201,14 @@ func TestExportKeepsTheDialogOpenOnATakenName(t *testing.T) {
 func TestExportSaysWhatTheViewLeavesOut(t *testing.T) {
 	st, _ := fillStore(t, 60)
 	m := start(t, st, 120, 40)
-	if got := strings.Join(m.viewLimits(), ", "); got != "snoozed hidden" {
+	if got := strings.Join(viewLimits(m), ", "); got != "snoozed hidden" {
 		t.Errorf("limits %q", got)
 	}
-	m.unseenOnly = true
-	m.sh.snoozedOnly = true
-	if got := strings.Join(m.viewLimits(), ", "); got != "unseen only, snoozed only" {
+	m = press(t, m, "u", "Z")
+	if got := strings.Join(viewLimits(m), ", "); got != "unseen only, snoozed only" {
 		t.Errorf("limits %q", got)
 	}
-	m.unseenOnly, m.sh.snoozedOnly = false, false
+	m = press(t, m, "Z", "u")
 	m = press(t, m, "/")
 	m = typeText(t, m, "status:new")
 	m = press(t, m, "enter", "e")

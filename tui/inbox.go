@@ -7,11 +7,9 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/neotui/neotui/api"
 	"github.com/neotui/neotui/internal/store"
-	"github.com/neotui/neotui/tui/list"
 )
 
 // The inbox: what makes the Leads tab a triage inbox — unseen marks and
@@ -61,15 +59,15 @@ func readTriageSeq(sh *shared) tea.Cmd {
 	}
 }
 
-func (m Model) refreshTick() tea.Cmd {
-	every := m.sh.RefreshEvery
+func refreshTick(sh *shared) tea.Cmd {
+	every := sh.RefreshEvery
 	if every == 0 {
 		every = 5 * time.Minute
 	}
-	if every < 0 || !m.sh.online() {
+	if every < 0 || !sh.online() {
 		return nil
 	}
-	return after(m.sh, every, refreshMsg{})
+	return after(sh, every, refreshMsg{})
 }
 
 // recordVisit reads when this user last looked, and notes that they look now.
@@ -84,86 +82,6 @@ func recordVisit(sh *shared) tea.Cmd {
 	}
 }
 
-// leadItems builds the Leads rows: unseen only when asked, masked when
-// asked, with the separator where the last visit falls.
-func (m *Model) leadItems() []list.Item {
-	m.sh.anyStatus, m.sh.nameWidth = false, 0
-	names := map[string]string{}
-	for _, b := range m.sh.Bots {
-		names[b.Serial] = b.Name
-	}
-	var items []list.Item
-	sepDone := m.lastVisit.IsZero()
-	newer := 0
-	for _, l := range m.rawLeads {
-		if m.unseenOnly && !l.Triage.SeenAt.IsZero() {
-			continue
-		}
-		if !sepDone && !l.CreateTime.After(m.lastVisit) {
-			if newer > 0 {
-				items = append(items, sepItem{since: "(last visit " + clock(m.lastVisit, m.sh.now(), m.sh.loc()) + ")"})
-			}
-			sepDone = true
-		}
-		if l.CreateTime.After(m.lastVisit) {
-			newer++
-		}
-		if l.Triage.Status != "" && l.Triage.Status != store.StatusNew {
-			m.sh.anyStatus = true
-		}
-		it := newLeadItem(l, m.sh.masked)
-		// A name's width is at most its bytes: most are measured for free.
-		if n := len(it.name); n > m.sh.nameWidth && m.sh.nameWidth < maxNameWidth {
-			m.sh.nameWidth = min(max(m.sh.nameWidth, ansi.StringWidth(it.name)), maxNameWidth)
-		}
-		if m.sh.allBots {
-			it.bot = firstNonEmpty(names[l.Bot], l.Bot)
-		}
-		items = append(items, it)
-	}
-	return items
-}
-
-// unseen counts leads never opened.
-func (m Model) unseen() int {
-	n := 0
-	for _, l := range m.rawLeads {
-		if l.Triage.SeenAt.IsZero() {
-			n++
-		}
-	}
-	return n
-}
-
-// announceNew compares a complete load with the last one: leads never
-// loaded before and newer than any loaded before arrived (a sync, another
-// process). A snoozed lead coming back, or older history loading, is not
-// news. The first load only learns.
-func (m *Model) announceNew(leads []store.Lead) tea.Cmd {
-	fresh := 0
-	known := make(map[string]bool, len(leads))
-	newest := m.newest
-	for _, l := range leads {
-		known[l.Bot+"\x00"+l.Key] = true
-		if m.known != nil && !m.known[l.Bot+"\x00"+l.Key] && l.CreateTime.After(m.newest) {
-			fresh++
-		}
-		if l.CreateTime.After(newest) {
-			newest = l.CreateTime
-		}
-	}
-	first := m.known == nil
-	m.known, m.newest = known, newest
-	if first || fresh == 0 {
-		return nil
-	}
-	m.flash(plural(fresh, "new lead"), false)
-	if m.sh.Quiet {
-		return nil
-	}
-	return tea.Raw("\a")
-}
-
 // selectedLead is the lead the triage keys act on: the open one, or the
 // selected row of the Leads tab.
 func (m Model) selectedLead() (store.Lead, bool) {
@@ -173,12 +91,7 @@ func (m Model) selectedLead() (store.Lead, bool) {
 	if m.tab != tabLeads {
 		return m.conversationLead()
 	}
-	if it, ok := m.leads.Selected(); ok {
-		if l, ok := it.(*leadItem); ok {
-			return l.lead, true
-		}
-	}
-	return store.Lead{}, false
+	return m.leads.selected()
 }
 
 // noLeadReason says why a triage key has no lead to act on.
@@ -217,6 +130,51 @@ func (m *Model) undo() tea.Cmd {
 
 // handleTriageKey runs a triage key; handled is false for other keys.
 func (m *Model) handleTriageKey(msg tea.KeyPressMsg) (handled bool, cmd tea.Cmd) {
+	if handled, cmd := m.viewKey(msg); handled {
+		return true, cmd
+	}
+	k := m.sh.keys
+	l, ok := m.selectedLead()
+	if !ok {
+		if key.Matches(msg, k.Status, k.Star, k.Snooze, k.Notes, k.Copy, k.MarkUnseen) {
+			m.flash(m.noLeadReason(), true)
+			return true, nil
+		}
+		return false, nil
+	}
+	switch {
+	case key.Matches(msg, k.Status):
+		p := newPicker(m.sh, "Status of "+leadName(l), statusChoices(), func(v any, _ string) tea.Cmd {
+			return setStatus(m.sh, l, v.(store.Status))
+		})
+		p.cursor = max(slices.Index(store.Statuses, l.Triage.Status), 0) // on the current one
+		m.open(p)
+	case key.Matches(msg, k.Star):
+		return true, toggleStar(m.sh, l)
+	case key.Matches(msg, k.MarkUnseen):
+		return true, setSeen(m.sh, l, false)
+	case key.Matches(msg, k.Snooze):
+		m.open(snoozePicker(m.sh, l))
+	case key.Matches(msg, k.Notes):
+		m.open(newNotes(m.sh, l))
+		return true, loadNotes(m.sh, l)
+	case key.Matches(msg, k.Copy):
+		var transcript *api.Session
+		if m.detail.session != nil && m.detail.sessionID == l.SessionID {
+			transcript = m.detail.session
+		}
+		leads := m.detail.leads
+		m.open(newPicker(m.sh, "Copy to the clipboard", copyChoices(l, transcript, m.sh.masked), func(v any, _ string) tea.Cmd {
+			return copyLead(m.sh, l, transcript, leads, v.(string))
+		}))
+	default:
+		return false, nil
+	}
+	return true, nil
+}
+
+// viewKey runs a key that changes the inbox's view, or the whole of it.
+func (m *Model) viewKey(msg tea.KeyPressMsg) (handled bool, cmd tea.Cmd) {
 	k := m.sh.keys
 	switch {
 	case key.Matches(msg, k.Undo):
@@ -228,7 +186,7 @@ func (m *Model) handleTriageKey(msg tea.KeyPressMsg) (handled bool, cmd tea.Cmd)
 		} else {
 			m.flash("emails and phones shown", false)
 		}
-		return true, tea.Batch(m.leads.SetItems(m.leadItems()), m.detail.setMasked(m.sh.masked))
+		return true, tea.Batch(m.leads.refresh(), m.detail.setMasked(m.sh.masked))
 	case key.Matches(msg, k.SnoozedOnly):
 		m.sh.snoozedOnly = !m.sh.snoozedOnly
 		m.tab, m.detailOpen = tabLeads, false
@@ -237,73 +195,39 @@ func (m *Model) handleTriageKey(msg tea.KeyPressMsg) (handled bool, cmd tea.Cmd)
 		} else {
 			m.flash("the inbox: snoozed leads hidden until their time", false)
 		}
-		return true, m.reloadLeads()
+		return true, m.leads.reload()
 	case key.Matches(msg, k.UnseenOnly):
-		m.unseenOnly = !m.unseenOnly
+		m.leads.unseenOnly = !m.leads.unseenOnly
 		m.tab, m.detailOpen = tabLeads, false
-		return true, tea.Batch(m.leads.SetItems(m.leadItems()), m.follow())
+		return true, tea.Batch(m.leads.refresh(), m.follow())
 	case key.Matches(msg, k.SwitchBot):
 		return true, m.openBotPicker()
 	case key.Matches(msg, k.Export):
 		return true, m.openExport()
 	}
-	l, ok := m.selectedLead()
-	if !ok {
-		for _, b := range []key.Binding{k.Status, k.Star, k.Snooze, k.Notes, k.Copy, k.MarkUnseen} {
-			if key.Matches(msg, b) {
-				m.flash(m.noLeadReason(), true)
-				return true, nil
+	return false, nil
+}
+
+// snoozePicker asks until when to snooze l: a preset, or a typed date.
+func snoozePicker(sh *shared, l store.Lead) *picker {
+	choices := snoozeChoices(sh.now(), sh.loc(), l.Triage.Snoozed(sh.now()))
+	p := newPicker(sh, "Snooze "+leadName(l)+" until", choices, func(v any, text string) tea.Cmd {
+		until, _ := v.(time.Time)
+		if text != "" {
+			t, err := parseSnooze(text, sh.now(), sh.loc())
+			if err != nil {
+				return func() tea.Msg { return triagedMsg{what: "snooze it", lead: leadName(l), err: err} }
 			}
+			until = t
 		}
-		return false, nil
-	}
-	switch {
-	case key.Matches(msg, k.Status):
-		m.overlay = newPicker(m.sh, "Status of "+leadName(l), statusChoices(), func(v any, _ string) tea.Cmd {
-			return setStatus(m.sh, l, v.(store.Status))
-		})
-		m.overlay.cursor = max(slices.Index(store.Statuses, l.Triage.Status), 0) // on the current one
-	case key.Matches(msg, k.Star):
-		return true, toggleStar(m.sh, l)
-	case key.Matches(msg, k.MarkUnseen):
-		return true, setSeen(m.sh, l, false)
-	case key.Matches(msg, k.Snooze):
-		sh := m.sh
-		pk := newPicker(sh, "Snooze "+leadName(l)+" until", snoozeChoices(sh.now(), sh.loc(), l.Triage.Snoozed(sh.now())),
-			func(v any, text string) tea.Cmd {
-				until, _ := v.(time.Time)
-				if text != "" {
-					t, err := parseSnooze(text, sh.now(), sh.loc())
-					if err != nil {
-						return func() tea.Msg { return triagedMsg{what: "snooze it", lead: leadName(l), err: err} }
-					}
-					until = t
-				}
-				return snooze(sh, l, until)
-			}).withInput("or a date: ", "").withCheck(func(text string) (string, error) {
-			_, err := parseSnooze(text, sh.now(), sh.loc()) // a bad date keeps the picker open
-			return text, err
-		})
-		pk.input.Placeholder = "YYYY-MM-DD or YYYY-MM-DD HH:MM"
-		pk.input.SetWidth(len(pk.input.Placeholder) + 1)
-		m.overlay = pk
-	case key.Matches(msg, k.Notes):
-		m.notes = newNotes(m.sh, l)
-		m.notes.setSize(m.sh.width, m.sh.height)
-		return true, loadNotes(m.sh, l)
-	case key.Matches(msg, k.Copy):
-		var transcript *api.Session
-		if m.detail.session != nil && m.detail.sessionID == l.SessionID {
-			transcript = m.detail.session
-		}
-		leads := m.detail.leads
-		m.overlay = newPicker(m.sh, "Copy to the clipboard", copyChoices(l, transcript, m.sh.masked), func(v any, _ string) tea.Cmd {
-			return copyLead(m.sh, l, transcript, leads, v.(string))
-		})
-	default:
-		return false, nil
-	}
-	return true, nil
+		return snooze(sh, l, until)
+	}).withInput("or a date: ", "").withCheck(func(text string) (string, error) {
+		_, err := parseSnooze(text, sh.now(), sh.loc()) // a bad date keeps the picker open
+		return text, err
+	})
+	p.input.Placeholder = "YYYY-MM-DD or YYYY-MM-DD HH:MM"
+	p.input.SetWidth(len(p.input.Placeholder) + 1)
+	return p
 }
 
 func (m *Model) openBotPicker() tea.Cmd {
@@ -311,15 +235,20 @@ func (m *Model) openBotPicker() tea.Cmd {
 		m.flash("only one bot is configured: add bots to the config file to switch", true)
 		return nil
 	}
-	var cs []choice
-	for i, b := range m.sh.Bots {
-		cs = append(cs, choice{fmt.Sprint(i + 1), b.Name, b})
-	}
-	cs = append(cs, choice{"a", "All bots (one inbox)", nil})
-	m.overlay = newPicker(m.sh, "Bot", cs, func(v any, _ string) tea.Cmd {
+	m.open(newPicker(m.sh, "Bot", botChoices(m.sh.Bots), func(v any, _ string) tea.Cmd {
 		return func() tea.Msg { return switchBotMsg{bot: v} }
-	})
+	}))
 	return nil
+}
+
+// botChoices are the bot picker's choices: each bot by its number, and
+// All bots.
+func botChoices(bots []Bot) []choice {
+	var cs []choice
+	for i, b := range bots {
+		cs = append(cs, choice{newKey(fmt.Sprint(i+1), "a bot"), b.Name, b})
+	}
+	return append(cs, choice{newKey("a", "All bots"), "All bots (one inbox)", nil})
 }
 
 type switchBotMsg struct{ bot any } // a Bot, or nil for All bots
@@ -332,16 +261,127 @@ func (m *Model) switchBot(msg switchBotMsg) tea.Cmd {
 		m.sh.allBots = true
 		m.sh.BotName = "All bots"
 	}
-	m.known, m.newest, m.detailOpen = nil, time.Time{}, false // undo still works: it names its bot
+	m.detailOpen = false // undo still works: it names its bot
 	m.detail.lead, m.detail.sessionID, m.detail.session = nil, 0, nil
-	m.leadsReady, m.sessionsReady = false, false
-	m.leads.SetItems(nil)
-	m.sessions.SetItems(nil)
-	m.syncedFrom, m.olderAsked, m.older = 0, false, [2]api.Day{}
-	return tea.Batch(m.reload(), recordVisit(m.sh), m.startSync())
+	m.leads.forget()
+	m.sessions.forget()
+	m.status.forget()
+	return tea.Batch(m.reload(), recordVisit(m.sh), m.status.startRange())
 }
 
-// flash shows a message in the status line until the next one.
-func (m *Model) flash(s string, isErr bool) {
-	m.flashText, m.flashErr, m.flashAt = s, isErr, m.sh.now()
+// updateTriage takes the results of triage: actions, notes, copies,
+// exports, the bot switch, the last visit.
+func (m Model) updateTriage(msg tea.Msg) (Model, tea.Cmd, bool) {
+	var cmd tea.Cmd
+	switch msg := msg.(type) {
+	case triagedMsg:
+		m, cmd = m.triaged(msg)
+	case undoMsg:
+		cmd = m.undo()
+	case notesLoadedMsg:
+		m, cmd = m.notesLoaded(msg)
+	case copiedMsg:
+		switch {
+		case msg.err != nil:
+			m.flash("could not copy: "+msg.err.Error(), true)
+		case msg.text != "":
+			cmd = copyText(msg.text, msg.what)
+		default:
+			m.flash("copied "+msg.what+" to the clipboard", false)
+		}
+	case exportedMsg:
+		switch {
+		case msg.err != nil && m.dialog == nil && msg.retry != nil:
+			// Back to the dialog, the name as typed, to pick another place.
+			msg.retry.err = "not exported: " + msg.err.Error()
+			m.open(msg.retry)
+		case msg.err != nil:
+			m.flash("export failed: "+msg.err.Error(), true)
+		default:
+			m.flash(fmt.Sprintf("exported to %s: %s", shortPath(msg.path), msg.what), false)
+		}
+	case switchBotMsg:
+		cmd = m.switchBot(msg)
+	case visitMsg:
+		if msg.err == nil {
+			m.leads.lastVisit = msg.last
+			cmd = m.leads.refresh()
+		}
+	default:
+		return m, nil, false
+	}
+	return m, cmd, true
+}
+
+// triaged reports a finished action, keeps its undo, and reloads what it
+// changed.
+func (m Model) triaged(msg triagedMsg) (Model, tea.Cmd) {
+	if n := msg.note; n != nil {
+		for _, u := range m.undos {
+			if u.note != nil && u.note.ID == n.ID {
+				u.note.Version = n.Version
+			}
+			if u.edited != nil && u.edited.ID == n.ID {
+				u.edited.Version = n.Version
+			}
+		}
+	}
+	switch {
+	case msg.err != nil:
+		m.flash(describeErr(m.sh, msg.lead, msg.what, msg.err), true)
+	case msg.quiet:
+	case msg.lead != "":
+		m.flash(msg.lead+": "+msg.what, false)
+	default:
+		m.flash(msg.what, false)
+	}
+	if msg.err == nil && msg.undo != nil {
+		m.undos = append(m.undos, msg.undo)
+	}
+	return m, tea.Batch(m.leads.reload(), m.reloadNotes())
+}
+
+// notesLoaded hands a lead's notes to the dialog. The text of a failed
+// save is never dropped: it goes back into its lead's editor, reopening
+// the dialog if none is up, or, while the user is busy elsewhere, waits
+// for that lead's notes to be opened again.
+func (m Model) notesLoaded(msg notesLoadedMsg) (Model, tea.Cmd) {
+	k := [2]string{msg.lead.Bot, msg.lead.Key}
+	notes, _ := m.dialog.(*notesModel)
+	mine := notes != nil && notes.isFor(msg.lead)
+	if f, ok := m.drafts[k]; ok && msg.failed == nil && mine && !notes.editorOn {
+		delete(m.drafts, k)
+		msg.failed = &f
+	}
+	if f := msg.failed; f != nil {
+		switch {
+		case mine && !notes.editorOn:
+		case !m.typing():
+			notes = newNotes(m.sh, msg.lead)
+			m.open(notes)
+		default:
+			m.keepDraft(msg.lead, *f)
+			msg.failed = nil
+		}
+	}
+	if notes == nil {
+		return m, nil
+	}
+	_, cmd := notes.update(msg)
+	return m, cmd
+}
+
+// keepDraft keeps the text of a failed save until its lead's notes open.
+func (m *Model) keepDraft(l store.Lead, f failedSave) {
+	k := [2]string{l.Bot, l.Key}
+	if m.drafts == nil {
+		m.drafts = map[[2]string]failedSave{}
+	}
+	if old, ok := m.drafts[k]; ok {
+		// Another text of the lead waits already: keep both, as one new
+		// note, for the user to sort out.
+		f = failedSave{draft: old.draft + "\n\n" + f.draft, err: f.err}
+	}
+	m.drafts[k] = f
+	m.flash(fmt.Sprintf("%s: note not saved (%v) — n on that lead brings your text back", leadName(l), f.err), true)
 }

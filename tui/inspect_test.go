@@ -10,35 +10,53 @@ import (
 // moved without rewriting what the tests assert.
 
 // flashText is the message of the status line, as last set.
-func flashText(m Model) string { return m.flashText }
+func flashText(m Model) string { return m.status.text }
 
 // flashErr reports that the status line's message is a warning.
-func flashErr(m Model) bool { return m.flashErr }
+func flashErr(m Model) bool { return m.status.isErr }
 
 // storedLeads are the leads of the last load, before the view's limits.
-func storedLeads(m Model) []store.Lead { return m.rawLeads }
+func storedLeads(m Model) []store.Lead { return m.leads.raw }
 
 // openLead is the lead the detail shows; nil for a conversation.
 func openLead(m Model) *store.Lead { return m.detail.lead }
 
 // leadList and sessionList are the lists of the Leads and Conversations tabs.
-func leadList(m Model) *list.Model    { return &m.leads }
-func sessionList(m Model) *list.Model { return &m.sessions }
+func leadList(m Model) *list.Model    { return &m.leads.list }
+func sessionList(m Model) *list.Model { return &m.sessions.list }
 
 // hitList is the Search tab's results.
 func hitList(m Model) *list.Model { return &m.search.results }
 
 // pickerOf is the menu up, or nil.
-func pickerOf(m Model) *picker { return m.overlay }
+func pickerOf(m Model) *picker {
+	p, _ := m.dialog.(*picker)
+	return p
+}
 
 // notesOf is the notes dialog up, or nil.
-func notesOf(m Model) *notesModel { return m.notes }
+func notesOf(m Model) *notesModel {
+	n, _ := m.dialog.(*notesModel)
+	return n
+}
 
 // helpShown reports that the ? screen is up.
-func helpShown(m Model) bool { return m.showHelp }
+func helpShown(m Model) bool {
+	_, ok := m.dialog.(*helpScreen)
+	return ok
+}
 
 // undoCount is how many actions ctrl+z can take back.
 func undoCount(m Model) int { return len(m.undos) }
 
 // unseenCount is the Leads tab's count of leads never opened.
-func unseenCount(m Model) int { return m.unseen() }
+func unseenCount(m Model) int { return m.leads.unseen() }
+
+// unseenOnly reports that the Leads tab shows unseen leads only (u).
+func unseenOnly(m Model) bool { return m.leads.unseenOnly }
+
+// viewLimits says which leads the Leads tab's view leaves out.
+func viewLimits(m Model) []string { return m.leads.viewLimits() }
+
+// leadSeq is the sequence number of the newest load of leads asked for.
+func leadSeq(m Model) int { return m.leads.seq }

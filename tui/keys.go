@@ -12,6 +12,7 @@ type KeyMap struct {
 	Refresh                       key.Binding
 	NextMatch, PrevMatch          key.Binding
 	Help, Quit                    key.Binding
+	Interrupt                     key.Binding // ctrl+c: quits from anywhere, a dialog or a text box too
 
 	// Triage, on a lead.
 	Status, Star, Snooze, Notes, Copy   key.Binding
@@ -55,6 +56,7 @@ func DefaultKeyMap() KeyMap {
 		Mask:        key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p", "hide emails/phones")),
 		Undo:        key.NewBinding(key.WithKeys("ctrl+z"), key.WithHelp("ctrl+z", "undo")),
 		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q/ctrl+c", "quit")),
+		Interrupt:   key.NewBinding(key.WithKeys("ctrl+c")),
 		Move:        key.NewBinding(key.WithKeys("up", "down", "j", "k"), key.WithHelp("↑↓/jk", "move")),
 		Page:        key.NewBinding(key.WithKeys("pgup", "pgdown", "ctrl+b", "ctrl+f"), key.WithHelp("pgup/pgdn", "page")),
 		HalfPage:    key.NewBinding(key.WithKeys("ctrl+u", "ctrl+d"), key.WithHelp("ctrl+u/d", "half page (transcript)")),

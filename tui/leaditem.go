@@ -118,7 +118,7 @@ const maxNameWidth = 24
 func clampInt(v, lo, hi int) int { return max(lo, min(v, hi)) }
 
 // renderLead draws a lead row: marker, type badge, name, contact, when, page.
-func renderLead(sh *shared) list.RenderFunc {
+func renderLead(sh *shared, cols *leadColumns) list.RenderFunc {
 	return func(it list.Item, width int, selected bool, terms []string) string {
 		if sep, ok := it.(sepItem); ok {
 			label := "── new since your last visit ▲ · earlier ▼ " + sep.since + " "
@@ -150,7 +150,7 @@ func renderLead(sh *shared) list.RenderFunc {
 			status = ""
 		}
 		statusW, botW := 0, 0
-		if status != "" || sh.anyStatus {
+		if status != "" || cols.anyStatus {
 			statusW = 9
 		}
 		if l.bot != "" {
@@ -171,9 +171,9 @@ func renderLead(sh *shared) list.RenderFunc {
 		}
 		// The name takes what the names need, within bounds; the contact
 		// (and the page, when wide) what is left.
-		nameW, contactW, pageW := clampInt(sh.nameWidth, min(8, rest/3), rest/2), 0, 0
+		nameW, contactW, pageW := clampInt(cols.nameWidth, min(8, rest/3), rest/2), 0, 0
 		if rest >= 60 {
-			nameW = clampInt(sh.nameWidth, rest*24/100, rest*36/100)
+			nameW = clampInt(cols.nameWidth, rest*24/100, rest*36/100)
 			contactW = rest * 34 / 100
 			pageW = rest - nameW - contactW - 1
 		} else {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textarea"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -20,6 +22,7 @@ import (
 // the editor.
 type notesModel struct {
 	sh       *shared
+	keys     notesKeyMap
 	lead     store.Lead
 	notes    []store.Note
 	cursor   int
@@ -44,6 +47,47 @@ const (
 	notesMinEditor = 3
 	notesMaxEditor = 8
 )
+
+// notesKeyMap is the keys of the notes: of the list, and of the editor.
+type notesKeyMap struct {
+	Add, Edit, Delete, Down, Up, Undo, Close key.Binding
+	Save, Cancel                             key.Binding // the editor's
+	editing, dropping                        bool        // which keys the footer shows
+}
+
+func defaultNotesKeys() notesKeyMap {
+	return notesKeyMap{
+		Add:    newKey("a", "add"),
+		Edit:   key.NewBinding(key.WithKeys("e", "enter"), key.WithHelp("e", "edit")),
+		Delete: key.NewBinding(key.WithKeys("d"), key.WithHelp("dd", "delete")),
+		Down:   key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("j/k", "move")),
+		Up:     key.NewBinding(key.WithKeys("k", "up")),
+		Undo:   newKey("ctrl+z", "undo"),
+		Close:  key.NewBinding(key.WithKeys("esc", "q", "n"), key.WithHelp("esc", "close")),
+		Save:   newKey("ctrl+s", "save"),
+		Cancel: newKey("esc", "cancel"),
+	}
+}
+
+// ShortHelp is the footer: the editor's keys while it is on.
+func (k notesKeyMap) ShortHelp() []key.Binding {
+	if k.editing {
+		cancel := k.Cancel
+		if k.dropping {
+			cancel.SetHelp("esc", "drop the text")
+		}
+		return []key.Binding{k.Save, cancel}
+	}
+	return []key.Binding{k.Add, k.Edit, k.Delete, k.Down, k.Undo, k.Close}
+}
+
+// FullHelp is every key, for the ? screen.
+func (k notesKeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Add, k.Edit, k.Delete, k.Save, k.Close}}
+}
+
+// undoMsg asks the root to take the last action back (ctrl+z in the notes).
+type undoMsg struct{}
 
 // notesLoadedMsg is a lead's notes as stored now. failed, when set, is a
 // save that did not go through: the notes come reloaded, to show what
@@ -80,7 +124,7 @@ func newNotes(sh *shared, l store.Lead) *notesModel {
 	ta.Placeholder = "A note for the team…"
 	ta.ShowLineNumbers = false
 	ta.CharLimit = 8000
-	return &notesModel{sh: sh, lead: l, editor: ta}
+	return &notesModel{sh: sh, keys: defaultNotesKeys(), lead: l, editor: ta}
 }
 
 // setSize sizes the editor for a terminal of w×h: the overlay is drawn
@@ -139,56 +183,70 @@ func (n *notesModel) update(msg tea.Msg) (closed bool, cmd tea.Cmd) {
 		return false, nil
 	case tea.KeyPressMsg:
 		if n.editorOn {
-			switch msg.String() {
-			case "esc":
-				if n.unsaved() && !n.dropping {
-					n.dropping = true // typed text is not dropped by one stray key
-					return false, nil
-				}
-				n.closeEditor()
-				return false, nil
-			case "ctrl+s":
-				return false, n.save()
-			}
-			n.dropping = false
-			n.editor, cmd = n.editor.Update(msg)
-			return false, cmd
+			return false, n.editorKey(msg)
 		}
-		if msg.String() != "d" {
-			n.deleting = false
-		}
-		switch msg.String() {
-		case "esc", "q", "n":
-			return true, nil
-		case "a":
-			return false, n.startEditor(nil)
-		case "e", "enter":
-			if len(n.notes) > 0 {
-				note := n.notes[n.cursor]
-				return false, n.startEditor(&note)
-			}
-			return false, n.startEditor(nil)
-		case "d":
-			if len(n.notes) == 0 {
-				return false, nil
-			}
-			if !n.deleting {
-				n.deleting = true
-				return false, nil
-			}
-			n.deleting = false
-			return false, n.remove(n.notes[n.cursor])
-		case "j", "down":
-			n.cursor = min(n.cursor+1, max(len(n.notes)-1, 0))
-		case "k", "up":
-			n.cursor = max(n.cursor-1, 0)
-		}
-		return false, nil
+		return n.listKey(msg)
 	}
 	if n.editorOn {
 		n.editor, cmd = n.editor.Update(msg)
 	}
 	return false, cmd
+}
+
+// editorKey takes a key while the editor is on: every key is text but
+// save and cancel.
+func (n *notesModel) editorKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, n.keys.Cancel):
+		if n.unsaved() && !n.dropping {
+			n.dropping = true // typed text is not dropped by one stray key
+			return nil
+		}
+		n.closeEditor()
+		return nil
+	case key.Matches(msg, n.keys.Save):
+		return n.save()
+	}
+	n.dropping = false
+	var cmd tea.Cmd
+	n.editor, cmd = n.editor.Update(msg)
+	return cmd
+}
+
+// listKey takes a key over the list of notes.
+func (n *notesModel) listKey(msg tea.KeyPressMsg) (closed bool, cmd tea.Cmd) {
+	if !key.Matches(msg, n.keys.Delete) {
+		n.deleting = false
+	}
+	switch {
+	case key.Matches(msg, n.keys.Close):
+		return true, nil
+	case key.Matches(msg, n.keys.Undo):
+		return false, func() tea.Msg { return undoMsg{} }
+	case key.Matches(msg, n.keys.Add):
+		return false, n.startEditor(nil)
+	case key.Matches(msg, n.keys.Edit):
+		if len(n.notes) > 0 {
+			note := n.notes[n.cursor]
+			return false, n.startEditor(&note)
+		}
+		return false, n.startEditor(nil)
+	case key.Matches(msg, n.keys.Delete):
+		if len(n.notes) == 0 {
+			return false, nil
+		}
+		if !n.deleting {
+			n.deleting = true
+			return false, nil
+		}
+		n.deleting = false
+		return false, n.remove(n.notes[n.cursor])
+	case key.Matches(msg, n.keys.Down):
+		n.cursor = min(n.cursor+1, max(len(n.notes)-1, 0))
+	case key.Matches(msg, n.keys.Up):
+		n.cursor = max(n.cursor-1, 0)
+	}
+	return false, nil
 }
 
 // keepDraft puts the text of a failed save back in the editor, saying what
@@ -302,10 +360,10 @@ func (n *notesModel) view(width int) string {
 		if n.dropping {
 			bottom = append(bottom, st.StatusErr.Render(dropHint))
 		} else {
-			bottom = append(bottom, st.Muted.Render("ctrl+s save · esc cancel"))
+			bottom = append(bottom, st.Muted.Render(keyLine([]key.Binding{n.keys.Save, n.keys.Cancel})))
 		}
 	} else {
-		hint := "a add · e edit · dd delete · esc close"
+		hint := keyLine([]key.Binding{n.keys.Add, n.keys.Edit, n.keys.Delete, n.keys.Close})
 		if n.deleting {
 			hint = "press d again to delete this note"
 		}
@@ -419,4 +477,17 @@ func joinBlocks(blocks [][]string) []string {
 		out = append(out, b...)
 	}
 	return out
+}
+
+// The notes are a dialog in the middle of the screen's body, in place of
+// what is under it.
+
+func (n *notesModel) render(_ string, w, h int) string {
+	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Top, n.view(min(w-2, notesMaxWidth)))
+}
+
+func (n *notesModel) keyMap() help.KeyMap {
+	k := n.keys
+	k.editing, k.dropping = n.editorOn, n.dropping
+	return k
 }

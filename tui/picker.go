@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbles/v2/textinput"
 	bt "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -11,11 +13,50 @@ import (
 	"github.com/neotui/neotui/internal/safetext"
 )
 
-// choice is one line of a picker: a hotkey, a label, and what it stands for.
+// choice is one line of a picker: its hotkey, a label, and what it stands
+// for.
 type choice struct {
-	key   string
+	key   key.Binding
 	label string
 	value any
+}
+
+// pickerKeyMap is the keys of a picker: moving, choosing, cancelling, and
+// the hotkeys of its choices.
+type pickerKeyMap struct {
+	Up, Down     key.Binding // also with a text box
+	Prev, Next   key.Binding // without a text box: j and k are not text then
+	Choose, Done key.Binding // enter: on a choice, or on typed text alone
+	Cancel       key.Binding
+	choices      []key.Binding
+}
+
+func newPickerKeys(choices []choice) pickerKeyMap {
+	k := pickerKeyMap{
+		Up:     key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑↓", "move")),
+		Down:   key.NewBinding(key.WithKeys("down", "ctrl+n")),
+		Prev:   key.NewBinding(key.WithKeys("k")),
+		Next:   key.NewBinding(key.WithKeys("j")),
+		Choose: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
+		Done:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "ok")),
+		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	}
+	for _, c := range choices {
+		k.choices = append(k.choices, c.key)
+	}
+	return k
+}
+
+// ShortHelp is the footer: a box with no choices only takes its text.
+func (k pickerKeyMap) ShortHelp() []key.Binding {
+	if len(k.choices) == 0 {
+		return []key.Binding{k.Done, k.Cancel}
+	}
+	return []key.Binding{k.Up, k.Choose, k.Cancel}
+}
+
+func (k pickerKeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Choose, k.Cancel}, k.choices}
 }
 
 // picker is a small menu over the screen (status, snooze, copy, bot): j/k
@@ -23,6 +64,7 @@ type choice struct {
 // text box (a typed date, a file name).
 type picker struct {
 	sh      *shared
+	keys    pickerKeyMap
 	title   string
 	choices []choice
 	cursor  int
@@ -37,7 +79,7 @@ type picker struct {
 }
 
 func newPicker(sh *shared, title string, choices []choice, done func(value any, text string) bt.Cmd) *picker {
-	return &picker{sh: sh, title: title, choices: choices, done: done}
+	return &picker{sh: sh, keys: newPickerKeys(choices), title: title, choices: choices, done: done}
 }
 
 // withInput adds a text box, focused, prefilled with value.
@@ -66,38 +108,22 @@ func (p *picker) update(msg bt.Msg) (finished bool, cmd bt.Cmd) {
 		}
 		return false, cmd
 	}
-	switch k.String() {
-	case "esc":
+	switch {
+	case key.Matches(k, p.keys.Cancel):
 		return true, nil
-	case "enter":
-		if text := strings.TrimSpace(p.valueOf()); text != "" && (len(p.choices) == 0 || p.cursor < 0) {
-			if p.check != nil {
-				checked, err := p.check(text)
-				if err != nil {
-					p.err = err.Error()
-					return false, nil
-				}
-				text = checked
-			}
-			return true, p.done(nil, text)
-		}
-		if p.cursor >= 0 && p.cursor < len(p.choices) {
-			return true, p.done(p.choices[p.cursor].value, "")
-		}
+	case key.Matches(k, p.keys.Choose):
+		return p.enter()
+	case key.Matches(k, p.keys.Up):
+		p.move(-1)
 		return false, nil
-	case "up", "ctrl+p":
-		p.cursor = max(p.cursor-1, 0)
-		return false, nil
-	case "down", "ctrl+n":
-		p.cursor = min(p.cursor+1, len(p.choices)-1)
+	case key.Matches(k, p.keys.Down):
+		p.move(1)
 		return false, nil
 	}
 	if p.input != nil && p.input.Value() == "" {
 		// An empty box: a choice's hotkey still picks it (dates have no letters).
-		for _, c := range p.choices {
-			if c.key == k.String() {
-				return true, p.done(c.value, "")
-			}
+		if c, ok := p.hotkey(k); ok {
+			return true, p.done(c.value, "")
 		}
 	}
 	if p.input != nil {
@@ -106,20 +132,49 @@ func (p *picker) update(msg bt.Msg) (finished bool, cmd bt.Cmd) {
 		p.cursor = -1
 		return false, cmd
 	}
-	switch k.String() {
-	case "k":
-		p.cursor = max(p.cursor-1, 0)
+	switch {
+	case key.Matches(k, p.keys.Prev):
+		p.move(-1)
 		return false, nil
-	case "j":
-		p.cursor = min(p.cursor+1, len(p.choices)-1)
+	case key.Matches(k, p.keys.Next):
+		p.move(1)
 		return false, nil
 	}
-	for _, c := range p.choices {
-		if c.key == k.String() {
-			return true, p.done(c.value, "")
-		}
+	if c, ok := p.hotkey(k); ok {
+		return true, p.done(c.value, "")
 	}
 	return false, nil
+}
+
+// enter takes the typed text, vetted, or else the choice under the cursor.
+func (p *picker) enter() (bool, bt.Cmd) {
+	if text := strings.TrimSpace(p.valueOf()); text != "" && (len(p.choices) == 0 || p.cursor < 0) {
+		if p.check != nil {
+			checked, err := p.check(text)
+			if err != nil {
+				p.err = err.Error()
+				return false, nil
+			}
+			text = checked
+		}
+		return true, p.done(nil, text)
+	}
+	if p.cursor >= 0 && p.cursor < len(p.choices) {
+		return true, p.done(p.choices[p.cursor].value, "")
+	}
+	return false, nil
+}
+
+func (p *picker) move(by int) { p.cursor = max(min(p.cursor+by, len(p.choices)-1), 0) }
+
+// hotkey is the choice whose key k is.
+func (p *picker) hotkey(k bt.KeyPressMsg) (choice, bool) {
+	for _, c := range p.choices {
+		if key.Matches(k, c.key) {
+			return c, true
+		}
+	}
+	return choice{}, false
 }
 
 // edit passes msg to the text box; a changed text drops check's complaint.
@@ -153,10 +208,7 @@ func (p *picker) view() string {
 		w := max(min(p.sh.width-4, 72), 20)
 		tail = append(tail, p.sh.styles.StatusErr.Width(w).Render("⚠ "+safetext.Line(p.err)))
 	}
-	keys := "enter choose · esc cancel"
-	if len(p.choices) == 0 {
-		keys = "enter ok · esc cancel"
-	}
+	keys := keyLine(p.keys.ShortHelp()[len(p.keys.ShortHelp())-2:])
 	// The box fits the screen's body (its height less the tab bar, status
 	// and footer lines): on a short screen the key line goes first (the
 	// footer has the keys), then the choices scroll with the cursor.
@@ -180,12 +232,22 @@ func (p *picker) view() string {
 	}
 	lines := []string{st.Title.Render(title)}
 	for i, c := range p.choices[from:to] {
-		line := "  " + st.Muted.Render(fit(c.key, 2)) + safetext.Line(c.label)
+		hot := fit(c.key.Help().Key, 2)
+		line := "  " + st.Muted.Render(hot) + safetext.Line(c.label)
 		if from+i == p.cursor {
-			line = st.Selected.Render("▌ " + fit(c.key, 2) + safetext.Line(c.label))
+			line = st.Selected.Render("▌ " + hot + safetext.Line(c.label))
 		}
 		lines = append(lines, line)
 	}
 	return lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(st.Title.GetForeground()).
 		Padding(0, 1).Render(strings.Join(append(lines, tail...), "\n"))
 }
+
+// The picker is a dialog floating over the screen: the lead it acts on
+// stays in sight around it.
+
+func (p *picker) render(body string, w, h int) string { return floatOver(body, p.view(), w, h) }
+
+func (p *picker) setSize(int, int) {} // view reads the size when it draws
+
+func (p *picker) keyMap() help.KeyMap { return p.keys }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -255,11 +256,11 @@ func snoozeChoices(now time.Time, loc *time.Location, snoozed bool) []choice {
 	}
 	monday := morning(now.AddDate(0, 0, days))
 	cs := []choice{
-		{"t", "tomorrow, " + tomorrow.Format("Mon Jan 02 15:04"), tomorrow},
-		{"w", "next week, " + monday.Format("Mon Jan 02 15:04"), monday},
+		{snoozeKeys.Tomorrow, "tomorrow, " + tomorrow.Format("Mon Jan 02 15:04"), tomorrow},
+		{snoozeKeys.NextWeek, "next week, " + monday.Format("Mon Jan 02 15:04"), monday},
 	}
 	if snoozed {
-		cs = append(cs, choice{"x", "wake it now", time.Time{}})
+		cs = append(cs, choice{snoozeKeys.Wake, "wake it now", time.Time{}})
 	}
 	return cs
 }
@@ -283,12 +284,19 @@ func parseSnooze(s string, now time.Time, loc *time.Location) (time.Time, error)
 	return time.Time{}, fmt.Errorf("%q is not a date: type YYYY-MM-DD or YYYY-MM-DD HH:MM", s)
 }
 
+// snoozeKeys are the hotkeys of the snooze picker's presets.
+var snoozeKeys = struct{ Tomorrow, NextWeek, Wake key.Binding }{
+	newKey("t", "tomorrow"), newKey("w", "next week"), newKey("x", "wake"),
+}
+
+// statusKeys are the hotkeys of the status picker, by status.
+var statusKeys = map[store.Status]string{store.StatusNew: "n", store.StatusContacted: "c", store.StatusQualified: "q",
+	store.StatusBooked: "b", store.StatusWon: "w", store.StatusLost: "l", store.StatusSpam: "x"}
+
 func statusChoices() []choice {
-	keys := map[store.Status]string{store.StatusNew: "n", store.StatusContacted: "c", store.StatusQualified: "q",
-		store.StatusBooked: "b", store.StatusWon: "w", store.StatusLost: "l", store.StatusSpam: "x"}
 	var cs []choice
 	for _, st := range store.Statuses {
-		cs = append(cs, choice{keys[st], string(st), st})
+		cs = append(cs, choice{newKey(statusKeys[st], string(st)), string(st), st})
 	}
 	return cs
 }

@@ -91,7 +91,7 @@ func TestOpeningMarksSeenAndUMarksUnseen(t *testing.T) {
 		t.Errorf("U did not mark it unseen again: %d unseen", unseenCount(m))
 	}
 	m = press(t, m, "enter", "esc", "u")
-	if leadList(m).Len() != before-1+1 || !m.unseenOnly { // the separator may add a row: compare leads
+	if leadList(m).Len() != before-1+1 || !unseenOnly(m) { // the separator may add a row: compare leads
 		n := 0
 		for _, it := range leadList(m).Visible() {
 			if _, ok := it.(*leadItem); ok {
@@ -363,7 +363,7 @@ func TestNewLeadsRingUnlessQuiet(t *testing.T) {
 		back.Key, back.Name = "back", "Snoozer"
 		leads := append([]store.Lead{fresh}, storedLeads(m)...)
 		leads = append(leads, back)
-		next, cmd := m.Update(leadsLoadedMsg{seq: m.leadSeq, leads: leads, complete: true})
+		next, cmd := m.Update(leadsLoadedMsg{seq: leadSeq(m), leads: leads, complete: true})
 		m = next.(Model)
 		rang := false
 		for _, msg := range drain(cmd) {

@@ -1,11 +1,10 @@
 package tui
 
 import (
-	"errors"
 	"fmt"
 	"strings"
-	"time"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -33,19 +32,13 @@ func (m Model) render() string {
 	if w < minWidth || h < minHeight {
 		return fmt.Sprintf("neotui needs at least %d×%d;\nthis terminal is %d×%d.", minWidth, minHeight, w, h)
 	}
-	body := m.body()
-	switch {
-	case m.showHelp:
-		lines := strings.Split(m.fullHelp(), "\n")
-		body = strings.Join(lines[min(m.helpTop, len(lines)-1):], "\n")
-	case m.notes != nil:
-		body = lipgloss.Place(w, m.bodyHeight(), lipgloss.Center, lipgloss.Top, m.notes.view(min(w-2, 90)))
+	h = m.bodyHeight()
+	frame := lipgloss.NewStyle().Width(w).Height(h).MaxHeight(h).MaxWidth(w)
+	body := frame.Render(m.body())
+	if m.dialog != nil {
+		body = frame.Render(m.dialog.render(body, w, h))
 	}
-	body = lipgloss.NewStyle().Width(w).Height(m.bodyHeight()).MaxHeight(m.bodyHeight()).MaxWidth(w).Render(body)
-	if m.overlay != nil && !m.showHelp && m.notes == nil {
-		body = floatOver(body, m.overlay.view(), w, m.bodyHeight())
-	}
-	return lipgloss.JoinVertical(lipgloss.Left, m.tabBar(), body, m.statusLine(), m.footer())
+	return lipgloss.JoinVertical(lipgloss.Left, m.tabBar(), body, m.status.view(), m.footer())
 }
 
 // floatOver draws box centred over body, which stays visible around it:
@@ -65,12 +58,9 @@ func (m Model) body() string {
 	var left string
 	switch m.tab {
 	case tabLeads:
-		empty := m.leadsEmpty()
-		l := m.leads
-		l.SetEmpty(empty)
-		left = m.listOrPlaceholder(l.View(), m.leadsReady, len(m.rawLeads), empty)
+		left = m.listOrPlaceholder(m.leads.view(), m.leads.ready, len(m.leads.raw), m.leads.emptyText())
 	case tabSessions:
-		left = m.listOrPlaceholder(m.sessions.View(), m.sessionsReady, m.sessions.Len(), "No conversations stored yet.")
+		left = m.listOrPlaceholder(m.sessions.list.View(), m.sessions.ready, m.sessions.list.Len(), "No conversations stored yet.")
 	case tabSearch:
 		left = m.search.View()
 	}
@@ -95,24 +85,13 @@ func (m Model) body() string {
 	return lipgloss.JoinHorizontal(lipgloss.Top, left, right)
 }
 
-// leadsEmpty is what the Leads tab says with no leads to show.
-func (m Model) leadsEmpty() string {
-	switch {
-	case m.sh.snoozedOnly:
-		return "No snoozed leads. Z returns to the inbox."
-	case m.unseenOnly && len(m.rawLeads) > 0:
-		return "No unseen leads: every one has been opened. u shows them all."
-	}
-	return "No leads stored yet."
-}
-
 func (m Model) listOrPlaceholder(view string, ready bool, n int, empty string) string {
 	switch {
 	case m.loadErr != nil:
 		return m.sh.styles.StatusErr.Render(safetext.Line(m.loadErr.Error()))
 	case !ready:
 		return m.sh.styles.Muted.Render("Loading…")
-	case n == 0 && m.syncing:
+	case n == 0 && m.status.syncing:
 		return m.sh.styles.Muted.Render(empty + " Syncing…")
 	case n == 0 && !m.sh.online():
 		return m.sh.styles.Muted.Render(empty + " (offline)")
@@ -123,7 +102,7 @@ func (m Model) listOrPlaceholder(view string, ready bool, n int, empty string) s
 // tabBar is the tabs with their counts, and the bot's name on the right.
 func (m Model) tabBar() string {
 	st := m.sh.styles
-	titles := []tabTitle{{"Leads", len(m.rawLeads)}, {"Conversations", m.sessions.Len()}, {"Search", -1}}
+	titles := []tabTitle{{"Leads", len(m.leads.raw)}, {"Conversations", m.sessions.list.Len()}, {"Search", -1}}
 	if m.sh.allBots {
 		titles[tabSessions].count = -1 // conversations are per bot: none in the merged inbox
 	}
@@ -163,10 +142,10 @@ func (m Model) tabTitles(titles []tabTitle) string {
 			label += " " + st.TabCount.Render(fmt.Sprint(t.count))
 		}
 		if i == int(tabLeads) {
-			if n := m.unseen(); n > 0 {
+			if n := m.leads.unseen(); n > 0 {
 				label += " " + st.Unseen.Render(fmt.Sprintf("●%d", n))
 			}
-			if m.unseenOnly {
+			if m.leads.unseenOnly {
 				label += st.Muted.Render(" (unseen)")
 			}
 			if m.sh.snoozedOnly {
@@ -178,99 +157,13 @@ func (m Model) tabTitles(titles []tabTitle) string {
 	return strings.Join(parts, "")
 }
 
-// statusLine shows the sync: progress, its age, or its error; never blocking.
-func (m Model) statusLine() string {
-	st := m.sh.styles
-	var s string
-	switch {
-	case m.flashText != "" && m.sh.now().Sub(m.flashAt) < 10*time.Second:
-		if m.flashErr {
-			s = st.StatusErr.Render("⚠ " + safetext.Line(m.flashText))
-		} else {
-			s = st.Status.Render(safetext.Line(m.flashText))
-			if m.syncErr != nil && !m.syncing {
-				// "2 new leads" from one bot does not hide another's failure.
-				s += st.Status.Render(" · ") + m.syncErrLine(m.sh.width-lipgloss.Width(s)-3)
-			}
-		}
-		if m.syncing {
-			s = m.spinner.View() + " " + s
-		}
-	case m.syncing:
-		p := m.progress
-		what := "syncing"
-		if m.older != [2]api.Day{} {
-			what = "loading older history"
-		}
-		if m.progressBot != "" {
-			what += " " + safetext.Line(m.progressBot)
-		}
-		if p.Total > 0 {
-			what = fmt.Sprintf("%s: %s %d/%d windows", what, p.Endpoint, min(p.Done+1, p.Total), p.Total)
-			if p.Endpoint == store.EndpointHistory {
-				what += fmt.Sprintf(" (%s…%s)", p.Window, p.WindowTo)
-			}
-		}
-		s = m.spinner.View() + " " + st.Status.Render(what)
-	case m.syncErr != nil:
-		s = m.syncErrLine(m.sh.width)
-	case !m.syncedAt.IsZero():
-		s = st.Status.Render("synced " + relative(m.syncedAt, m.sh.now()) + " · " + safetext.Line(m.sh.BotName))
-	case !m.sh.online():
-		s = st.Status.Render("offline: showing the local store")
-	}
-	return ansi.Truncate(s, m.sh.width, "…")
-}
-
-// syncErrLine is the last sync's error in width cells, the hint first; an
-// error cut short says where to read it whole.
-func (m Model) syncErrLine(width int) string {
-	text := "⚠ " + syncErrText(m.syncErr)
-	if !permanent(m.syncErr) {
-		text = "⚠ (r retries) " + syncErrText(m.syncErr)
-	}
-	if ansi.StringWidth(text) > width {
-		const more = "… ? shows all"
-		text = ansi.Truncate(text, max(width-ansi.StringWidth(more), 0), "") + more
-	}
-	return m.sh.styles.StatusErr.Render(text)
-}
-
-// syncErrText is a sync's error on one line: one clause per bot that failed.
-func syncErrText(err error) string {
-	return safetext.Line(strings.ReplaceAll(err.Error(), "\n", "; "))
-}
-
-// permanent reports that trying again cannot help until the
-// configuration changes: a wrong key or serial, a refused request.
-func permanent(err error) bool {
-	for _, e := range []error{api.ErrUnauthorized, api.ErrForbidden, api.ErrNotFound, api.ErrBadRequest} {
-		if errors.Is(err, e) {
-			return true
-		}
-	}
-	return false
-}
-
 // footer is the short help of what has focus.
 func (m Model) footer() string {
 	k := m.sh.keys
 	bindings := k.ShortHelp()
 	switch {
-	case m.showHelp:
-		bindings = []key.Binding{hint("j/k", "scroll"), hint("esc", "close"), hint("ctrl+c", "quit")}
-	case m.notes != nil && m.notes.typing():
-		bindings = []key.Binding{hint("ctrl+s", "save"), hint("esc", "cancel")}
-		if m.notes.dropping {
-			bindings[1] = hint("esc", "drop the text")
-		}
-	case m.notes != nil:
-		bindings = []key.Binding{hint("a", "add"), hint("e", "edit"), hint("dd", "delete"),
-			hint("j/k", "move"), k.Undo, hint("esc", "close")}
-	case m.overlay != nil && len(m.overlay.choices) == 0:
-		bindings = []key.Binding{hint("enter", "ok"), hint("esc", "cancel")}
-	case m.overlay != nil:
-		bindings = []key.Binding{hint("↑↓", "move"), hint("enter", "choose"), hint("esc", "cancel")}
+	case m.dialog != nil:
+		bindings = m.dialog.keyMap().ShortHelp()
 	case m.detailOpen:
 		// Boxes float over an open lead too: theirs come first.
 		bindings = []key.Binding{k.Scroll, k.Back}
@@ -279,42 +172,17 @@ func (m Model) footer() string {
 		}
 		bindings = append(bindings, k.Help, k.Quit)
 	case m.tab == tabSearch && m.typing():
-		bindings = []key.Binding{hint("enter", "to the results"), hint("esc", "clear, then leave the box"), k.NextTab}
+		bindings = []key.Binding{newKey("enter", "to the results"), newKey("esc", "clear, then leave the box"), k.NextTab}
 	case m.typing():
-		bindings = []key.Binding{hint("enter", "keep the filter"), hint("esc", "clear it"), k.NextTab}
+		bindings = []key.Binding{newKey("enter", "keep the filter"), newKey("esc", "clear it"), k.NextTab}
 	case m.tab != tabLeads:
 		// Triage keys act on leads: advertise them on the Leads tab only.
 		bindings = []key.Binding{k.Move, k.Open, k.Filter, k.LeadsTab, k.Help, k.Quit}
 		if m.tab == tabSearch {
-			bindings = []key.Binding{k.Move, k.Open, hint("/", "new search"), k.LeadsTab, k.Help, k.Quit}
+			bindings = []key.Binding{k.Move, k.Open, newKey("/", "new search"), k.LeadsTab, k.Help, k.Quit}
 		}
 	}
 	return ansi.Truncate(m.help.ShortHelpView(bindings), m.sh.width, "…")
-}
-
-// scrolled is the first line shown after a scrolling key, from top on a
-// page of page lines; the caller keeps it within the text.
-func scrolled(top int, key string, page int) int {
-	switch key {
-	case "j", "down":
-		top++
-	case "k", "up":
-		top--
-	case "pgdown", "space", "ctrl+d":
-		top += page
-	case "pgup", "ctrl+u":
-		top -= page
-	case "g", "home":
-		top = 0
-	case "G", "end":
-		top = 1 << 20
-	}
-	return max(top, 0)
-}
-
-// hint is a footer entry for a key handled outside the keymap.
-func hint(keys, desc string) key.Binding {
-	return key.NewBinding(key.WithKeys(keys), key.WithHelp(keys, desc))
 }
 
 // fullHelp lists every key in as many columns as fit: bubbles' own full
@@ -337,28 +205,53 @@ func (m Model) fullHelp() string {
 	for i, c := range cells {
 		lines[i%rows] += c
 	}
-	title := st.Title.Render("Keys") + st.Muted.Render("  (? or esc closes · j/k scroll)")
-	if m.syncErr != nil {
+	hk := defaultHelpKeys()
+	title := st.Title.Render("Keys") + st.Muted.Render("  ("+keyLine([]key.Binding{hk.Close, hk.Down})+")")
+	if err := m.status.err; err != nil {
 		// The status line cuts a long error; here it is whole.
-		title += "\n\n" + st.StatusErr.Width(m.sh.width).Render("The last sync failed: "+syncErrText(m.syncErr))
+		title += "\n\n" + st.StatusErr.Width(m.sh.width).Render("The last sync failed: "+syncErrText(err))
 	}
 	return title + "\n\n" + strings.Join(lines, "\n") + "\n\n" + strings.Join(m.helpNotes(), "\n")
 }
 
-// helpNotes are the keys of the boxes and menus, one entry each, wrapped
-// to the screen.
+// helpNotes are the keys of the dialogs, one line each, from their
+// keymaps, wrapped to the screen.
 func (m Model) helpNotes() []string {
 	st := m.sh.styles
+	line := func(k help.KeyMap) string {
+		var all []key.Binding
+		for _, group := range k.FullHelp() {
+			all = append(all, group...)
+		}
+		return keyLine(all)
+	}
 	notes := [][2]string{
 		{"/ filter", "words narrow together · status:won · is:starred · is:unseen"},
-		{"n notes", "a add · e edit · dd delete · ctrl+s save · esc close"},
-		{"z snooze", "t tomorrow · w next week · x wake · or type YYYY-MM-DD"},
+		{"menus", line(newPickerKeys(nil))},
+		{"s status", keyLine(choiceKeys(statusChoices()))},
+		{"n notes", line(defaultNotesKeys())},
+		{"y copy", keyLine(choiceKeys(copyChoices(store.Lead{Lead: api.Lead{Email: "e", PhoneNumber: "p", Name: "n", SessionID: 1}}, nil, false)))},
 	}
+	if len(m.sh.Bots) > 1 {
+		notes = append(notes, [2]string{"b bot", keyLine(choiceKeys(botChoices(m.sh.Bots)))})
+	}
+	notes = append(notes, [2]string{"? help", line(defaultHelpKeys())})
+	notes = append(notes, [2]string{"z snooze", keyLine([]key.Binding{snoozeKeys.Tomorrow, snoozeKeys.NextWeek, snoozeKeys.Wake}) +
+		" · or type YYYY-MM-DD"})
 	var out []string
 	for _, n := range notes {
 		// Wrapped, not cut: the help scrolls on a small screen.
 		desc := st.Help.FullDesc.Width(max(m.sh.width-11, 10)).Render(n[1])
 		out = append(out, lipgloss.JoinHorizontal(lipgloss.Top, st.Help.FullKey.Render(fit(n[0], 11)), desc))
+	}
+	return out
+}
+
+// choiceKeys are the hotkeys of choices.
+func choiceKeys(cs []choice) []key.Binding {
+	out := make([]key.Binding, len(cs))
+	for i, c := range cs {
+		out[i] = c.key
 	}
 	return out
 }

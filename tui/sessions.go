@@ -1,0 +1,53 @@
+package tui
+
+import (
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/neotui/neotui/tui/list"
+)
+
+// sessionsModel is the Conversations tab: every stored conversation of the
+// bot, newest first; its rows are built in sessionitem.go.
+type sessionsModel struct {
+	sh    *shared
+	list  list.Model
+	seq   int // of the newest load asked for
+	ready bool
+}
+
+func newSessions(sh *shared) sessionsModel {
+	return sessionsModel{sh: sh, list: newList(sh, renderSession(sh))}
+}
+
+// reload reads the conversations again (after a sync).
+func (s *sessionsModel) reload() tea.Cmd {
+	s.seq++
+	return loadSessions(s.sh, s.seq, 0)
+}
+
+// firstLoad reads the first page, for the first frame.
+func (s *sessionsModel) firstLoad() tea.Cmd { return loadSessions(s.sh, s.seq, firstPage) }
+
+// loaded takes a load's rows, and asks for the rest after a first page.
+func (s *sessionsModel) loaded(msg sessionsLoadedMsg) tea.Cmd {
+	s.ready = true
+	cmds := []tea.Cmd{s.list.SetItems(msg.items)}
+	if !msg.complete {
+		cmds = append(cmds, s.reload())
+	}
+	return tea.Batch(cmds...)
+}
+
+// selectedID is the conversation of the selected row.
+func (s sessionsModel) selectedID() (int64, bool) {
+	if it, ok := s.list.Selected(); ok {
+		return it.(*sessionItem).sum.SessionID, true
+	}
+	return 0, false
+}
+
+// forget empties the tab: another bot was chosen.
+func (s *sessionsModel) forget() {
+	s.ready = false
+	s.list.SetItems(nil)
+}

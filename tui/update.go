@@ -1,0 +1,217 @@
+package tui
+
+import (
+	"fmt"
+	"time"
+
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+)
+
+// The root's handling of results: each goes to whoever asked for it, and
+// the root follows with what navigation needs (the detail, the lists).
+
+// updateResult handles an async result; ok is false for a message it does
+// not know, which goes to every child.
+func (m Model) updateResult(msg tea.Msg) (Model, tea.Cmd, bool) {
+	if next, cmd, ok := m.updateData(msg); ok {
+		return next, cmd, true
+	}
+	if next, cmd, ok := m.updateSync(msg); ok {
+		return next, cmd, true
+	}
+	return m.updateTriage(msg) // inbox.go
+}
+
+// updateData takes what loads from the store: the lists, the detail, the
+// search.
+func (m Model) updateData(msg tea.Msg) (Model, tea.Cmd, bool) {
+	var cmd tea.Cmd
+	switch msg := msg.(type) {
+	case leadsLoadedMsg:
+		m, cmd = m.leadsLoaded(msg)
+	case sessionsLoadedMsg:
+		m, cmd = m.sessionsLoaded(msg)
+	case openHitMsg:
+		m.detailOpen = true
+		cmd = m.detail.showSession(msg.hit.SessionID, msg.query, msg.hit.Seq)
+	case openTriageMsg:
+		if l := m.detail.lead; m.detailOpen && l != nil && l.Bot == msg.bot && l.Key == msg.key {
+			fresh := *l
+			fresh.Triage = msg.triage
+			m.detail.lead = &fresh
+		}
+	case matchEdgeMsg:
+		m, cmd = m.matchEdge(msg.dir)
+	case searchResultsMsg:
+		m.search, cmd = m.search.Update(msg)
+	case transcriptLoadedMsg, sessionFetchedMsg:
+		m, cmd = m.transcriptLoaded(msg)
+	default:
+		return m, nil, false
+	}
+	return m, cmd, true
+}
+
+// updateSync takes the background sync's news and the timers.
+func (m Model) updateSync(msg tea.Msg) (Model, tea.Cmd, bool) {
+	var cmd tea.Cmd
+	switch msg := msg.(type) {
+	case startSyncMsg:
+		cmd = m.status.startRange()
+	case refreshMsg:
+		cmd = tea.Batch(m.status.startRange(), refreshTick(m.sh))
+	case syncProgressMsg:
+		m.status.progress, m.status.progressBot = msg.progress, msg.bot
+		cmd = listenSync(msg.events)
+		if msg.committed {
+			cmd = tea.Batch(cmd, m.reload())
+		}
+	case syncDoneMsg:
+		m.status.done(msg)
+		cmd = m.reload()
+	case spinner.TickMsg:
+		m.status, cmd = m.status.update(msg)
+	case tickMsg:
+		cmd = tea.Batch(tick(m.sh), m.leads.reload())
+	case pollMsg:
+		cmd = readTriageSeq(m.sh)
+	case triageSeqMsg:
+		m, cmd = m.triageSeqRead(msg)
+	case NoticeMsg:
+		m.flash(msg.Text, true)
+		m.status.at = m.sh.now().Add(time.Hour) // pinned: stays until replaced
+		if msg.Quit {
+			m.cancel()
+			cmd = tea.Quit
+		}
+	default:
+		return m, nil, false
+	}
+	return m, cmd, true
+}
+
+func (m Model) leadsLoaded(msg leadsLoadedMsg) (Model, tea.Cmd) {
+	if msg.seq != m.leads.seq {
+		return m, nil
+	}
+	if msg.err != nil {
+		m.loadErr = msg.err
+		return m, nil
+	}
+	m.loadErr = nil
+	fresh, cmd := m.leads.loaded(msg)
+	cmds := []tea.Cmd{cmd, m.announce(fresh)}
+	if m.detailOpen && m.detail.lead != nil {
+		cmds = append(cmds, m.refreshOpenLead()) // the reader stays on their lead, whatever the list did
+	} else {
+		cmds = append(cmds, m.follow())
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// announce says that fresh leads arrived, with a bell unless quiet.
+func (m *Model) announce(fresh int) tea.Cmd {
+	if fresh == 0 {
+		return nil
+	}
+	m.flash(plural(fresh, "new lead"), false)
+	if m.sh.Quiet {
+		return nil
+	}
+	return tea.Raw("\a")
+}
+
+// refreshOpenLead gives the open lead its fresh triage from the last load.
+// A lead that left the list (marked seen under u, snoozed) stays open, its
+// triage read from the store: a stale version would have every action on
+// it refused.
+func (m *Model) refreshOpenLead() tea.Cmd {
+	open := m.detail.lead
+	if l, ok := m.leads.find(open.Bot, open.Key); ok {
+		m.detail.lead = &l
+		return nil
+	}
+	sh, bot, key := m.sh, open.Bot, open.Key
+	return func() tea.Msg {
+		t, err := sh.Store.Triage(sh.ctx, bot, key)
+		if err != nil {
+			return nil // gone from the store: nothing fresher to show
+		}
+		return openTriageMsg{bot: bot, key: key, triage: t}
+	}
+}
+
+func (m Model) sessionsLoaded(msg sessionsLoadedMsg) (Model, tea.Cmd) {
+	if msg.seq != m.sessions.seq {
+		return m, nil
+	}
+	if msg.err != nil {
+		m.loadErr = msg.err
+		return m, nil
+	}
+	m.loadErr = nil
+	return m, tea.Batch(m.sessions.loaded(msg), m.follow())
+}
+
+// transcriptLoaded hands a conversation to the detail; after n/N went on to
+// it from Search, it says which match it reached.
+func (m Model) transcriptLoaded(msg tea.Msg) (Model, tea.Cmd) {
+	var cmd tea.Cmd
+	m.detail, cmd = m.detail.Update(msg)
+	if id := m.steppedTo; id != 0 && m.detail.session != nil && m.detail.sessionID == id {
+		m.steppedTo = 0
+		if i, n := m.detail.transcript.MatchPosition(); i > 0 {
+			m.flash(fmt.Sprintf("conversation %d: match %d of %d", id, i, n), false)
+		}
+	}
+	return m, cmd
+}
+
+// matchEdge steps past the last (or first) match of the open transcript:
+// from Search to the next (or previous) conversation among the results,
+// elsewhere nowhere, saying so.
+func (m Model) matchEdge(dir int) (Model, tea.Cmd) {
+	if !m.detailOpen || m.detail.highlight == "" {
+		return m, nil
+	}
+	if m.tab == tabSearch && m.detail.lead == nil {
+		if h, ok := m.search.step(dir, m.detail.sessionID); ok {
+			m.flash(fmt.Sprintf("conversation %d", h.SessionID), false)
+			m.steppedTo = h.SessionID // once it is loaded, say which match
+			return m, m.detail.showSession(h.SessionID, m.search.query, h.Seq)
+		}
+	}
+	if dir > 0 {
+		m.flash("no more matches: that was the last", false)
+	} else {
+		m.flash("no earlier matches: that was the first", false)
+	}
+	return m, nil
+}
+
+// triageSeqRead reloads what changed elsewhere: data another process
+// synced, triage a teammate changed.
+func (m Model) triageSeqRead(msg triageSeqMsg) (Model, tea.Cmd) {
+	cmds := []tea.Cmd{poll(m.sh)}
+	if msg.err != nil {
+		return m, tea.Batch(cmds...)
+	}
+	if msg.synced.After(m.status.lastSynced) && !m.status.lastSynced.IsZero() && !m.status.syncing {
+		cmds = append(cmds, m.reload())
+	}
+	m.status.lastSynced = msg.synced
+	if msg.seq != m.triageSeq {
+		m.triageSeq = msg.seq
+		cmds = append(cmds, m.leads.reload(), m.reloadNotes())
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// reloadNotes reads the notes up again, if they are.
+func (m Model) reloadNotes() tea.Cmd {
+	if n, ok := m.dialog.(*notesModel); ok {
+		return loadNotes(m.sh, n.lead)
+	}
+	return nil
+}
