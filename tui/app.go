@@ -137,92 +137,6 @@ func (m Model) typing() bool {
 	return m.search.typing()
 }
 
-func (m Model) split() bool { return m.sh.width >= splitWidth }
-
-// activeList is the list of the current tab (nil on Search).
-func (m *Model) activeList() *list.Model {
-	switch m.tab {
-	case tabLeads:
-		return &m.leads.list
-	case tabSessions:
-		return &m.sessions.list
-	}
-	return nil
-}
-
-// selectionKey identifies what the detail should show for the current tab.
-func (m Model) selectionKey() string {
-	if l := m.activeList(); l != nil {
-		if it, ok := l.Selected(); ok {
-			return it.Key()
-		}
-	}
-	return ""
-}
-
-// follow points the detail at the selected row, when the detail is beside
-// the list or open.
-func (m *Model) follow() tea.Cmd {
-	if !m.split() && !m.detailOpen {
-		return nil
-	}
-	switch m.tab {
-	case tabLeads:
-		l, ok := m.leads.selected()
-		switch {
-		case !ok: // none, or the separator
-		case m.detail.lead == nil || m.detail.lead.Key != l.Key:
-			return m.detail.showLead(l)
-		default:
-			m.detail.lead = &l // fresher triage, same lead
-		}
-	case tabSessions:
-		if id, ok := m.sessions.selectedID(); ok && (m.detail.lead != nil || m.detail.sessionID != id) {
-			return m.detail.showSession(id, "", -1)
-		}
-	}
-	return nil
-}
-
-// layout gives every child its size.
-func (m *Model) layout() tea.Cmd {
-	w, h := m.sh.width, m.bodyHeight()
-	listW := m.listWidth()
-	inner := listW
-	if m.split() {
-		inner-- // a gap before the pane's border
-	}
-	m.leads.list.SetSize(inner, h)
-	m.sessions.list.SetSize(inner, h)
-	m.search.setSize(inner, h)
-	m.help.SetWidth(w)
-	if m.dialog != nil {
-		m.dialog.setSize(w, m.sh.height)
-	}
-	detailW := w
-	if m.split() {
-		detailW = w - listW - 2 // the pane's border and padding
-	}
-	return m.detail.setSize(detailW, h)
-}
-
-// listWidth is the list's share of the screen.
-func (m Model) listWidth() int {
-	if m.split() {
-		return m.sh.width / 2
-	}
-	return m.sh.width
-}
-
-// bodyHeight is the screen less the tab bar (2 lines), status and footer.
-func (m Model) bodyHeight() int { return max(m.sh.height-4, 1) }
-
-// open puts d up, sized to the screen.
-func (m *Model) open(d dialog) {
-	d.setSize(m.sh.width, m.sh.height)
-	m.dialog = d
-}
-
 // Update handles a message: sizes and theme go to everyone, keys to the
 // dialog or the focused child, results to whoever asked (update.go).
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -411,45 +325,6 @@ func (m Model) switchTab(t tab) (Model, tea.Cmd) {
 		return m, m.search.focus()
 	}
 	return m, m.follow()
-}
-
-// delegate passes a message to the focused child of the current tab.
-func (m Model) delegate(msg tea.Msg) (Model, tea.Cmd) {
-	var cmd tea.Cmd
-	if m.detailOpen {
-		m.detail, cmd = m.detail.Update(msg)
-		return m, cmd
-	}
-	switch m.tab {
-	case tabLeads:
-		m.leads.list, cmd = m.leads.list.Update(msg)
-		if _, ok := msg.(tea.KeyPressMsg); ok && m.leads.list.Filtering() {
-			if w := m.leads.filterWarning(); w != "" {
-				m.flash(w, true)
-			}
-		}
-	case tabSessions:
-		m.sessions.list, cmd = m.sessions.list.Update(msg)
-	case tabSearch:
-		m.search, cmd = m.search.Update(msg)
-		return m, cmd
-	}
-	cmds := []tea.Cmd{cmd, m.follow()}
-	if l := m.activeList(); l != nil && l.VisibleLen() > 0 && l.AtEnd() {
-		cmds = append(cmds, m.loadOlder())
-	}
-	return m, tea.Batch(cmds...)
-}
-
-// delegateAll passes messages nobody claimed (the children's own async
-// results) to every child that may own them.
-func (m Model) delegateAll(msg tea.Msg) (Model, tea.Cmd) {
-	var c1, c2, c3, c4 tea.Cmd
-	m.leads.list, c1 = m.leads.list.Update(msg)
-	m.sessions.list, c2 = m.sessions.list.Update(msg)
-	m.search, c3 = m.search.Update(msg)
-	m.detail, c4 = m.detail.Update(msg)
-	return m, tea.Batch(c1, c2, c3, c4, m.follow())
 }
 
 // quit ends the program, unless that loses typed text: then the same key

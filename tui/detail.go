@@ -182,104 +182,128 @@ func (d detailModel) View() string {
 
 // card is the lead's contact card, or the conversation's header.
 func (d detailModel) card() string {
-	st := d.sh.styles
-	var lines []string
-	field := func(label, value string) {
-		if value = safetext.Line(strings.TrimSpace(value)); value != "" {
-			lines = append(lines, st.CardLabel.Render(fit(label, 8))+" "+fit(value, d.width-9))
-		}
-	}
-	// linked is a field whose value is a link neotui made (mailto:, tel:,
-	// https:); the visible text is the target's own value.
-	linked := func(label, value, target string) {
-		value = safetext.Line(strings.TrimSpace(value))
-		if value == "" {
-			return
-		}
-		if d.masked {
-			value, target = mask(value), ""
-		}
-		lines = append(lines, st.CardLabel.Render(fit(label, 8))+" "+link(fit(value, d.width-9), target, st.CardValue))
-	}
+	c := &cardLines{d: d}
 	if l := d.lead; l != nil {
-		name := safetext.Line(strings.TrimSpace(l.Name))
-		if name == "" {
-			name = "(no name)"
-		}
-		badge := st.Lead.Render("Lead")
-		if l.Type == api.TypeAppointment {
-			badge = st.Appointment.Render("Appointment")
-		}
-		if d.masked {
-			name = mask(name)
-		}
-		head := st.Title.Render(name) + "  " + badge
-		if l.Triage.Starred {
-			head += " " + st.Star.Render("★")
-		}
-		lines = append(lines, fit(head, d.width))
-		linked("email", l.Email, mailtoLink(l.Email))
-		linked("phone", l.PhoneNumber, telLink(l.PhoneNumber))
-		created := l.CreateTime.In(d.sh.loc()).Format("Mon Jan 02 2006 15:04 MST")
-		if name, off := l.CreateTime.In(d.sh.loc()).Zone(); name != "UTC" || off != 0 {
-			created += " · " + l.CreateTime.UTC().Format("2006-01-02 15:04 UTC")
-		}
-		field("created", created)
-		linked("page", l.URI, pageLink(l.URI))
-		field("count", strconv.FormatInt(l.Count, 10))
-		lines = append(lines, d.triageLine(*l))
-		if n := len(d.related); n > 0 {
-			var when []string
-			for _, r := range d.related[:min(n, 3)] {
-				when = append(when, r.CreateTime.In(d.sh.loc()).Format("Jan 02"))
-			}
-			count := plural(n, "earlier lead")
-			if n >= store.RelatedMax {
-				count = fmt.Sprintf("%d+ earlier leads", n)
-			}
-			field("returns", fmt.Sprintf("%s: %s", count, strings.Join(when, ", ")))
-		}
-		if c := safetext.Clean(strings.TrimSpace(l.Content)); c != "" {
-			if d.masked {
-				c = mask(c)
-			}
-			wrapped := lipgloss.NewStyle().Width(d.width).Render(c)
-			if parts := strings.Split(wrapped, "\n"); len(parts) > 3 {
-				wrapped = strings.Join(parts[:3], "\n") + "…"
-			}
-			lines = append(lines, st.CardValue.Render(wrapped))
-		}
+		d.leadCard(c, *l)
 	}
 	header := fmt.Sprintf("Conversation %d", d.sessionID)
 	if s := d.session; s != nil {
 		header += " · " + s.CreateTime.In(d.sh.loc()).Format("Jan 02 15:04") + " · " + plural(len(s.Messages), "message")
 	}
 	if d.lead == nil {
-		lines = append(lines, st.Title.Render(fit(header, d.width)))
-		if s := d.session; s != nil {
-			linked("page", s.URI, pageLink(s.URI))
-		}
-		for _, l := range d.leads {
-			label := "lead"
-			if l.Type == api.TypeAppointment {
-				label = "appt"
-			}
-			who := safetext.Line(strings.Join(nonEmpty(l.Name, l.Email, l.PhoneNumber), " · "))
-			if d.masked {
-				who = mask(who)
-			}
-			field(label, who)
-		}
+		d.conversationCard(c, header)
 	} else {
-		lines = append(lines, st.Muted.Render(fit("── "+header+" ", d.width)))
+		c.add(d.sh.styles.Muted.Render(fit("── "+header+" ", d.width)))
 	}
 	// On a short screen the card yields: the transcript keeps a third of
 	// the pane (at least 3 lines), the card its top and its last line.
-	all := strings.Split(strings.Join(lines, "\n"), "\n")
+	all := strings.Split(strings.Join(c.lines, "\n"), "\n")
 	if most := d.height - min(max(d.height/3, 3), d.height-1); len(all) > most && most > 0 {
 		all = append(all[:most-1], all[len(all)-1])
 	}
 	return strings.Join(all, "\n")
+}
+
+// cardLines are the lines of a card, as they are added.
+type cardLines struct {
+	d     detailModel
+	lines []string
+}
+
+func (c *cardLines) add(line string) { c.lines = append(c.lines, line) }
+
+// field is a labelled value, sanitized to one line; none when empty.
+func (c *cardLines) field(label, value string) {
+	if value = safetext.Line(strings.TrimSpace(value)); value != "" {
+		c.add(c.d.sh.styles.CardLabel.Render(fit(label, 8)) + " " + fit(value, c.d.width-9))
+	}
+}
+
+// linked is a field whose value is a link neotui made (mailto:, tel:,
+// https:); the visible text is the target's own value.
+func (c *cardLines) linked(label, value, target string) {
+	value = safetext.Line(strings.TrimSpace(value))
+	if value == "" {
+		return
+	}
+	if c.d.masked {
+		value, target = mask(value), ""
+	}
+	st := c.d.sh.styles
+	c.add(st.CardLabel.Render(fit(label, 8)) + " " + link(fit(value, c.d.width-9), target, st.CardValue))
+}
+
+// leadCard is a lead's card: name, contacts, when and where, its triage,
+// the visitor's earlier leads, and the start of what they wrote.
+func (d detailModel) leadCard(c *cardLines, l store.Lead) {
+	st := d.sh.styles
+	name := safetext.Line(strings.TrimSpace(l.Name))
+	if name == "" {
+		name = "(no name)"
+	}
+	badge := st.Lead.Render("Lead")
+	if l.Type == api.TypeAppointment {
+		badge = st.Appointment.Render("Appointment")
+	}
+	if d.masked {
+		name = mask(name)
+	}
+	head := st.Title.Render(name) + "  " + badge
+	if l.Triage.Starred {
+		head += " " + st.Star.Render("★")
+	}
+	c.add(fit(head, d.width))
+	c.linked("email", l.Email, mailtoLink(l.Email))
+	c.linked("phone", l.PhoneNumber, telLink(l.PhoneNumber))
+	created := l.CreateTime.In(d.sh.loc()).Format("Mon Jan 02 2006 15:04 MST")
+	if name, off := l.CreateTime.In(d.sh.loc()).Zone(); name != "UTC" || off != 0 {
+		created += " · " + l.CreateTime.UTC().Format("2006-01-02 15:04 UTC")
+	}
+	c.field("created", created)
+	c.linked("page", l.URI, pageLink(l.URI))
+	c.field("count", strconv.FormatInt(l.Count, 10))
+	c.add(d.triageLine(l))
+	if n := len(d.related); n > 0 {
+		var when []string
+		for _, r := range d.related[:min(n, 3)] {
+			when = append(when, r.CreateTime.In(d.sh.loc()).Format("Jan 02"))
+		}
+		count := plural(n, "earlier lead")
+		if n >= store.RelatedMax {
+			count = fmt.Sprintf("%d+ earlier leads", n)
+		}
+		c.field("returns", fmt.Sprintf("%s: %s", count, strings.Join(when, ", ")))
+	}
+	if text := safetext.Clean(strings.TrimSpace(l.Content)); text != "" {
+		if d.masked {
+			text = mask(text)
+		}
+		wrapped := lipgloss.NewStyle().Width(d.width).Render(text)
+		if parts := strings.Split(wrapped, "\n"); len(parts) > 3 {
+			wrapped = strings.Join(parts[:3], "\n") + "…"
+		}
+		c.add(st.CardValue.Render(wrapped))
+	}
+}
+
+// conversationCard is a conversation's header: its page, and who it left
+// as leads.
+func (d detailModel) conversationCard(c *cardLines, header string) {
+	c.add(d.sh.styles.Title.Render(fit(header, d.width)))
+	if s := d.session; s != nil {
+		c.linked("page", s.URI, pageLink(s.URI))
+	}
+	for _, l := range d.leads {
+		label := "lead"
+		if l.Type == api.TypeAppointment {
+			label = "appt"
+		}
+		who := safetext.Line(strings.Join(nonEmpty(l.Name, l.Email, l.PhoneNumber), " · "))
+		if d.masked {
+			who = mask(who)
+		}
+		c.field(label, who)
+	}
 }
 
 func nonEmpty(s ...string) []string {

@@ -215,3 +215,42 @@ func (m Model) reloadNotes() tea.Cmd {
 	}
 	return nil
 }
+
+// delegate passes a message to the focused child of the current tab.
+func (m Model) delegate(msg tea.Msg) (Model, tea.Cmd) {
+	var cmd tea.Cmd
+	if m.detailOpen {
+		m.detail, cmd = m.detail.Update(msg)
+		return m, cmd
+	}
+	switch m.tab {
+	case tabLeads:
+		m.leads.list, cmd = m.leads.list.Update(msg)
+		if _, ok := msg.(tea.KeyPressMsg); ok && m.leads.list.Filtering() {
+			if w := m.leads.filterWarning(); w != "" {
+				m.flash(w, true)
+			}
+		}
+	case tabSessions:
+		m.sessions.list, cmd = m.sessions.list.Update(msg)
+	case tabSearch:
+		m.search, cmd = m.search.Update(msg)
+		return m, cmd
+	}
+	cmds := []tea.Cmd{cmd, m.follow()}
+	if l := m.activeList(); l != nil && l.VisibleLen() > 0 && l.AtEnd() {
+		cmds = append(cmds, m.loadOlder())
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// delegateAll passes messages nobody claimed (the children's own async
+// results) to every child that may own them.
+func (m Model) delegateAll(msg tea.Msg) (Model, tea.Cmd) {
+	var c1, c2, c3, c4 tea.Cmd
+	m.leads.list, c1 = m.leads.list.Update(msg)
+	m.sessions.list, c2 = m.sessions.list.Update(msg)
+	m.search, c3 = m.search.Update(msg)
+	m.detail, c4 = m.detail.Update(msg)
+	return m, tea.Batch(c1, c2, c3, c4, m.follow())
+}
