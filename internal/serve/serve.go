@@ -66,7 +66,12 @@ type Options struct {
 	Limits           Limits        // before authentication
 	// App makes the model of one session's program. If it has a Close
 	// method, it is called when the program ends.
-	App    func(Session) tea.Model
+	App func(Session) tea.Model
+	// Notice makes the message that tells a session's model to show text
+	// and quit, for the sessions the server ends: serve hosts any model
+	// and does not know its messages. nil: the model is quit without
+	// showing it (the line is printed after the program anyway).
+	Notice func(text string) tea.Msg
 	Logger *log.Logger // nil: no logs
 
 	keyCheck time.Duration // how often a session checks its key is still authorized
@@ -129,6 +134,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.keyCheck <= 0 {
 		opts.keyCheck = 10 * time.Second
+	}
+	if opts.Notice == nil {
+		opts.Notice = func(string) tea.Msg { return tea.QuitMsg{} }
 	}
 	s := &Server{opts: opts, log: opts.Logger, live: make(map[*liveSession]bool)}
 	if s.log == nil {

@@ -17,7 +17,6 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/neotui/neotui/internal/safetext"
-	"github.com/neotui/neotui/tui"
 )
 
 // handle runs one session: checks, then the browser.
@@ -94,7 +93,7 @@ func (s *Server) handle(sess ssh.Session) {
 			return msg
 		}),
 	)
-	ls := &liveSession{p: p}
+	ls := &liveSession{p: p, notice: s.opts.Notice}
 	if !s.register(ls) {
 		refuse(sess, l, Stopping, "stopping")
 		return
@@ -172,6 +171,7 @@ func (s *Server) unregister(ls *liveSession) {
 // liveSession is a running program that the server may end, saying why.
 type liveSession struct {
 	p      *tea.Program
+	notice func(string) tea.Msg // Options.Notice
 	mu     sync.Mutex
 	why    string
 	done   bool // the program returned
@@ -189,7 +189,7 @@ func (ls *liveSession) end(why string) {
 	ls.why = why
 	ls.killer = time.AfterFunc(5*time.Second, ls.p.Kill)
 	ls.mu.Unlock()
-	ls.p.Send(tui.NoticeMsg{Text: why, Quit: true})
+	ls.p.Send(ls.notice(why))
 }
 
 // stopped is called once the program returned: it says why the server ended
