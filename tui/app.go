@@ -804,19 +804,10 @@ func (m Model) delegate(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, tea.Batch(cmds...)
 }
 
-// statusNames are the statuses as typed after status:.
-func statusNames() []string {
-	out := make([]string, len(store.Statuses))
-	for i, st := range store.Statuses {
-		out[i] = string(st)
-	}
-	return out
-}
-
 // checkFilterWords says, as it is typed, when a status: or is: word can
 // match nothing, and what it takes.
 func (m *Model) checkFilterWords() {
-	valid := map[string][]string{"status:": statusNames(), "is:": {"starred", "unseen"}}
+	valid := map[string][]string{"status:": store.StatusNames(), "is:": {"starred", "unseen"}}
 	for _, w := range strings.Fields(strings.ToLower(m.leads.FilterValue())) {
 		for prefix, values := range valid {
 			v, ok := strings.CutPrefix(w, prefix)

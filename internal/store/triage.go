@@ -33,6 +33,16 @@ const (
 // Statuses lists every Status in the order a lead usually moves through them.
 var Statuses = []Status{StatusNew, StatusContacted, StatusQualified, StatusBooked, StatusWon, StatusLost, StatusSpam}
 
+// StatusNames are the statuses as a user types them, in the order of
+// Statuses: for help texts and completion.
+func StatusNames() []string {
+	names := make([]string, len(Statuses))
+	for i, st := range Statuses {
+		names[i] = string(st)
+	}
+	return names
+}
+
 // ParseStatus returns the Status named s, ignoring case and surrounding
 // spaces.
 func ParseStatus(s string) (Status, error) {
@@ -46,11 +56,14 @@ func ParseStatus(s string) (Status, error) {
 }
 
 func unknownStatus(s string) error {
-	names := make([]string, len(Statuses))
-	for i, st := range Statuses {
-		names[i] = string(st)
-	}
-	return fmt.Errorf("unknown status %q: use one of %s", s, strings.Join(names, ", "))
+	return fmt.Errorf("unknown status %q: use one of %s", s, strings.Join(StatusNames(), ", "))
+}
+
+// LeadRef names one lead among every bot's: a lead key is unique only
+// within its bot.
+type LeadRef struct {
+	Bot string // the bot's serial
+	Key string // the lead's key (Lead.Key)
 }
 
 // Triage is a lead's local state. The zero value is a lead never touched:
