@@ -109,6 +109,7 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 		App: func(who serve.Session) tea.Model {
 			return tui.New(a.sessionOptions(s, bots, who.Identity))
 		},
+		Notice: func(text string) tea.Msg { return tui.NoticeMsg{Text: text, Quit: true} },
 	})
 	if err != nil {
 		return err

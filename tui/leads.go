@@ -186,7 +186,7 @@ func (l leadsModel) unseen() int {
 // filterWarning says, as it is typed, when a status: or is: word of the
 // filter can match nothing, and what it takes; "" when all can.
 func (l leadsModel) filterWarning() string {
-	valid := map[string][]string{"status:": statusNames(), "is:": {"starred", "unseen"}}
+	valid := map[string][]string{"status:": store.StatusNames(), "is:": {"starred", "unseen"}}
 	for _, w := range strings.Fields(strings.ToLower(l.list.FilterValue())) {
 		for prefix, values := range valid {
 			v, ok := strings.CutPrefix(w, prefix)
@@ -234,13 +234,4 @@ func (l leadsModel) view() string {
 	ls := l.list
 	ls.SetEmpty(l.emptyText())
 	return ls.View()
-}
-
-// statusNames are the statuses as typed after status:.
-func statusNames() []string {
-	out := make([]string, len(store.Statuses))
-	for i, st := range store.Statuses {
-		out[i] = string(st)
-	}
-	return out
 }

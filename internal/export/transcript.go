@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/internal/english"
 	"github.com/neotui/neotui/internal/safetext"
 	"github.com/neotui/neotui/internal/store"
 )
@@ -18,7 +19,7 @@ import (
 func Transcript(w io.Writer, s api.Session, leads []store.Lead, loc *time.Location) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Conversation %d · %s · %s · %s\n", s.SessionID, LocalTime(s.CreateTime, loc),
-		safetext.Line(s.URI), plural(len(s.Messages), "message"))
+		safetext.Line(s.URI), english.Plural(len(s.Messages), "message"))
 	for _, l := range leads {
 		fmt.Fprintf(&b, "%s: %s\n", safetext.Line(l.Type), safetext.Line(contact(l.Lead)))
 	}
@@ -152,13 +153,6 @@ func contact(l api.Lead) string {
 		s += " — " + c
 	}
 	return s
-}
-
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return strconv.Itoa(n) + " " + what + "s"
 }
 
 // PagePath shortens a page URL to what tells a site's pages apart: the

@@ -18,8 +18,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/log/v2"
 	gossh "golang.org/x/crypto/ssh"
-
-	"github.com/neotui/neotui/tui"
 )
 
 // testKey is a teammate's key pair and its authorized_keys line.
@@ -57,6 +55,11 @@ func writeKeys(t testing.TB, path string, keys ...testKey) {
 	}
 }
 
+// noticeMsg is the stand-in browser's notice: Options.Notice in tests.
+type noticeMsg struct{ text string }
+
+func newNotice(text string) tea.Msg { return noticeMsg{text} }
+
 // echoModel is a stand-in browser: it prints who it serves and its size,
 // shows a notice and quits on it, quits on q, panics on !, and
 // on z stalls for 300 ms, then quits.
@@ -85,11 +88,9 @@ func (m echoModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, tea.Quit
 		}
 		m.keys++
-	case tui.NoticeMsg:
-		m.notice = msg.Text
-		if msg.Quit {
-			return m, tea.Quit
-		}
+	case noticeMsg:
+		m.notice = msg.text
+		return m, tea.Quit
 	}
 	return m, nil
 }
@@ -126,6 +127,9 @@ func startServer(t *testing.T, opts Options) *testServer {
 	opts.AuthorizedKeys = ts.keysPath
 	if opts.App == nil {
 		opts.App = func(s Session) tea.Model { return echoModel{who: s} }
+	}
+	if opts.Notice == nil {
+		opts.Notice = newNotice
 	}
 	opts.Logger = log.NewWithOptions(ts.logs, log.Options{Level: log.DebugLevel})
 	srv, err := New(opts)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"charm.land/log/v2"
+	"golang.org/x/time/rate"
 )
 
 // Limits bound connections before authentication, where wish has none (its
@@ -55,12 +56,11 @@ type limitListener struct {
 }
 
 // addrState is one address's (an IPv4 address, an IPv6 /64) pending
-// connections and token bucket.
+// connections and new-connection rate.
 type addrState struct {
 	pending int
-	tokens  float64
-	at      time.Time // when tokens was computed
-	warned  bool      // its refusals were logged: once per burst of them
+	newConn *rate.Limiter
+	warned  bool // its refusals were logged: once per burst of them
 }
 
 func newLimitListener(ln net.Listener, lim Limits, logger *log.Logger) *limitListener {
@@ -104,17 +104,16 @@ func (l *limitListener) admit(pc *pendingConn) bool {
 	l.sweepLocked(now)
 	st := l.addrs[key]
 	if st == nil {
-		st = &addrState{tokens: float64(l.lim.Burst), at: now}
+		st = &addrState{newConn: rate.NewLimiter(rate.Limit(l.lim.Rate), l.lim.Burst)}
 		l.addrs[key] = st
 	}
-	st.refill(now, l.lim)
 	why := ""
 	switch {
 	case l.pending >= l.lim.MaxPending:
 		why = "too many connections waiting to sign in"
 	case st.pending >= l.lim.PerAddress:
 		why = "too many connections from this address waiting to sign in"
-	case st.tokens < 1:
+	case !st.newConn.AllowN(now, 1): // last: only an admitted connection spends a token
 		why = "too many new connections from this address"
 	}
 	if why != "" {
@@ -124,20 +123,11 @@ func (l *limitListener) admit(pc *pendingConn) bool {
 		}
 		return false
 	}
-	st.tokens--
 	st.pending++
 	st.warned = false
 	l.pending++
 	l.conns[pc] = struct{}{}
 	return true
-}
-
-func (st *addrState) refill(now time.Time, lim Limits) {
-	st.tokens += now.Sub(st.at).Seconds() * lim.Rate
-	if max := float64(lim.Burst); st.tokens >= max {
-		st.tokens = max
-	}
-	st.at = now
 }
 
 // sweepLocked forgets addresses with nothing pending and a full bucket, so
@@ -148,8 +138,7 @@ func (l *limitListener) sweepLocked(now time.Time) {
 	}
 	l.lastSweep = now
 	for k, st := range l.addrs {
-		st.refill(now, l.lim)
-		if st.pending == 0 && st.tokens >= float64(l.lim.Burst) {
+		if st.pending == 0 && st.newConn.TokensAt(now) >= float64(l.lim.Burst) {
 			delete(l.addrs, k)
 		}
 	}

@@ -66,7 +66,12 @@ type Options struct {
 	Limits           Limits        // before authentication
 	// App makes the model of one session's program. If it has a Close
 	// method, it is called when the program ends.
-	App    func(Session) tea.Model
+	App func(Session) tea.Model
+	// Notice makes the message that tells a session's model to show text
+	// and quit, for the sessions the server ends: serve hosts any model
+	// and does not know its messages. nil: the model is quit without
+	// showing it (the line is printed after the program anyway).
+	Notice func(text string) tea.Msg
 	Logger *log.Logger // nil: no logs
 
 	keyCheck time.Duration // how often a session checks its key is still authorized
@@ -109,11 +114,48 @@ const (
 // New checks opts — the authorized keys file above all — and returns a
 // server ready to Serve.
 func New(opts Options) (*Server, error) {
-	if opts.HostKey == nil {
-		return nil, errors.New("serve: no host key")
+	opts, err := opts.checked()
+	if err != nil {
+		return nil, err
 	}
-	if opts.App == nil {
-		return nil, errors.New("serve: no App")
+	s := &Server{opts: opts, log: opts.Logger, live: make(map[*liveSession]bool)}
+	if s.log == nil {
+		s.log = log.New(io.Discard)
+	}
+	keys, err := loadAuthorizedKeys(opts.AuthorizedKeys, s.log)
+	if err != nil {
+		return nil, err
+	}
+	s.keys = keys
+
+	srv, err := wish.NewServer(
+		func(srv *ssh.Server) error { srv.AddHostKey(opts.HostKey); return nil },
+		wish.WithPublicKeyAuth(s.publicKey),
+		wish.WithMaxTimeout(opts.MaxSession+backstopGrace),
+		ssh.WrapConn(s.connected),
+		s.configure,
+	)
+	if err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	s.srv = srv
+	return s, nil
+}
+
+// backstopGrace is how long after a session's own timers the connection
+// level ends it anyway: the session's timers end the program with a line
+// saying why, these only catch what they missed.
+const backstopGrace = 30 * time.Second
+
+// checked returns opts with its zero values defaulted, or what is missing.
+func (opts Options) checked() (Options, error) {
+	switch {
+	case opts.HostKey == nil:
+		return opts, errors.New("serve: no host key")
+	case opts.App == nil:
+		return opts, errors.New("serve: no App")
+	case opts.AuthorizedKeys == "":
+		return opts, errors.New("serve: no authorized keys file")
 	}
 	if opts.IdleTimeout <= 0 {
 		opts.IdleTimeout = DefaultIdleTimeout
@@ -130,62 +172,43 @@ func New(opts Options) (*Server, error) {
 	if opts.keyCheck <= 0 {
 		opts.keyCheck = 10 * time.Second
 	}
-	s := &Server{opts: opts, log: opts.Logger, live: make(map[*liveSession]bool)}
-	if s.log == nil {
-		s.log = log.New(io.Discard)
+	if opts.Notice == nil {
+		opts.Notice = func(string) tea.Msg { return tea.QuitMsg{} }
 	}
-	if opts.AuthorizedKeys == "" {
-		return nil, errors.New("serve: no authorized keys file")
-	}
-	keys, err := loadAuthorizedKeys(opts.AuthorizedKeys, s.log)
-	if err != nil {
-		return nil, err
-	}
-	s.keys = keys
+	// The idle backstop is the listener's (limit.go): wish.WithIdleTimeout
+	// together with a handshake timeout is a data race in charm.land/ssh
+	// v0.4.1 (Read reads the handshake deadline HandleConn clears).
+	opts.Limits.idle = opts.IdleTimeout + backstopGrace
+	return opts, nil
+}
 
-	// Backstops at the connection level, a little after the session's own
-	// timers, which end the program with a line saying why. The idle one is
-	// the listener's (limit.go): wish.WithIdleTimeout together with a
-	// handshake timeout is a data race in charm.land/ssh v0.4.1 (Read
-	// reads the handshake deadline HandleConn clears).
-	const grace = 30 * time.Second
-	opts.Limits.idle = opts.IdleTimeout + grace
-	s.opts.Limits = opts.Limits
-	srv, err := wish.NewServer(
-		func(srv *ssh.Server) error { srv.AddHostKey(opts.HostKey); return nil },
-		wish.WithPublicKeyAuth(s.publicKey),
-		wish.WithMaxTimeout(opts.MaxSession+grace),
-		ssh.WrapConn(s.connected),
-		func(srv *ssh.Server) error {
-			srv.Handler = s.handle
-			srv.HandshakeTimeout = opts.HandshakeTimeout
-			srv.ServerConfigCallback = s.serverConfig
-			// Only session channels; every other channel type (ssh -L, -D)
-			// is refused with a reason, global requests (tcpip-forward) are
-			// refused, no subsystems (sftp); port forwarding callbacks stay
-			// nil: denied.
-			srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": sessionChannel, "default": refuseChannel}
-			srv.RequestHandlers = map[string]ssh.RequestHandler{
-				"tcpip-forward": refuseForward, "streamlocal-forward@openssh.com": refuseForward,
-			}
-			srv.SubsystemHandlers = map[string]ssh.SubsystemHandler{}
-			srv.ConnectionFailedCallback = func(c net.Conn, err error) {
-				var authErr *gossh.ServerAuthError
-				if errors.As(err, &authErr) {
-					s.log.Info("closed: not signed in", "remote", c.RemoteAddr().String())
-					return
-				}
-				// Timeouts and hang-ups before sign-in: a flood would fill the log.
-				s.log.Debug("closed before sign-in", "remote", c.RemoteAddr().String(), "err", logText(err.Error()))
-			}
-			return nil
-		},
-	)
-	if err != nil {
-		return nil, fmt.Errorf("serve: %w", err)
+// configure sets what wish has no option for.
+func (s *Server) configure(srv *ssh.Server) error {
+	srv.Handler = s.handle
+	srv.HandshakeTimeout = s.opts.HandshakeTimeout
+	srv.ServerConfigCallback = s.serverConfig
+	// Only session channels; every other channel type (ssh -L, -D)
+	// is refused with a reason, global requests (tcpip-forward) are
+	// refused, no subsystems (sftp); port forwarding callbacks stay
+	// nil: denied.
+	srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": sessionChannel, "default": refuseChannel}
+	srv.RequestHandlers = map[string]ssh.RequestHandler{
+		"tcpip-forward": refuseForward, "streamlocal-forward@openssh.com": refuseForward,
 	}
-	s.srv = srv
-	return s, nil
+	srv.SubsystemHandlers = map[string]ssh.SubsystemHandler{}
+	srv.ConnectionFailedCallback = s.connectionFailed
+	return nil
+}
+
+// connectionFailed logs a connection that ended before a session.
+func (s *Server) connectionFailed(c net.Conn, err error) {
+	var authErr *gossh.ServerAuthError
+	if errors.As(err, &authErr) {
+		s.log.Info("closed: not signed in", "remote", c.RemoteAddr().String())
+		return
+	}
+	// Timeouts and hang-ups before sign-in: a flood would fill the log.
+	s.log.Debug("closed before sign-in", "remote", c.RemoteAddr().String(), "err", logText(err.Error()))
 }
 
 // Serve serves on ln until Shutdown; it returns nil then.

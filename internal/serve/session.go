@@ -17,17 +17,11 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/neotui/neotui/internal/safetext"
-	"github.com/neotui/neotui/tui"
 )
 
 // handle runs one session: checks, then the browser.
 func (s *Server) handle(sess ssh.Session) {
-	defer func() { // one session's crash must not end everyone's
-		if r := recover(); r != nil {
-			s.log.Error("session crashed", "remote", sess.RemoteAddr().String(), "panic", safetext.Line(fmt.Sprint(r)))
-			_ = sess.Exit(1)
-		}
-	}()
+	defer s.recoverSession(sess)
 	if _, winch, _ := sess.Pty(); winch != nil {
 		// charm.land/ssh's request loop hands each window change to winch
 		// (room for one) and blocks until it is taken: once the program
@@ -35,36 +29,65 @@ func (s *Server) handle(sess ssh.Session) {
 		// ends, or it would hang for good, with the channel's memory.
 		defer func() { go drain(winch) }()
 	}
+	who := sessionOf(sess)
+	l := s.log.With("remote", who.Remote, "identity", who.Identity)
+	if !s.admitSession(sess, who, l) {
+		return
+	}
+	defer s.releaseSlot()
+	s.run(sess, who, l)
+}
+
+// recoverSession is deferred by handle: one session's crash must not end
+// everyone's.
+func (s *Server) recoverSession(sess ssh.Session) {
+	if r := recover(); r != nil {
+		s.log.Error("session crashed", "remote", sess.RemoteAddr().String(), "panic", safetext.Line(fmt.Sprint(r)))
+		_ = sess.Exit(1)
+	}
+}
+
+// sessionOf is who is behind sess, as the key's sign-in recorded it.
+func sessionOf(sess ssh.Session) Session {
 	perms := sess.Permissions()
 	who := Session{User: safetext.Line(sess.User()), Remote: sess.RemoteAddr().String()}
 	if perms.Permissions != nil {
 		who.Identity, who.Fingerprint = perms.Extensions[extIdentity], perms.Extensions[extFingerprint]
 	}
-	l := s.log.With("remote", who.Remote, "identity", who.Identity)
+	return who
+}
+
+// admitSession refuses a session that is not the browser's to serve, or
+// takes it a slot, which the caller releases.
+func (s *Server) admitSession(sess ssh.Session, who Session, l *log.Logger) bool {
 	if who.Identity == "" || sess.PublicKey() == nil {
 		refuse(sess, l, "not signed in with a key", "no identity")
-		return
+		return false
 	}
 	if cmd := sess.RawCommand(); cmd != "" {
 		refuse(sess, l, NoCommands, "a command", "command", logText(cmd))
-		return
+		return false
 	}
 	if sub := sess.Subsystem(); sub != "" {
 		refuse(sess, l, NoCommands, "a subsystem", "subsystem", logText(sub))
-		return
+		return false
 	}
-	pty, winch, ok := sess.Pty()
-	if !ok {
+	if _, _, ok := sess.Pty(); !ok {
 		refuse(sess, l, NeedTerminal, "no terminal")
-		return
+		return false
 	}
 	if msg := s.acquire(); msg != "" {
 		refuse(sess, l, msg, msg)
-		return
+		return false
 	}
-	defer s.releaseSlot()
+	return true
+}
 
+// run runs the browser of an admitted session until it quits or the server
+// ends it.
+func (s *Server) run(sess ssh.Session, who Session, l *log.Logger) {
 	start := time.Now()
+	pty, winch, _ := sess.Pty()
 	env := terminalEnv(pty.Term, sess.Environ())
 	w, h := clampSize(pty.Window.Width, pty.Window.Height)
 	l.Info("session start", "user", logText(who.User), "term", logText(pty.Term), "size", fmt.Sprintf("%dx%d", w, h))
@@ -77,10 +100,27 @@ func (s *Server) handle(sess ssh.Session) {
 	if c, ok := m.(interface{ Close() }); ok {
 		defer c.Close()
 	}
-	p := tea.NewProgram(m,
+	p := newProgram(ctx, m, in, sess, env, w, h)
+	ls := &liveSession{p: p, notice: s.opts.Notice}
+	if !s.register(ls) {
+		refuse(sess, l, Stopping, "stopping")
+		return
+	}
+	defer s.unregister(ls)
+	go s.resize(ctx, p, winch)
+	go s.watch(ctx, in, start, sess.PublicKey(), ls.end)
+
+	_, err := p.Run()
+	p.Kill() // restores the terminal if the program crashed
+	ended(sess, l, start, ls.stopped(), err)
+}
+
+// newProgram is m's program on a session's terminal.
+func newProgram(ctx context.Context, m tea.Model, in io.Reader, out io.Writer, env []string, w, h int) *tea.Program {
+	return tea.NewProgram(m,
 		tea.WithContext(ctx),
 		tea.WithInput(in),
-		tea.WithOutput(sess),
+		tea.WithOutput(out),
 		tea.WithEnvironment(env),
 		tea.WithColorProfile(colorprofile.Env(env)),
 		tea.WithWindowSize(w, h),
@@ -94,18 +134,11 @@ func (s *Server) handle(sess ssh.Session) {
 			return msg
 		}),
 	)
-	ls := &liveSession{p: p}
-	if !s.register(ls) {
-		refuse(sess, l, Stopping, "stopping")
-		return
-	}
-	defer s.unregister(ls)
-	go s.resize(ctx, p, winch)
-	go s.watch(ctx, in, start, sess.PublicKey(), ls.end)
+}
 
-	_, err := p.Run()
-	p.Kill() // restores the terminal if the program crashed
-	why := ls.stopped()
+// ended closes a session whose program returned err, telling the user why
+// the server ended it (why, "" if it did not) and logging how it went.
+func ended(sess ssh.Session, l *log.Logger, start time.Time, why string, err error) {
 	crashed := errors.Is(err, tea.ErrProgramPanic)
 	if crashed && why == "" {
 		why = "the browser crashed: connect again"
@@ -172,6 +205,7 @@ func (s *Server) unregister(ls *liveSession) {
 // liveSession is a running program that the server may end, saying why.
 type liveSession struct {
 	p      *tea.Program
+	notice func(string) tea.Msg // Options.Notice
 	mu     sync.Mutex
 	why    string
 	done   bool // the program returned
@@ -189,7 +223,7 @@ func (ls *liveSession) end(why string) {
 	ls.why = why
 	ls.killer = time.AfterFunc(5*time.Second, ls.p.Kill)
 	ls.mu.Unlock()
-	ls.p.Send(tui.NoticeMsg{Text: why, Quit: true})
+	ls.p.Send(ls.notice(why))
 }
 
 // stopped is called once the program returned: it says why the server ended

@@ -15,9 +15,6 @@ import (
 	"github.com/neotui/neotui/internal/syncer"
 )
 
-// SyncFunc syncs one bot's days from..to into the store: tui.Options.Sync.
-type SyncFunc func(ctx context.Context, from, to api.Day, progress func(syncer.Progress)) (syncer.Report, error)
-
 // DefaultFresh is how long a finished sync answers later calls for the same
 // days without a new request.
 const DefaultFresh = 30 * time.Second
@@ -66,7 +63,7 @@ type fetch struct {
 }
 
 type botSyncs struct {
-	run     SyncFunc
+	run     syncer.SyncFunc
 	running *flight
 	recent  []*flight // finished without error, newest last
 }
@@ -96,7 +93,7 @@ func NewSyncs(logger *log.Logger) *Syncs {
 }
 
 // Add registers a bot's sync. Call before any Sync.
-func (s *Syncs) Add(serial string, run SyncFunc) {
+func (s *Syncs) Add(serial string, run syncer.SyncFunc) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.bots[serial]; !ok {
@@ -105,8 +102,8 @@ func (s *Syncs) Add(serial string, run SyncFunc) {
 	s.bots[serial] = &botSyncs{run: run}
 }
 
-// Func is the bot's shared sync, for a session's tui.Options.
-func (s *Syncs) Func(serial string) SyncFunc {
+// Func is the bot's shared sync, for one session's browser.
+func (s *Syncs) Func(serial string) syncer.SyncFunc {
 	return func(ctx context.Context, from, to api.Day, progress func(syncer.Progress)) (syncer.Report, error) {
 		return s.Sync(ctx, serial, from, to, progress)
 	}

@@ -76,6 +76,18 @@ func TestParseStatus(t *testing.T) {
 	}
 }
 
+func TestStatusNamesParseBackInOrder(t *testing.T) {
+	names := StatusNames()
+	if got := strings.Join(names, " "); got != "new contacted qualified booked won lost spam" {
+		t.Errorf("StatusNames() = %q", got)
+	}
+	for i, name := range names {
+		if st, err := ParseStatus(name); err != nil || st != Statuses[i] {
+			t.Errorf("ParseStatus(%q) = %q, %v; want %q", name, st, err, Statuses[i])
+		}
+	}
+}
+
 func TestSnoozed(t *testing.T) {
 	until := actAt.Add(time.Hour)
 	tr := Triage{SnoozedUntil: until}

@@ -39,6 +39,14 @@ type Report struct {
 	Changes  store.Changes
 }
 
+// SyncFunc syncs one bot's UTC days from..to into the store, reporting
+// progress if it is not nil: a Syncer's Sync as the browser and the
+// commands call it, or one shared by a server's sessions.
+type SyncFunc func(ctx context.Context, from, to api.Day, progress func(Progress)) (Report, error)
+
+// FetchFunc brings one conversation missing from the store into it.
+type FetchFunc func(ctx context.Context, sessionID int64) error
+
 // Syncer syncs one bot.
 type Syncer struct {
 	Source     Source

@@ -2,8 +2,6 @@ package transcript
 
 import (
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/neotui/neotui/internal/safetext"
 )
@@ -78,7 +76,7 @@ func highlight(line, term string) string {
 		vis.WriteByte(line[i])
 		i++
 	}
-	matches := indexFoldAll(vis.String(), term)
+	matches := safetext.IndexFoldAll(vis.String(), term)
 	if len(matches) == 0 {
 		return line
 	}
@@ -108,72 +106,4 @@ func highlight(line, term string) string {
 		}
 	}
 	return b.String()
-}
-
-// containsFold reports whether term occurs in s, ignoring case.
-func containsFold(s, term string) bool {
-	start, _ := indexFold(s, term)
-	return start >= 0
-}
-
-// indexFoldAll returns the byte ranges of the non-overlapping occurrences of
-// term in s, ignoring case.
-func indexFoldAll(s, term string) [][2]int {
-	var out [][2]int
-	for off := 0; off < len(s); {
-		start, end := indexFold(s[off:], term)
-		if start < 0 {
-			break
-		}
-		out = append(out, [2]int{off + start, off + end})
-		off += end
-	}
-	return out
-}
-
-// indexFold returns the byte range of the first occurrence of term in s
-// under Unicode simple case folding (as strings.EqualFold), or -1, -1. Folded
-// runes may differ in length, so the match is found rune by rune, not with
-// strings.Index on lowered copies whose offsets would not line up.
-func indexFold(s, term string) (int, int) {
-	if term == "" {
-		return -1, -1
-	}
-	for i := 0; i < len(s); {
-		if end, ok := hasPrefixFold(s[i:], term); ok {
-			return i, i + end
-		}
-		_, n := utf8.DecodeRuneInString(s[i:])
-		i += n
-	}
-	return -1, -1
-}
-
-// hasPrefixFold reports whether s starts with term, ignoring case, and where
-// in s that prefix ends.
-func hasPrefixFold(s, term string) (int, bool) {
-	i := 0
-	for _, t := range term {
-		if i >= len(s) {
-			return 0, false
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if !equalFold(r, t) {
-			return 0, false
-		}
-		i += n
-	}
-	return i, true
-}
-
-func equalFold(a, b rune) bool {
-	if a == b {
-		return true
-	}
-	for f := unicode.SimpleFold(a); f != a; f = unicode.SimpleFold(f) {
-		if f == b {
-			return true
-		}
-	}
-	return false
 }

@@ -1,9 +1,6 @@
 package transcript
 
-import (
-	"slices"
-	"testing"
-)
+import "testing"
 
 func TestKeepSGR(t *testing.T) {
 	tests := []struct {
@@ -48,25 +45,5 @@ func TestHighlightLine(t *testing.T) {
 				t.Errorf("highlight(%q, %q) = %q, want %q", tt.line, tt.term, got, tt.want)
 			}
 		})
-	}
-}
-
-func TestIndexFoldAll(t *testing.T) {
-	tests := []struct {
-		s, term string
-		want    [][2]int
-	}{
-		{"", "a", nil},
-		{"abc", "", nil},
-		{"aaa", "aa", [][2]int{{0, 2}}},
-		{"Ciao CIAO ciao", "ciao", [][2]int{{0, 4}, {5, 9}, {10, 14}}},
-		{"K", "\u212a", [][2]int{{0, 1}}}, // Kelvin sign folds to K
-		{"é É", "É", [][2]int{{0, 2}, {3, 5}}},
-		{"ab", "abc", nil},
-	}
-	for _, tt := range tests {
-		if got := indexFoldAll(tt.s, tt.term); !slices.Equal(got, tt.want) {
-			t.Errorf("indexFoldAll(%q, %q) = %v, want %v", tt.s, tt.term, got, tt.want)
-		}
 	}
 }

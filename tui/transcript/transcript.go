@@ -21,6 +21,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/internal/safetext"
 )
 
 // Model is the transcript viewer. Create it with New.
@@ -409,7 +410,7 @@ func (m *Model) find(term string) []int {
 	}
 	var found []int
 	for i, e := range m.entries {
-		if containsFold(e.text, term) {
+		if safetext.IndexFold(e.text, term) >= 0 {
 			found = append(found, i)
 		}
 	}
