@@ -11,6 +11,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/neotui/neotui/internal/english"
+	"github.com/neotui/neotui/internal/store"
 	"github.com/neotui/neotui/tui/list"
 )
 
@@ -47,18 +49,18 @@ type Model struct {
 	status   statusModel
 	help     help.Model
 
-	loadErr   error                    // the last load's, on either list
-	triageSeq int64                    // the store's triage sequence, as last polled
-	undos     []*undo                  // ctrl+z takes the last back
-	drafts    map[[2]string]failedSave // note texts not saved, by bot and lead key, while the user was elsewhere
-	quitting  bool                     // ctrl+c pressed once over unsaved text
-	steppedTo int64                    // n/N went on to this conversation among the results
+	loadErr   error                        // the last load's, on either list
+	triageSeq int64                        // the store's triage sequence, as last polled
+	undos     []*undo                      // ctrl+z takes the last back
+	drafts    map[store.LeadRef]failedSave // note texts not saved, by bot and lead key, while the user was elsewhere
+	quitting  bool                         // ctrl+c pressed once over unsaved text
+	steppedTo int64                        // n/N went on to this conversation among the results
 }
 
 // New returns the browser over opts.Store.
 func New(opts Options) Model {
 	ctx, cancel := context.WithCancel(context.Background())
-	sh := &shared{Options: opts, styles: newStyles(true), keys: DefaultKeyMap(), ctx: ctx}
+	sh := &shared{Options: opts, styles: newStyles(true), keys: DefaultKeyMap(), ctx: ctx, op: &store.Operator{}}
 	sh.keys.exportOff = opts.NoExport
 	if sh.SyncDays <= 0 {
 		sh.SyncDays = 30
@@ -348,7 +350,7 @@ func (m Model) unsavedText() string {
 	case len(m.drafts) == 1:
 		return "a note you wrote is"
 	case len(m.drafts) > 1:
-		return plural(len(m.drafts), "note") + " you wrote are"
+		return english.Plural(len(m.drafts), "note") + " you wrote are"
 	}
 	return ""
 }

@@ -73,7 +73,7 @@ func loadTranscript(sh *shared, bot string, id int64, lead *store.Lead) tea.Cmd 
 	}
 }
 
-func fetchSession(sh *shared, fetch func(context.Context, int64) error, id int64) tea.Cmd {
+func fetchSession(sh *shared, fetch syncer.FetchFunc, id int64) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(sh.ctx, 2*time.Minute)
 		defer cancel()

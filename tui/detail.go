@@ -10,6 +10,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/internal/english"
 	"github.com/neotui/neotui/internal/safetext"
 	"github.com/neotui/neotui/internal/store"
 	"github.com/neotui/neotui/tui/transcript"
@@ -188,12 +189,12 @@ func (d detailModel) card() string {
 	}
 	header := fmt.Sprintf("Conversation %d", d.sessionID)
 	if s := d.session; s != nil {
-		header += " · " + s.CreateTime.In(d.sh.loc()).Format("Jan 02 15:04") + " · " + plural(len(s.Messages), "message")
+		header += " · " + s.CreateTime.In(d.sh.loc()).Format("Jan 02 15:04") + " · " + english.Plural(len(s.Messages), "message")
 	}
 	if d.lead == nil {
 		d.conversationCard(c, header)
 	} else {
-		c.add(d.sh.styles.Muted.Render(fit("── "+header+" ", d.width)))
+		c.add(d.sh.styles.Muted.Render(fitCell("── "+header+" ", d.width)))
 	}
 	// On a short screen the card yields: the transcript keeps a third of
 	// the pane (at least 3 lines), the card its top and its last line.
@@ -215,7 +216,7 @@ func (c *cardLines) add(line string) { c.lines = append(c.lines, line) }
 // field is a labelled value, sanitized to one line; none when empty.
 func (c *cardLines) field(label, value string) {
 	if value = safetext.Line(strings.TrimSpace(value)); value != "" {
-		c.add(c.d.sh.styles.CardLabel.Render(fit(label, 8)) + " " + fit(value, c.d.width-9))
+		c.add(c.d.sh.styles.CardLabel.Render(fitCell(label, 8)) + " " + fitCell(value, c.d.width-9))
 	}
 }
 
@@ -230,7 +231,7 @@ func (c *cardLines) linked(label, value, target string) {
 		value, target = mask(value), ""
 	}
 	st := c.d.sh.styles
-	c.add(st.CardLabel.Render(fit(label, 8)) + " " + link(fit(value, c.d.width-9), target, st.CardValue))
+	c.add(st.CardLabel.Render(fitCell(label, 8)) + " " + link(fitCell(value, c.d.width-9), target, st.CardValue))
 }
 
 // leadCard is a lead's card: name, contacts, when and where, its triage,
@@ -252,7 +253,7 @@ func (d detailModel) leadCard(c *cardLines, l store.Lead) {
 	if l.Triage.Starred {
 		head += " " + st.Star.Render("★")
 	}
-	c.add(fit(head, d.width))
+	c.add(fitCell(head, d.width))
 	c.linked("email", l.Email, mailtoLink(l.Email))
 	c.linked("phone", l.PhoneNumber, telLink(l.PhoneNumber))
 	created := l.CreateTime.In(d.sh.loc()).Format("Mon Jan 02 2006 15:04 MST")
@@ -268,7 +269,7 @@ func (d detailModel) leadCard(c *cardLines, l store.Lead) {
 		for _, r := range d.related[:min(n, 3)] {
 			when = append(when, r.CreateTime.In(d.sh.loc()).Format("Jan 02"))
 		}
-		count := plural(n, "earlier lead")
+		count := english.Plural(n, "earlier lead")
 		if n >= store.RelatedMax {
 			count = fmt.Sprintf("%d+ earlier leads", n)
 		}
@@ -289,7 +290,7 @@ func (d detailModel) leadCard(c *cardLines, l store.Lead) {
 // conversationCard is a conversation's header: its page, and who it left
 // as leads.
 func (d detailModel) conversationCard(c *cardLines, header string) {
-	c.add(d.sh.styles.Title.Render(fit(header, d.width)))
+	c.add(d.sh.styles.Title.Render(fitCell(header, d.width)))
 	if s := d.session; s != nil {
 		c.linked("page", s.URI, pageLink(s.URI))
 	}
@@ -332,11 +333,11 @@ func (d detailModel) triageLine(l store.Lead) string {
 		parts = append(parts, "snoozed until "+t.SnoozedUntil.In(d.sh.loc()).Format("Mon Jan 02 15:04"))
 	}
 	if t.Notes > 0 {
-		parts = append(parts, plural(t.Notes, "note")+" (n)")
+		parts = append(parts, english.Plural(t.Notes, "note")+" (n)")
 	}
 	if t.UpdatedBy != "" {
 		// "new · by ana" would read as if ana set it new: say it was a change.
 		parts = append(parts, st.Muted.Render("last change "+safetext.Line(t.UpdatedBy)+", "+relative(t.UpdatedAt, d.sh.now())))
 	}
-	return st.CardLabel.Render(fit("triage", 8)) + " " + fit(strings.Join(parts, " · "), d.width-9)
+	return st.CardLabel.Render(fitCell("triage", 8)) + " " + fitCell(strings.Join(parts, " · "), d.width-9)
 }

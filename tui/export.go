@@ -10,6 +10,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/neotui/neotui/internal/english"
 	"github.com/neotui/neotui/internal/export"
 	"github.com/neotui/neotui/internal/store"
 )
@@ -108,7 +109,7 @@ func (m *Model) openExport() tea.Cmd {
 		m.flash("nothing to export: the view has no leads", true)
 		return nil
 	}
-	what := plural(len(leads), "lead") + " (" + strings.Join(m.leads.viewLimits(), ", ") + ")"
+	what := english.Plural(len(leads), "lead") + " (" + strings.Join(m.leads.viewLimits(), ", ") + ")"
 	name := freeName("neotui-leads-" + m.sh.now().In(m.sh.loc()).Format("2006-01-02"))
 	sh := m.sh
 	var p *picker

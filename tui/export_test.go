@@ -14,6 +14,7 @@ import (
 
 	"github.com/neotui/neotui/api"
 	"github.com/neotui/neotui/api/apitest"
+	"github.com/neotui/neotui/internal/english"
 	"github.com/neotui/neotui/internal/store"
 )
 
@@ -114,7 +115,7 @@ func TestExportExpandsHome(t *testing.T) {
 	if pickerOf(m) != nil {
 		t.Error("the dialog stayed open after the export")
 	}
-	if msg := "exported to ~/leads.csv: " + plural(len(want), "lead") + " (snoozed hidden)"; flashText(m) != msg {
+	if msg := "exported to ~/leads.csv: " + english.Plural(len(want), "lead") + " (snoozed hidden)"; flashText(m) != msg {
 		t.Errorf("status %q, want %q", flashText(m), msg)
 	}
 }

@@ -65,8 +65,8 @@ func sameDay(a, b time.Time) bool {
 	return ay == by && am == bm && ad == bd
 }
 
-// fit pads or truncates s to exactly w cells.
-func fit(s string, w int) string {
+// fitCell pads or truncates s to exactly w cells.
+func fitCell(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
@@ -74,14 +74,6 @@ func fit(s string, w int) string {
 		return ansi.Truncate(s, w, "…")
 	}
 	return s + strings.Repeat(" ", w-ansi.StringWidth(s))
-}
-
-// plural is "1 lead", "2 leads".
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // shortClock is t in the user's zone in at most 12 cells: 14:05 today,

@@ -346,7 +346,7 @@ func (m Model) triaged(msg triagedMsg) (Model, tea.Cmd) {
 // the dialog if none is up, or, while the user is busy elsewhere, waits
 // for that lead's notes to be opened again.
 func (m Model) notesLoaded(msg notesLoadedMsg) (Model, tea.Cmd) {
-	k := [2]string{msg.lead.Bot, msg.lead.Key}
+	k := store.LeadRef{Bot: msg.lead.Bot, Key: msg.lead.Key}
 	notes, _ := m.dialog.(*notesModel)
 	mine := notes != nil && notes.isFor(msg.lead)
 	if f, ok := m.drafts[k]; ok && msg.failed == nil && mine && !notes.editorOn {
@@ -373,9 +373,9 @@ func (m Model) notesLoaded(msg notesLoadedMsg) (Model, tea.Cmd) {
 
 // keepDraft keeps the text of a failed save until its lead's notes open.
 func (m *Model) keepDraft(l store.Lead, f failedSave) {
-	k := [2]string{l.Bot, l.Key}
+	k := store.LeadRef{Bot: l.Bot, Key: l.Key}
 	if m.drafts == nil {
-		m.drafts = map[[2]string]failedSave{}
+		m.drafts = map[store.LeadRef]failedSave{}
 	}
 	if old, ok := m.drafts[k]; ok {
 		// Another text of the lead waits already: keep both, as one new

@@ -102,7 +102,7 @@ func (r *row) cell(text string, w int, style lipgloss.Style) {
 		return
 	}
 	r.b.WriteString(r.base.Render(" "))
-	text = fit(text, w)
+	text = fitCell(text, w)
 	if len(r.terms) > 0 {
 		r.b.WriteString(list.Highlight(text, r.terms, style.Inherit(r.base), r.match))
 		return
@@ -122,7 +122,7 @@ func renderLead(sh *shared, cols *leadColumns) list.RenderFunc {
 	return func(it list.Item, width int, selected bool, terms []string) string {
 		if sep, ok := it.(sepItem); ok {
 			label := "── new since your last visit ▲ · earlier ▼ " + sep.since + " "
-			return sh.styles.Muted.Render(fit(label+strings.Repeat("─", max(width-len([]rune(label)), 0)), width))
+			return sh.styles.Muted.Render(fitCell(label+strings.Repeat("─", max(width-len([]rune(label)), 0)), width))
 		}
 		l := it.(*leadItem)
 		r := newRow(sh, selected, terms)

@@ -338,7 +338,7 @@ func (n *notesModel) view(width int) string {
 	}
 
 	name := safetext.Line(strings.TrimSpace(n.lead.Name))
-	top := []string{st.Title.Render("Notes · " + fit(name, max(width-14, 4)))}
+	top := []string{st.Title.Render("Notes · " + fitCell(name, max(width-14, 4)))}
 	var msgs []string
 	if n.err != nil {
 		msgs = append(msgs, wrapLines(st.StatusErr, "could not read the notes: "+n.err.Error(), inner)...)

@@ -394,7 +394,7 @@ func TestQuitOverTypedTextAsksFirst(t *testing.T) {
 
 	st, _ := fillStore(t, 40)
 	m = start(t, st, 80, 24)
-	m.drafts = map[[2]string]failedSave{{"b", "k"}: {draft: "later"}}
+	m.drafts = map[store.LeadRef]failedSave{{Bot: "b", Key: "k"}: {draft: "later"}}
 	next, cmd = m.Update(keyMsg("q"))
 	if isQuit(cmd) || !strings.Contains(screen(next.(Model)), "a note you wrote is not saved: q again") {
 		t.Errorf("q quit over a refused note:\n%s", screen(next.(Model)))

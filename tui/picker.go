@@ -232,7 +232,7 @@ func (p *picker) view() string {
 	}
 	lines := []string{st.Title.Render(title)}
 	for i, c := range p.choices[from:to] {
-		hot := fit(c.key.Help().Key, 2)
+		hot := fitCell(c.key.Help().Key, 2)
 		line := "  " + st.Muted.Render(hot) + safetext.Line(c.label)
 		if from+i == p.cursor {
 			line = st.Selected.Render("▌ " + hot + safetext.Line(c.label))

@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
@@ -14,6 +13,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/internal/english"
 	"github.com/neotui/neotui/internal/safetext"
 	"github.com/neotui/neotui/internal/store"
 	"github.com/neotui/neotui/tui/list"
@@ -156,7 +156,7 @@ func (s searchModel) View() string {
 	case s.busy:
 		status = st.Muted.Render("searching…")
 	case s.query != "":
-		count := plural(s.results.Len(), "message")
+		count := english.Plural(s.results.Len(), "message")
 		if s.results.Len() >= searchLimit {
 			count = fmt.Sprintf("the newest %d messages", searchLimit)
 		}
@@ -215,7 +215,7 @@ func snippet(text, query string, before int) string {
 	if len(words) == 0 {
 		return text
 	}
-	i := indexFold(text, words[0])
+	i := safetext.IndexFold(text, words[0])
 	if i <= before {
 		return text
 	}
@@ -227,36 +227,6 @@ func snippet(text, query string, before int) string {
 		start += sp + 1
 	}
 	return "…" + text[start:]
-}
-
-// indexFold is the byte index in s of word, case-insensitively, or -1. It
-// compares rune by rune in s itself: lower-casing s first would shift byte
-// positions (Ⱥ is 2 bytes, ⱥ is 3).
-func indexFold(s, word string) int {
-	if word == "" {
-		return 0
-	}
-	for i := range s {
-		if hasPrefixFold(s[i:], word) {
-			return i
-		}
-	}
-	return -1
-}
-
-func hasPrefixFold(s, prefix string) bool {
-	for _, p := range prefix {
-		r, n := utf8.DecodeRuneInString(s)
-		if n == 0 || !equalFold(r, p) {
-			return false
-		}
-		s = s[n:]
-	}
-	return true
-}
-
-func equalFold(a, b rune) bool {
-	return a == b || unicode.ToLower(a) == unicode.ToLower(b) || unicode.ToUpper(a) == unicode.ToUpper(b)
 }
 
 func renderHit(sh *shared) list.RenderFunc {

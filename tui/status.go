@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/internal/english"
 	"github.com/neotui/neotui/internal/safetext"
 	"github.com/neotui/neotui/internal/store"
 	"github.com/neotui/neotui/internal/syncer"
@@ -109,7 +110,7 @@ func (s *statusModel) done(msg syncDoneMsg) {
 		// Say what the end of the list brought, even nothing.
 		got := "nothing stored"
 		if c := msg.report.Changes; c.NewSessions > 0 || c.NewLeads > 0 {
-			got = plural(c.NewSessions, "conversation") + ", " + plural(c.NewLeads, "lead")
+			got = english.Plural(c.NewSessions, "conversation") + ", " + english.Plural(c.NewLeads, "lead")
 		}
 		s.flash(fmt.Sprintf("older history %s…%s: %s", o[0], o[1], got), false)
 	}

@@ -42,12 +42,12 @@ type triagedMsg struct {
 }
 
 // triage runs an action on lead l. act gets the version of the lead the
-// user saw (see shared.act) and returns the change; doing says what was
+// user saw (see store.Operator.Act) and returns the change; doing says what was
 // tried, for errors.
 func triage(sh *shared, l store.Lead, doing string, act func(expect int64) (store.Change, error)) tea.Cmd {
 	name := leadName(l)
 	return func() tea.Msg {
-		ch, err := sh.act(l.Triage.Version, act)
+		ch, err := sh.op.Act(l.Triage.Version, act)
 		if err != nil {
 			return triagedMsg{what: doing, lead: name, err: err}
 		}
@@ -76,7 +76,7 @@ func toggleStar(sh *shared, l store.Lead) tea.Cmd {
 	}
 	return triage(sh, l, doing, func(v int64) (store.Change, error) {
 		star := !l.Triage.Starred
-		if mine, ok := sh.starredSince(l.Bot, l.Key, l.Triage.Version); ok {
+		if mine, ok := sh.op.StarredSince(store.LeadRef{Bot: l.Bot, Key: l.Key}, l.Triage.Version); ok {
 			star = !mine
 		}
 		return sh.Store.SetStarred(sh.ctx, l.Bot, l.Key, star, v, sh.now(), sh.user())
@@ -89,7 +89,7 @@ func setSeen(sh *shared, l store.Lead, seen bool) tea.Cmd {
 		name := leadName(l)
 		return func() tea.Msg {
 			// Through act, so that the version is known as this program's.
-			_, err := sh.act(-1, func(v int64) (store.Change, error) {
+			_, err := sh.op.Act(-1, func(v int64) (store.Change, error) {
 				return sh.Store.SetSeen(sh.ctx, l.Bot, l.Key, true, v, sh.now(), sh.user())
 			})
 			return triagedMsg{what: "mark it seen", lead: name, quiet: true, err: err}
@@ -153,7 +153,7 @@ func undoLast(sh *shared, u *undo) tea.Cmd {
 		case u.change != nil:
 			// Past this program's own later changes of the same field (an
 			// undo below another on the stack); never past a teammate's.
-			ch, err := sh.act(u.change.After.Version, func(v int64) (store.Change, error) {
+			ch, err := sh.op.Act(u.change.After.Version, func(v int64) (store.Change, error) {
 				c := *u.change
 				c.After.Version = v
 				return sh.Store.Undo(sh.ctx, c, sh.now(), sh.user())

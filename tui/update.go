@@ -6,6 +6,8 @@ import (
 
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/neotui/neotui/internal/english"
 )
 
 // The root's handling of results: each goes to whoever asked for it, and
@@ -115,7 +117,7 @@ func (m *Model) announce(fresh int) tea.Cmd {
 	if fresh == 0 {
 		return nil
 	}
-	m.flash(plural(fresh, "new lead"), false)
+	m.flash(english.Plural(fresh, "new lead"), false)
 	if m.sh.Quiet {
 		return nil
 	}

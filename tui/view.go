@@ -195,7 +195,7 @@ func (m Model) fullHelp() string {
 		for _, b := range group {
 			if b.Enabled() {
 				h := b.Help()
-				cells = append(cells, st.Help.FullKey.Render(fit(h.Key, keyW))+st.Help.FullDesc.Render(fit(h.Desc, cellW-keyW)))
+				cells = append(cells, st.Help.FullKey.Render(fitCell(h.Key, keyW))+st.Help.FullDesc.Render(fitCell(h.Desc, cellW-keyW)))
 			}
 		}
 	}
@@ -242,7 +242,7 @@ func (m Model) helpNotes() []string {
 	for _, n := range notes {
 		// Wrapped, not cut: the help scrolls on a small screen.
 		desc := st.Help.FullDesc.Width(max(m.sh.width-11, 10)).Render(n[1])
-		out = append(out, lipgloss.JoinHorizontal(lipgloss.Top, st.Help.FullKey.Render(fit(n[0], 11)), desc))
+		out = append(out, lipgloss.JoinHorizontal(lipgloss.Top, st.Help.FullKey.Render(fitCell(n[0], 11)), desc))
 	}
 	return out
 }

@@ -192,7 +192,7 @@ func (r *renderer) markdown(text string) (lines []string) {
 	}()
 	if r.md != nil && !tooComplex(text, width) {
 		if out, err := r.md.Render(text); err == nil {
-			return fit(trimBlank(strings.Split(keepSGR(out), "\n")), width)
+			return hardwrapLines(trimBlank(strings.Split(keepSGR(out), "\n")), width)
 		}
 	}
 	return styled(wrap(text, width), r.st.AIBody)
@@ -298,13 +298,13 @@ func emptyLine(st Styles, width int) string {
 
 // wrap word-wraps plain text to width, breaking words longer than a line.
 func wrap(text string, width int) []string {
-	return fit(strings.Split(xansi.Wrap(text, width, ""), "\n"), width)
+	return hardwrapLines(strings.Split(xansi.Wrap(text, width, ""), "\n"), width)
 }
 
-// fit makes every line at most width cells: glamour wraps its own text, but
+// hardwrapLines makes every line at most width cells: glamour wraps its own text, but
 // a table or a code block may run wider, and a wide character cannot be
 // split. Trailing spaces go: the pane pads lines itself.
-func fit(lines []string, width int) []string {
+func hardwrapLines(lines []string, width int) []string {
 	width = max(width, 1)
 	out := lines[:0:0]
 	for _, l := range lines {
