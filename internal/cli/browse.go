@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -116,7 +116,7 @@ func (a *app) sessionFor(s *session, name string) (*session, error) {
 	other.client, err = api.New(api.Options{
 		BaseURL:          s.cfg.BaseURL,
 		Key:              bot.Key.Reveal(),
-		UserAgent:        "neotui/" + buildVersion(),
+		UserAgent:        "neotui/" + a.version,
 		HistoryPerMinute: s.cfg.RateLimit,
 		MaxResponseBytes: s.cfg.MaxResponseBytes,
 	})
@@ -170,7 +170,7 @@ func (a *app) demo(ctx context.Context) error {
 	client, err := api.New(api.Options{
 		BaseURL:          "http://" + ln.Addr().String(),
 		Key:              apitest.DefaultKey,
-		UserAgent:        "neotui/" + buildVersion() + " (demo)",
+		UserAgent:        "neotui/" + a.version + " (demo)",
 		HistoryPerMinute: -1, // the fake has no limit to respect
 		HTTPClient:       &http.Client{},
 	})

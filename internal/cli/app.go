@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -22,6 +22,7 @@ type app struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	now            func() time.Time
+	version        string // neotui's, for --version and the User-Agent
 	flags          struct {
 		config, bot, baseURL string
 		offline              bool
@@ -64,7 +65,7 @@ func (a *app) open() (*session, error) {
 	s.client, err = api.New(api.Options{
 		BaseURL:          cfg.BaseURL,
 		Key:              bot.Key.Reveal(),
-		UserAgent:        "neotui/" + buildVersion(),
+		UserAgent:        "neotui/" + a.version,
 		HistoryPerMinute: cfg.RateLimit,
 		MaxResponseBytes: cfg.MaxResponseBytes,
 	})
