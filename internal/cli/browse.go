@@ -4,14 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
 
-	"github.com/neotui/neotui/api"
 	"github.com/neotui/neotui/api/apitest"
 	"github.com/neotui/neotui/config"
 	"github.com/neotui/neotui/internal/store"
@@ -29,16 +27,7 @@ func (a *app) browse(cmd *cobra.Command) error {
 		return err
 	}
 	defer s.Close()
-	var others []*session
-	for _, b := range s.cfg.Bots {
-		if b.Serial == s.bot.Serial {
-			continue
-		}
-		if other, err := a.sessionFor(s, b.Name); err == nil {
-			others = append(others, other) // a bot without a key is left out: it cannot sync
-		}
-	}
-	return a.runBrowser(cmd.Context(), s, others)
+	return a.runBrowser(cmd.Context(), a.allBots(s))
 }
 
 // browserOptions are the browser over s's store, on bots[0] first, acting
@@ -60,18 +49,16 @@ func (a *app) browserOptions(s *session, bots []tui.Bot, user string) tui.Option
 	}
 }
 
-// runBrowser runs the Bubble Tea program until the user quits. Every
-// configured bot with a key can be switched to (b), or merged (All bots).
-func (a *app) runBrowser(ctx context.Context, s *session, others []*session) error {
+// runBrowser runs the Bubble Tea program over the sessions' bots, the first
+// shown first, until the user quits. Every configured bot with a key can be
+// switched to (b), or merged (All bots).
+func (a *app) runBrowser(ctx context.Context, sessions []*session) error {
+	s := sessions[0]
 	refresh := time.Duration(s.cfg.RefreshMinutes) * time.Minute
 	if refresh == 0 {
 		refresh = -1 // refresh_minutes: 0 means never
 	}
-	bots := []tui.Bot{a.browserBot(s)}
-	for _, other := range others {
-		bots = append(bots, a.browserBot(other))
-	}
-	opts := a.browserOptions(s, bots, firstNonEmpty(a.getenv("USER"), a.getenv("LOGNAME"), "neotui"))
+	opts := a.browserOptions(s, a.browserBots(sessions), firstNonEmpty(a.getenv("USER"), a.getenv("LOGNAME"), "neotui"))
 	opts.RefreshEvery = refresh
 	m := tui.New(opts)
 	defer m.Close()
@@ -81,46 +68,6 @@ func (a *app) runBrowser(ctx context.Context, s *session, others []*session) err
 		return ctx.Err()
 	}
 	return err
-}
-
-// browserBot is a session's bot as the browser sees it.
-func (a *app) browserBot(s *session) tui.Bot {
-	b := tui.Bot{Name: s.bot.Name, Serial: s.bot.Serial}
-	if s.client == nil {
-		return b
-	}
-	b.Sync = func(ctx context.Context, from, to api.Day, progress func(syncer.Progress)) (syncer.Report, error) {
-		sy := s.syncer(a.now)
-		sy.OnProgress = progress
-		return sy.Sync(ctx, from, to)
-	}
-	b.FetchSession = func(ctx context.Context, id int64) error {
-		return s.fetchSession(ctx, id, func(from, to api.Day) error {
-			_, err := s.syncer(a.now).Sync(ctx, from, to)
-			return err
-		})
-	}
-	return b
-}
-
-// sessionFor is another bot's session over the same store and config.
-func (a *app) sessionFor(s *session, name string) (*session, error) {
-	bot, err := s.cfg.Select(name)
-	if err != nil {
-		return nil, err
-	}
-	other := &session{cfg: s.cfg, bot: bot, store: s.store}
-	if a.flags.offline {
-		return other, nil
-	}
-	other.client, err = api.New(api.Options{
-		BaseURL:          s.cfg.BaseURL,
-		Key:              bot.Key.Reveal(),
-		UserAgent:        "neotui/" + a.version,
-		HistoryPerMinute: s.cfg.RateLimit,
-		MaxResponseBytes: s.cfg.MaxResponseBytes,
-	})
-	return other, err
 }
 
 func firstNonEmpty(s ...string) string {
@@ -167,20 +114,26 @@ func (a *app) demo(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	client, err := api.New(api.Options{
-		BaseURL:          "http://" + ln.Addr().String(),
-		Key:              apitest.DefaultKey,
-		UserAgent:        "neotui/" + a.version + " (demo)",
-		HistoryPerMinute: -1, // the fake has no limit to respect
-		HTTPClient:       &http.Client{},
-	})
-	if err != nil {
-		return err
+	defer st.Close()
+	cfg := &config.Config{
+		BaseURL:           "http://" + ln.Addr().String(),
+		RateLimit:         -1, // the fake has no limit to respect
+		Location:          time.Local,
+		HistoryWindowDays: syncer.DefaultWindowDays,
+		InitialSyncDays:   30,
+		RefreshMinutes:    1,
+		Bell:              false,
 	}
-	cfg := &config.Config{Location: time.Local, HistoryWindowDays: syncer.DefaultWindowDays, InitialSyncDays: 30,
-		RefreshMinutes: 1, Bell: false}
-	s := &session{cfg: cfg, bot: config.Bot{Name: "Example Shop (demo)", Serial: apitest.DemoSerial}, store: st, client: client}
-	defer s.Close()
-	italia := &session{cfg: cfg, bot: config.Bot{Name: "Example Shop (Italia)", Serial: apitest.SecondSerial}, store: st, client: client}
-	return a.runBrowser(ctx, s, []*session{italia})
+	var sessions []*session
+	for _, bot := range []config.Bot{
+		{Name: "Example Shop (demo)", Serial: apitest.DemoSerial, Key: apitest.DefaultKey},
+		{Name: "Example Shop (Italia)", Serial: apitest.SecondSerial, Key: apitest.DefaultKey},
+	} {
+		client, err := newClient(cfg, bot, a.userAgent()+" (demo)")
+		if err != nil {
+			return err
+		}
+		sessions = append(sessions, &session{cfg: cfg, bot: bot, store: st, client: client})
+	}
+	return a.runBrowser(ctx, sessions)
 }

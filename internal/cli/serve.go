@@ -15,7 +15,6 @@ import (
 
 	"github.com/neotui/neotui/api"
 	"github.com/neotui/neotui/internal/serve"
-	"github.com/neotui/neotui/internal/syncer"
 	"github.com/neotui/neotui/tui"
 )
 
@@ -96,7 +95,7 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 	logger := log.NewWithOptions(a.stderr, log.Options{ReportTimestamp: true, TimeFormat: time.RFC3339, Prefix: "neotui"})
 	syncs := serve.NewSyncs(logger)
 	defer syncs.Close() // before the store closes (deferred above): no sync outlives it
-	bots := a.servedBots(s, syncs)
+	bots := a.servedBots(a.allBots(s), syncs)
 
 	srv, err := serve.New(serve.Options{
 		HostKey:          hostKey,
@@ -154,42 +153,6 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 	syncs.Close()
 	logger.Info("stopped")
 	return nil
-}
-
-// servedBots are the configured bots with a key, the selected one first,
-// each syncing through syncs: one sync per bot for every session.
-func (a *app) servedBots(s *session, syncs *serve.Syncs) []tui.Bot {
-	sessions := []*session{s}
-	for _, b := range s.cfg.Bots {
-		if b.Serial == s.bot.Serial {
-			continue
-		}
-		if other, err := a.sessionFor(s, b.Name); err == nil {
-			sessions = append(sessions, other)
-		}
-	}
-	var bots []tui.Bot
-	for _, bs := range sessions {
-		b := tui.Bot{Name: bs.bot.Name, Serial: bs.bot.Serial}
-		if bs.client != nil {
-			syncs.Add(bs.bot.Serial, func(ctx context.Context, from, to api.Day, progress func(syncer.Progress)) (syncer.Report, error) {
-				sy := bs.syncer(a.now)
-				sy.OnProgress = progress
-				return sy.Sync(ctx, from, to)
-			})
-			b.Sync = syncs.Func(bs.bot.Serial)
-			b.FetchSession = func(ctx context.Context, id int64) error {
-				return syncs.Fetch(ctx, bs.bot.Serial, id, func(ctx context.Context) error {
-					return bs.fetchSession(ctx, id, func(from, to api.Day) error {
-						_, err := syncs.Sync(ctx, bs.bot.Serial, from, to, nil)
-						return err
-					})
-				})
-			}
-		}
-		bots = append(bots, b)
-	}
-	return bots
 }
 
 // sessionOptions are one SSH session's browser: the shared store and syncs,
