@@ -61,32 +61,19 @@ SIGTERM tells every session the server is stopping, then exits.`,
 // serve runs the SSH server until ctx ends (SIGTERM, SIGINT), then stops
 // every session and closes the store: exit 0.
 func (a *app) serve(ctx context.Context, f serveFlags) error {
-	for name, d := range map[string]time.Duration{"--idle-timeout": f.idle, "--max-session": f.maxSession, "--handshake-timeout": f.handshake} {
-		if d <= 0 {
-			return usageErrorf("%s must be positive, like 30m or 10s", name)
-		}
-	}
-	if f.maxSessions <= 0 {
-		return usageErrorf("--max-sessions must be at least 1")
+	if err := f.check(); err != nil {
+		return err
 	}
 	s, err := a.open()
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-
-	keysPath := a.expandHome(f.authorizedKeys)
-	if keysPath == "" {
-		def := filepath.Join(s.cfg.ConfigDir, "authorized_keys")
-		if _, err := os.Stat(def); err != nil {
-			return usageErrorf("serve needs --authorized-keys FILE (one OpenSSH public key per line), or a file at %s", def)
-		}
-		keysPath = def
+	keysPath, err := a.authorizedKeysPath(s, f.authorizedKeys)
+	if err != nil {
+		return err
 	}
-	hostKeyPath := a.expandHome(f.hostKey)
-	if hostKeyPath == "" {
-		hostKeyPath = filepath.Join(s.cfg.DataDir, serve.HostKeyName)
-	}
+	hostKeyPath := a.hostKeyPath(s, f.hostKey)
 	hostKey, err := serve.LoadHostKey(hostKeyPath)
 	if err != nil {
 		return err
@@ -127,15 +114,7 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 	loopCtx, stopLoop := context.WithCancel(context.Background())
 	defer stopLoop()
 	if len(bots) > 0 && bots[0].Sync != nil {
-		days := s.cfg.InitialSyncDays
-		if days <= 0 {
-			days = 30
-		}
-		window := func() (api.Day, api.Day) { // the days a session's start-up sync asks for
-			today := api.DayOf(a.now())
-			return today - api.Day(days-1), today
-		}
-		go syncs.Loop(loopCtx, time.Duration(s.cfg.RefreshMinutes)*time.Minute, window)
+		go syncs.Loop(loopCtx, time.Duration(s.cfg.RefreshMinutes)*time.Minute, a.startupWindow(s))
 	}
 
 	select {
@@ -143,16 +122,71 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 		return fmt.Errorf("serving on %s: %w", ln.Addr(), err)
 	case <-ctx.Done():
 	}
-	logger.Info("stopping: telling every session")
-	stopCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(stopCtx, serve.Stopping); err != nil {
-		logger.Warn("sessions did not all end in time; closed", "err", err)
-	}
+	stopSessions(srv, logger)
 	stopLoop()
 	syncs.Close()
 	logger.Info("stopped")
 	return nil
+}
+
+// check refuses durations and counts that would shut everyone out.
+func (f serveFlags) check() error {
+	for name, d := range map[string]time.Duration{"--idle-timeout": f.idle, "--max-session": f.maxSession, "--handshake-timeout": f.handshake} {
+		if d <= 0 {
+			return usageErrorf("%s must be positive, like 30m or 10s", name)
+		}
+	}
+	if f.maxSessions <= 0 {
+		return usageErrorf("--max-sessions must be at least 1")
+	}
+	return nil
+}
+
+// authorizedKeysPath is --authorized-keys, else the config directory's
+// authorized_keys. Without either serve cannot start: only the keys listed
+// get in.
+func (a *app) authorizedKeysPath(s *session, flag string) (string, error) {
+	if path := a.expandHome(flag); path != "" {
+		return path, nil
+	}
+	def := filepath.Join(s.cfg.ConfigDir, "authorized_keys")
+	if _, err := os.Stat(def); err != nil {
+		return "", usageErrorf("serve needs --authorized-keys FILE (one OpenSSH public key per line), or a file at %s", def)
+	}
+	return def, nil
+}
+
+// hostKeyPath is --host-key, else the data directory's: kept across
+// restarts, so teammates' known_hosts stay right.
+func (a *app) hostKeyPath(s *session, flag string) string {
+	if path := a.expandHome(flag); path != "" {
+		return path
+	}
+	return filepath.Join(s.cfg.DataDir, serve.HostKeyName)
+}
+
+// startupWindow is the days a session's start-up sync asks for, the ones
+// the server keeps fresh for everyone.
+func (a *app) startupWindow(s *session) func() (api.Day, api.Day) {
+	days := s.cfg.InitialSyncDays
+	if days <= 0 {
+		days = 30
+	}
+	return func() (api.Day, api.Day) {
+		today := api.DayOf(a.now())
+		return today - api.Day(days-1), today
+	}
+}
+
+// stopSessions tells every session the server is stopping, and closes
+// those still open after 5 s.
+func stopSessions(srv *serve.Server, logger *log.Logger) {
+	logger.Info("stopping: telling every session")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(ctx, serve.Stopping); err != nil {
+		logger.Warn("sessions did not all end in time; closed", "err", err)
+	}
 }
 
 // sessionOptions are one SSH session's browser: the shared store and syncs,
