@@ -17,7 +17,8 @@ import (
 	"github.com/neotui/neotui/tui"
 )
 
-// browse runs the interactive browser over the configured bot.
+// browse runs the interactive browser over the configured bots, the
+// selected one first.
 func (a *app) browse(cmd *cobra.Command) error {
 	if !isTerminal(os.Stdin) || !isTerminal(a.stdout) {
 		return errors.New("the browser needs a terminal; in scripts use neotui leads or neotui sessions")
@@ -50,8 +51,7 @@ func (a *app) browserOptions(s *session, bots []tui.Bot, user string) tui.Option
 }
 
 // runBrowser runs the Bubble Tea program over the sessions' bots, the first
-// shown first, until the user quits. Every configured bot with a key can be
-// switched to (b), or merged (All bots).
+// shown first, until the user quits.
 func (a *app) runBrowser(ctx context.Context, sessions []*session) error {
 	s := sessions[0]
 	refresh := time.Duration(s.cfg.RefreshMinutes) * time.Minute
