@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"io"
@@ -57,7 +57,7 @@ func writeTable(w io.Writer, cols []column, rows [][]string, width int) error {
 			widths[i] = min(widths[i], c.max)
 		}
 	}
-	fit(cols, widths, width)
+	fitColumns(cols, widths, width)
 
 	var b strings.Builder
 	last := len(widths) - 1
@@ -98,11 +98,12 @@ func writeTable(w io.Writer, cols []column, rows [][]string, width int) error {
 	return nil
 }
 
-// fit makes a row fit in width: it narrows the widest flexible column one
-// cell at a time, first no lower than 16 cells; when that is not enough it
-// drops optional columns (width 0), highest drop first, restoring the
-// others; and only then narrows down to 8 cells (or the title).
-func fit(cols []column, widths []int, width int) {
+// fitColumns sets the column widths so a row fits in width: it narrows the
+// widest flexible column one cell at a time, first no lower than 16 cells;
+// when that is not enough it drops optional columns (width 0), highest drop
+// first, restoring the others; and only then narrows down to 8 cells (or
+// the title).
+func fitColumns(cols []column, widths []int, width int) {
 	if width <= 0 {
 		return
 	}

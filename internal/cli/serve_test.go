@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -84,7 +84,7 @@ func (s *served) waitListening() {
 	}
 }
 
-// serveInProcess runs neotui serve through run(), as main would.
+// serveInProcess runs neotui serve through Run, as main would.
 func (c *cli) serveInProcess(args ...string) *served {
 	c.t.Helper()
 	s := &served{t: c.t, stdout: &lockedBuffer{}, stderr: &lockedBuffer{}}
@@ -92,7 +92,7 @@ func (c *cli) serveInProcess(args ...string) *served {
 	code := make(chan int, 1)
 	getenv := func(k string) string { return c.env[k] }
 	go func() {
-		code <- run(ctx, append([]string{"serve", "--listen", "127.0.0.1:0"}, args...), s.stdout, s.stderr, getenv)
+		code <- Run(ctx, "", append([]string{"serve", "--listen", "127.0.0.1:0"}, args...), s.stdout, s.stderr, getenv)
 	}()
 	var once sync.Once
 	exit := -1

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -23,17 +23,19 @@ func (r *rangeFlags) add(cmd *cobra.Command, defaultSince string) {
 	cmd.Flags().StringVar(&r.until, "until", "", "last day, same forms (default today)")
 }
 
+// leadsFlags are neotui leads' own flags.
+type leadsFlags struct {
+	r           rangeFlags
+	typ, status string
+	starred     bool
+	unseen      bool
+	session     int64
+	format      string
+	limit       int
+}
+
 func (a *app) leadsCommand() *cobra.Command {
-	var (
-		r       rangeFlags
-		typ     string
-		status  string
-		starred bool
-		unseen  bool
-		session int64
-		format  string
-		limit   int
-	)
+	var f leadsFlags
 	cmd := &cobra.Command{
 		Use:   "leads",
 		Short: "Print leads and appointments",
@@ -46,67 +48,73 @@ Neoagent into the local store first (unless --offline), then printed from it.`,
   neotui leads --unseen --format json | jq '.[] | {Name, Email, Status, Notes}'`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if limit < 0 {
-				return usageErrorf("--limit takes how many to print, newest first (0: all), not %d", limit)
-			}
-			if err := checkFormat(format, formatTable, formatJSON, formatCSV); err != nil {
-				return err
-			}
-			typ, err := leadType(typ)
-			if err != nil {
-				return err
-			}
-			st, err := leadStatus(status)
-			if err != nil {
-				return err
-			}
-			from, to, err := dayRange(r.since, r.until, "30d", a.now())
-			if err != nil {
-				return err
-			}
-			s, err := a.open()
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			_, syncErr := a.sync(cmd.Context(), s, from, to, true, nil)
-			if session != 0 && r.since == "" {
-				from = 0 // a conversation's leads, however old: the store may hold older ones
-			}
-			// Print what is stored even when ctrl+c ended the sync.
-			ctx := context.WithoutCancel(cmd.Context())
-			leads, err := s.store.Leads(ctx, store.LeadQuery{
-				Bot: s.bot.Serial, From: from, To: to, Type: typ, SessionID: session, Limit: limit,
-				Status: st, Starred: starred, Unseen: unseen,
-			})
-			if err != nil {
-				return err
-			}
-			if err := a.printLeads(ctx, s.store, leads, format, s.cfg.Location); err != nil {
-				return err
-			}
-			if len(leads) == 0 && format == formatTable {
-				if session != 0 && from == 0 {
-					fmt.Fprintf(a.stderr, "no leads from conversation %d in the local store\n", session)
-				} else {
-					fmt.Fprintf(a.stderr, "no leads from %s to %s\n", from, to)
-				}
-			}
-			if syncErr != nil {
-				return syncErr
-			}
-			return nil
+			return a.leads(cmd.Context(), f)
 		},
 	}
-	r.add(cmd, "30d")
-	cmd.Flags().StringVar(&typ, "type", "", "only lead or appointment")
-	cmd.Flags().StringVar(&status, "status", "", "only leads of this status: "+statusList())
-	cmd.Flags().BoolVar(&starred, "starred", false, "only starred leads")
-	cmd.Flags().BoolVar(&unseen, "unseen", false, "only leads nobody has opened yet")
-	cmd.Flags().Int64Var(&session, "session", 0, "only the leads of this conversation (session ID)")
-	cmd.Flags().StringVar(&format, "format", formatTable, "table, json or csv")
-	cmd.Flags().IntVar(&limit, "limit", 0, "at most this many, newest first (0: all)")
+	f.r.add(cmd, "30d")
+	cmd.Flags().StringVar(&f.typ, "type", "", "only lead or appointment")
+	cmd.Flags().StringVar(&f.status, "status", "", "only leads of this status: "+statusList())
+	cmd.Flags().BoolVar(&f.starred, "starred", false, "only starred leads")
+	cmd.Flags().BoolVar(&f.unseen, "unseen", false, "only leads nobody has opened yet")
+	cmd.Flags().Int64Var(&f.session, "session", 0, "only the leads of this conversation (session ID)")
+	cmd.Flags().StringVar(&f.format, "format", formatTable, "table, json or csv")
+	cmd.Flags().IntVar(&f.limit, "limit", 0, "at most this many, newest first (0: all)")
 	return cmd
+}
+
+// leads syncs the leads of the range, then prints the stored ones that
+// match f.
+func (a *app) leads(ctx context.Context, f leadsFlags) error {
+	if f.limit < 0 {
+		return usageErrorf("--limit takes how many to print, newest first (0: all), not %d", f.limit)
+	}
+	if err := checkFormat(f.format, formatTable, formatJSON, formatCSV); err != nil {
+		return err
+	}
+	typ, err := leadType(f.typ)
+	if err != nil {
+		return err
+	}
+	st, err := leadStatus(f.status)
+	if err != nil {
+		return err
+	}
+	from, to, err := dayRange(f.r.since, f.r.until, "30d", a.now())
+	if err != nil {
+		return err
+	}
+	s, err := a.open()
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	_, syncErr := a.sync(ctx, s, from, to, true, nil)
+	if f.session != 0 && f.r.since == "" {
+		from = 0 // a conversation's leads, however old: the store may hold older ones
+	}
+	// Print what is stored even when ctrl+c ended the sync.
+	ctx = context.WithoutCancel(ctx)
+	leads, err := s.store.Leads(ctx, store.LeadQuery{
+		Bot: s.bot.Serial, From: from, To: to, Type: typ, SessionID: f.session, Limit: f.limit,
+		Status: st, Starred: f.starred, Unseen: f.unseen,
+	})
+	if err != nil {
+		return err
+	}
+	if err := a.printLeads(ctx, s.store, leads, f.format, s.cfg.Location); err != nil {
+		return err
+	}
+	if len(leads) == 0 && f.format == formatTable {
+		if f.session != 0 && from == 0 {
+			fmt.Fprintf(a.stderr, "no leads from conversation %d in the local store\n", f.session)
+		} else {
+			fmt.Fprintf(a.stderr, "no leads from %s to %s\n", from, to)
+		}
+	}
+	if syncErr != nil {
+		return syncErr
+	}
+	return nil
 }
 
 func leadType(s string) (string, error) {

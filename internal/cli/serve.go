@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -15,7 +15,6 @@ import (
 
 	"github.com/neotui/neotui/api"
 	"github.com/neotui/neotui/internal/serve"
-	"github.com/neotui/neotui/internal/syncer"
 	"github.com/neotui/neotui/tui"
 )
 
@@ -62,32 +61,19 @@ SIGTERM tells every session the server is stopping, then exits.`,
 // serve runs the SSH server until ctx ends (SIGTERM, SIGINT), then stops
 // every session and closes the store: exit 0.
 func (a *app) serve(ctx context.Context, f serveFlags) error {
-	for name, d := range map[string]time.Duration{"--idle-timeout": f.idle, "--max-session": f.maxSession, "--handshake-timeout": f.handshake} {
-		if d <= 0 {
-			return usageErrorf("%s must be positive, like 30m or 10s", name)
-		}
-	}
-	if f.maxSessions <= 0 {
-		return usageErrorf("--max-sessions must be at least 1")
+	if err := f.check(); err != nil {
+		return err
 	}
 	s, err := a.open()
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-
-	keysPath := a.expandHome(f.authorizedKeys)
-	if keysPath == "" {
-		def := filepath.Join(s.cfg.ConfigDir, "authorized_keys")
-		if _, err := os.Stat(def); err != nil {
-			return usageErrorf("serve needs --authorized-keys FILE (one OpenSSH public key per line), or a file at %s", def)
-		}
-		keysPath = def
+	keysPath, err := a.authorizedKeysPath(s, f.authorizedKeys)
+	if err != nil {
+		return err
 	}
-	hostKeyPath := a.expandHome(f.hostKey)
-	if hostKeyPath == "" {
-		hostKeyPath = filepath.Join(s.cfg.DataDir, serve.HostKeyName)
-	}
+	hostKeyPath := a.hostKeyPath(s, f.hostKey)
 	hostKey, err := serve.LoadHostKey(hostKeyPath)
 	if err != nil {
 		return err
@@ -96,7 +82,7 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 	logger := log.NewWithOptions(a.stderr, log.Options{ReportTimestamp: true, TimeFormat: time.RFC3339, Prefix: "neotui"})
 	syncs := serve.NewSyncs(logger)
 	defer syncs.Close() // before the store closes (deferred above): no sync outlives it
-	bots := a.servedBots(s, syncs)
+	bots := a.servedBots(a.allBots(s), syncs)
 
 	srv, err := serve.New(serve.Options{
 		HostKey:          hostKey,
@@ -129,15 +115,7 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 	loopCtx, stopLoop := context.WithCancel(context.Background())
 	defer stopLoop()
 	if len(bots) > 0 && bots[0].Sync != nil {
-		days := s.cfg.InitialSyncDays
-		if days <= 0 {
-			days = 30
-		}
-		window := func() (api.Day, api.Day) { // the days a session's start-up sync asks for
-			today := api.DayOf(a.now())
-			return today - api.Day(days-1), today
-		}
-		go syncs.Loop(loopCtx, time.Duration(s.cfg.RefreshMinutes)*time.Minute, window)
+		go syncs.Loop(loopCtx, time.Duration(s.cfg.RefreshMinutes)*time.Minute, a.startupWindow(s))
 	}
 
 	select {
@@ -145,52 +123,71 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 		return fmt.Errorf("serving on %s: %w", ln.Addr(), err)
 	case <-ctx.Done():
 	}
-	logger.Info("stopping: telling every session")
-	stopCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(stopCtx, serve.Stopping); err != nil {
-		logger.Warn("sessions did not all end in time; closed", "err", err)
-	}
+	stopSessions(srv, logger)
 	stopLoop()
 	syncs.Close()
 	logger.Info("stopped")
 	return nil
 }
 
-// servedBots are the configured bots with a key, the selected one first,
-// each syncing through syncs: one sync per bot for every session.
-func (a *app) servedBots(s *session, syncs *serve.Syncs) []tui.Bot {
-	sessions := []*session{s}
-	for _, b := range s.cfg.Bots {
-		if b.Serial == s.bot.Serial {
-			continue
-		}
-		if other, err := a.sessionFor(s, b.Name); err == nil {
-			sessions = append(sessions, other)
+// check refuses durations and counts that would shut everyone out.
+func (f serveFlags) check() error {
+	for name, d := range map[string]time.Duration{"--idle-timeout": f.idle, "--max-session": f.maxSession, "--handshake-timeout": f.handshake} {
+		if d <= 0 {
+			return usageErrorf("%s must be positive, like 30m or 10s", name)
 		}
 	}
-	var bots []tui.Bot
-	for _, bs := range sessions {
-		b := tui.Bot{Name: bs.bot.Name, Serial: bs.bot.Serial}
-		if bs.client != nil {
-			syncs.Add(bs.bot.Serial, func(ctx context.Context, from, to api.Day, progress func(syncer.Progress)) (syncer.Report, error) {
-				sy := bs.syncer(a.now)
-				sy.OnProgress = progress
-				return sy.Sync(ctx, from, to)
-			})
-			b.Sync = syncs.Func(bs.bot.Serial)
-			b.FetchSession = func(ctx context.Context, id int64) error {
-				return syncs.Fetch(ctx, bs.bot.Serial, id, func(ctx context.Context) error {
-					return bs.fetchSession(ctx, id, func(from, to api.Day) error {
-						_, err := syncs.Sync(ctx, bs.bot.Serial, from, to, nil)
-						return err
-					})
-				})
-			}
-		}
-		bots = append(bots, b)
+	if f.maxSessions <= 0 {
+		return usageErrorf("--max-sessions must be at least 1")
 	}
-	return bots
+	return nil
+}
+
+// authorizedKeysPath is --authorized-keys, else the config directory's
+// authorized_keys. Without either serve cannot start: only the keys listed
+// get in.
+func (a *app) authorizedKeysPath(s *session, flag string) (string, error) {
+	if path := a.expandHome(flag); path != "" {
+		return path, nil
+	}
+	def := filepath.Join(s.cfg.ConfigDir, "authorized_keys")
+	if _, err := os.Stat(def); err != nil {
+		return "", usageErrorf("serve needs --authorized-keys FILE (one OpenSSH public key per line), or a file at %s", def)
+	}
+	return def, nil
+}
+
+// hostKeyPath is --host-key, else the data directory's: kept across
+// restarts, so teammates' known_hosts stay right.
+func (a *app) hostKeyPath(s *session, flag string) string {
+	if path := a.expandHome(flag); path != "" {
+		return path
+	}
+	return filepath.Join(s.cfg.DataDir, serve.HostKeyName)
+}
+
+// startupWindow is the days a session's start-up sync asks for, the ones
+// the server keeps fresh for everyone.
+func (a *app) startupWindow(s *session) func() (api.Day, api.Day) {
+	days := s.cfg.InitialSyncDays
+	if days <= 0 {
+		days = 30
+	}
+	return func() (api.Day, api.Day) {
+		today := api.DayOf(a.now())
+		return today - api.Day(days-1), today
+	}
+}
+
+// stopSessions tells every session the server is stopping, and closes
+// those still open after 5 s.
+func stopSessions(srv *serve.Server, logger *log.Logger) {
+	logger.Info("stopping: telling every session")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(ctx, serve.Stopping); err != nil {
+		logger.Warn("sessions did not all end in time; closed", "err", err)
+	}
 }
 
 // sessionOptions are one SSH session's browser: the shared store and syncs,

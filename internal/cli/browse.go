@@ -1,0 +1,139 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/spf13/cobra"
+
+	"github.com/neotui/neotui/api/apitest"
+	"github.com/neotui/neotui/config"
+	"github.com/neotui/neotui/internal/store"
+	"github.com/neotui/neotui/internal/syncer"
+	"github.com/neotui/neotui/tui"
+)
+
+// browse runs the interactive browser over the configured bots, the
+// selected one first.
+func (a *app) browse(cmd *cobra.Command) error {
+	if !isTerminal(os.Stdin) || !isTerminal(a.stdout) {
+		return errors.New("the browser needs a terminal; in scripts use neotui leads or neotui sessions")
+	}
+	s, err := a.open()
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return a.runBrowser(cmd.Context(), a.allBots(s))
+}
+
+// browserOptions are the browser over s's store, on bots[0] first, acting
+// as user.
+func (a *app) browserOptions(s *session, bots []tui.Bot, user string) tui.Options {
+	first := bots[0]
+	return tui.Options{
+		Store:        s.store,
+		BotName:      first.Name,
+		Serial:       first.Serial,
+		Sync:         first.Sync,
+		FetchSession: first.FetchSession,
+		Location:     s.cfg.Location,
+		Now:          a.now,
+		SyncDays:     s.cfg.InitialSyncDays,
+		User:         user,
+		Quiet:        !s.cfg.Bell,
+		Bots:         append([]tui.Bot(nil), bots...),
+	}
+}
+
+// runBrowser runs the Bubble Tea program over the sessions' bots, the first
+// shown first, until the user quits.
+func (a *app) runBrowser(ctx context.Context, sessions []*session) error {
+	s := sessions[0]
+	refresh := time.Duration(s.cfg.RefreshMinutes) * time.Minute
+	if refresh == 0 {
+		refresh = -1 // refresh_minutes: 0 means never
+	}
+	opts := a.browserOptions(s, a.browserBots(sessions), firstNonEmpty(a.getenv("USER"), a.getenv("LOGNAME"), "neotui"))
+	opts.RefreshEvery = refresh
+	m := tui.New(opts)
+	defer m.Close()
+	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithOutput(a.stdout))
+	_, err := p.Run()
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return err
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+func (a *app) demoCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "demo",
+		Short: "The browser over built-in sample data: no key, no network",
+		Long: `Run the browser over built-in sample data: a fake Neoagent API on loopback
+and a throwaway store, deleted on exit. Nothing leaves this machine.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !isTerminal(os.Stdin) || !isTerminal(a.stdout) {
+				return errors.New("the demo is the interactive browser and needs a terminal")
+			}
+			return a.demo(cmd.Context())
+		},
+	}
+}
+
+// demo wires the browser to an in-process fake API on 127.0.0.1 and a store
+// in a temporary directory.
+func (a *app) demo(ctx context.Context) error {
+	srv, ln, err := apitest.Listen("127.0.0.1:0", apitest.Options{Latency: 150 * time.Millisecond})
+	if err != nil {
+		return fmt.Errorf("starting the demo's fake API: %w", err)
+	}
+	go srv.Serve(ln)
+	defer srv.Close()
+
+	dir, err := os.MkdirTemp("", "neotui-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	st, err := store.Open(dir + "/neotui.db")
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	cfg := &config.Config{
+		BaseURL:           "http://" + ln.Addr().String(),
+		RateLimit:         -1, // the fake has no limit to respect
+		Location:          time.Local,
+		HistoryWindowDays: syncer.DefaultWindowDays,
+		InitialSyncDays:   30,
+		RefreshMinutes:    1,
+		Bell:              false,
+	}
+	var sessions []*session
+	for _, bot := range []config.Bot{
+		{Name: "Example Shop (demo)", Serial: apitest.DemoSerial, Key: apitest.DefaultKey},
+		{Name: "Example Shop (Italia)", Serial: apitest.SecondSerial, Key: apitest.DefaultKey},
+	} {
+		client, err := newClient(cfg, bot, a.userAgent()+" (demo)")
+		if err != nil {
+			return err
+		}
+		sessions = append(sessions, &session{cfg: cfg, bot: bot, store: st, client: client})
+	}
+	return a.runBrowser(ctx, sessions)
+}

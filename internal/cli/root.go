@@ -1,0 +1,123 @@
+// Package cli is neotui's command line: the cobra commands, their date
+// flags and table output, and the wiring of config, store and clients they
+// share.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/neotui/neotui/internal/safetext"
+)
+
+// buildVersion is version when the build set one, else the module's.
+func buildVersion(version string) string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+// Exit codes of the CLI contract.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+// usageError is bad usage: exit 2 rather than 1.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usageErrorf(format string, args ...any) error {
+	return usageError{fmt.Sprintf(format, args...)}
+}
+
+// Run is the whole program, minus the process: testable and reentrant.
+// version is the one the build set (main's -X main.version), or "".
+func Run(ctx context.Context, version string, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	a := &app{stdout: stdout, stderr: stderr, getenv: getenv, now: time.Now, version: buildVersion(version)}
+	root := a.rootCommand()
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil {
+		return exitOK
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "neotui: %s\n", safetext.Line(err.Error()))
+		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
+		return exitUsage
+	}
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(stderr, "neotui: interrupted; everything fetched so far is saved")
+		return exitFailure
+	}
+	fmt.Fprintf(stderr, "neotui: %s\n", safetext.Line(err.Error()))
+	return exitFailure
+}
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "neotui",
+		Short: "Browse a Neoagent chatbot's leads, appointments and conversations",
+		Long: `neotui browses the leads, appointments and conversations of a Neoagent
+website chatbot from the terminal. It keeps a local store, so it starts at once
+and works offline; the network only feeds the store.
+
+The API key comes from NEOAGENT_API_KEY, a key file, or the config file —
+never from a flag, where other users could see it in ps.`,
+		Version:       a.version,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageErrorf("unknown command %q", args[0])
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.browse(cmd)
+		},
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{flagError(err)} })
+	pf := root.PersistentFlags()
+	pf.StringVar(&a.flags.config, "config", "", "config file (default $NEOTUI_CONFIG or $XDG_CONFIG_HOME/neotui/config.yml)")
+	pf.StringVar(&a.flags.bot, "bot", "", "the configured bot to use (default: default_bot, or the first)")
+	pf.StringVar(&a.flags.baseURL, "base-url", "", "Neoagent API base URL (default https://app.neoagent.co)")
+	pf.BoolVar(&a.flags.offline, "offline", false, "use only the local store; make no requests")
+	root.AddCommand(a.demoCommand(), a.leadsCommand(), a.sessionsCommand(), a.syncCommand(), a.fakeAPICommand())
+	root.AddCommand(a.serveCommand())
+	return root
+}
+
+// flagError rewords pflag's parse errors, which end in Go's own
+// ("strconv.ParseInt: parsing "abc": invalid syntax"), as one sentence.
+func flagError(err error) string {
+	var ne *strconv.NumError
+	if errors.As(err, &ne) {
+		msg := err.Error()
+		if i := strings.Index(msg, " flag: "); i > 0 {
+			msg = msg[:i+len(" flag")]
+		}
+		if ne.Func == "ParseBool" {
+			return msg + ": true or false is wanted"
+		}
+		return msg + ": a whole number is wanted"
+	}
+	return err.Error()
+}
