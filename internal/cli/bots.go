@@ -112,7 +112,7 @@ func (s *session) syncer(now func() time.Time) *syncer.Syncer {
 
 // syncFunc syncs s's bot, telling progress: what a browser's bot runs, on
 // this terminal directly, over SSH once for every session.
-func (a *app) syncFunc(s *session) func(ctx context.Context, from, to api.Day, progress func(syncer.Progress)) (syncer.Report, error) {
+func (a *app) syncFunc(s *session) syncer.SyncFunc {
 	return func(ctx context.Context, from, to api.Day, progress func(syncer.Progress)) (syncer.Report, error) {
 		sy := s.syncer(a.now)
 		sy.OnProgress = progress

@@ -141,13 +141,7 @@ func leadStatus(s string) (store.Status, error) {
 	return st, nil
 }
 
-func statusList() string {
-	names := make([]string, len(store.Statuses))
-	for i, st := range store.Statuses {
-		names[i] = string(st)
-	}
-	return strings.Join(names, ", ")
-}
+func statusList() string { return strings.Join(store.StatusNames(), ", ") }
 
 func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {

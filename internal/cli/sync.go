@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/neotui/neotui/internal/english"
 	"github.com/neotui/neotui/internal/store"
 )
 
@@ -39,7 +40,7 @@ finds too large is split in halves.`,
 			}
 			rep, err := a.sync(cmd.Context(), s, from, to, false, a.stdout)
 			fmt.Fprintf(a.stdout, "%s %s…%s: %s, %s\n", s.bot.Name, from, to,
-				plural(rep.Requests, "request"), describeChanges(rep.Changes))
+				english.Plural(rep.Requests, "request"), describeChanges(rep.Changes))
 			return err
 		},
 	}
@@ -54,7 +55,7 @@ func describeChanges(c store.Changes) string {
 	var parts []string
 	add := func(n int, what string) {
 		if n > 0 {
-			parts = append(parts, plural(n, what))
+			parts = append(parts, english.Plural(n, what))
 		}
 	}
 	add(c.NewLeads, "new lead")
@@ -63,11 +64,4 @@ func describeChanges(c store.Changes) string {
 	add(c.UpdatedSessions, "updated conversation")
 	add(c.NewMessages, "new message")
 	return strings.Join(parts, ", ")
-}
-
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return strconv.Itoa(n) + " " + what + "s"
 }
