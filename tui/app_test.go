@@ -39,12 +39,12 @@ func TestTabsAndKeys(t *testing.T) {
 	st, _ := fillStore(t, 40)
 	m := start(t, st, 120, 40)
 	m = press(t, m, "tab")
-	if m.tab != tabSessions {
-		t.Fatalf("tab went to %d", m.tab)
+	if activeTab(m) != tabSessions {
+		t.Fatalf("tab went to %d", activeTab(m))
 	}
 	m = press(t, m, "tab")
-	if m.tab != tabSearch || !m.typing() {
-		t.Fatalf("search tab %d, typing %v: the search box has focus on arrival", m.tab, m.typing())
+	if activeTab(m) != tabSearch || !m.typing() {
+		t.Fatalf("search tab %d, typing %v: the search box has focus on arrival", activeTab(m), m.typing())
 	}
 	// q is a letter in the search box, not quit.
 	next, cmd := m.Update(keyMsg("q"))
@@ -53,16 +53,16 @@ func TestTabsAndKeys(t *testing.T) {
 		t.Fatal("q in the search box quit")
 	}
 	m = press(t, m, "esc", "esc", "1")
-	if m.tab != tabLeads {
-		t.Fatalf("1 went to tab %d", m.tab)
+	if activeTab(m) != tabLeads {
+		t.Fatalf("1 went to tab %d", activeTab(m))
 	}
 	m = press(t, m, "shift+tab")
-	if m.tab != tabSearch {
-		t.Fatalf("shift+tab from Leads went to %d", m.tab)
+	if activeTab(m) != tabSearch {
+		t.Fatalf("shift+tab from Leads went to %d", activeTab(m))
 	}
 	m = press(t, m, "esc", "2")
-	if m.tab != tabSessions {
-		t.Fatalf("2 went to %d", m.tab)
+	if activeTab(m) != tabSessions {
+		t.Fatalf("2 went to %d", activeTab(m))
 	}
 	_, cmd = m.Update(keyMsg("q"))
 	if !isQuit(cmd) {
@@ -104,7 +104,7 @@ func TestFilterTypingNeverFiresGlobalKeys(t *testing.T) {
 	for _, k := range []string{"q", "r", "?", "1", "2", "3", "j"} {
 		next, cmd := m.Update(keyMsg(k))
 		m = settle(t, next.(Model), cmd)
-		if isQuit(cmd) || helpShown(m) || m.tab != tabLeads {
+		if isQuit(cmd) || helpShown(m) || activeTab(m) != tabLeads {
 			t.Fatalf("typing %q in the filter fired a global key", k)
 		}
 	}
@@ -146,12 +146,12 @@ func TestOpenAndBackAtEightyColumns(t *testing.T) {
 	}
 	m = press(t, m, "enter")
 	s := screen(m)
-	if !m.detailOpen || !strings.Contains(s, "email") && !strings.Contains(s, "phone") {
+	if !detailFocused(m) || !strings.Contains(s, "email") && !strings.Contains(s, "phone") {
 		t.Fatalf("enter did not open the lead's card:\n%s", s)
 	}
 	checkFrame(t, m, 80, 24)
 	m = press(t, m, "j", "j", "esc")
-	if m.detailOpen {
+	if detailFocused(m) {
 		t.Fatal("esc did not go back")
 	}
 	checkFrame(t, m, 80, 24)
@@ -258,48 +258,48 @@ func TestMatchesStepAcrossResults(t *testing.T) {
 		t.Fatalf("%d conversations mention precio; the test needs 3", len(sessions))
 	}
 	m = press(t, m, "enter")
-	if !m.detailOpen || m.detail.sessionID != sessions[0] {
-		t.Fatalf("enter opened %d, want %d", m.detail.sessionID, sessions[0])
+	if !detailFocused(m) || shownSession(m) != sessions[0] {
+		t.Fatalf("enter opened %d, want %d", shownSession(m), sessions[0])
 	}
 	next := func(key string) {
 		t.Helper()
-		from := m.detail.sessionID
+		from := shownSession(m)
 		for range 50 {
-			if m = press(t, m, key); m.detail.sessionID != from {
+			if m = press(t, m, key); shownSession(m) != from {
 				return
 			}
 			// A step within the conversation says which match it is.
-			if i, n := m.detail.transcript.MatchPosition(); !strings.Contains(flashText(m), fmt.Sprintf("match %d of %d", i, n)) {
+			if i, n := detailOf(m).transcript.MatchPosition(); !strings.Contains(flashText(m), fmt.Sprintf("match %d of %d", i, n)) {
 				t.Errorf("%s said %q, want which match of %d it went to", key, flashText(m), n)
 			}
 		}
 		t.Fatalf("%s never left conversation %d", key, from)
 	}
 	next("n")
-	if m.detail.sessionID != sessions[1] || !strings.Contains(screen(m), fmt.Sprint(sessions[1])) {
-		t.Fatalf("n went to %d, want %d", m.detail.sessionID, sessions[1])
+	if shownSession(m) != sessions[1] || !strings.Contains(screen(m), fmt.Sprint(sessions[1])) {
+		t.Fatalf("n went to %d, want %d", shownSession(m), sessions[1])
 	}
-	if _, n := m.detail.transcript.MatchPosition(); !strings.Contains(flashText(m), fmt.Sprintf("conversation %d: match 1 of %d", sessions[1], n)) {
+	if _, n := detailOf(m).transcript.MatchPosition(); !strings.Contains(flashText(m), fmt.Sprintf("conversation %d: match 1 of %d", sessions[1], n)) {
 		t.Errorf("n into the next conversation said %q, want its first match of %d", flashText(m), n)
 	}
 	if h, _ := hitList(m).Selected(); h.(*hitItem).hit.SessionID != sessions[1] {
 		t.Error("the results' cursor did not follow to the open conversation")
 	}
 	next("N")
-	if m.detail.sessionID != sessions[0] {
-		t.Fatalf("N went to %d, want %d", m.detail.sessionID, sessions[0])
+	if shownSession(m) != sessions[0] {
+		t.Fatalf("N went to %d, want %d", shownSession(m), sessions[0])
 	}
 	// The previous conversation opens at its last match: one more N is
 	// either a match above in it or the first-match notice.
 	for range 50 {
 		m = press(t, m, "N")
-		if m.detail.sessionID != sessions[0] {
-			t.Fatalf("N left the first conversation for %d", m.detail.sessionID)
+		if shownSession(m) != sessions[0] {
+			t.Fatalf("N left the first conversation for %d", shownSession(m))
 		}
 		if strings.Contains(screen(m), "no earlier matches") {
 			return
 		}
-		if i, n := m.detail.transcript.MatchPosition(); !strings.Contains(flashText(m), fmt.Sprintf("match %d of %d", i, n)) {
+		if i, n := detailOf(m).transcript.MatchPosition(); !strings.Contains(flashText(m), fmt.Sprintf("match %d of %d", i, n)) {
 			t.Errorf("N said %q, want which match of %d it went to", flashText(m), n)
 		}
 	}
@@ -321,7 +321,7 @@ func TestWideningShowsTheSelectedRow(t *testing.T) {
 	if openLead(m) == nil || openLead(m).Key != want.Key {
 		t.Fatalf("the pane shows another lead than the selected %q:\n%s", want.Name, screen(m))
 	}
-	if m.detail.session == nil || m.detail.session.SessionID != want.SessionID {
+	if detailOf(m).session == nil || detailOf(m).session.SessionID != want.SessionID {
 		t.Errorf("the pane's conversation is not the selected lead's:\n%s", screen(m))
 	}
 }
@@ -361,11 +361,11 @@ func TestNextMatchSaysWhichMatch(t *testing.T) {
 	m = press(t, m, "3")
 	m = typeText(t, m, "you")
 	m = press(t, m, "enter", "enter")
-	if _, n := m.detail.transcript.MatchPosition(); n < 3 {
+	if _, n := detailOf(m).transcript.MatchPosition(); n < 3 {
 		t.Fatalf("the first conversation holds %d matches; the test needs 3", n)
 	}
 	m = press(t, m, "n", "n")
-	if i, n := m.detail.transcript.MatchPosition(); i < 2 || flashText(m) != fmt.Sprintf("match %d of %d in this conversation", i, n) {
+	if i, n := detailOf(m).transcript.MatchPosition(); i < 2 || flashText(m) != fmt.Sprintf("match %d of %d in this conversation", i, n) {
 		t.Errorf("after n n at match %d of %d the status line says %q", i, n, flashText(m))
 	}
 }
@@ -375,7 +375,7 @@ func TestResizeKeepsTheOpenLead(t *testing.T) {
 	st, _ := fillStore(t, 40)
 	m := start(t, st, 80, 24)
 	m = press(t, m, "enter", "z", "w") // open, snooze: it leaves the list
-	if !m.detailOpen || openLead(m) == nil {
+	if !detailFocused(m) || openLead(m) == nil {
 		t.Fatal("snoozing from the card closed it")
 	}
 	open := openLead(m).Key

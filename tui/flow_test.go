@@ -48,8 +48,8 @@ func TestFlow(t *testing.T) {
 	waitFor("Visitor")
 	tm.Send(keyMsg("q"))
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
-	if final.tab != tabSearch || !final.detailOpen || final.detail.highlight != "precio" {
-		t.Errorf("final state: tab %d, detail open %v, highlight %q", final.tab, final.detailOpen, final.detail.highlight)
+	if activeTab(final) != tabSearch || !detailFocused(final) || detailOf(final).highlight != "precio" {
+		t.Errorf("final state: tab %d, detail open %v, highlight %q", activeTab(final), detailFocused(final), detailOf(final).highlight)
 	}
 }
 

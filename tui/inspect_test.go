@@ -60,3 +60,15 @@ func viewLimits(m Model) []string { return m.leads.viewLimits() }
 
 // leadSeq is the sequence number of the newest load of leads asked for.
 func leadSeq(m Model) int { return m.leads.seq }
+
+// activeTab is the tab on screen.
+func activeTab(m Model) tab { return m.tab }
+
+// detailFocused reports that the detail has the keys (and, narrow, the screen).
+func detailFocused(m Model) bool { return m.detailOpen }
+
+// shownSession is the conversation the detail shows.
+func shownSession(m Model) int64 { return m.detail.sessionID }
+
+// detailOf is the detail pane.
+func detailOf(m Model) *detailModel { return &m.detail }

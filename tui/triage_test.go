@@ -529,7 +529,7 @@ func TestOpenLeadStaysOpen(t *testing.T) {
 	}
 	open := openLead(m).Key
 	m = settle(t, m, func() tea.Msg { return pollMsg{} }, func() tea.Msg { return tickMsg{} })
-	if openLead(m) == nil || openLead(m).Key != open || !m.detailOpen {
+	if openLead(m) == nil || openLead(m).Key != open || !detailFocused(m) {
 		t.Fatalf("the open lead changed under the reader")
 	}
 	// Its triage still refreshes: a teammate's status shows in the card.
@@ -773,7 +773,7 @@ func TestOpenLeadOffTheListStaysFresh(t *testing.T) {
 	st, _ := fillStore(t, 40)
 	m := start(t, st, 120, 40)
 	m = press(t, m, "enter", "z", "w")
-	if !m.detailOpen || openLead(m) == nil {
+	if !detailFocused(m) || openLead(m) == nil {
 		t.Fatal("snoozing from the card closed it")
 	}
 	l := *openLead(m)
@@ -880,15 +880,15 @@ func TestTriageFromAConversation(t *testing.T) {
 	m := start(t, st, 120, 40)
 	m = press(t, m, "2")
 	for range sessionList(m).Len() {
-		if len(m.detail.leads) > 0 {
+		if len(detailOf(m).leads) > 0 {
 			break
 		}
 		m = press(t, m, "j")
 	}
-	if len(m.detail.leads) == 0 {
+	if len(detailOf(m).leads) == 0 {
 		t.Fatal("no conversation with a lead")
 	}
-	l := m.detail.leads[0]
+	l := detailOf(m).leads[0]
 	m = press(t, m, "s", "c", "*")
 	leads, err := st.Leads(context.Background(), store.LeadQuery{Bot: testSerial, Status: store.StatusContacted, Starred: true})
 	if err != nil || len(leads) != 1 || leads[0].Key != l.Key {
