@@ -83,28 +83,37 @@ func dropRune(r rune) bool {
 	return false
 }
 
-// rebuild copies the clean prefix s[:i] and cleans the rest of s.
+// rebuild copies the clean prefix s[:i] and cleans the rest of s. A
+// sequence that moved the cursor or wrote elsewhere, removed from between two
+// words, leaves one space: "one\x1b[2Atwo" read as two words on screen, and
+// reads so here. A colour (SGR) only styled the text and leaves nothing.
 func rebuild(s string, i int, oneLine bool) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	b.WriteString(s[:i])
+	gap := false // a removed sequence wants a space before the next word
 	for i < len(s) {
 		c := s[i]
+		start := i
 		if c < utf8.RuneSelf {
 			switch {
 			case c == esc:
 				i = skipEscape(s, i+1)
+				gap = gap || separates(s, start, i)
 				continue
 			case keepASCII(c, oneLine):
+				writeGap(&b, &gap, c)
 				b.WriteByte(c)
 			case oneLine && (c == '\n' || c == '\t' || c == '\r'):
 				if c != '\r' || !strings.HasPrefix(s[i+1:], "\n") {
 					b.WriteByte(' ')
+					gap = false
 				}
 			case c == '\r' && !strings.HasPrefix(s[i+1:], "\n"):
 				// A lone CR would make a terminal overwrite the line; as text
 				// it separates, so it becomes a line break, not nothing.
 				b.WriteByte('\n')
+				gap = false
 			}
 			// Any other control, including the \r of a \r\n, is dropped.
 			i++
@@ -113,21 +122,50 @@ func rebuild(s string, i int, oneLine bool) string {
 		r, n := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && n == 1:
+			writeGap(&b, &gap, 'x')
 			b.WriteRune(utf8.RuneError)
 		case r == csi:
 			i = skipCSI(s, i+n)
+			gap = gap || separates(s, start, i)
 			continue
 		case r == osc, r == dcs, r == sos, r == pm, r == apc:
 			i = skipString(s, i+n)
+			gap = gap || separates(s, start, i)
 			continue
 		case dropRune(r):
 			// dropped
 		default:
+			writeGap(&b, &gap, 'x')
 			b.WriteString(s[i : i+n])
 		}
 		i += n
 	}
 	return b.String()
+}
+
+// separates reports whether the sequence s[start:end] stood between two
+// words: it is no colour change, and text that is no space comes before it
+// (s[:start] ends in a letter) — the text after it is checked by writeGap.
+func separates(s string, start, end int) bool {
+	if start == 0 || end <= start || s[end-1] == 'm' && isCSI(s[start:end]) {
+		return false
+	}
+	prev := s[start-1]
+	return prev != ' ' && prev != '\n' && prev != '\t' && prev != '\r' && prev >= 0x20 && prev != 0x7f
+}
+
+// isCSI reports whether seq is a control sequence, 7- or 8-bit.
+func isCSI(seq string) bool {
+	return strings.HasPrefix(seq, "\x1b[") || strings.HasPrefix(seq, "\u009b")
+}
+
+// writeGap writes the space a removed sequence left, when c, the next byte
+// kept, starts a word.
+func writeGap(b *strings.Builder, gap *bool, c byte) {
+	if *gap && c != ' ' && c != '\n' && c != '\t' && b.Len() > 0 {
+		b.WriteByte(' ')
+	}
+	*gap = false
 }
 
 // skipEscape returns the index just past the escape sequence whose ESC ends
