@@ -205,6 +205,13 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	quitting := m.quitting
 	m.quitting = false
 	switch {
+	case m.tooSmall():
+		// Nothing can be seen: a key must not act blind. Quit, or resize.
+		if key.Matches(msg, k.Quit) {
+			m.quitting = quitting
+			return m.quit(msg)
+		}
+		return m, nil
 	case m.dialog != nil:
 		done, cmd := m.dialog.update(msg)
 		if done {

@@ -119,7 +119,7 @@ func (d detailModel) Update(msg tea.Msg) (detailModel, tea.Cmd) {
 		if msg.id != d.sessionID {
 			return d, nil // the selection moved on
 		}
-		if fetch := d.sh.fetcherFor(d.bot); isNotFound(msg.err) && fetch != nil && !d.fetching {
+		if fetch := d.sh.fetcherFor(d.bot); isNotFound(msg.err) && fetch != nil && !d.fetching && msg.id != 0 {
 			d.fetching = true
 			return d, fetchSession(d.sh, fetch, msg.id)
 		}
@@ -165,6 +165,8 @@ func (d detailModel) View() string {
 	card := d.card()
 	var body string
 	switch {
+	case d.lead != nil && d.sessionID == 0:
+		body = d.sh.styles.Muted.Render("This lead came with no conversation: Neoagent gave it no session.")
 	case d.err != nil && isNotFound(d.err):
 		body = d.sh.styles.Muted.Render(fmt.Sprintf("Conversation %d is not in the local store; it may be older than what was synced.", d.sessionID))
 	case d.err != nil:
@@ -188,6 +190,9 @@ func (d detailModel) card() string {
 		d.leadCard(c, *l)
 	}
 	header := fmt.Sprintf("Conversation %d", d.sessionID)
+	if d.lead != nil && d.sessionID == 0 {
+		header = "no conversation"
+	}
 	if s := d.session; s != nil {
 		header += " · " + s.CreateTime.In(d.sh.loc()).Format("Jan 02 15:04") + " · " + english.Plural(len(s.Messages), "message")
 	}
@@ -337,7 +342,7 @@ func (d detailModel) triageLine(l store.Lead) string {
 	}
 	if t.UpdatedBy != "" {
 		// "new · by ana" would read as if ana set it new: say it was a change.
-		parts = append(parts, st.Muted.Render("last change "+safetext.Line(t.UpdatedBy)+", "+relative(t.UpdatedAt, d.sh.now())))
+		parts = append(parts, st.Muted.Render("last change "+safetext.Line(t.UpdatedBy)+", "+relative(t.UpdatedAt, d.sh.now(), d.sh.loc())))
 	}
 	return st.CardLabel.Render(fitCell("triage", 8)) + " " + fitCell(strings.Join(parts, " · "), d.width-9)
 }

@@ -8,9 +8,11 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// relative is how long ago t was, in at most 8 cells.
-func relative(t, now time.Time) string {
+// relative is how long ago t was, in at most 8 cells; a date, when it
+// says more, is the day in loc, the zone of every time on screen.
+func relative(t, now time.Time, loc *time.Location) string {
 	d := now.Sub(t)
+	t, now = t.In(loc), now.In(loc)
 	switch {
 	case t.IsZero():
 		return "-"
@@ -28,8 +30,9 @@ func relative(t, now time.Time) string {
 	return t.Format("2006-01")
 }
 
-// until is how long until t, in at most 6 cells: "5h", "3d", "Jan 02".
-func until(t, now time.Time) string {
+// until is how long until t, in at most 6 cells: "5h", "3d", "Jan 02" (in
+// loc).
+func until(t, now time.Time, loc *time.Location) string {
 	d := t.Sub(now)
 	switch {
 	case d < time.Hour:
@@ -39,7 +42,7 @@ func until(t, now time.Time) string {
 	case d < 100*24*time.Hour:
 		return fmt.Sprintf("%dd", int(d.Hours()/24))
 	}
-	return t.Format("Jan 02")
+	return t.In(loc).Format("Jan 02")
 }
 
 // clock is t in the user's zone, as short as stays unambiguous.

@@ -11,6 +11,11 @@ import (
 
 func (m Model) split() bool { return m.sh.width >= splitWidth }
 
+// tooSmall reports a terminal too small to draw the browser in.
+func (m Model) tooSmall() bool {
+	return m.sh.width > 0 && (m.sh.width < minWidth || m.sh.height < minHeight)
+}
+
 // activeList is the list of the current tab (nil on Search).
 func (m *Model) activeList() *list.Model {
 	switch m.tab {

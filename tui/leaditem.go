@@ -141,9 +141,9 @@ func renderLead(sh *shared, cols *leadColumns) list.RenderFunc {
 		} else if l.lead.Type != api.TypeLead {
 			badge, badgeStyle = safetext.Line(l.lead.Type), sh.styles.Muted
 		}
-		when := relative(l.lead.CreateTime, sh.now())
+		when := relative(l.lead.CreateTime, sh.now(), sh.loc())
 		if sh.snoozedOnly {
-			when = "in " + until(l.lead.Triage.SnoozedUntil, sh.now()) // when it wakes
+			when = "in " + until(l.lead.Triage.SnoozedUntil, sh.now(), sh.loc()) // when it wakes
 		}
 		status := string(l.lead.Triage.Status)
 		if status == "new" {

@@ -48,7 +48,7 @@ func renderSession(sh *shared) list.RenderFunc {
 			pageW = rest / 4
 			previewW = rest - pageW - 1
 		}
-		r.cell(relative(s.sum.CreateTime, sh.now()), 8, sh.styles.Muted)
+		r.cell(relative(s.sum.CreateTime, sh.now(), sh.loc()), 8, sh.styles.Muted)
 		r.cell(s.id, 7, sh.styles.Muted)
 		r.cell(strconv.Itoa(s.sum.MessageCount), 3, sh.styles.Muted)
 		preview := s.preview

@@ -153,7 +153,7 @@ func (s statusModel) view() string {
 	case s.err != nil:
 		out = s.errLine(s.sh.width)
 	case !s.syncedAt.IsZero():
-		out = st.Status.Render("synced " + relative(s.syncedAt, s.sh.now()) + " · " + safetext.Line(s.sh.BotName))
+		out = st.Status.Render("synced " + relative(s.syncedAt, s.sh.now(), s.sh.loc()) + " · " + safetext.Line(s.sh.BotName))
 	case !s.sh.online():
 		out = st.Status.Render("offline: showing the local store")
 	}

@@ -196,11 +196,11 @@ func describeErr(sh *shared, lead, doing string, err error) string {
 	}
 	var ce *store.ConflictError
 	if errors.As(err, &ce) {
-		return fmt.Sprintf("%s%s %s %s — %s", lead, sh.who(ce.By), describeField(ce, sh.loc()), relative(ce.At, sh.now()), next)
+		return fmt.Sprintf("%s%s %s %s — %s", lead, sh.who(ce.By), describeField(ce, sh.loc()), relative(ce.At, sh.now(), sh.loc()), next)
 	}
 	var ne *store.NoteConflictError
 	if errors.As(err, &ne) {
-		return fmt.Sprintf("%s%s edited the note %s — %s", lead, sh.who(ne.By), relative(ne.At, sh.now()), next)
+		return fmt.Sprintf("%s%s edited the note %s — %s", lead, sh.who(ne.By), relative(ne.At, sh.now(), sh.loc()), next)
 	}
 	if errors.Is(err, store.ErrNotFound) && strings.Contains(doing, "note") {
 		return lead + "the note is gone (deleted meanwhile) — " + next

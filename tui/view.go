@@ -29,7 +29,7 @@ func (m Model) render() string {
 	if w == 0 {
 		return "" // no size yet
 	}
-	if w < minWidth || h < minHeight {
+	if m.tooSmall() {
 		return fmt.Sprintf("neotui needs at least %d×%d;\nthis terminal is %d×%d.", minWidth, minHeight, w, h)
 	}
 	h = m.bodyHeight()

@@ -74,7 +74,7 @@ func TestMarkdownLink(t *testing.T) {
 		{"javascript:alert(1)", `javascript:alert\(1\)`},
 		{"data:text/html,<b>", `data:text/html,\<b\>`},
 		{"x.example/path", "x.example/path"},
-		{"https://x.example/\x1b]8;;evil\x07p&#27;q", "<https://x.example/%20pq>"},
+		{"https://x.example/\x1b]8;;evil\x07p&#27;q", "<https://x.example/pq>"},
 	}
 	for _, tt := range tests {
 		if got := MarkdownLink(tt.in); got != tt.want {

@@ -53,7 +53,7 @@ func TestMarkdown(t *testing.T) {
 		{"escape inside reference", "a&#2\x1b[0m7;b", "ab"},
 
 		// Clean runs first.
-		{"raw esc", "a\x1b]52;c;eA==\x07b", "a b"},
+		{"raw esc", "a\x1b]52;c;eA==\x07b", "ab"},
 		{"raw bidi", "a\u202eb", "ab"},
 	}
 	for _, tt := range tests {

@@ -143,20 +143,29 @@ func rebuild(s string, i int, oneLine bool) string {
 	return b.String()
 }
 
-// separates reports whether the sequence s[start:end] stood between two
-// words: it is no colour change, and text that is no space comes before it
-// (s[:start] ends in a letter) — the text after it is checked by writeGap.
+// separates reports whether the sequence s[start:end], removed, stood
+// between two words on screen: it moved the cursor or erased (CSI A–H, J, K,
+// X, `, a, d, e, f; ESC D, E, M, 8), and text that is no space comes before
+// it — the text after it is checked by writeGap. Colours, titles, links and
+// the like drew nothing between the words and leave nothing.
 func separates(s string, start, end int) bool {
-	if start == 0 || end <= start || s[end-1] == 'm' && isCSI(s[start:end]) {
+	if start == 0 || end <= start || !moves(s[start:end]) {
 		return false
 	}
 	prev := s[start-1]
 	return prev != ' ' && prev != '\n' && prev != '\t' && prev != '\r' && prev >= 0x20 && prev != 0x7f
 }
 
-// isCSI reports whether seq is a control sequence, 7- or 8-bit.
-func isCSI(seq string) bool {
-	return strings.HasPrefix(seq, "\x1b[") || strings.HasPrefix(seq, "\u009b")
+// moves reports whether the escape sequence seq moves the cursor or erases.
+func moves(seq string) bool {
+	final := seq[len(seq)-1]
+	switch {
+	case strings.HasPrefix(seq, "\x1b[") || strings.HasPrefix(seq, "\u009b"):
+		return len(seq) > 2 && strings.IndexByte("ABCDEFGHJKX`adef", final) >= 0
+	case len(seq) == 2 && seq[0] == esc:
+		return strings.IndexByte("DEM8", final) >= 0
+	}
+	return false
 }
 
 // writeGap writes the space a removed sequence left, when c, the next byte

@@ -1,0 +1,94 @@
+package tui
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/internal/store"
+)
+
+// storeWithLeads is a store holding just leads, saved as the API sent them.
+func storeWithLeads(t *testing.T, leads ...api.Lead) *store.Store {
+	t.Helper()
+	st, err := store.Open(filepath.Join(t.TempDir(), "neotui.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	to := api.DayOf(testNow)
+	if _, err := st.SaveLeads(context.Background(), testSerial, to-30, to, testNow, leads); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// TestListShowsTheDayInTheUsersZone: Neoagent sends -08:00; a lead of
+// 20:00 there is 04:00 the next day in the user's zone (UTC here), and the
+// list says that day, as the card does.
+func TestListShowsTheDayInTheUsersZone(t *testing.T) {
+	pst := time.FixedZone("", -8*3600)
+	lead := api.Lead{Type: api.TypeLead, Name: "Late Caller", Email: "late@example.com",
+		CreateTime: time.Date(2026, 2, 26, 20, 0, 0, 0, pst), SessionID: 7}
+	m := start(t, storeWithLeads(t, lead), 120, 40)
+	s := screen(m)
+	row := lineWith(s, "Late Caller")
+	if !strings.Contains(row, "Feb 27") || strings.Contains(row, "Feb 26") {
+		t.Errorf("the row says another day than the user's Feb 27: %q", row)
+	}
+	if !strings.Contains(s, "Feb 27 2026 04:00") {
+		t.Errorf("the card does not say Feb 27 04:00:\n%s", s)
+	}
+}
+
+// lineWith is the first line of s holding sub.
+func lineWith(s, sub string) string {
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			return l
+		}
+	}
+	return ""
+}
+
+// TestTooSmallTakesNoKeys: on the "too small" screen nothing can be seen,
+// so no key but quit acts: s then c must not change a lead's status blind.
+func TestTooSmallTakesNoKeys(t *testing.T) {
+	st, _ := fillStore(t, 20)
+	m := start(t, st, 30, 8)
+	before := storedLeads(m)[0]
+	m = press(t, m, "s", "c", "/", "x", "2", "enter")
+	if pickerOf(m) != nil || notesOf(m) != nil || helpShown(m) {
+		t.Fatal("a key opened a dialog on the too-small screen")
+	}
+	tr, err := st.Triage(context.Background(), before.Bot, before.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Status != before.Triage.Status || activeTab(m) != tabLeads || leadList(m).FilterValue() != "" {
+		t.Errorf("keys acted unseen: status %q (was %q), tab %d, filter %q",
+			tr.Status, before.Triage.Status, activeTab(m), leadList(m).FilterValue())
+	}
+	if _, cmd := m.Update(keyMsg("q")); !isQuit(cmd) {
+		t.Error("q does not quit the too-small screen")
+	}
+	next, _ := m.Update(sizeCmd(120, 40)())
+	if s := screen(next.(Model)); !strings.Contains(s, "1 Leads") {
+		t.Errorf("a resize does not bring the browser back:\n%s", s)
+	}
+}
+
+// TestLeadWithoutConversation: a lead whose SessionID is 0 came with no
+// conversation; the card says so rather than "not in the local store".
+func TestLeadWithoutConversation(t *testing.T) {
+	lead := api.Lead{Type: api.TypeLead, Name: "Form Only", Email: "form@example.com",
+		CreateTime: testNow.Add(-time.Hour)}
+	m := start(t, storeWithLeads(t, lead), 120, 40)
+	s := screen(m)
+	if strings.Contains(s, "not in the local store") || !strings.Contains(s, "no conversation") {
+		t.Errorf("a lead without a session is said missing from the store:\n%s", s)
+	}
+}
