@@ -215,8 +215,8 @@ func (n *notesModel) editorKey(msg tea.KeyPressMsg) tea.Cmd {
 
 // listKey takes a key over the list of notes.
 func (n *notesModel) listKey(msg tea.KeyPressMsg) (closed bool, cmd tea.Cmd) {
-	if !key.Matches(msg, n.keys.Delete) {
-		n.deleting = false
+	if !key.Matches(msg, n.keys.Delete, n.keys.Undo) {
+		n.deleting = false // undo is about the last action, not this dd
 	}
 	switch {
 	case key.Matches(msg, n.keys.Close):

@@ -425,3 +425,17 @@ func lastLine(s string) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	return lines[len(lines)-1]
 }
+
+// TestUndoInTheNotesKeepsAPendingDelete: ctrl+z between the two d of dd
+// takes the last action back and leaves the delete armed.
+func TestUndoInTheNotesKeepsAPendingDelete(t *testing.T) {
+	m, st, l := openNotes(t, 120, 40, func(st *store.Store, l store.Lead) {
+		if _, err := st.AddNote(context.Background(), l.Bot, l.Key, "bob", "call back", testNow); err != nil {
+			t.Fatal(err)
+		}
+	})
+	m = press(t, m, "d", "ctrl+z", "d")
+	if n := mustNotes(t, st, l); len(n) != 0 {
+		t.Errorf("d, ctrl+z, d left %d notes, want the note deleted:\n%s", len(n), screen(m))
+	}
+}
