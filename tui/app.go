@@ -146,6 +146,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if h, ok := m.dialog.(*helpScreen); ok {
 		h.setText(m.fullHelp(), m.bodyHeight()) // it follows the width and the sync
 	}
+	if expire := m.status.expire(); expire != nil {
+		cmd = tea.Batch(cmd, expire)
+	}
 	return m, cmd
 }
 
@@ -326,8 +329,8 @@ func (m Model) openSelected() (Model, tea.Cmd) {
 }
 
 func (m Model) switchTab(t tab) (Model, tea.Cmd) {
-	if t != m.tab && m.status.isErr && !m.status.pinned() {
-		m.status.text = "" // a warning about the last tab is not about this one
+	if t != m.tab {
+		m.status.clear() // a message about the last tab is not about this one
 	}
 	m.tab, m.detailOpen = t, false
 	if t == tabSearch {

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/internal/english"
 	"github.com/neotui/neotui/internal/store"
 )
 
@@ -199,6 +200,11 @@ func (m *Model) viewKey(msg tea.KeyPressMsg) (handled bool, cmd tea.Cmd) {
 	case key.Matches(msg, k.UnseenOnly):
 		m.leads.unseenOnly = !m.leads.unseenOnly
 		m.tab, m.detailOpen = tabLeads, false
+		if m.leads.unseenOnly {
+			m.flash(fmt.Sprintf("unseen only: %s · u shows all", english.Plural(m.leads.unseen(), "lead")), false)
+		} else {
+			m.flash(fmt.Sprintf("all %s · u shows the unseen only", english.Plural(len(m.leads.raw), "lead")), false)
+		}
 		return true, tea.Batch(m.leads.refresh(), m.follow())
 	case key.Matches(msg, k.SwitchBot):
 		return true, m.openBotPicker()

@@ -72,3 +72,6 @@ func shownSession(m Model) int64 { return m.detail.sessionID }
 
 // detailOf is the detail pane.
 func detailOf(m Model) *detailModel { return &m.detail }
+
+// flashSeq numbers the status line's newest message.
+func flashSeq(m Model) int { return m.status.seq }

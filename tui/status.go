@@ -35,28 +35,72 @@ type statusModel struct {
 	older       [2]api.Day // the days of the older history being loaded; zero: none
 	lastSynced  time.Time  // the store's newest sync mark, as last polled
 
-	text  string // the flash
-	isErr bool
-	at    time.Time
+	text   string // the flash
+	isErr  bool
+	at     time.Time
+	pin    bool // stays until replaced (a notice from the server)
+	filter bool // about the filter: it goes when the filter changes
+	seq    int  // of the flash, so that its expiry does not clear a newer one
+	timed  int  // the last flash whose expiry is scheduled
 }
+
+// How long a flash lives: a confirmation is read at a glance; a warning
+// waits a little longer, unless its context (tab, filter) goes first.
+const (
+	confirmFor = 5 * time.Second
+	warnFor    = 10 * time.Second
+)
+
+// flashExpiredMsg ends flash seq, if it still shows.
+type flashExpiredMsg struct{ seq int }
 
 func newStatus(sh *shared) statusModel {
 	return statusModel{sh: sh, spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot))}
 }
 
-// flash shows a message in the status line until the next one.
+// flash shows a message in the status line for a few seconds, or until
+// its context changes or the next one.
 func (s *statusModel) flash(text string, isErr bool) {
-	s.text, s.isErr, s.at = text, isErr, s.sh.now()
+	s.seq++
+	s.text, s.isErr, s.at, s.pin, s.filter = text, isErr, s.sh.now(), false, false
 }
 
-// pinned reports a flash that stays until replaced (a notice from the
-// server): it is dated in the future.
-func (s *statusModel) pinned() bool { return s.at.After(s.sh.now()) }
+// pinFlash shows a message that stays until replaced.
+func (s *statusModel) pinFlash(text string) {
+	s.flash(text, true)
+	s.pin = true
+}
+
+// filterFlash shows a warning about the filter as typed.
+func (s *statusModel) filterFlash(text string) {
+	s.flash(text, true)
+	s.filter = true
+}
 
 // clear drops the flash, unless it is pinned.
 func (s *statusModel) clear() {
-	if !s.pinned() {
+	if !s.pin {
 		s.text = ""
+	}
+}
+
+// expire schedules the end of the newest flash, once.
+func (s *statusModel) expire() tea.Cmd {
+	if s.text == "" || s.pin || s.timed == s.seq {
+		return nil
+	}
+	s.timed = s.seq
+	d := confirmFor
+	if s.isErr {
+		d = warnFor
+	}
+	return after(s.sh, d, flashExpiredMsg{seq: s.seq})
+}
+
+// expired ends flash seq if it is still the one shown.
+func (s *statusModel) expired(msg flashExpiredMsg) {
+	if msg.seq == s.seq {
+		s.clear()
 	}
 }
 
@@ -135,7 +179,7 @@ func (s statusModel) view() string {
 	st := s.sh.styles
 	var out string
 	switch {
-	case s.text != "" && s.sh.now().Sub(s.at) < 10*time.Second:
+	case s.text != "" && (s.pin || s.sh.now().Sub(s.at) < warnFor):
 		if s.isErr {
 			out = st.StatusErr.Render("⚠ " + safetext.Line(s.text))
 		} else {

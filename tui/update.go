@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"time"
 
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
@@ -80,9 +79,10 @@ func (m Model) updateSync(msg tea.Msg) (Model, tea.Cmd, bool) {
 		cmd = readTriageSeq(m.sh)
 	case triageSeqMsg:
 		m, cmd = m.triageSeqRead(msg)
+	case flashExpiredMsg:
+		m.status.expired(msg)
 	case NoticeMsg:
-		m.flash(msg.Text, true)
-		m.status.at = m.sh.now().Add(time.Hour) // pinned: stays until replaced
+		m.status.pinFlash(msg.Text)
 		if msg.Quit {
 			m.cancel()
 			cmd = tea.Quit
@@ -227,11 +227,10 @@ func (m Model) delegate(msg tea.Msg) (Model, tea.Cmd) {
 	}
 	switch m.tab {
 	case tabLeads:
+		before := m.leads.list.FilterValue()
 		m.leads.list, cmd = m.leads.list.Update(msg)
-		if _, ok := msg.(tea.KeyPressMsg); ok && m.leads.list.Filtering() {
-			if w := m.leads.filterWarning(); w != "" {
-				m.flash(w, true)
-			}
+		if m.leads.list.FilterValue() != before {
+			m.filterChanged()
 		}
 	case tabSessions:
 		m.sessions.list, cmd = m.sessions.list.Update(msg)
@@ -255,4 +254,15 @@ func (m Model) delegateAll(msg tea.Msg) (Model, tea.Cmd) {
 	m.search, c3 = m.search.Update(msg)
 	m.detail, c4 = m.detail.Update(msg)
 	return m, tea.Batch(c1, c2, c3, c4, m.follow())
+}
+
+// filterChanged says, as the Leads filter is typed, when a status: or is:
+// word can match nothing; the warning goes once the filter is fixed.
+func (m *Model) filterChanged() {
+	switch w := m.leads.filterWarning(); {
+	case w != "":
+		m.status.filterFlash(w)
+	case m.status.filter:
+		m.status.clear()
+	}
 }
