@@ -283,7 +283,9 @@ func (n *notesModel) keepDraft(f failedSave) tea.Cmd {
 // refuses the text, keepDraft opens it again with the text.
 func (n *notesModel) save() tea.Cmd {
 	draft := n.editor.Value()
-	body := strings.TrimSpace(draft)
+	// Stored as everyone will see it: the author too sees no bidi override
+	// or escape that the screen of others would drop.
+	body := strings.TrimSpace(safetext.Clean(draft))
 	if body == "" {
 		n.failure = "a note needs some text (esc cancels)"
 		return nil

@@ -439,3 +439,15 @@ func TestUndoInTheNotesKeepsAPendingDelete(t *testing.T) {
 		t.Errorf("d, ctrl+z, d left %d notes, want the note deleted:\n%s", len(n), screen(m))
 	}
 }
+
+// TestNoteIsSanitizedWhenSaved: what is stored is what everyone sees.
+func TestNoteIsSanitizedWhenSaved(t *testing.T) {
+	m, st, l := openNotes(t, 120, 40, func(*store.Store, store.Lead) {})
+	m = press(t, m, "a")
+	m = paste(t, m, "pay \u202eexe.txt now")
+	press(t, m, "ctrl+s")
+	n := mustNotes(t, st, l)
+	if len(n) != 1 || n[0].Body != "pay exe.txt now" {
+		t.Errorf("stored %+v, want one note of the text as shown: %q", n, "pay exe.txt now")
+	}
+}
