@@ -35,7 +35,8 @@ func Transcript(w io.Writer, s api.Session, leads []store.Lead, loc *time.Locati
 
 // Markdown writes a conversation as Markdown: AI replies as the Markdown they
 // are, minus anything a renderer would decode into a control character
-// (safetext.Markdown); visitors' text cleaned and escaped so it cannot make
+// (safetext.Markdown), raw HTML and links that run code (neutralMarkdown);
+// visitors' text cleaned and escaped so it cannot make
 // links or headings; each turn labelled. The only link is the page, written
 // by us as an autolink that shows its target.
 func Markdown(w io.Writer, s api.Session, leads []store.Lead) error {
@@ -50,7 +51,7 @@ func Markdown(w io.Writer, s api.Session, leads []store.Lead) error {
 		fmt.Fprintf(&b, "- **%s:** %s\n", mdText(safetext.Line(l.Type)), mdText(safetext.Line(contact(l.Lead))))
 	}
 	for _, m := range s.Messages {
-		text := safetext.Markdown(m.Content)
+		text := neutralMarkdown(safetext.Markdown(m.Content))
 		if m.Type != api.RoleAI {
 			text = mdText(m.Content)
 		}
