@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -142,4 +143,29 @@ func TestMessagesGoWithTheirContext(t *testing.T) {
 func statusLine(m Model) string {
 	lines := strings.Split(screen(m), "\n")
 	return lines[len(lines)-2]
+}
+
+// TestSearchRowsDoNotRepeat: a conversation's repeated message is one row,
+// and a search stopped at its cap says so.
+func TestSearchRowsDoNotRepeat(t *testing.T) {
+	st, _ := fillStore(t, 10)
+	m := typeText(t, press(t, start(t, st, 120, 40), "3"), "hello")
+	at := testNow.Add(-time.Hour)
+	hit := func(id int64, seq int, text string) store.Hit {
+		return store.Hit{Bot: testSerial, SessionID: id, CreateTime: at, Seq: seq, Type: api.RoleUser, Content: text}
+	}
+	hits := []store.Hit{hit(1, 0, "hello there"), hit(1, 2, "hello there"), hit(2, 0, "hello there"), hit(1, 3, "hello again")}
+	next, _ := m.Update(searchResultsMsg{seq: searchSeq(m), query: "hello", hits: hits})
+	m = next.(Model)
+	if n := hitList(m).Len(); n != 3 {
+		t.Errorf("%d rows for 4 hits of which one repeats its conversation's, want 3:\n%s", n, screen(m))
+	}
+	many := make([]store.Hit, searchLimit)
+	for i := range many {
+		many[i] = hit(int64(i), 0, "hello")
+	}
+	next, _ = m.Update(searchResultsMsg{seq: searchSeq(m), query: "hello", hits: many})
+	if s := screen(next.(Model)); !strings.Contains(s, fmt.Sprintf("first %d matches", searchLimit)) {
+		t.Errorf("a capped search does not say it is capped:\n%s", s)
+	}
 }

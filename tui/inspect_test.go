@@ -75,3 +75,6 @@ func detailOf(m Model) *detailModel { return &m.detail }
 
 // flashSeq numbers the status line's newest message.
 func flashSeq(m Model) int { return m.status.seq }
+
+// searchSeq numbers the newest search asked for.
+func searchSeq(m Model) int { return m.search.seq }

@@ -33,6 +33,7 @@ type searchModel struct {
 	query   string // of the results shown
 	err     error
 	busy    bool
+	capped  bool // the search stopped at searchLimit matches
 }
 
 func newSearch(sh *shared) searchModel {
@@ -77,11 +78,8 @@ func (s searchModel) Update(msg tea.Msg) (searchModel, tea.Cmd) {
 			return s, nil // an older search finished late
 		}
 		s.busy, s.err, s.query = false, msg.err, msg.query
-		items := make([]list.Item, len(msg.hits))
-		for i, h := range msg.hits {
-			items[i] = newHitItem(h, msg.query)
-		}
-		return s, s.results.SetItems(items)
+		s.capped = len(msg.hits) >= searchLimit
+		return s, s.results.SetItems(hitItems(msg.hits, msg.query))
 	case tea.PasteMsg:
 		if s.input.Focused() {
 			return s.updateInput(msg)
@@ -157,8 +155,8 @@ func (s searchModel) View() string {
 		status = st.Muted.Render("searching…")
 	case s.query != "":
 		count := english.Plural(s.results.Len(), "message")
-		if s.results.Len() >= searchLimit {
-			count = fmt.Sprintf("the newest %d messages", searchLimit)
+		if s.capped {
+			count = fmt.Sprintf("first %d matches, newest first,", searchLimit)
 		}
 		status = st.Muted.Render(fmt.Sprintf("%s for %q", count, safetext.Line(s.query)))
 	case s.input.Value() != "":
@@ -172,6 +170,21 @@ func (s searchModel) View() string {
 		results.SetEmpty("No stored message holds that: try fewer or other letters.")
 	}
 	return lipgloss.JoinVertical(lipgloss.Left, s.input.View(), status, results.View())
+}
+
+// hitItems are the rows of hits: a message that repeats one of the same
+// conversation (same snippet) is one row.
+func hitItems(hits []store.Hit, query string) []list.Item {
+	items := make([]list.Item, 0, len(hits))
+	seen := map[string]bool{}
+	for _, h := range hits {
+		it := newHitItem(h, query)
+		if k := strconv.FormatInt(h.SessionID, 10) + "\x00" + it.snippet; !seen[k] {
+			seen[k] = true
+			items = append(items, it)
+		}
+	}
+	return items
 }
 
 // hitItem is a search result row.

@@ -188,7 +188,7 @@ func saveMarks(ctx context.Context, tx *sql.Tx, bot string, ep Endpoint, from, t
 // delete trigger would remove index entries that were never added.
 func indexNewMessages(ctx context.Context, tx *sql.Tx, lastID int64) error {
 	_, err := tx.ExecContext(ctx, `
-		INSERT INTO messages_fts (rowid, content) SELECT id, content FROM messages WHERE id > ?`, lastID)
+		INSERT INTO messages_fts (rowid, content) SELECT id, coalesce(shown, content) FROM messages WHERE id > ?`, lastID)
 	if err != nil {
 		return fmt.Errorf("index new messages: %w", err)
 	}
@@ -218,7 +218,7 @@ func newHistoryWriter(ctx context.Context, tx *sql.Tx) (*historyWriter, error) {
 				preview = excluded.preview, hash = excluded.hash`},
 		{&w.storedMessages, `SELECT type, content FROM messages WHERE bot = ? AND session_id = ? ORDER BY seq`},
 		{&w.deleteMessagesFrom, `DELETE FROM messages WHERE bot = ? AND session_id = ? AND seq >= ?`},
-		{&w.insertMessage, `INSERT INTO messages (bot, session_id, seq, type, content) VALUES (?, ?, ?, ?, ?)`},
+		{&w.insertMessage, `INSERT INTO messages (bot, session_id, seq, type, content, shown) VALUES (?, ?, ?, ?, ?, ?)`},
 	} {
 		stmt, err := tx.PrepareContext(ctx, p.query)
 		if err != nil {
@@ -268,7 +268,7 @@ func (w *historyWriter) save(ctx context.Context, bot string, sess api.Session, 
 	}
 	for seq := keep; seq < len(sess.Messages); seq++ {
 		m := sess.Messages[seq]
-		if _, err := w.insertMessage.ExecContext(ctx, bot, sess.SessionID, seq, m.Type, m.Content); err != nil {
+		if _, err := w.insertMessage.ExecContext(ctx, bot, sess.SessionID, seq, m.Type, m.Content, shownText(m.Type, m.Content)); err != nil {
 			return err
 		}
 	}

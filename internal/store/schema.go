@@ -213,12 +213,46 @@ ALTER TABLE notes ADD COLUMN edited_by TEXT NOT NULL DEFAULT '';
 -- what they changed (store.clash): their log rows of that lead.
 CREATE INDEX triage_log_by_lead ON triage_log (bot, lead_key, version);
 `,
+
+	// 4: search finds what the screen shows. The index held the raw text, so
+	// a payload the sanitizer strips (an OSC title, a clipboard write) found a
+	// conversation that shows no such word. The index is made anew by
+	// fillShown, over messages_shown.
+	`
+-- The text as the screen shows it (sanitized), when it differs from content;
+-- NULL, for nearly every message, when it is content itself.
+ALTER TABLE messages ADD COLUMN shown TEXT;
+CREATE VIEW messages_shown AS SELECT id, coalesce(shown, content) AS content FROM messages;
+DROP TRIGGER messages_fts_delete;
+DROP TRIGGER messages_fts_update;
+DROP TABLE messages_fts;
+`,
 }
+
+// shownIndex is the full-text index over the shown text, as migration 4
+// leaves it: fillShown creates it once shown is filled, so that filling it
+// fires no trigger on an index not built yet. External content, as before:
+// the text is stored once; remove_diacritics: "jose" finds "José".
+const shownIndex = `
+CREATE VIRTUAL TABLE messages_fts USING fts5(
+	content, content='messages_shown', content_rowid='id',
+	tokenize='trigram remove_diacritics 1'
+);
+INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+	INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.id, coalesce(old.shown, old.content));
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF content, shown ON messages BEGIN
+	INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.id, coalesce(old.shown, old.content));
+	INSERT INTO messages_fts (rowid, content) VALUES (new.id, coalesce(new.shown, new.content));
+END;
+`
 
 // migrationFills[v] runs after the SQL of migration v, in its transaction,
 // for what SQL cannot do.
 var migrationFills = map[int]func(context.Context, *sql.Tx) error{
 	2: fillContacts,
+	4: fillShown,
 }
 
 // migrate applies the migrations the store has not run yet, each in its own

@@ -46,7 +46,7 @@ func (s *Store) Search(ctx context.Context, bot, query string, limit int) ([]Hit
 			phrases = append(phrases, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
 			continue
 		}
-		conds = append(conds, ` AND m.content LIKE ? ESCAPE '\'`)
+		conds = append(conds, ` AND coalesce(m.shown, m.content) LIKE ? ESCAPE '\'`)
 		condArgs = append(condArgs, "%"+likeEscaper.Replace(w)+"%")
 	}
 	match := strings.Join(phrases, " ") // juxtaposed FTS5 strings must all match

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -115,5 +117,83 @@ func TestSearchStrategiesAgree(t *testing.T) {
 	}
 	if fmt.Sprint(top) != fmt.Sprint(all[:300]) {
 		t.Errorf("the walk found\n%v\nwhere sorting found\n%.1000v", top[:5], all[:5])
+	}
+}
+
+// hostileSessions hold words only an escape sequence carries: the screen
+// never shows them, so search must not find them.
+var hostileSessions = []api.Session{
+	{SessionID: 1, CreateTime: time.Date(2024, 2, 1, 1, 0, 0, 0, time.UTC), Messages: []api.Message{
+		msg(api.RoleUser, "hello\x1b]0;Pwnedtitle\x07 world \x1b]52;c;QZc2VjcmV0\x07"),
+		msg(api.RoleAI, "Sure &#27;]0;Retitled&#7; thing"),
+	}},
+}
+
+// wantHidden checks that search finds the shown words and none of the
+// hidden ones, by trigram (3+ letters) and by scan (1–2 letters).
+func wantHidden(t *testing.T, s *Store) {
+	t.Helper()
+	ctx := context.Background()
+	for _, q := range []string{"hello world", "thing"} {
+		if hits, err := s.Search(ctx, testBot, q, 100); err != nil || len(hits) != 1 {
+			t.Errorf("Search(%q) = %d hits, %v; want the message showing it", q, len(hits), err)
+		}
+	}
+	for _, q := range []string{"pwnedtitle", "c2VjcmV0", "QZ", "#27"} {
+		if hits, err := s.Search(ctx, testBot, q, 100); err != nil || len(hits) != 0 {
+			t.Errorf("Search(%q) = %d hits, %v; want none: the screen shows no such text", q, len(hits), err)
+		}
+	}
+}
+
+func TestSearchFindsOnlyWhatIsShown(t *testing.T) {
+	s := openStore(t)
+	if _, err := s.SaveHistory(context.Background(), testBot, 0, 0, fetchedAt, hostileSessions); err != nil {
+		t.Fatal(err)
+	}
+	wantHidden(t, s)
+}
+
+// TestMigrateVersion3Search: a store indexed before migration 4 held the
+// raw text; opened now, its index holds what is shown.
+func TestMigrateVersion3Search(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "neotui.db")
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range append(migrations[:3:3], "PRAGMA user_version = 3",
+		`INSERT INTO sessions (bot, session_id, create_time, create_ns, day, uri, message_count, preview, hash)
+			VALUES ('bot-a', 1, '2024-02-01T01:00:00Z', 0, 0, '', 2, '', x'00')`) {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, m := range hostileSessions[0].Messages {
+		if _, err := db.Exec(`INSERT INTO messages (bot, session_id, seq, type, content) VALUES ('bot-a', 1, ?, ?, ?)`,
+			i, m.Type, m.Content); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.Exec(`INSERT INTO messages_fts (rowid, content) SELECT id, content FROM messages`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	wantHidden(t, s)
+	// The index stays in step as conversations change.
+	if _, err := s.SaveHistory(context.Background(), testBot, 0, 0, fetchedAt, []api.Session{{SessionID: 1,
+		CreateTime: hostileSessions[0].CreateTime, Messages: []api.Message{msg(api.RoleUser, "bye now")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if hits, _ := s.Search(context.Background(), testBot, "hello", 100); len(hits) != 0 {
+		t.Errorf("a replaced message is still found")
+	}
+	if hits, _ := s.Search(context.Background(), testBot, "bye", 100); len(hits) != 1 {
+		t.Errorf("the new message is not found")
 	}
 }
