@@ -73,7 +73,7 @@ func TestCSVNeutralizesFormulas(t *testing.T) {
 	c := newCLI(t, apitest.Options{})
 	c.bot.AddLead(api.Lead{Type: api.TypeLead, Name: "\x1b[0m=HYPERLINK(\"http://evil\")", Email: "\u202e@SUM(A1)",
 		PhoneNumber: "+1 555 0100", CreateTime: time.Now().Add(-time.Hour), Content: "  -2+3", SessionID: 999999})
-	r := c.mustRun("leads", "--since", "today", "--session", "999999", "--format", "csv")
+	r := c.mustRun("leads", "--since", "7d", "--session", "999999", "--format", "csv") // not "today": an hour ago is yesterday just after midnight
 	rows, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
 	if err != nil || len(rows) != 2 {
 		t.Fatalf("csv: %v %v", err, rows)

@@ -11,7 +11,7 @@ func TestKeepSGR(t *testing.T) {
 		{"glamour link", "\x1b]8;id=1;https://e.com\a\x1b[38;5;35;1mx\x1b[m\x1b]8;;\a https://e.com", "\x1b[38;5;35;1mx\x1b[m https://e.com"},
 		{"osc 8 with st", "\x1b]8;;https://e.com\x1b\\text\x1b]8;;\x1b\\", "text"},
 		{"osc 52", "a\x1b]52;c;eA==\ab", "ab"},
-		{"other csi", "a\x1b[2Jb\x1b[?1049hc\x1b[>4;1md", "abcd"},
+		{"other csi", "a\x1b[2Jb\x1b[?1049hc\x1b[>4;1md", "a bcd"}, // an erase between two words leaves a space (safetext)
 		{"private sgr-like", "a\x1b[?1mb", "ab"},
 		{"unterminated osc before sgr", "a\x1b]0;title\x1b[1mb", "a\x1b[1mb"},
 		{"lone esc", "a\x1b", "a"},
