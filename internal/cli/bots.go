@@ -39,7 +39,7 @@ func (a *app) open() (*session, error) {
 	case err != nil && !(a.flags.offline && errors.Is(err, config.ErrNoKey)):
 		return nil, err
 	}
-	st, err := store.Open(cfg.StorePath())
+	st, err := store.Open(cfg.StorePath(), store.OnUpgrade(func(note string) { fmt.Fprintln(a.stderr, "neotui: "+note) }))
 	if err != nil {
 		return nil, err
 	}

@@ -238,7 +238,9 @@ CREATE VIRTUAL TABLE messages_fts USING fts5(
 	content, content='messages_shown', content_rowid='id',
 	tokenize='trigram remove_diacritics 1'
 );
+INSERT INTO messages_fts (messages_fts, rank) VALUES ('automerge', 0);
 INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
+INSERT INTO messages_fts (messages_fts, rank) VALUES ('automerge', 4);
 CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
 	INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.id, coalesce(old.shown, old.content));
 END;
@@ -253,6 +255,22 @@ END;
 var migrationFills = map[int]func(context.Context, *sql.Tx) error{
 	2: fillContacts,
 	4: fillShown,
+}
+
+// slowMigrations say what a migration does that takes long on a big store:
+// one that re-indexes every message, about a minute per million.
+var slowMigrations = map[int]string{4: "indexing %d messages for search as they are shown"}
+
+// announce tells the user waiting on migration v of a big store why.
+func (s *Store) announce(ctx context.Context, tx *sql.Tx, v int) {
+	what, ok := slowMigrations[v]
+	if !ok || s.onUpgrade == nil {
+		return
+	}
+	var n int
+	if tx.QueryRowContext(ctx, `SELECT count(*) FROM messages`).Scan(&n) == nil && n >= 50_000 {
+		s.onUpgrade("upgrading the store, once: " + fmt.Sprintf(what, n) + " (about a minute per million)…")
+	}
 }
 
 // migrate applies the migrations the store has not run yet, each in its own
@@ -298,6 +316,7 @@ func (s *Store) migrateOne(ctx context.Context) (done bool, err error) {
 	case version == len(migrations):
 		return true, tx.Commit()
 	}
+	s.announce(ctx, tx, version+1)
 	if _, err := tx.ExecContext(ctx, migrations[version]); err != nil {
 		return false, fmt.Errorf("migrate the store to schema version %d: %w", version+1, err)
 	}

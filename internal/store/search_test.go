@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -195,5 +196,40 @@ func TestMigrateVersion3Search(t *testing.T) {
 	}
 	if hits, _ := s.Search(context.Background(), testBot, "bye", 100); len(hits) != 1 {
 		t.Errorf("the new message is not found")
+	}
+}
+
+// TestUpgradeOfABigStoreSaysWhy: rebuilding the index of a big store takes
+// long; Open says why before it does, and only for a big store.
+func TestUpgradeOfABigStoreSaysWhy(t *testing.T) {
+	for _, tc := range []struct {
+		messages int
+		told     bool
+	}{{10, false}, {50_000, true}} {
+		path := filepath.Join(t.TempDir(), "neotui.db")
+		db, err := sql.Open("sqlite", "file:"+path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range append(migrations[:3:3], "PRAGMA user_version = 3",
+			`INSERT INTO sessions (bot, session_id, create_time, create_ns, day, uri, message_count, preview, hash)
+				VALUES ('bot-a', 1, '2024-02-01T01:00:00Z', 0, 0, '', 0, '', x'00')`,
+			fmt.Sprintf(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i+1 FROM n WHERE i+1 < %d)
+				INSERT INTO messages (bot, session_id, seq, type, content) SELECT 'bot-a', 1, i, 'User', 'hi' FROM n`, tc.messages),
+			`INSERT INTO messages_fts (rowid, content) SELECT id, content FROM messages`) {
+			if _, err := db.Exec(q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		db.Close()
+		var notes []string
+		s, err := Open(path, OnUpgrade(func(n string) { notes = append(notes, n) }))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		if told := len(notes) == 1 && strings.Contains(notes[0], fmt.Sprint(tc.messages)); told != tc.told {
+			t.Errorf("%d messages: told %q, want told %v", tc.messages, notes, tc.told)
+		}
 	}
 }

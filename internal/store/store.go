@@ -35,15 +35,23 @@ var (
 // Store is the local store. It is safe for concurrent use: reads run in
 // parallel (WAL) and writes queue behind each other (busy_timeout).
 type Store struct {
-	db *sql.DB
+	db        *sql.DB
+	onUpgrade func(note string)
 }
+
+// Option tunes how a store is opened.
+type Option func(*Store)
+
+// OnUpgrade has Open call note before an upgrade of the store that takes
+// long (a big store's search index made anew): a user waiting is told why.
+func OnUpgrade(note func(string)) Option { return func(s *Store) { s.onUpgrade = note } }
 
 // sqliteHeader starts every SQLite database file.
 var sqliteHeader = []byte("SQLite format 3\x00")
 
 // Open opens (creating if needed) the store at path and brings its schema up
 // to date.
-func Open(path string) (*Store, error) {
+func Open(path string, opts ...Option) (*Store, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
@@ -72,6 +80,9 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", abs, err)
 	}
 	s := &Store{db: db}
+	for _, o := range opts {
+		o(s)
+	}
 	// Turning a database written without WAL into WAL needs it alone, and
 	// SQLite answers SQLITE_BUSY at once, without waiting out busy_timeout,
 	// when another process opens it at the same moment: try again a while.
