@@ -223,6 +223,7 @@ func post[T any](ctx context.Context, c *Client, endpoint string, body any, limi
 	if err != nil {
 		return nil, err
 	}
+	trace := traceOf(ctx)
 	for attempt := 1; ; attempt++ {
 		if limit != nil {
 			if err := limit.Wait(ctx); err != nil {
@@ -234,6 +235,7 @@ func post[T any](ctx context.Context, c *Client, endpoint string, body any, limi
 			}
 		}
 		start := c.now()
+		trace.request()
 		items, err := once[T](ctx, c, endpoint, payload)
 		if err == nil {
 			c.log.Debug("request", "endpoint", endpoint, "attempt", attempt, "items", len(items), "took", time.Since(start))
@@ -248,7 +250,9 @@ func post[T any](ctx context.Context, c *Client, endpoint string, body any, limi
 		if !retryable(e) || attempt >= c.attempts {
 			return nil, e
 		}
-		if err := c.sleep(ctx, c.wait(attempt, e.RetryAfter)); err != nil {
+		wait := c.wait(attempt, e.RetryAfter)
+		trace.retry(e, wait)
+		if err := c.sleep(ctx, wait); err != nil {
 			return nil, e
 		}
 	}

@@ -34,7 +34,7 @@ type Progress struct {
 
 // Report says what a sync did.
 type Report struct {
-	Requests int
+	Requests int // HTTP requests made, retries included
 	Windows  int
 	Changes  store.Changes
 }
@@ -81,6 +81,8 @@ func (s *Syncer) Sync(ctx context.Context, from, to api.Day) (Report, error) {
 	}
 
 	r := run{s: s, rep: &rep, total: len(leadSpans) + len(histSpans)}
+	// Every request counts, retries too: each one spends the rate limit.
+	ctx = api.WithTrace(ctx, &api.Trace{Request: func() { rep.Requests++ }})
 	for _, w := range leadSpans {
 		if err := r.fetch(ctx, store.EndpointLeads, w); err != nil {
 			return rep, err
@@ -133,7 +135,6 @@ func (r *run) fetch(ctx context.Context, ep store.Endpoint, w span) error {
 		changes store.Changes
 		err     error
 	)
-	r.rep.Requests++
 	switch ep {
 	case store.EndpointLeads:
 		var leads []api.Lead

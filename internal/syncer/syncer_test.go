@@ -265,3 +265,19 @@ func TestLeadsOnly(t *testing.T) {
 		t.Errorf("leads-only sync: %d history requests, report %+v", f.count(t, apitest.ChatContentHistory), rep)
 	}
 }
+
+// TestReportCountsRetries: "N requests" is what Neoagent saw, retries
+// included — each one counts against the rate limit.
+func TestReportCountsRetries(t *testing.T) {
+	f := newFixture(t, apitest.Options{})
+	f.srv.Inject(apitest.Fault{Endpoint: apitest.LeadList, Status: 500},
+		apitest.Fault{Endpoint: apitest.ChatContentHistory, Status: 502, HTML: true, Times: 2})
+	today := api.DayOf(now)
+	rep, err := f.syncer(now).Sync(context.Background(), today-13, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.srv.Requests()); rep.Requests != n || n != 6 { // leads 2, history 3+1
+		t.Errorf("report says %d requests, Neoagent saw %d (want 6)", rep.Requests, n)
+	}
+}
