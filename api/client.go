@@ -39,6 +39,7 @@ const (
 	DefaultMaxResponseBytes = 256 << 20
 	DefaultMaxAttempts      = 4
 	DefaultMaxRetryWait     = 60 * time.Second
+	DefaultMaxRetryTotal    = 5 * time.Minute
 	DefaultBackoff          = time.Second
 	DefaultIdleTimeout      = 60 * time.Second
 	maxErrorBody            = 1 << 20
@@ -54,6 +55,7 @@ type Options struct {
 	MaxResponseBytes int64
 	MaxAttempts      int
 	MaxRetryWait     time.Duration // cap on any single wait, Retry-After included
+	MaxRetryTotal    time.Duration // cap on all the waits of one call: how long a 429 is waited out
 	Backoff          time.Duration // the first retry's base wait, doubled each time
 	IdleTimeout      time.Duration // longest silence while a body arrives; default 60 s
 	Logger           *slog.Logger  // debug lines per request; nil for none
@@ -74,6 +76,7 @@ type Client struct {
 	maxBody   int64
 	attempts  int
 	maxWait   time.Duration
+	maxTotal  time.Duration
 	backoff   time.Duration
 	idle      time.Duration
 	log       *slog.Logger
@@ -111,6 +114,7 @@ func New(o Options) (*Client, error) {
 		maxBody:   o.MaxResponseBytes,
 		attempts:  o.MaxAttempts,
 		maxWait:   o.MaxRetryWait,
+		maxTotal:  o.MaxRetryTotal,
 		backoff:   o.Backoff,
 		idle:      o.IdleTimeout,
 		log:       o.Logger,
@@ -131,6 +135,9 @@ func New(o Options) (*Client, error) {
 	}
 	if c.maxWait <= 0 {
 		c.maxWait = DefaultMaxRetryWait
+	}
+	if c.maxTotal <= 0 {
+		c.maxTotal = DefaultMaxRetryTotal
 	}
 	if c.backoff <= 0 {
 		c.backoff = DefaultBackoff
@@ -224,6 +231,7 @@ func post[T any](ctx context.Context, c *Client, endpoint string, body any, limi
 		return nil, err
 	}
 	trace := traceOf(ctx)
+	var waited time.Duration
 	for attempt := 1; ; attempt++ {
 		if limit != nil {
 			if err := limit.Wait(ctx); err != nil {
@@ -247,10 +255,11 @@ func post[T any](ctx context.Context, c *Client, endpoint string, body any, limi
 		}
 		e.Attempts = attempt
 		c.log.Debug("request failed", "endpoint", endpoint, "attempt", attempt, "status", e.Status, "code", e.Code, "kind", e.Kind)
-		if !retryable(e) || attempt >= c.attempts {
+		wait := c.wait(attempt, e.RetryAfter)
+		if !c.retrying(e, attempt, waited+wait) {
 			return nil, e
 		}
-		wait := c.wait(attempt, e.RetryAfter)
+		waited += wait
 		trace.retry(e, wait)
 		if err := c.sleep(ctx, wait); err != nil {
 			return nil, e
@@ -389,12 +398,26 @@ func retryable(e *Error) bool {
 	return false
 }
 
+// retrying decides whether a failed attempt goes again, once all the waits
+// so far come to waited: a rate limit as long as they stay within maxTotal,
+// however many attempts that takes (the server said when to come back);
+// any other retryable failure up to the attempts allowed.
+func (c *Client) retrying(e *Error, attempt int, waited time.Duration) bool {
+	switch {
+	case !retryable(e) || waited > c.maxTotal:
+		return false
+	case e.Kind == ErrRateLimited:
+		return true
+	}
+	return attempt < c.attempts
+}
+
 // wait is the pause before retry n+1: Retry-After when the server gave one,
 // else exponential backoff with jitter; never more than maxWait.
 func (c *Client) wait(attempt int, retryAfter time.Duration) time.Duration {
 	d := retryAfter
 	if d <= 0 {
-		base := c.backoff << (attempt - 1)
+		base := c.backoff << min(attempt-1, 16) // a long 429 must not overflow the shift
 		d = base/2 + rand.N(base/2+1)
 	}
 	return min(d, c.maxWait)
