@@ -45,6 +45,13 @@ const (
 	maxErrorBody            = 1 << 20
 )
 
+// Limiter paces requests: Wait blocks until one may be sent and fails only
+// when ctx ends, or would end, first. *rate.Limiter is one; the store's
+// Budget, shared by every neotui on a store, is another.
+type Limiter interface {
+	Wait(ctx context.Context) error
+}
+
 // Options configure a Client. Zero values mean the defaults above.
 type Options struct {
 	BaseURL          string
@@ -52,6 +59,7 @@ type Options struct {
 	UserAgent        string // e.g. "neotui/1.2.0"
 	HTTPClient       *http.Client
 	HistoryPerMinute float64 // client-side rate limit of the history endpoint; <0 means none
+	Limiter          Limiter // paces history requests, retries included, instead of HistoryPerMinute
 	MaxResponseBytes int64
 	MaxAttempts      int
 	MaxRetryWait     time.Duration // cap on any single wait, Retry-After included
@@ -72,7 +80,7 @@ type Client struct {
 	key       string
 	userAgent string
 	http      *http.Client
-	history   *rate.Limiter
+	history   Limiter // nil: none
 	maxBody   int64
 	attempts  int
 	maxWait   time.Duration
@@ -152,7 +160,10 @@ func New(o Options) (*Client, error) {
 	if perMinute == 0 {
 		perMinute = DefaultHistoryPerMinute
 	}
-	if perMinute > 0 {
+	switch {
+	case o.Limiter != nil:
+		c.history = o.Limiter
+	case perMinute > 0:
 		// Burst 1: no 60-second window ever holds more than perMinute requests.
 		c.history = rate.NewLimiter(rate.Limit(perMinute/60), 1)
 	}
@@ -225,7 +236,7 @@ func (c *Client) History(ctx context.Context, q HistoryQuery) ([]Session, error)
 }
 
 // post sends one request, retrying what is worth retrying.
-func post[T any](ctx context.Context, c *Client, endpoint string, body any, limit *rate.Limiter) ([]T, error) {
+func post[T any](ctx context.Context, c *Client, endpoint string, body any, limit Limiter) ([]T, error) {
 	payload, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
