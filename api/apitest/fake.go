@@ -146,6 +146,7 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !known {
 		name = r.URL.Path
 	}
+	arrived := time.Now() // real time, for HistoryPerMinute
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	rec := &Request{Endpoint: name, Method: r.Method, Body: body, Header: r.Header.Clone(), Time: f.opts.Now()}
 	f.mu.Lock()
@@ -195,7 +196,7 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.send(http.StatusOK, http.StatusOK, func(w io.Writer) error { return WriteLeads(w, leads) })
 		return
 	}
-	if wait := f.throttle(q.serial); wait > 0 {
+	if wait := f.throttle(q.serial, arrived); wait > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 		a.routeError(http.StatusTooManyRequests, fmt.Sprintf("too many requests: at most %g per minute, retry later", f.opts.HistoryPerMinute))
 		return
@@ -219,20 +220,20 @@ func (f *Fake) authorize(key string) (int, string) {
 	return http.StatusUnauthorized, "invalid API key"
 }
 
-// throttle is how long a history request of serial comes too soon under
-// HistoryPerMinute; 0 if it may be served, and is counted.
-func (f *Fake) throttle(serial string) time.Duration {
+// throttle is how much too soon under HistoryPerMinute a history request
+// of serial arrived; 0 if it may be served, and is counted. Arrival counts,
+// as at a gateway: a slow answer (a fault's Latency) does not move it.
+func (f *Fake) throttle(serial string, arrived time.Time) time.Duration {
 	if f.opts.HistoryPerMinute <= 0 {
 		return 0
 	}
 	gap := time.Duration(float64(time.Minute) / f.opts.HistoryPerMinute)
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	now := time.Now()
-	if since := now.Sub(f.lastHistory[serial]); since < gap {
+	if since := arrived.Sub(f.lastHistory[serial]); since < gap {
 		return gap - since
 	}
-	f.lastHistory[serial] = now
+	f.lastHistory[serial] = arrived
 	return 0
 }
 
