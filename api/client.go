@@ -61,7 +61,7 @@ type Options struct {
 	HistoryPerMinute float64 // client-side rate limit of the history endpoint; <0 means none
 	Limiter          Limiter // paces history requests, retries included, instead of HistoryPerMinute
 	MaxResponseBytes int64
-	MaxAttempts      int
+	MaxAttempts      int           // tries of a failing request; a 429's are bounded by MaxRetryTotal instead
 	MaxRetryWait     time.Duration // cap on any single wait, Retry-After included
 	MaxRetryTotal    time.Duration // cap on all the waits of one call: how long a 429 is waited out
 	Backoff          time.Duration // the first retry's base wait, doubled each time

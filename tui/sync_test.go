@@ -206,10 +206,9 @@ func TestRateLimitPauseLeadsTheStatusLine(t *testing.T) {
 	}
 	m := New(opts)
 	t.Cleanup(m.Close)
-	sync := opts.Sync
 	m.sh.Sync = nil // load first; the sync starts on r
 	m = settle(t, m, sizeCmd(120, 40), m.Init())
-	m.sh.Sync = sync
+	m.sh.Sync = opts.Sync
 	next, cmd := m.Update(keyMsg("r"))
 	m = whileSyncing(t, next.(Model), cmd)
 	line := statusLine(m)
