@@ -39,10 +39,18 @@ const (
 	DefaultMaxResponseBytes = 256 << 20
 	DefaultMaxAttempts      = 4
 	DefaultMaxRetryWait     = 60 * time.Second
+	DefaultMaxRetryTotal    = 5 * time.Minute
 	DefaultBackoff          = time.Second
 	DefaultIdleTimeout      = 60 * time.Second
 	maxErrorBody            = 1 << 20
 )
+
+// Limiter paces requests: Wait blocks until one may be sent and fails only
+// when ctx ends, or would end, first. *rate.Limiter is one; the store's
+// Budget, shared by every neotui on a store, is another.
+type Limiter interface {
+	Wait(ctx context.Context) error
+}
 
 // Options configure a Client. Zero values mean the defaults above.
 type Options struct {
@@ -51,9 +59,11 @@ type Options struct {
 	UserAgent        string // e.g. "neotui/1.2.0"
 	HTTPClient       *http.Client
 	HistoryPerMinute float64 // client-side rate limit of the history endpoint; <0 means none
+	Limiter          Limiter // paces history requests, retries included, instead of HistoryPerMinute
 	MaxResponseBytes int64
-	MaxAttempts      int
+	MaxAttempts      int           // tries of a failing request; a 429's are bounded by MaxRetryTotal instead
 	MaxRetryWait     time.Duration // cap on any single wait, Retry-After included
+	MaxRetryTotal    time.Duration // cap on all the waits of one call: how long a 429 is waited out
 	Backoff          time.Duration // the first retry's base wait, doubled each time
 	IdleTimeout      time.Duration // longest silence while a body arrives; default 60 s
 	Logger           *slog.Logger  // debug lines per request; nil for none
@@ -70,10 +80,11 @@ type Client struct {
 	key       string
 	userAgent string
 	http      *http.Client
-	history   *rate.Limiter
+	history   Limiter // nil: none
 	maxBody   int64
 	attempts  int
 	maxWait   time.Duration
+	maxTotal  time.Duration
 	backoff   time.Duration
 	idle      time.Duration
 	log       *slog.Logger
@@ -111,6 +122,7 @@ func New(o Options) (*Client, error) {
 		maxBody:   o.MaxResponseBytes,
 		attempts:  o.MaxAttempts,
 		maxWait:   o.MaxRetryWait,
+		maxTotal:  o.MaxRetryTotal,
 		backoff:   o.Backoff,
 		idle:      o.IdleTimeout,
 		log:       o.Logger,
@@ -132,6 +144,9 @@ func New(o Options) (*Client, error) {
 	if c.maxWait <= 0 {
 		c.maxWait = DefaultMaxRetryWait
 	}
+	if c.maxTotal <= 0 {
+		c.maxTotal = DefaultMaxRetryTotal
+	}
 	if c.backoff <= 0 {
 		c.backoff = DefaultBackoff
 	}
@@ -145,7 +160,10 @@ func New(o Options) (*Client, error) {
 	if perMinute == 0 {
 		perMinute = DefaultHistoryPerMinute
 	}
-	if perMinute > 0 {
+	switch {
+	case o.Limiter != nil:
+		c.history = o.Limiter
+	case perMinute > 0:
 		// Burst 1: no 60-second window ever holds more than perMinute requests.
 		c.history = rate.NewLimiter(rate.Limit(perMinute/60), 1)
 	}
@@ -218,11 +236,13 @@ func (c *Client) History(ctx context.Context, q HistoryQuery) ([]Session, error)
 }
 
 // post sends one request, retrying what is worth retrying.
-func post[T any](ctx context.Context, c *Client, endpoint string, body any, limit *rate.Limiter) ([]T, error) {
+func post[T any](ctx context.Context, c *Client, endpoint string, body any, limit Limiter) ([]T, error) {
 	payload, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
+	trace := traceOf(ctx)
+	var waited time.Duration
 	for attempt := 1; ; attempt++ {
 		if limit != nil {
 			if err := limit.Wait(ctx); err != nil {
@@ -234,6 +254,7 @@ func post[T any](ctx context.Context, c *Client, endpoint string, body any, limi
 			}
 		}
 		start := c.now()
+		trace.request()
 		items, err := once[T](ctx, c, endpoint, payload)
 		if err == nil {
 			c.log.Debug("request", "endpoint", endpoint, "attempt", attempt, "items", len(items), "took", time.Since(start))
@@ -245,10 +266,13 @@ func post[T any](ctx context.Context, c *Client, endpoint string, body any, limi
 		}
 		e.Attempts = attempt
 		c.log.Debug("request failed", "endpoint", endpoint, "attempt", attempt, "status", e.Status, "code", e.Code, "kind", e.Kind)
-		if !retryable(e) || attempt >= c.attempts {
+		wait := c.wait(attempt, e.RetryAfter)
+		if !c.retrying(e, attempt, waited+wait) {
 			return nil, e
 		}
-		if err := c.sleep(ctx, c.wait(attempt, e.RetryAfter)); err != nil {
+		waited += wait
+		trace.retry(e, wait)
+		if err := c.sleep(ctx, wait); err != nil {
 			return nil, e
 		}
 	}
@@ -385,12 +409,26 @@ func retryable(e *Error) bool {
 	return false
 }
 
+// retrying decides whether a failed attempt goes again, once all the waits
+// so far come to waited: a rate limit as long as they stay within maxTotal,
+// however many attempts that takes (the server said when to come back);
+// any other retryable failure up to the attempts allowed.
+func (c *Client) retrying(e *Error, attempt int, waited time.Duration) bool {
+	switch {
+	case !retryable(e) || waited > c.maxTotal:
+		return false
+	case e.Kind == ErrRateLimited:
+		return true
+	}
+	return attempt < c.attempts
+}
+
 // wait is the pause before retry n+1: Retry-After when the server gave one,
 // else exponential backoff with jitter; never more than maxWait.
 func (c *Client) wait(attempt int, retryAfter time.Duration) time.Duration {
 	d := retryAfter
 	if d <= 0 {
-		base := c.backoff << (attempt - 1)
+		base := c.backoff << min(attempt-1, 16) // a long 429 must not overflow the shift
 		d = base/2 + rand.N(base/2+1)
 	}
 	return min(d, c.maxWait)

@@ -126,7 +126,9 @@ func (e *Error) todo() string {
 		return "check the serial number (NEOAGENT_SERIAL or the bot's serial in your config)"
 	case ErrRangeTooLarge:
 		return "try a shorter range"
-	case ErrRateLimited, ErrServer, ErrNetwork:
+	case ErrRateLimited:
+		return "lower rate_limit in the config (history requests per minute), or try again later"
+	case ErrServer, ErrNetwork:
 		return "try again later"
 	case ErrDecode:
 		return "try again later; if it persists, Neoagent may have changed its format"

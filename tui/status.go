@@ -220,21 +220,27 @@ func (s statusModel) progressLine() string {
 			what += fmt.Sprintf(" (%s…%s)", p.Window, p.WindowTo)
 		}
 	}
+	if paused := p.Paused(s.sh.now()); paused != "" {
+		// Why nothing moves comes first: "Neoagent is limiting requests —
+		// retrying in 20 s".
+		return safetext.Line(paused) + " · " + what
+	}
 	return what
 }
 
-// errLine is the last sync's error in width cells, the hint first; an
-// error cut short says where to read it whole.
+// errLine is the last sync's error in width cells: the cause first, then
+// "r retries" where trying again can help. An error cut short keeps the
+// key and says where to read it whole.
 func (s statusModel) errLine(width int) string {
-	text := "⚠ " + syncErrText(s.err)
+	text, hint := "⚠ "+syncErrText(s.err), ""
 	if !permanent(s.err) {
-		text = "⚠ (r retries) " + syncErrText(s.err)
+		hint = " · r retries"
 	}
-	if ansi.StringWidth(text) > width {
+	if ansi.StringWidth(text+hint) > width {
 		const more = "… ? shows all"
-		text = ansi.Truncate(text, max(width-ansi.StringWidth(more), 0), "") + more
+		text = ansi.Truncate(text, max(width-ansi.StringWidth(more+hint), 0), "") + more
 	}
-	return s.sh.styles.StatusErr.Render(text)
+	return s.sh.styles.StatusErr.Render(text + hint)
 }
 
 // syncErrText is a sync's error on one line: one clause per bot that failed.

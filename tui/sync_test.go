@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/neotui/neotui/api"
 	"github.com/neotui/neotui/internal/store"
 	"github.com/neotui/neotui/internal/syncer"
@@ -176,5 +179,98 @@ func TestLongSyncErrorReadsWholeInHelp(t *testing.T) {
 	flat := strings.Join(strings.Fields(screen(m)), " ")
 	if !strings.Contains(flat, "The last sync failed: Neoagent rejected the API key for serial "+testSerial+" (HTTP 401): check NEOAGENT_API_KEY or the bot's key in the config file") {
 		t.Errorf("help does not show the whole error:\n%s", screen(m))
+	}
+}
+
+// statusLine is the screen's status line: the one above the footer.
+func statusLine(m Model) string {
+	lines := strings.Split(screen(m), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if strings.Contains(lines[i], "⚠") || strings.Contains(lines[i], "syncing") {
+			return strings.TrimSpace(lines[i])
+		}
+	}
+	return ""
+}
+
+// TestRateLimitPauseLeadsTheStatusLine: while Neoagent limits the sync,
+// the status line says so first, and when it goes again.
+func TestRateLimitPauseLeadsTheStatusLine(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	opts := testOptions(st)
+	opts.Sync = func(ctx context.Context, from, to api.Day, progress func(syncer.Progress)) (syncer.Report, error) {
+		progress(syncer.Progress{Endpoint: store.EndpointHistory, Done: 1, Total: 5, Window: to - 13, WindowTo: to - 7,
+			Notice: "Neoagent is limiting requests", Retry: testNow.Add(20 * time.Second)})
+		<-ctx.Done() // still waiting when the test reads the screen
+		return syncer.Report{}, ctx.Err()
+	}
+	m := New(opts)
+	t.Cleanup(m.Close)
+	m.sh.Sync = nil // load first; the sync starts on r
+	m = settle(t, m, sizeCmd(120, 40), m.Init())
+	m.sh.Sync = opts.Sync
+	next, cmd := m.Update(keyMsg("r"))
+	m = whileSyncing(t, next.(Model), cmd)
+	line := statusLine(m)
+	if _, text, _ := strings.Cut(line, " "); !strings.HasPrefix(text, "Neoagent is limiting requests — retrying in 20 s · syncing") {
+		t.Errorf("status line %q does not start (after the spinner) with the pause", line)
+	}
+}
+
+// whileSyncing feeds m what cmd sends, and what that sends, for a moment,
+// but the spinner's ticks: settle waits for a quiet model, and a sync that
+// is still running never is.
+func whileSyncing(t *testing.T, m Model, cmd tea.Cmd) Model {
+	t.Helper()
+	msgs := make(chan tea.Msg, 16)
+	var run func(tea.Cmd)
+	run = func(c tea.Cmd) {
+		if c == nil {
+			return
+		}
+		go func() { msgs <- c() }()
+	}
+	run(cmd)
+	for deadline := time.After(300 * time.Millisecond); ; {
+		select {
+		case msg := <-msgs:
+			switch msg := msg.(type) {
+			case tea.BatchMsg:
+				for _, c := range msg {
+					run(c)
+				}
+			case spinner.TickMsg, nil:
+			default:
+				next, cmd := m.Update(msg)
+				m = next.(Model)
+				run(cmd)
+			}
+		case <-deadline:
+			return m
+		}
+	}
+}
+
+// TestRateLimitErrorSaysTheCauseFirst: a sync that gave up on Neoagent's
+// rate limit says so first and what to change, then that r tries again.
+func TestRateLimitErrorSaysTheCauseFirst(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	opts := testOptions(st)
+	opts.Sync = func(context.Context, api.Day, api.Day, func(syncer.Progress)) (syncer.Report, error) {
+		return syncer.Report{}, fmt.Errorf("syncing history: %w",
+			&api.Error{Kind: api.ErrRateLimited, Endpoint: api.EndpointHistory, Status: 429, Attempts: 16})
+	}
+	m := New(opts)
+	t.Cleanup(m.Close)
+	m = settle(t, m, sizeCmd(160, 40), m.Init())
+	line := statusLine(m)
+	if !strings.HasPrefix(line, "⚠ syncing history: Neoagent is limiting our request rate") ||
+		!strings.Contains(line, "lower rate_limit") || !strings.HasSuffix(line, "r retries") {
+		t.Errorf("status line %q: want the cause first, then rate_limit, then r", line)
+	}
+	// Narrow, the cause is cut, not the key.
+	m = settle(t, m, sizeCmd(80, 24))
+	if line := statusLine(m); !strings.HasPrefix(line, "⚠ syncing history: Neoagent") || !strings.HasSuffix(line, "r retries") {
+		t.Errorf("status line at 80 columns %q: want the cause first and r kept", line)
 	}
 }

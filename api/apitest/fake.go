@@ -14,8 +14,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -45,6 +47,10 @@ type Options struct {
 	// keep their HTTP status.
 	BusinessErrors bool
 	Latency        time.Duration // before every answer
+	// HistoryPerMinute, if positive, holds each bot's history requests to
+	// the docs' advice, read strictly: one sooner than 60/N seconds after the
+	// last one served gets 429 with a Retry-After. Real time, whatever Now says.
+	HistoryPerMinute float64
 }
 
 // Fake is the fake Neoagent API, an http.Handler. Safe for concurrent use.
@@ -52,9 +58,10 @@ type Fake struct {
 	opts Options
 	bots map[string]*Bot
 
-	mu       sync.Mutex
-	faults   []Fault
-	requests []*Request
+	mu          sync.Mutex
+	faults      []Fault
+	requests    []*Request
+	lastHistory map[string]time.Time // per bot, the last history request served under HistoryPerMinute
 }
 
 // Request is one request the Fake received, and what it answered.
@@ -85,7 +92,7 @@ func New(opts Options) *Fake {
 	if opts.MaxUndatedSessions <= 0 {
 		opts.MaxUndatedSessions = 2000
 	}
-	f := &Fake{opts: opts, bots: make(map[string]*Bot)}
+	f := &Fake{opts: opts, bots: make(map[string]*Bot), lastHistory: make(map[string]time.Time)}
 	for _, b := range opts.Bots {
 		if _, dup := f.bots[b.serial]; !dup {
 			f.bots[b.serial] = b
@@ -131,13 +138,15 @@ var endpoints = map[string]struct {
 }
 
 // ServeHTTP answers one request. Order of checks: path (404), method (405),
-// queued fault and latency, key (401), body (400), serial (404), size (413).
+// queued fault and latency, key (401), body (400), serial (404), history
+// rate (429), size (413).
 func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ep, known := endpoints[r.URL.Path]
 	name := ep.name
 	if !known {
 		name = r.URL.Path
 	}
+	arrived := time.Now() // real time, for HistoryPerMinute
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	rec := &Request{Endpoint: name, Method: r.Method, Body: body, Header: r.Header.Clone(), Time: f.opts.Now()}
 	f.mu.Lock()
@@ -187,6 +196,11 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.send(http.StatusOK, http.StatusOK, func(w io.Writer) error { return WriteLeads(w, leads) })
 		return
 	}
+	if wait := f.throttle(q.serial, arrived); wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		a.routeError(http.StatusTooManyRequests, fmt.Sprintf("too many requests: at most %g per minute, retry later", f.opts.HistoryPerMinute))
+		return
+	}
 	if msg := f.tooLarge(bot, q, win); msg != "" {
 		a.apiError(http.StatusRequestEntityTooLarge, msg)
 		return
@@ -204,6 +218,23 @@ func (f *Fake) authorize(key string) (int, string) {
 		return http.StatusUnauthorized, `invalid API key: send the raw key in the Authorization header, without "Bearer "`
 	}
 	return http.StatusUnauthorized, "invalid API key"
+}
+
+// throttle is how much too soon under HistoryPerMinute a history request
+// of serial arrived; 0 if it may be served, and is counted. Arrival counts,
+// as at a gateway: a slow answer (a fault's Latency) does not move it.
+func (f *Fake) throttle(serial string, arrived time.Time) time.Duration {
+	if f.opts.HistoryPerMinute <= 0 {
+		return 0
+	}
+	gap := time.Duration(float64(time.Minute) / f.opts.HistoryPerMinute)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if since := arrived.Sub(f.lastHistory[serial]); since < gap {
+		return gap - since
+	}
+	f.lastHistory[serial] = arrived
+	return 0
 }
 
 // tooLarge says why a history request would answer too much, or "".

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -146,5 +147,37 @@ func TestFaultsAreThreadSafe(t *testing.T) {
 	}
 	if count[500] != 20 || count[http.StatusOK] != 20 {
 		t.Errorf("statuses %v, want 20 × 500 and 20 × 200", count)
+	}
+}
+
+// TestHistoryPerMinute: the fake holds each bot's history requests to the
+// documented rate, the strict way: a request sooner than 60/N s after the
+// last one served is refused with 429 and a Retry-After, and not counted.
+func TestHistoryPerMinute(t *testing.T) {
+	srv := startDemo(t, Options{HistoryPerMinute: 1})
+	other := `{"SerialNumber":"` + SecondSerial + `","StartTime":"2025-05-01","EndTime":"2025-05-07"}`
+	for i, want := range []struct {
+		path, body string
+		status     int
+	}{
+		{HistoryPath, demoHistory, 200},
+		{HistoryPath, demoHistory, 429}, // at once: refused
+		{HistoryPath, demoHistory, 429}, // a refusal does not reset the clock
+		{LeadListPath, demoLeads, 200},  // leads are not limited
+		{HistoryPath, other, 200},       // nor is another bot
+	} {
+		resp, env := post(t, srv, want.path, srv.Key, want.body)
+		if resp.StatusCode != want.status || env.Code != want.status {
+			t.Fatalf("request %d: HTTP %d %+v, want %d", i, resp.StatusCode, env, want.status)
+		}
+		if want.status != 429 {
+			continue
+		}
+		if ra, _ := strconv.Atoi(resp.Header.Get("Retry-After")); ra < 59 || ra > 60 {
+			t.Errorf("Retry-After %q, want the rest of the minute", resp.Header.Get("Retry-After"))
+		}
+		if !strings.Contains(env.Message, "1 per minute") {
+			t.Errorf("message %q does not state the limit", env.Message)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/term"
@@ -27,8 +28,9 @@ type app struct {
 }
 
 // sync brings from..to up to date: progress on stderr when it is a
-// terminal, else a line per stored window to log (nil: none). A failed sync
-// is returned for the caller to report after printing what is stored.
+// terminal, else a line per stored window and per pause to log (nil: none).
+// A failed sync is returned for the caller to report after printing what is
+// stored.
 func (a *app) sync(ctx context.Context, s *session, from, to api.Day, leadsOnly bool, log io.Writer) (syncer.Report, error) {
 	if s.client == nil {
 		return syncer.Report{}, nil
@@ -38,17 +40,13 @@ func (a *app) sync(ctx context.Context, s *session, from, to api.Day, leadsOnly 
 	tty := isTerminal(a.stderr)
 	logged := 0 // windows logged as stored
 	sy.OnProgress = func(p syncer.Progress) {
-		if p.Total == 0 || p.Endpoint == "" {
-			if tty {
-				fmt.Fprint(a.stderr, "\r\033[K") // done: clear the progress line
-			}
-			return
-		}
-		line := fmt.Sprintf("syncing %s %d/%d (%s…%s)", p.Endpoint, min(p.Done+1, p.Total), p.Total, p.Window, p.WindowTo)
 		switch {
 		case tty:
-			fmt.Fprint(a.stderr, "\r\033[K"+line)
-		case log != nil && p.Done > logged:
+			// Done, the line is empty: the progress line is cleared.
+			fmt.Fprint(a.stderr, "\r\033[K"+progressLine(p, a.now()))
+		case log != nil && p.Notice != "":
+			fmt.Fprintln(log, p.Paused(a.now()))
+		case log != nil && p.Done > logged && p.Endpoint != "":
 			logged = p.Done
 			// Into a log (cron, systemd): a line per window stored, so a
 			// long sync shows it is moving.
@@ -60,6 +58,20 @@ func (a *app) sync(ctx context.Context, s *session, from, to api.Day, leadsOnly 
 		fmt.Fprint(a.stderr, "\r\033[K")
 	}
 	return rep, err
+}
+
+// progressLine is a sync's progress on a terminal, why it waits first:
+// "Neoagent is limiting requests — retrying in 20 s · syncing history 2/5
+// (…)"; "" when it is done.
+func progressLine(p syncer.Progress, now time.Time) string {
+	var parts []string
+	if paused := p.Paused(now); paused != "" {
+		parts = append(parts, paused)
+	}
+	if p.Total > 0 && p.Endpoint != "" {
+		parts = append(parts, fmt.Sprintf("syncing %s %d/%d (%s…%s)", p.Endpoint, min(p.Done+1, p.Total), p.Total, p.Window, p.WindowTo))
+	}
+	return strings.Join(parts, " · ")
 }
 
 func isTerminal(w io.Writer) bool {

@@ -47,7 +47,7 @@ func (a *app) open() (*session, error) {
 	if a.flags.offline {
 		return s, nil
 	}
-	if s.client, err = newClient(cfg, bot, a.userAgent()); err != nil {
+	if s.client, err = newClient(cfg, bot, st, a.userAgent()); err != nil {
 		st.Close()
 		return nil, fmt.Errorf("bot %q: %w", bot.Name, err)
 	}
@@ -55,15 +55,20 @@ func (a *app) open() (*session, error) {
 }
 
 // newClient is bot's API client under cfg. Every client is made here, the
-// demo's too.
-func newClient(cfg *config.Config, bot config.Bot, userAgent string) (*api.Client, error) {
-	return api.New(api.Options{
+// demo's too. Its rate limit is the bot's budget in st: every neotui on the
+// store, a sync beside the browser or serve, spends the one limit.
+func newClient(cfg *config.Config, bot config.Bot, st *store.Store, userAgent string) (*api.Client, error) {
+	o := api.Options{
 		BaseURL:          cfg.BaseURL,
 		Key:              bot.Key.Reveal(),
 		UserAgent:        userAgent,
 		HistoryPerMinute: cfg.RateLimit,
 		MaxResponseBytes: cfg.MaxResponseBytes,
-	})
+	}
+	if cfg.RateLimit > 0 {
+		o.Limiter = st.Budget(bot.Serial, cfg.RateLimit)
+	}
+	return api.New(o)
 }
 
 func (a *app) userAgent() string { return "neotui/" + a.version }
@@ -95,7 +100,7 @@ func (a *app) otherBot(s *session, name string) (*session, error) {
 	if a.flags.offline {
 		return other, nil
 	}
-	other.client, err = newClient(s.cfg, bot, a.userAgent())
+	other.client, err = newClient(s.cfg, bot, s.store, a.userAgent())
 	return other, err
 }
 

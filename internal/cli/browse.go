@@ -129,7 +129,7 @@ func (a *app) demo(ctx context.Context) error {
 		{Name: "Example Shop (demo)", Serial: apitest.DemoSerial, Key: apitest.DefaultKey},
 		{Name: "Example Shop (Italia)", Serial: apitest.SecondSerial, Key: apitest.DefaultKey},
 	} {
-		client, err := newClient(cfg, bot, a.userAgent()+" (demo)")
+		client, err := newClient(cfg, bot, st, a.userAgent()+" (demo)")
 		if err != nil {
 			return err
 		}

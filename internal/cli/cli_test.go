@@ -99,6 +99,27 @@ type result struct {
 
 func (c *cli) run(args ...string) result {
 	c.t.Helper()
+	r, err := c.exec(args...)
+	if err != nil {
+		c.t.Fatalf("running neotui %v: %v", args, err)
+	}
+	return r
+}
+
+// start runs neotui beside the test: its result arrives when it exits.
+func (c *cli) start(args ...string) <-chan result {
+	done := make(chan result, 1)
+	go func() {
+		r, err := c.exec(args...)
+		if err != nil {
+			r = result{code: -1, stderr: err.Error()}
+		}
+		done <- r
+	}()
+	return done
+}
+
+func (c *cli) exec(args ...string) (result, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binary, args...)
@@ -110,11 +131,9 @@ func (c *cli) run(args ...string) result {
 	err := cmd.Run()
 	r := result{stdout: out.String(), stderr: errb.String()}
 	if ee, ok := err.(*exec.ExitError); ok {
-		r.code = ee.ExitCode()
-	} else if err != nil {
-		c.t.Fatalf("running neotui %v: %v", args, err)
+		r.code, err = ee.ExitCode(), nil
 	}
-	return r
+	return r, err
 }
 
 // mustRun runs and requires exit 0.
@@ -334,6 +353,10 @@ func TestRecoversFrom429AndHTMLPages(t *testing.T) {
 	r := c.mustRun("sync", "--since", "3d")
 	if !strings.Contains(r.stdout, "new") {
 		t.Errorf("sync after retries: %q", r.stdout)
+	}
+	// Retries are requests too: the summary counts what Neoagent saw.
+	if n := reportedRequests(t, r.stdout); n != len(c.srv.Requests()) || n != 5 {
+		t.Errorf("the summary counts %d requests, Neoagent saw %d (want 5): %q", n, len(c.srv.Requests()), r.stdout)
 	}
 }
 

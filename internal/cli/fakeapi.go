@@ -17,6 +17,7 @@ func (a *app) fakeAPICommand() *cobra.Command {
 		listen  string
 		latency time.Duration
 		maxDays int
+		perMin  float64
 	)
 	cmd := &cobra.Command{
 		Use:   "fake-api",
@@ -27,7 +28,7 @@ the environment to point neotui at it. Stop it with ctrl+c.`,
 		Example: `  neotui fake-api --listen 127.0.0.1:8080`,
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			srv, ln, err := apitest.Listen(listen, apitest.Options{Latency: latency, MaxHistoryDays: maxDays})
+			srv, ln, err := apitest.Listen(listen, apitest.Options{Latency: latency, MaxHistoryDays: maxDays, HistoryPerMinute: perMin})
 			if err != nil {
 				return fmt.Errorf("cannot listen on %s: %w", listen, err)
 			}
@@ -56,5 +57,6 @@ the environment to point neotui at it. Stop it with ctrl+c.`,
 	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().DurationVar(&latency, "latency", 0, "delay before every answer, e.g. 300ms")
 	cmd.Flags().IntVar(&maxDays, "max-history-days", 0, "widest history range before 413 (default 31)")
+	cmd.Flags().Float64Var(&perMin, "history-per-minute", 0, "answer 429 to history requests faster than this per bot (default: no limit)")
 	return cmd
 }

@@ -20,8 +20,9 @@ func (a *app) syncCommand() *cobra.Command {
 Only days never fetched, today, yesterday, and days fetched before they ended
 are requested again, so a sync right after another costs at most two requests.
 History is fetched in windows (history_window_days, default 7), within the
-rate limit (rate_limit requests per minute, default 10); a window Neoagent
-finds too large is split in halves.`,
+rate limit (rate_limit requests per minute, default 10, shared by every neotui
+on the store); a window Neoagent finds too large is split in halves. While
+another neotui syncs the bot, sync waits for it, then fetches what it did not.`,
 		Example: `  neotui sync                 # the last initial_sync_days (default 30)
   neotui sync --since 90d`,
 		Args: noArgs,

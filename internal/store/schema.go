@@ -227,6 +227,27 @@ DROP TRIGGER messages_fts_delete;
 DROP TRIGGER messages_fts_update;
 DROP TABLE messages_fts;
 `,
+
+	// 5: what the neotui processes on one store agree on per bot, so that
+	// together they keep Neoagent's rate limit and fetch no window twice.
+	`
+-- The earliest time (UTC ns) the bot's next history request may be sent.
+-- Each request takes it and moves it on by one interval (TakeSlot): the
+-- pace of one client, whichever process sends.
+CREATE TABLE request_slots (
+	bot  TEXT    NOT NULL PRIMARY KEY,
+	next INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- The bot's sync under way: owner's since it began, renewed while it runs.
+-- A neotui killed mid-sync stops renewing and its lease lapses at expires.
+CREATE TABLE sync_leases (
+	bot     TEXT    NOT NULL PRIMARY KEY,
+	owner   TEXT    NOT NULL,
+	since   INTEGER NOT NULL,
+	expires INTEGER NOT NULL
+) WITHOUT ROWID;
+`,
 }
 
 // shownIndex is the full-text index over the shown text, as migration 4

@@ -19,14 +19,18 @@ func (s span) halves() (newer, older span) {
 
 // stale returns, ascending, the days of from..to that need fetching: those
 // never fetched, today and yesterday (late records still arrive for them),
-// and any day last fetched before it had ended. Days after today are dropped.
-func stale(from, to api.Day, marks map[api.Day]time.Time, now time.Time) []api.Day {
+// and any day last fetched before it had ended — except, for all of these,
+// days fetched since joined (not zero): the start of a sync this one waited
+// for, which asked for them as this one would have. Days after today are
+// dropped.
+func stale(from, to api.Day, marks map[api.Day]time.Time, now, joined time.Time) []api.Day {
 	today := api.DayOf(now)
 	to = min(to, today)
 	var out []api.Day
 	for d := from; d <= to; d++ {
 		fetched, ok := marks[d]
-		if !ok || d >= today-1 || fetched.Before(d.End()) {
+		fresh := !joined.IsZero() && !fetched.Before(joined)
+		if !ok || !fresh && (d >= today-1 || fetched.Before(d.End())) {
 			out = append(out, d)
 		}
 	}

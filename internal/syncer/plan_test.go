@@ -19,10 +19,17 @@ func TestStale(t *testing.T) {
 		today - 1: after(today - 1),                  // yesterday: always again
 		today:     now,
 	}
-	got := fmt.Sprint(stale(today-6, today+2, marks, now))
+	got := fmt.Sprint(stale(today-6, today+2, marks, now, time.Time{}))
 	want := fmt.Sprint([]api.Day{today - 6, today - 4, today - 2, today - 1, today})
 	if got != want {
 		t.Errorf("stale = %s, want %s", got, want)
+	}
+	// Behind a sync that began an hour ago: what it fetched (today) is
+	// fresh; yesterday, fetched before it began, is not.
+	got = fmt.Sprint(stale(today-6, today+2, marks, now, now.Add(-time.Hour)))
+	want = fmt.Sprint([]api.Day{today - 6, today - 4, today - 2, today - 1})
+	if got != want {
+		t.Errorf("stale behind another sync = %s, want %s", got, want)
 	}
 }
 

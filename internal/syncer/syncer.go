@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/neotui/neotui/api"
@@ -23,18 +24,39 @@ type Source interface {
 	History(ctx context.Context, q api.HistoryQuery) ([]api.Session, error)
 }
 
-// Progress is reported before each request and once at the end.
+// Progress is reported before each window, whenever the sync has to wait,
+// and once at the end.
 type Progress struct {
 	Endpoint    store.Endpoint
 	Done, Total int     // windows of this sync, both endpoints together
 	Window      api.Day // the first day of the window being fetched
 	WindowTo    api.Day
 	Changes     store.Changes // so far
+	// Notice, when not empty, is why the sync waits: Neoagent limiting or
+	// failing requests, or another neotui syncing the bot (Waiting). Retry
+	// is when the request goes again; zero when that is not known.
+	Notice string
+	Retry  time.Time
+}
+
+// Paused is the notice as a line, the cause first: "Neoagent is limiting
+// requests — retrying in 20 s"; "" when the sync is not waiting.
+func (p Progress) Paused(now time.Time) string {
+	switch {
+	case p.Notice == "":
+		return ""
+	case p.Retry.IsZero():
+		return p.Notice
+	}
+	if secs := int(math.Ceil(p.Retry.Sub(now).Seconds())); secs > 0 {
+		return fmt.Sprintf("%s — retrying in %d s", p.Notice, secs)
+	}
+	return p.Notice + " — retrying"
 }
 
 // Report says what a sync did.
 type Report struct {
-	Requests int
+	Requests int // HTTP requests made, retries included
 	Windows  int
 	Changes  store.Changes
 }
@@ -63,24 +85,35 @@ type Syncer struct {
 // Sync brings the UTC days from..to up to date: leads first (one request
 // for the whole stale range), then history, newest window first. What was
 // committed before an error stays committed; the report counts it.
+//
+// One sync of a bot runs at a time, whichever neotui on the store starts
+// it: a second waits for the first, then fetches only what the first did
+// not (the days it fetched count as fresh).
 func (s *Syncer) Sync(ctx context.Context, from, to api.Day) (Report, error) {
-	now := s.now()
 	var rep Report
+	unlock, joined, err := s.lock(ctx)
+	if err != nil {
+		return rep, err
+	}
+	defer unlock()
+	now := s.now()
 	leadMarks, err := s.Store.Marks(ctx, s.Serial, store.EndpointLeads, from, to)
 	if err != nil {
 		return rep, err
 	}
-	leadSpans := cover(stale(from, to, leadMarks, now))
+	leadSpans := cover(stale(from, to, leadMarks, now, joined))
 	var histSpans []span
 	if !s.LeadsOnly {
 		histMarks, err := s.Store.Marks(ctx, s.Serial, store.EndpointHistory, from, to)
 		if err != nil {
 			return rep, err
 		}
-		histSpans = windows(stale(from, to, histMarks, now), s.windowDays())
+		histSpans = windows(stale(from, to, histMarks, now, joined), s.windowDays())
 	}
 
 	r := run{s: s, rep: &rep, total: len(leadSpans) + len(histSpans)}
+	// Every request counts, retries too: each one spends the rate limit.
+	ctx = api.WithTrace(ctx, &api.Trace{Request: func() { rep.Requests++ }, Retry: r.retrying})
 	for _, w := range leadSpans {
 		if err := r.fetch(ctx, store.EndpointLeads, w); err != nil {
 			return rep, err
@@ -114,6 +147,7 @@ type run struct {
 	s           *Syncer
 	rep         *Report
 	done, total int
+	at          Progress // the window being fetched
 }
 
 func (r *run) progress(p Progress) {
@@ -127,13 +161,13 @@ func (r *run) progress(p Progress) {
 // fetch fetches and saves one window, splitting it in halves, newer half
 // first, while the API says it is too large.
 func (r *run) fetch(ctx context.Context, ep store.Endpoint, w span) error {
-	r.progress(Progress{Endpoint: ep, Window: w.from, WindowTo: w.to})
+	r.at = Progress{Endpoint: ep, Window: w.from, WindowTo: w.to}
+	r.progress(r.at)
 	fetched := r.s.now() // before the request: a day is complete only if asked after it ended
 	var (
 		changes store.Changes
 		err     error
 	)
-	r.rep.Requests++
 	switch ep {
 	case store.EndpointLeads:
 		var leads []api.Lead
@@ -163,4 +197,23 @@ func (r *run) fetch(ctx context.Context, ep store.Endpoint, w span) error {
 	r.rep.Windows++
 	r.rep.Changes.Add(changes)
 	return nil
+}
+
+// retrying tells why the sync pauses before a request goes again.
+func (r *run) retrying(e *api.Error, wait time.Duration) {
+	p := r.at
+	p.Notice, p.Retry = retryCause(e), r.s.now().Add(wait)
+	r.progress(p)
+}
+
+func retryCause(e *api.Error) string {
+	switch e.Kind {
+	case api.ErrRateLimited:
+		return "Neoagent is limiting requests"
+	case api.ErrServer:
+		return "Neoagent had a server error"
+	case api.ErrNetwork:
+		return "Neoagent did not answer"
+	}
+	return "a request to Neoagent failed"
 }

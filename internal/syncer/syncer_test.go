@@ -3,6 +3,7 @@ package syncer_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -263,5 +264,74 @@ func TestLeadsOnly(t *testing.T) {
 	}
 	if f.count(t, apitest.ChatContentHistory) != 0 || rep.Requests != 1 || rep.Changes.NewLeads == 0 {
 		t.Errorf("leads-only sync: %d history requests, report %+v", f.count(t, apitest.ChatContentHistory), rep)
+	}
+}
+
+// TestReportCountsRetries: "N requests" is what Neoagent saw, retries
+// included — each one counts against the rate limit.
+func TestReportCountsRetries(t *testing.T) {
+	f := newFixture(t, apitest.Options{})
+	f.srv.Inject(apitest.Fault{Endpoint: apitest.LeadList, Status: 500},
+		apitest.Fault{Endpoint: apitest.ChatContentHistory, Status: 502, HTML: true, Times: 2})
+	today := api.DayOf(now)
+	rep, err := f.syncer(now).Sync(context.Background(), today-13, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.srv.Requests()); rep.Requests != n || n != 6 { // leads 2, history 3+1
+		t.Errorf("report says %d requests, Neoagent saw %d (want 6)", rep.Requests, n)
+	}
+}
+
+// TestA429IsWaitedOutAndSaidFirst: Neoagent limits the sync with a
+// Retry-After (in seconds, then as a date); the sync tells why it pauses,
+// cause first, waits and completes. (The waits are capped short here; the
+// client's tests check they follow Retry-After.)
+func TestA429IsWaitedOutAndSaidFirst(t *testing.T) {
+	f := newFixture(t, apitest.Options{})
+	f.srv.Inject(apitest.Fault{Endpoint: apitest.LeadList, Status: 429, RetryAfter: "20"},
+		apitest.Fault{Endpoint: apitest.ChatContentHistory, Status: 429, Times: 5,
+			RetryAfter: time.Now().Add(20 * time.Second).UTC().Format(http.TimeFormat)})
+	c, err := api.New(api.Options{BaseURL: f.srv.URL, Key: f.srv.Key, HistoryPerMinute: -1, MaxRetryWait: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := f.syncer(now)
+	s.Source = c
+	var notices []string
+	s.OnProgress = func(p syncer.Progress) {
+		if p.Notice != "" {
+			notices = append(notices, p.Paused(now))
+		}
+	}
+	today := api.DayOf(now)
+	rep, err := s.Sync(context.Background(), today-6, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.checkStoreHolds(t, today-6, today)
+	if len(notices) != 6 || !strings.HasPrefix(notices[0], "Neoagent is limiting requests — retrying in ") {
+		t.Errorf("notices %q, want 6 saying Neoagent is limiting requests", notices)
+	}
+	if n := len(f.srv.Requests()); rep.Requests != n || n != 8 {
+		t.Errorf("report says %d requests, Neoagent saw %d (want 8)", rep.Requests, n)
+	}
+}
+
+func TestPausedSaysTheCauseThenWhen(t *testing.T) {
+	for _, tt := range []struct {
+		p    syncer.Progress
+		want string
+	}{
+		{syncer.Progress{}, ""},
+		{syncer.Progress{Notice: syncer.Waiting}, syncer.Waiting},
+		{syncer.Progress{Notice: "Neoagent is limiting requests", Retry: now.Add(19500 * time.Millisecond)},
+			"Neoagent is limiting requests — retrying in 20 s"},
+		{syncer.Progress{Notice: "Neoagent is limiting requests", Retry: now.Add(-time.Second)},
+			"Neoagent is limiting requests — retrying"},
+	} {
+		if got := tt.p.Paused(now); got != tt.want {
+			t.Errorf("Paused = %q, want %q", got, tt.want)
+		}
 	}
 }

@@ -1,0 +1,73 @@
+package syncer
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"os"
+	"time"
+)
+
+// The bot's sync lease in the store: how long one outlives a neotui killed
+// mid-sync, and how often a sync waiting for it looks again.
+const (
+	leaseTTL  = 30 * time.Second
+	leasePoll = 250 * time.Millisecond
+)
+
+// Waiting is the notice of a sync waiting for another to finish.
+const Waiting = "another neotui is syncing this bot; waiting for it to finish"
+
+// lock takes the bot's sync lease, waiting while another sync holds it, in
+// this process or another: two syncs of one bot would fetch the same
+// windows. joined is when the earliest sync it waited for began — what
+// that stored is as fresh as what this one would fetch — or zero if it
+// waited for none. unlock releases the lease; the lease is renewed until then.
+func (s *Syncer) lock(ctx context.Context) (unlock func(), joined time.Time, err error) {
+	owner := fmt.Sprintf("%d-%s", os.Getpid(), rand.Text()[:8])
+	for {
+		ok, since, err := s.Store.TakeSync(ctx, s.Serial, owner, s.now(), leaseTTL)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		if ok {
+			return s.renew(owner), joined, nil
+		}
+		if joined.IsZero() && s.OnProgress != nil {
+			s.OnProgress(Progress{Notice: Waiting})
+		}
+		if joined.IsZero() || since.Before(joined) {
+			joined = since
+		}
+		select {
+		case <-time.After(leasePoll):
+		case <-ctx.Done():
+			return nil, time.Time{}, ctx.Err()
+		}
+	}
+}
+
+// renew keeps owner's lease alive until the returned func releases it. A
+// failed renewal is tried again at the next tick; a failed release leaves
+// a lease that lapses within leaseTTL.
+func (s *Syncer) renew(owner string) (release func()) {
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(leaseTTL / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				_ = s.Store.RenewSync(context.Background(), s.Serial, owner, s.now(), leaseTTL)
+			}
+		}
+	}()
+	return func() {
+		close(stop)
+		<-stopped
+		_ = s.Store.ReleaseSync(context.Background(), s.Serial, owner)
+	}
+}
