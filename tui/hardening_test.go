@@ -101,46 +101,46 @@ func TestMessagesGoWithTheirContext(t *testing.T) {
 	st, _ := fillStore(t, 60)
 	m := start(t, st, 120, 40)
 	m = typeText(t, press(t, m, "/"), "status:zz")
-	if !strings.Contains(statusLine(m), "status: takes") {
-		t.Fatalf("no warning for status:zz: %q", statusLine(m))
+	if !strings.Contains(statusRow(m), "status: takes") {
+		t.Fatalf("no warning for status:zz: %q", statusRow(m))
 	}
 	m = press(t, m, "backspace", "backspace")
-	if strings.Contains(statusLine(m), "takes") {
-		t.Errorf("the warning outlived the fixed filter: %q", statusLine(m))
+	if strings.Contains(statusRow(m), "takes") {
+		t.Errorf("the warning outlived the fixed filter: %q", statusRow(m))
 	}
 	m = typeText(t, m, "zz")
 	m = press(t, m, "esc")
-	if strings.Contains(statusLine(m), "takes") {
-		t.Errorf("the warning outlived the cleared filter: %q", statusLine(m))
+	if strings.Contains(statusRow(m), "takes") {
+		t.Errorf("the warning outlived the cleared filter: %q", statusRow(m))
 	}
 
 	m = press(t, m, "u")
-	if s := statusLine(m); !strings.Contains(s, "unseen only: ") || !strings.Contains(s, "u shows all") {
+	if s := statusRow(m); !strings.Contains(s, "unseen only: ") || !strings.Contains(s, "u shows all") {
 		t.Errorf("u does not say what it shows: %q", s)
 	}
 	m = press(t, m, "u")
-	if s := statusLine(m); !strings.Contains(s, "all ") {
+	if s := statusRow(m); !strings.Contains(s, "all ") {
 		t.Errorf("u again does not say what it shows: %q", s)
 	}
 	m = press(t, m, "2")
-	if s := statusLine(m); strings.Contains(s, "u shows") {
+	if s := statusRow(m); strings.Contains(s, "u shows") {
 		t.Errorf("a message about the Leads tab stayed on Conversations: %q", s)
 	}
 
 	m = press(t, m, "1", "u")
 	seq := flashSeq(m)
 	next, _ := m.Update(flashExpiredMsg{seq: seq - 1})
-	if m = next.(Model); !strings.Contains(statusLine(m), "u shows all") {
-		t.Errorf("an older flash's expiry cleared a newer one: %q", statusLine(m))
+	if m = next.(Model); !strings.Contains(statusRow(m), "u shows all") {
+		t.Errorf("an older flash's expiry cleared a newer one: %q", statusRow(m))
 	}
 	next, _ = m.Update(flashExpiredMsg{seq: seq})
-	if m = next.(Model); strings.Contains(statusLine(m), "u shows all") {
-		t.Errorf("the confirmation outlived its time: %q", statusLine(m))
+	if m = next.(Model); strings.Contains(statusRow(m), "u shows all") {
+		t.Errorf("the confirmation outlived its time: %q", statusRow(m))
 	}
 }
 
-// statusLine is the status line on screen: the line above the footer.
-func statusLine(m Model) string {
+// statusRow is the status line on screen: the line above the footer.
+func statusRow(m Model) string {
 	lines := strings.Split(screen(m), "\n")
 	return lines[len(lines)-2]
 }
