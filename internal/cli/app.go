@@ -62,6 +62,13 @@ func (a *app) sync(ctx context.Context, s *session, from, to api.Day, leadsOnly 
 	return rep, err
 }
 
+// syncFailed is the error of a command whose sync failed. Such a command
+// prints nothing: an empty or partial result would pass for the answer in
+// a script. offline is the command that shows what is stored.
+func syncFailed(err error, offline string) error {
+	return fmt.Errorf("%w; %s prints what is stored", err, offline)
+}
+
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))

@@ -288,7 +288,7 @@ func TestBadUsageExitsTwo(t *testing.T) {
 }
 
 // TestFailuresKeepTheStore: after a good sync, each failure prints one clear
-// line, exits 1, still prints what is stored, and leaves the store as it was.
+// line, exits 1, prints nothing on stdout, and leaves the store as it was.
 func TestFailuresKeepTheStore(t *testing.T) {
 	c := newCLI(t, apitest.Options{})
 	c.mustRun("sync", "--since", "14d")
@@ -312,9 +312,9 @@ func TestFailuresKeepTheStore(t *testing.T) {
 			tt.setup()
 			defer tt.undo()
 			r := c.run("leads", "--since", "14d", "--format", "json")
-			r.failsWith(t, 1, tt.expect...)
-			if r.stdout != stored {
-				t.Errorf("stdout is not what the store held")
+			r.failsWith(t, 1, append(tt.expect, "--offline")...)
+			if r.stdout != "" {
+				t.Errorf("a failed command printed %.80q", r.stdout)
 			}
 			if strings.Contains(r.stderr, "wrong-secret-key") {
 				t.Errorf("the key is on stderr: %s", r.stderr)
@@ -322,6 +322,33 @@ func TestFailuresKeepTheStore(t *testing.T) {
 			again := c.mustRun("leads", "--since", "14d", "--offline", "--format", "json").stdout
 			if again != stored {
 				t.Errorf("the store changed after a failure")
+			}
+		})
+	}
+}
+
+// TestFailedSyncPrintsNothing: with the key rejected, no command prints an
+// empty result a script would take for "no leads": stdout stays empty, and
+// one line says what to do, and that --offline shows what is stored.
+func TestFailedSyncPrintsNothing(t *testing.T) {
+	c := newCLI(t, apitest.Options{})
+	c.env["NEOAGENT_API_KEY"] = "wrong-secret-key"
+	for _, args := range [][]string{
+		{"leads", "--format", "json"},
+		{"leads", "--format", "csv"},
+		{"leads"},
+		{"sessions"},
+		{"sessions", "--format", "json"},
+		{"sync"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			r := c.run(args...)
+			r.failsWith(t, 1, "rejected the API key", "NEOAGENT_API_KEY", "--offline")
+			if r.stdout != "" {
+				t.Errorf("a failed command printed %.80q", r.stdout)
+			}
+			if strings.Contains(r.stderr, "wrong-secret-key") {
+				t.Errorf("the key is on stderr: %s", r.stderr)
 			}
 		})
 	}

@@ -39,9 +39,15 @@ finds too large is split in halves.`,
 				return err
 			}
 			rep, err := a.sync(cmd.Context(), s, from, to, false, a.stdout)
+			if err != nil {
+				if !rep.Changes.IsZero() {
+					err = fmt.Errorf("%w (stored before that: %s)", err, describeChanges(rep.Changes))
+				}
+				return syncFailed(err, "neotui leads --offline")
+			}
 			fmt.Fprintf(a.stdout, "%s %s…%s: %s, %s\n", s.bot.Name, from, to,
 				english.Plural(rep.Requests, "request"), describeChanges(rep.Changes))
-			return err
+			return nil
 		},
 	}
 	r.add(cmd, "initial_sync_days, 30d")
