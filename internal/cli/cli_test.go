@@ -160,7 +160,7 @@ func noEscapes(t *testing.T, s string) {
 func TestSessionsAndTranscripts(t *testing.T) {
 	c := newCLI(t, apitest.Options{})
 	today := api.DayOf(time.Now())
-	want := c.bot.Sessions(today-7, today)
+	want := c.bot.Sessions(today-6, today) // 7d: today and the 6 days before
 
 	r := c.mustRun("sessions", "--since", "7d", "--format", "csv")
 	rows, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
@@ -454,7 +454,7 @@ func TestMarkdownCannotCarryEscapes(t *testing.T) {
 		{Type: api.RoleAI, Content: "**Hi** &#27;]52;c;aGFjaw==&#7; and &#x1b;[31mred"},
 		{Type: api.RoleUser, Content: "[click](javascript:alert(1)) &#27;[2J # not a heading"},
 	}})
-	c.mustRun("sync", "--since", "1d")
+	c.mustRun("sync", "--since", "24h")
 	md := c.mustRun("sessions", "--session", "777001", "--format", "markdown").stdout
 	for _, bad := range []string{"&#27;", "&#x1b;", "&#7;", "](javascript"} {
 		if strings.Contains(md, bad) {

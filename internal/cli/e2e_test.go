@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/neotui/neotui/api"
 	"github.com/neotui/neotui/api/apitest"
 )
 
@@ -326,4 +328,51 @@ func writeBlocked(pid int) bool {
 		}
 	}
 	return false
+}
+
+// TestCLIAndBrowserMeanTheSameDays: the browser's start-up sync and the
+// default ranges of leads, sessions and sync ask Neoagent for the same 30
+// days, for a user whose date is not the UTC date.
+func TestCLIAndBrowserMeanTheSameDays(t *testing.T) {
+	c := newCLI(t, apitest.Options{})
+	zone := "Pacific/Kiritimati" // UTC+14: tomorrow already, from 10:00 UTC
+	if time.Now().UTC().Hour() < 12 {
+		zone = "Etc/GMT+12" // UTC-12: still yesterday until 12:00 UTC
+	}
+	if _, err := time.LoadLocation(zone); err != nil {
+		t.Skipf("no time zone data: %v", err)
+	}
+	c.writeConfig("rate_limit: 100000\ntime_zone: "+zone+"\n", 0o600)
+	// asked is the days of the first LeadList request run makes from an
+	// empty store, where a sync asks for its whole range.
+	asked := func(run func()) string {
+		t.Helper()
+		os.RemoveAll(filepath.Dir(c.storePath()))
+		c.srv.ResetRequests()
+		run()
+		for _, r := range c.srv.Requests() {
+			var q struct{ StartTime, EndTime string }
+			if r.Endpoint == apitest.LeadList && json.Unmarshal(r.Body, &q) == nil {
+				return q.StartTime + "…" + q.EndTime
+			}
+		}
+		t.Fatal("no LeadList request")
+		return ""
+	}
+	browser := asked(func() {
+		tm, pid := startBrowser(t, c, false)
+		tm.waitFor("Mallory")
+		tm.keys("q")
+		waitEnded(t, pid, 3*time.Second)
+	})
+	from, _ := api.ParseDay(strings.Split(browser, "…")[0])
+	to, _ := api.ParseDay(strings.Split(browser, "…")[1])
+	if to-from != 29 {
+		t.Errorf("the browser synced %s, not 30 days", browser)
+	}
+	for _, args := range [][]string{{"leads"}, {"sessions"}, {"sync"}} {
+		if got := asked(func() { c.mustRun(args...) }); got != browser {
+			t.Errorf("neotui %s synced %s; the browser %s", args[0], got, browser)
+		}
+	}
 }

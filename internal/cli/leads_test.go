@@ -17,7 +17,7 @@ import (
 func TestLeadsTableJSONCSV(t *testing.T) {
 	c := newCLI(t, apitest.Options{})
 	today := api.DayOf(time.Now())
-	want := c.bot.Leads(today-7, today)
+	want := c.bot.Leads(today-6, today) // 7d: today and the 6 days before
 
 	table := c.mustRun("leads", "--since", "7d")
 	if !strings.HasPrefix(table.stdout, "WHEN") || strings.Count(table.stdout, "\n") != len(want)+1 {
@@ -73,7 +73,7 @@ func TestCSVNeutralizesFormulas(t *testing.T) {
 	c := newCLI(t, apitest.Options{})
 	c.bot.AddLead(api.Lead{Type: api.TypeLead, Name: "\x1b[0m=HYPERLINK(\"http://evil\")", Email: "\u202e@SUM(A1)",
 		PhoneNumber: "+1 555 0100", CreateTime: time.Now().Add(-time.Hour), Content: "  -2+3", SessionID: 999999})
-	r := c.mustRun("leads", "--since", "today", "--session", "999999", "--format", "csv")
+	r := c.mustRun("leads", "--since", "24h", "--session", "999999", "--format", "csv")
 	rows, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
 	if err != nil || len(rows) != 2 {
 		t.Fatalf("csv: %v %v", err, rows)
@@ -138,7 +138,7 @@ func TestLeadsTriage(t *testing.T) {
 	c := newCLI(t, apitest.Options{})
 	c.mustRun("sync", "--since", "7d")
 	today := api.DayOf(time.Now())
-	all := c.bot.Leads(today-7, today)
+	all := c.bot.Leads(today-6, today)
 	if len(all) < 4 {
 		t.Fatalf("only %d leads to triage", len(all))
 	}
@@ -290,3 +290,4 @@ func TestBadStatusListsTheStatuses(t *testing.T) {
 		t.Errorf("a bad --status made %d requests", len(c.srv.Requests()))
 	}
 }
+
