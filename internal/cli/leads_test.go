@@ -291,3 +291,47 @@ func TestBadStatusListsTheStatuses(t *testing.T) {
 	}
 }
 
+// TestTimesInTheUsersZone: the table shows times in time_zone, else in the
+// local zone, whatever offset Neoagent wrote; JSON keeps Neoagent's own
+// time string; CSV writes UTC, marked Z, the same for every user.
+func TestTimesInTheUsersZone(t *testing.T) {
+	c := newCLI(t, apitest.Options{})
+	pacific := time.FixedZone("", -8*3600) // as Neoagent writes leads
+	created := time.Now().Add(-2 * time.Hour).Truncate(time.Second).In(pacific)
+	c.bot.AddLead(api.Lead{Type: api.TypeLead, Name: "Zoe Zone", Email: "zoe@example.com", CreateTime: created,
+		Content: "hi", SessionID: 999777})
+	c.mustRun("sync", "--since", "24h")
+	leads := []string{"leads", "--since", "24h", "--session", "999777", "--offline"}
+
+	for _, tt := range []struct{ tz, timeZone, shown string }{
+		{"UTC", "", "UTC"},
+		{"America/New_York", "", "America/New_York"},
+		{"UTC", "Asia/Tokyo", "Asia/Tokyo"},
+	} {
+		loc, err := time.LoadLocation(tt.shown)
+		if err != nil {
+			t.Skipf("no time zone data: %v", err)
+		}
+		c.env["TZ"] = tt.tz
+		config := "rate_limit: 100000\n"
+		if tt.timeZone != "" {
+			config += "time_zone: " + tt.timeZone + "\n"
+		}
+		c.writeConfig(config, 0o600)
+		if table := c.mustRun(leads...).stdout; !strings.Contains(table, created.In(loc).Format("2006-01-02 15:04")) {
+			t.Errorf("TZ=%s, time_zone %q: the table does not show the lead at %v:\n%s", tt.tz, tt.timeZone, created.In(loc), table)
+		}
+	}
+
+	js := c.mustRun(append(leads, "--format", "json")...).stdout
+	if !strings.Contains(js, `"CreateTime": "`+created.Format(time.RFC3339Nano)+`"`) {
+		t.Errorf("JSON does not keep Neoagent's time %s:\n%s", created.Format(time.RFC3339Nano), js)
+	}
+	rows, err := csv.NewReader(strings.NewReader(c.mustRun(append(leads, "--format", "csv")...).stdout)).ReadAll()
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("csv: %v %v", err, rows)
+	}
+	if got, want := rows[1][4], created.UTC().Format(time.RFC3339Nano); got != want {
+		t.Errorf("CSV CreateTime %q, want UTC %q", got, want)
+	}
+}
