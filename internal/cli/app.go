@@ -6,8 +6,10 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"golang.org/x/term"
 
 	"github.com/neotui/neotui/api"
@@ -28,7 +30,7 @@ type app struct {
 
 // sync brings from..to up to date: progress on stderr when it is a
 // terminal, else a line per stored window to log (nil: none). A failed sync
-// is returned for the caller to report after printing what is stored.
+// is returned, and the caller prints nothing (syncFailed).
 func (a *app) sync(ctx context.Context, s *session, from, to api.Day, leadsOnly bool, log io.Writer) (syncer.Report, error) {
 	if s.client == nil {
 		return syncer.Report{}, nil
@@ -36,19 +38,20 @@ func (a *app) sync(ctx context.Context, s *session, from, to api.Day, leadsOnly 
 	sy := s.syncer(a.now)
 	sy.LeadsOnly = leadsOnly
 	tty := isTerminal(a.stderr)
+	width := 80
+	if f, ok := a.stderr.(*os.File); ok && tty {
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 1 {
+			width = w
+		}
+	}
 	logged := 0 // windows logged as stored
 	sy.OnProgress = func(p syncer.Progress) {
-		if p.Total == 0 || p.Endpoint == "" {
-			if tty {
-				fmt.Fprint(a.stderr, "\r\033[K") // done: clear the progress line
-			}
-			return
-		}
-		line := fmt.Sprintf("syncing %s %d/%d (%s…%s)", p.Endpoint, min(p.Done+1, p.Total), p.Total, p.Window, p.WindowTo)
 		switch {
 		case tty:
-			fmt.Fprint(a.stderr, "\r\033[K"+line)
-		case log != nil && p.Done > logged:
+			// Redrawn in place, so never wider than the terminal, where it
+			// would wrap; empty when done, which clears it.
+			fmt.Fprint(a.stderr, "\r\033[K"+ansi.Truncate(progressLine(p), width-1, "…"))
+		case log != nil && p.Done > logged && p.Endpoint != "":
 			logged = p.Done
 			// Into a log (cron, systemd): a line per window stored, so a
 			// long sync shows it is moving.
@@ -67,6 +70,18 @@ func (a *app) sync(ctx context.Context, s *session, from, to api.Day, leadsOnly 
 // a script. offline is the command that shows what is stored.
 func syncFailed(err error, offline string) error {
 	return fmt.Errorf("%w; %s prints what is stored", err, offline)
+}
+
+// progressLine is a sync's progress on a terminal, its parts joined by
+// " · ": the window being fetched, "syncing history 2/6 (…)"; "" when the
+// sync is done. A reason the sync waits (a Retry-After, the rate limit) is
+// one more part, first, once the syncer reports it.
+func progressLine(p syncer.Progress) string {
+	var parts []string
+	if p.Total > 0 && p.Endpoint != "" {
+		parts = append(parts, fmt.Sprintf("syncing %s %d/%d (%s…%s)", p.Endpoint, min(p.Done+1, p.Total), p.Total, p.Window, p.WindowTo))
+	}
+	return strings.Join(parts, " · ")
 }
 
 func isTerminal(w io.Writer) bool {

@@ -234,9 +234,13 @@ func TestSyncReportsAndIsCheapTheSecondTime(t *testing.T) {
 	if !strings.Contains(first.stdout, "6 requests") || !strings.Contains(first.stdout, "new lead") {
 		t.Errorf("first sync: %q", first.stdout)
 	}
-	// Into a file or pipe (a log), a line per stored window shows progress.
+	// Into a file or pipe (a log), a line per stored window shows progress,
+	// and stderr, no terminal, gets no progress line to redraw.
 	if !strings.Contains(first.stdout, "stored 1/") || !strings.Contains(first.stdout, "new conversation") {
 		t.Errorf("first sync printed no progress for the log: %q", first.stdout)
+	}
+	if first.stderr != "" {
+		t.Errorf("stderr, not a terminal, got %q", first.stderr)
 	}
 	c.srv.ResetRequests()
 	second := c.mustRun("sync", "--since", "30d")

@@ -376,3 +376,22 @@ func TestCLIAndBrowserMeanTheSameDays(t *testing.T) {
 		}
 	}
 }
+
+// TestSyncShowsProgressOnATerminal: a slow first sync draws a progress line
+// on the terminal's stderr, redrawn in place and cleared at the end, even
+// on a terminal narrower than the line; the summary goes to stdout, here a
+// file, without it.
+func TestSyncShowsProgressOnATerminal(t *testing.T) {
+	c := newCLI(t, apitest.Options{Latency: 300 * time.Millisecond})
+	out := filepath.Join(t.TempDir(), "out")
+	tm := newTmuxShell(t, c, 40, 10, fmt.Sprintf("%s sync --since 30d >%s; echo exited $?", binary, out))
+	tm.waitFor("syncing history ", "/6 (")
+	s := tm.waitFor("exited 0")
+	if strings.Contains(s, "syncing") {
+		t.Errorf("the progress line was not cleared:\n%s", s)
+	}
+	b, _ := os.ReadFile(out)
+	if !strings.Contains(string(b), "6 requests") || strings.Contains(string(b), "syncing") || strings.Contains(string(b), "\x1b") {
+		t.Errorf("stdout: %q", b)
+	}
+}

@@ -23,6 +23,9 @@ func TestLeadsTableJSONCSV(t *testing.T) {
 	if !strings.HasPrefix(table.stdout, "WHEN") || strings.Count(table.stdout, "\n") != len(want)+1 {
 		t.Errorf("table of %d leads:\n%s", len(want), table.stdout)
 	}
+	if table.stderr != "" { // not a terminal: no progress line
+		t.Errorf("stderr: %q", table.stderr)
+	}
 	noEscapes(t, table.stdout)
 
 	js := c.mustRun("leads", "--since", "7d", "--format", "json", "--offline")
