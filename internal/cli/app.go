@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"golang.org/x/term"
 
 	"github.com/neotui/neotui/api"
@@ -29,8 +30,7 @@ type app struct {
 
 // sync brings from..to up to date: progress on stderr when it is a
 // terminal, else a line per stored window and per pause to log (nil: none).
-// A failed sync is returned for the caller to report after printing what is
-// stored.
+// A failed sync is returned, and the caller prints nothing (syncFailed).
 func (a *app) sync(ctx context.Context, s *session, from, to api.Day, leadsOnly bool, log io.Writer) (syncer.Report, error) {
 	if s.client == nil {
 		return syncer.Report{}, nil
@@ -38,12 +38,19 @@ func (a *app) sync(ctx context.Context, s *session, from, to api.Day, leadsOnly 
 	sy := s.syncer(a.now)
 	sy.LeadsOnly = leadsOnly
 	tty := isTerminal(a.stderr)
+	width := 80
+	if f, ok := a.stderr.(*os.File); ok && tty {
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 1 {
+			width = w
+		}
+	}
 	logged := 0 // windows logged as stored
 	sy.OnProgress = func(p syncer.Progress) {
 		switch {
 		case tty:
-			// Done, the line is empty: the progress line is cleared.
-			fmt.Fprint(a.stderr, "\r\033[K"+progressLine(p, a.now()))
+			// Redrawn in place, so never wider than the terminal, where it
+			// would wrap; empty when done, which clears it.
+			fmt.Fprint(a.stderr, "\r\033[K"+ansi.Truncate(progressLine(p, a.now()), width-1, "…"))
 		case log != nil && p.Notice != "":
 			fmt.Fprintln(log, p.Paused(a.now()))
 		case log != nil && p.Done > logged && p.Endpoint != "":
@@ -60,9 +67,16 @@ func (a *app) sync(ctx context.Context, s *session, from, to api.Day, leadsOnly 
 	return rep, err
 }
 
-// progressLine is a sync's progress on a terminal, why it waits first:
-// "Neoagent is limiting requests — retrying in 20 s · syncing history 2/5
-// (…)"; "" when it is done.
+// syncFailed is the error of a command whose sync failed. Such a command
+// prints nothing: an empty or partial result would pass for the answer in
+// a script. offline is the command that shows what is stored.
+func syncFailed(err error, offline string) error {
+	return fmt.Errorf("%w; %s prints what is stored", err, offline)
+}
+
+// progressLine is a sync's progress on a terminal, its parts joined by
+// " · ", why it waits first: "Neoagent is limiting requests — retrying in
+// 20 s · syncing history 2/5 (…)"; "" when it is done.
 func progressLine(p syncer.Progress, now time.Time) string {
 	var parts []string
 	if paused := p.Paused(now); paused != "" {

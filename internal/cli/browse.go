@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -61,11 +62,48 @@ func (a *app) runBrowser(ctx context.Context, sessions []*session) error {
 	opts := a.browserOptions(s, a.browserBots(sessions), firstNonEmpty(a.getenv("USER"), a.getenv("LOGNAME"), "neotui"))
 	opts.RefreshEvery = refresh
 	m := tui.New(opts)
-	defer m.Close()
-	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithOutput(a.stdout))
-	_, err := p.Run()
-	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
-		return ctx.Err()
+	defer m.Close() // cancels the browser's queries and syncs before the store closes
+	return runProgram(ctx, m, a.stdout)
+}
+
+// runProgram runs the browser's Bubble Tea program on this terminal until
+// the user quits, ctx ends (a signal), or the terminal goes away.
+func runProgram(ctx context.Context, m tea.Model, stdout io.Writer) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	gone := func() { cancel(errTerminalGone) }
+	out := stdout
+	if f, ok := stdout.(*os.File); ok {
+		out = terminal{f, gone}
+	}
+	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(terminal{os.Stdin, gone}), tea.WithOutput(out),
+		// Signals arrive through ctx alone. Bubble Tea's own handler, on
+		// SIGTERM, sends a quit to an event loop that ctx may have ended
+		// already, and its shutdown then waits on that send for ever.
+		tea.WithoutSignalHandler())
+	done := make(chan error, 1)
+	go func() {
+		_, err := p.Run()
+		done <- err
+	}()
+	var err error
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		// Bubble Tea restores the terminal and returns at once, unless a
+		// write to a terminal that stopped reading (a stalled SSH
+		// connection) holds it: then leave it behind.
+		select {
+		case err = <-done:
+		case <-time.After(500 * time.Millisecond):
+			return errTerminalStuck
+		}
+	}
+	if cause := context.Cause(ctx); errors.Is(cause, errTerminalGone) {
+		return cause
+	}
+	if ctx.Err() != nil {
+		return ctx.Err() // a signal
 	}
 	return err
 }

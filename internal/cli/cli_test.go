@@ -179,7 +179,7 @@ func noEscapes(t *testing.T, s string) {
 func TestSessionsAndTranscripts(t *testing.T) {
 	c := newCLI(t, apitest.Options{})
 	today := api.DayOf(time.Now())
-	want := c.bot.Sessions(today-7, today)
+	want := c.bot.Sessions(today-6, today) // 7d: today and the 6 days before
 
 	r := c.mustRun("sessions", "--since", "7d", "--format", "csv")
 	rows, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
@@ -253,9 +253,13 @@ func TestSyncReportsAndIsCheapTheSecondTime(t *testing.T) {
 	if !strings.Contains(first.stdout, "6 requests") || !strings.Contains(first.stdout, "new lead") {
 		t.Errorf("first sync: %q", first.stdout)
 	}
-	// Into a file or pipe (a log), a line per stored window shows progress.
+	// Into a file or pipe (a log), a line per stored window shows progress,
+	// and stderr, no terminal, gets no progress line to redraw.
 	if !strings.Contains(first.stdout, "stored 1/") || !strings.Contains(first.stdout, "new conversation") {
 		t.Errorf("first sync printed no progress for the log: %q", first.stdout)
+	}
+	if first.stderr != "" {
+		t.Errorf("stderr, not a terminal, got %q", first.stderr)
 	}
 	c.srv.ResetRequests()
 	second := c.mustRun("sync", "--since", "30d")
@@ -307,7 +311,7 @@ func TestBadUsageExitsTwo(t *testing.T) {
 }
 
 // TestFailuresKeepTheStore: after a good sync, each failure prints one clear
-// line, exits 1, still prints what is stored, and leaves the store as it was.
+// line, exits 1, prints nothing on stdout, and leaves the store as it was.
 func TestFailuresKeepTheStore(t *testing.T) {
 	c := newCLI(t, apitest.Options{})
 	c.mustRun("sync", "--since", "14d")
@@ -331,9 +335,9 @@ func TestFailuresKeepTheStore(t *testing.T) {
 			tt.setup()
 			defer tt.undo()
 			r := c.run("leads", "--since", "14d", "--format", "json")
-			r.failsWith(t, 1, tt.expect...)
-			if r.stdout != stored {
-				t.Errorf("stdout is not what the store held")
+			r.failsWith(t, 1, append(tt.expect, "--offline")...)
+			if r.stdout != "" {
+				t.Errorf("a failed command printed %.80q", r.stdout)
 			}
 			if strings.Contains(r.stderr, "wrong-secret-key") {
 				t.Errorf("the key is on stderr: %s", r.stderr)
@@ -341,6 +345,33 @@ func TestFailuresKeepTheStore(t *testing.T) {
 			again := c.mustRun("leads", "--since", "14d", "--offline", "--format", "json").stdout
 			if again != stored {
 				t.Errorf("the store changed after a failure")
+			}
+		})
+	}
+}
+
+// TestFailedSyncPrintsNothing: with the key rejected, no command prints an
+// empty result a script would take for "no leads": stdout stays empty, and
+// one line says what to do, and that --offline shows what is stored.
+func TestFailedSyncPrintsNothing(t *testing.T) {
+	c := newCLI(t, apitest.Options{})
+	c.env["NEOAGENT_API_KEY"] = "wrong-secret-key"
+	for _, args := range [][]string{
+		{"leads", "--format", "json"},
+		{"leads", "--format", "csv"},
+		{"leads"},
+		{"sessions"},
+		{"sessions", "--format", "json"},
+		{"sync"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			r := c.run(args...)
+			r.failsWith(t, 1, "rejected the API key", "NEOAGENT_API_KEY", "--offline")
+			if r.stdout != "" {
+				t.Errorf("a failed command printed %.80q", r.stdout)
+			}
+			if strings.Contains(r.stderr, "wrong-secret-key") {
+				t.Errorf("the key is on stderr: %s", r.stderr)
 			}
 		})
 	}
@@ -450,7 +481,7 @@ func TestMarkdownCannotCarryEscapes(t *testing.T) {
 		{Type: api.RoleAI, Content: "**Hi** &#27;]52;c;aGFjaw==&#7; and &#x1b;[31mred"},
 		{Type: api.RoleUser, Content: "[click](javascript:alert(1)) &#27;[2J # not a heading"},
 	}})
-	c.mustRun("sync", "--since", "1d")
+	c.mustRun("sync", "--since", "24h")
 	md := c.mustRun("sessions", "--session", "777001", "--format", "markdown").stdout
 	for _, bad := range []string{"&#27;", "&#x1b;", "&#7;", "](javascript"} {
 		if strings.Contains(md, bad) {

@@ -10,10 +10,13 @@ import (
 )
 
 // dayHelp is what a --since or --until value may be.
-const dayHelp = "YYYY-MM-DD (a UTC day), today, yesterday, or an age like 24h, 7d, 4w"
+const dayHelp = "YYYY-MM-DD (a UTC day), today, yesterday, a number of days or weeks like 7d (today and the 6 days before) or 4w, or of hours like 24h"
 
-// parseDay reads a --since/--until value. An age (24h, 7d, 4w) means the UTC
-// day that long before now: the API filters by whole UTC days.
+// parseDay reads a --since/--until value as a UTC day: the API filters by
+// whole UTC days. A number of days or weeks counts today as the first, as
+// the browser's "last 30 days" do: 7d is today and the 6 days before. A
+// number of hours is the day that long before now: 24h reaches into
+// yesterday.
 func parseDay(s string, now time.Time) (api.Day, error) {
 	s = strings.TrimSpace(strings.ToLower(s))
 	today := api.DayOf(now)
@@ -24,12 +27,15 @@ func parseDay(s string, now time.Time) (api.Day, error) {
 		return today - 1, nil
 	}
 	if n := len(s); n >= 2 {
-		unit := map[byte]time.Duration{'h': time.Hour, 'd': 24 * time.Hour, 'w': 7 * 24 * time.Hour}[s[n-1]]
-		if count, err := strconv.Atoi(s[:n-1]); err == nil && unit != 0 {
-			if count < 0 || time.Duration(count) > 100*366*24*time.Hour/unit {
+		hours := map[byte]int{'h': 1, 'd': 24, 'w': 7 * 24}[s[n-1]]
+		if count, err := strconv.Atoi(s[:n-1]); err == nil && hours != 0 {
+			if count < 0 || count > 100*366*24/hours {
 				return 0, fmt.Errorf("%q is not a sensible age (at most 100 years)", s)
 			}
-			return api.DayOf(now.Add(-time.Duration(count) * unit)), nil
+			if hours == 1 {
+				return api.DayOf(now.Add(-time.Duration(count) * time.Hour)), nil
+			}
+			return today - api.Day(max(count*hours/24-1, 0)), nil
 		}
 	}
 	d, err := api.ParseDay(s)

@@ -1,12 +1,18 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/neotui/neotui/api"
 	"github.com/neotui/neotui/api/apitest"
 )
 
@@ -19,6 +25,13 @@ type tmuxTerm struct {
 
 func newTmux(t *testing.T, c *cli, w, h int, args ...string) *tmuxTerm {
 	t.Helper()
+	return newTmuxShell(t, c, w, h, binary+" "+strings.Join(args, " "))
+}
+
+// newTmuxShell runs a shell command line in a new terminal; the pane stays
+// open for a while after it ends.
+func newTmuxShell(t *testing.T, c *cli, w, h int, line string) *tmuxTerm {
+	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux is not installed (.ci/run installs it)")
 	}
@@ -28,7 +41,7 @@ func newTmux(t *testing.T, c *cli, w, h int, args ...string) *tmuxTerm {
 		cmd = append(cmd, "-e", k+"="+v)
 	}
 	cmd = append(cmd, "-e", "TERM=xterm-256color", "-e", "COLORTERM=truecolor")
-	cmd = append(cmd, binary+" "+strings.Join(args, " ")+"; sleep 30")
+	cmd = append(cmd, line+"; sleep 30")
 	tm.run(cmd...)
 	// An application's OSC 52 lands in tmux's buffers when this is on: the
 	// test can then see whether anything wrote the clipboard.
@@ -161,4 +174,224 @@ func unseenCount(t *testing.T, screen string) int {
 	n := 0
 	fmt.Sscanf(line[i+len("●"):], "%d", &n)
 	return n
+}
+
+// startBrowser runs the browser in a terminal of its own and returns its
+// process ID once it shows its leads. detached puts it in a session of its
+// own, out of reach of the hangup signal a closing terminal sends: it must
+// then notice by itself that the terminal is gone.
+func startBrowser(t *testing.T, c *cli, detached bool) (*tmuxTerm, int) {
+	t.Helper()
+	pidFile := filepath.Join(t.TempDir(), "pid")
+	line := fmt.Sprintf("sh -c 'echo $$ >%s; exec %s'", pidFile, binary)
+	if detached {
+		if _, err := exec.LookPath("setsid"); err != nil {
+			t.Skip("setsid is not installed")
+		}
+		line = "setsid " + line
+	}
+	// 1 when neotui ended by its own shutdown, which closes the store;
+	// 128 + the signal when a signal killed it.
+	line += "; echo neotui exited $?"
+	tm := newTmuxShell(t, c, 120, 36, line)
+	tm.waitFor("1 Leads")
+	b, err := os.ReadFile(pidFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if running(pid) {
+			syscall.Kill(pid, syscall.SIGKILL)
+		}
+	})
+	return tm, pid
+}
+
+// running reports whether the process runs; a zombie counts as ended.
+func running(pid int) bool {
+	if syscall.Kill(pid, 0) != nil {
+		return false
+	}
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	return err != nil || !strings.Contains(string(stat), ") Z ")
+}
+
+// waitEnded waits up to limit for the process to end and says how long it took.
+func waitEnded(t *testing.T, pid int, limit time.Duration) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for running(pid) {
+		if time.Since(start) > limit {
+			t.Fatalf("neotui still runs %v later", limit)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return time.Since(start)
+}
+
+// TestBrowserEndsWhenItsTerminalCloses: a terminal closed under the
+// browser, with text in the search box, ends it, even when no hangup
+// signal reaches it.
+func TestBrowserEndsWhenItsTerminalCloses(t *testing.T) {
+	c := newCLI(t, apitest.Options{})
+	tm, pid := startBrowser(t, c, true)
+	tm.keys("3")
+	tm.keys("-l", "precio")
+	tm.waitFor("for \"precio\"")
+	tm.run("kill-session", "-t", "main")
+	t.Logf("ended %v after its terminal closed", waitEnded(t, pid, 3*time.Second))
+}
+
+// TestSignalsEndTheBrowser: SIGTERM and SIGHUP end the browser at once,
+// whatever it shows, through its own shutdown, which closes the store.
+func TestSignalsEndTheBrowser(t *testing.T) {
+	c := newCLI(t, apitest.Options{})
+	tests := []struct {
+		name   string
+		sig    syscall.Signal
+		damage bool       // overwrite part of the store first
+		keys   [][]string // tmux send-keys, one call each
+		want   string     // on the screen before the signal
+	}{
+		{"SIGTERM over the leads", syscall.SIGTERM, false, nil, "Mallory"},
+		{"SIGTERM with text in the search box", syscall.SIGTERM, false, [][]string{{"3"}, {"-l", "precio"}}, "for \"precio\""},
+		{"SIGTERM in a conversation", syscall.SIGTERM, false, [][]string{{"2"}, {"Enter"}}, "Visitor"},
+		{"SIGHUP over the help", syscall.SIGHUP, false, [][]string{{"?"}}, "j/k scroll"},
+		{"SIGTERM over a damaged store", syscall.SIGTERM, true, nil, "1 Leads"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.damage {
+				damage(t, c.storePath())
+			}
+			tm, pid := startBrowser(t, c, false)
+			for _, k := range tt.keys {
+				tm.keys(k...)
+			}
+			tm.waitFor(tt.want)
+			syscall.Kill(pid, tt.sig)
+			t.Logf("ended %v after %v", waitEnded(t, pid, 2*time.Second), tt.sig)
+			tm.waitFor("neotui exited 1")
+		})
+	}
+}
+
+// damage overwrites a stretch in the middle of a file.
+func damage(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fi, _ := f.Stat()
+	junk := []byte(strings.Repeat("\xde\xad\xbe\xef", 4096))
+	if _, err := f.WriteAt(junk, fi.Size()/3); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestSIGTERMEndsABrowserStuckWriting: a terminal that stops reading (a
+// stalled SSH connection) blocks the browser's writes; SIGTERM still ends it.
+func TestSIGTERMEndsABrowserStuckWriting(t *testing.T) {
+	c := newCLI(t, apitest.Options{})
+	tm, pid := startBrowser(t, c, false)
+	server, err := strconv.Atoi(strings.TrimSpace(tm.run("display-message", "-p", "#{pid}")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	syscall.Kill(server, syscall.SIGSTOP) // the terminal stops reading
+	defer syscall.Kill(server, syscall.SIGCONT)
+	// Each window size signal redraws the screen, until the terminal's
+	// buffer is full and a write blocks.
+	for start := time.Now(); !writeBlocked(pid); time.Sleep(5 * time.Millisecond) {
+		if time.Since(start) > 5*time.Second {
+			t.Skip("could not see the browser's write block (no /proc/PID/task/*/wchan here?)")
+		}
+		syscall.Kill(pid, syscall.SIGWINCH)
+	}
+	syscall.Kill(pid, syscall.SIGTERM)
+	t.Logf("ended %v after SIGTERM", waitEnded(t, pid, 3*time.Second))
+}
+
+// writeBlocked reports whether a thread of the process waits to write to
+// its terminal.
+func writeBlocked(pid int) bool {
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/wchan", pid))
+	for _, task := range tasks {
+		if b, _ := os.ReadFile(task); string(b) == "wait_woken" || string(b) == "n_tty_write" {
+			return true
+		}
+	}
+	return false
+}
+
+// TestCLIAndBrowserMeanTheSameDays: the browser's start-up sync and the
+// default ranges of leads, sessions and sync ask Neoagent for the same 30
+// days, for a user whose date is not the UTC date.
+func TestCLIAndBrowserMeanTheSameDays(t *testing.T) {
+	c := newCLI(t, apitest.Options{})
+	zone := "Pacific/Kiritimati" // UTC+14: tomorrow already, from 10:00 UTC
+	if time.Now().UTC().Hour() < 12 {
+		zone = "Etc/GMT+12" // UTC-12: still yesterday until 12:00 UTC
+	}
+	if _, err := time.LoadLocation(zone); err != nil {
+		t.Skipf("no time zone data: %v", err)
+	}
+	c.writeConfig("rate_limit: 100000\ntime_zone: "+zone+"\n", 0o600)
+	// asked is the days of the first LeadList request run makes from an
+	// empty store, where a sync asks for its whole range.
+	asked := func(run func()) string {
+		t.Helper()
+		os.RemoveAll(filepath.Dir(c.storePath()))
+		c.srv.ResetRequests()
+		run()
+		for _, r := range c.srv.Requests() {
+			var q struct{ StartTime, EndTime string }
+			if r.Endpoint == apitest.LeadList && json.Unmarshal(r.Body, &q) == nil {
+				return q.StartTime + "…" + q.EndTime
+			}
+		}
+		t.Fatal("no LeadList request")
+		return ""
+	}
+	browser := asked(func() {
+		tm, pid := startBrowser(t, c, false)
+		tm.waitFor("Mallory")
+		tm.keys("q")
+		waitEnded(t, pid, 3*time.Second)
+	})
+	from, _ := api.ParseDay(strings.Split(browser, "…")[0])
+	to, _ := api.ParseDay(strings.Split(browser, "…")[1])
+	if to-from != 29 {
+		t.Errorf("the browser synced %s, not 30 days", browser)
+	}
+	for _, args := range [][]string{{"leads"}, {"sessions"}, {"sync"}} {
+		if got := asked(func() { c.mustRun(args...) }); got != browser {
+			t.Errorf("neotui %s synced %s; the browser %s", args[0], got, browser)
+		}
+	}
+}
+
+// TestSyncShowsProgressOnATerminal: a slow first sync draws a progress line
+// on the terminal's stderr, redrawn in place and cleared at the end, even
+// on a terminal narrower than the line; the summary goes to stdout, here a
+// file, without it.
+func TestSyncShowsProgressOnATerminal(t *testing.T) {
+	c := newCLI(t, apitest.Options{Latency: 300 * time.Millisecond})
+	out := filepath.Join(t.TempDir(), "out")
+	tm := newTmuxShell(t, c, 40, 10, fmt.Sprintf("%s sync --since 30d >%s; echo exited $?", binary, out))
+	tm.waitFor("syncing history ", "/6 (")
+	s := tm.waitFor("exited 0")
+	if strings.Contains(s, "syncing") {
+		t.Errorf("the progress line was not cleared:\n%s", s)
+	}
+	b, _ := os.ReadFile(out)
+	if !strings.Contains(string(b), "6 requests") || strings.Contains(string(b), "syncing") || strings.Contains(string(b), "\x1b") {
+		t.Errorf("stdout: %q", b)
+	}
 }

@@ -88,12 +88,12 @@ func (a *app) leads(ctx context.Context, f leadsFlags) error {
 		return err
 	}
 	defer s.Close()
-	_, syncErr := a.sync(ctx, s, from, to, true, nil)
+	if _, err := a.sync(ctx, s, from, to, true, nil); err != nil {
+		return syncFailed(err, "neotui leads --offline")
+	}
 	if f.session != 0 && f.r.since == "" {
 		from = 0 // a conversation's leads, however old: the store may hold older ones
 	}
-	// Print what is stored even when ctrl+c ended the sync.
-	ctx = context.WithoutCancel(ctx)
 	leads, err := s.store.Leads(ctx, store.LeadQuery{
 		Bot: s.bot.Serial, From: from, To: to, Type: typ, SessionID: f.session, Limit: f.limit,
 		Status: st, Starred: f.starred, Unseen: f.unseen,
@@ -110,9 +110,6 @@ func (a *app) leads(ctx context.Context, f leadsFlags) error {
 		} else {
 			fmt.Fprintf(a.stderr, "no leads from %s to %s\n", from, to)
 		}
-	}
-	if syncErr != nil {
-		return syncErr
 	}
 	return nil
 }

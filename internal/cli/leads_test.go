@@ -17,11 +17,14 @@ import (
 func TestLeadsTableJSONCSV(t *testing.T) {
 	c := newCLI(t, apitest.Options{})
 	today := api.DayOf(time.Now())
-	want := c.bot.Leads(today-7, today)
+	want := c.bot.Leads(today-6, today) // 7d: today and the 6 days before
 
 	table := c.mustRun("leads", "--since", "7d")
 	if !strings.HasPrefix(table.stdout, "WHEN") || strings.Count(table.stdout, "\n") != len(want)+1 {
 		t.Errorf("table of %d leads:\n%s", len(want), table.stdout)
+	}
+	if table.stderr != "" { // not a terminal: no progress line
+		t.Errorf("stderr: %q", table.stderr)
 	}
 	noEscapes(t, table.stdout)
 
@@ -73,7 +76,7 @@ func TestCSVNeutralizesFormulas(t *testing.T) {
 	c := newCLI(t, apitest.Options{})
 	c.bot.AddLead(api.Lead{Type: api.TypeLead, Name: "\x1b[0m=HYPERLINK(\"http://evil\")", Email: "\u202e@SUM(A1)",
 		PhoneNumber: "+1 555 0100", CreateTime: time.Now().Add(-time.Hour), Content: "  -2+3", SessionID: 999999})
-	r := c.mustRun("leads", "--since", "7d", "--session", "999999", "--format", "csv") // not "today": an hour ago is yesterday just after midnight
+	r := c.mustRun("leads", "--since", "24h", "--session", "999999", "--format", "csv")
 	rows, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
 	if err != nil || len(rows) != 2 {
 		t.Fatalf("csv: %v %v", err, rows)
@@ -138,7 +141,7 @@ func TestLeadsTriage(t *testing.T) {
 	c := newCLI(t, apitest.Options{})
 	c.mustRun("sync", "--since", "7d")
 	today := api.DayOf(time.Now())
-	all := c.bot.Leads(today-7, today)
+	all := c.bot.Leads(today-6, today)
 	if len(all) < 4 {
 		t.Fatalf("only %d leads to triage", len(all))
 	}
@@ -288,5 +291,50 @@ func TestBadStatusListsTheStatuses(t *testing.T) {
 	c.run("leads", "--status", "done").failsWith(t, 2, `--status "done"`, "new, contacted, qualified, booked, won, lost, spam")
 	if len(c.srv.Requests()) != 0 {
 		t.Errorf("a bad --status made %d requests", len(c.srv.Requests()))
+	}
+}
+
+// TestTimesInTheUsersZone: the table shows times in time_zone, else in the
+// local zone, whatever offset Neoagent wrote; JSON keeps Neoagent's own
+// time string; CSV writes UTC, marked Z, the same for every user.
+func TestTimesInTheUsersZone(t *testing.T) {
+	c := newCLI(t, apitest.Options{})
+	pacific := time.FixedZone("", -8*3600) // as Neoagent writes leads
+	created := time.Now().Add(-2 * time.Hour).Truncate(time.Second).In(pacific)
+	c.bot.AddLead(api.Lead{Type: api.TypeLead, Name: "Zoe Zone", Email: "zoe@example.com", CreateTime: created,
+		Content: "hi", SessionID: 999777})
+	c.mustRun("sync", "--since", "24h")
+	leads := []string{"leads", "--since", "24h", "--session", "999777", "--offline"}
+
+	for _, tt := range []struct{ tz, timeZone, shown string }{
+		{"UTC", "", "UTC"},
+		{"America/New_York", "", "America/New_York"},
+		{"UTC", "Asia/Tokyo", "Asia/Tokyo"},
+	} {
+		loc, err := time.LoadLocation(tt.shown)
+		if err != nil {
+			t.Skipf("no time zone data: %v", err)
+		}
+		c.env["TZ"] = tt.tz
+		config := "rate_limit: 100000\n"
+		if tt.timeZone != "" {
+			config += "time_zone: " + tt.timeZone + "\n"
+		}
+		c.writeConfig(config, 0o600)
+		if table := c.mustRun(leads...).stdout; !strings.Contains(table, created.In(loc).Format("2006-01-02 15:04")) {
+			t.Errorf("TZ=%s, time_zone %q: the table does not show the lead at %v:\n%s", tt.tz, tt.timeZone, created.In(loc), table)
+		}
+	}
+
+	js := c.mustRun(append(leads, "--format", "json")...).stdout
+	if !strings.Contains(js, `"CreateTime": "`+created.Format(time.RFC3339Nano)+`"`) {
+		t.Errorf("JSON does not keep Neoagent's time %s:\n%s", created.Format(time.RFC3339Nano), js)
+	}
+	rows, err := csv.NewReader(strings.NewReader(c.mustRun(append(leads, "--format", "csv")...).stdout)).ReadAll()
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("csv: %v %v", err, rows)
+	}
+	if got, want := rows[1][4], created.UTC().Format(time.RFC3339Nano); got != want {
+		t.Errorf("CSV CreateTime %q, want UTC %q", got, want)
 	}
 }

@@ -57,6 +57,9 @@ func Run(ctx context.Context, version string, args []string, stdout, stderr io.W
 	if err == nil {
 		return exitOK
 	}
+	if errors.Is(err, errTerminalStuck) {
+		return exitFailure
+	}
 	var ue usageError
 	if errors.As(err, &ue) {
 		fmt.Fprintf(stderr, "neotui: %s\n", safetext.Line(err.Error()))

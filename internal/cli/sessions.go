@@ -57,16 +57,11 @@ The range is synced from Neoagent into the local store first (unless --offline).
 				return err
 			}
 			defer s.Close()
-			_, syncErr := a.sync(cmd.Context(), s, from, to, false, nil)
+			if _, err := a.sync(cmd.Context(), s, from, to, false, nil); err != nil {
+				return syncFailed(err, "neotui sessions --offline")
+			}
 			q := store.SessionQuery{Bot: s.bot.Serial, From: from, To: to, Limit: limit}
-			// Print what is stored even when ctrl+c ended the sync.
-			if err := a.printSessions(context.WithoutCancel(cmd.Context()), s, q, format); err != nil {
-				return err
-			}
-			if syncErr != nil {
-				return syncErr
-			}
-			return nil
+			return a.printSessions(cmd.Context(), s, q, format)
 		},
 	}
 	r.add(cmd, "30d")
@@ -119,13 +114,13 @@ func (a *app) transcript(ctx context.Context, id int64, format string) error {
 	defer s.Close()
 	sess, err := s.store.Session(ctx, s.bot.Serial, id)
 	fetched := false
-	var syncErr error
 	switch {
 	case err == nil && s.client != nil:
 		day := api.DayOf(sess.CreateTime)
-		if _, syncErr = a.sync(ctx, s, day, day, false, nil); syncErr == nil {
-			sess, err = s.store.Session(ctx, s.bot.Serial, id)
+		if _, err := a.sync(ctx, s, day, day, false, nil); err != nil {
+			return syncFailed(err, fmt.Sprintf("neotui sessions --session %d --offline", id))
 		}
+		sess, err = s.store.Session(ctx, s.bot.Serial, id)
 	case errors.Is(err, store.ErrNotFound) && s.client != nil:
 		fetched = true
 		err = s.fetchSession(ctx, id, func(from, to api.Day) error {
@@ -157,8 +152,5 @@ func (a *app) transcript(ctx context.Context, id int64, format string) error {
 	default:
 		err = export.Transcript(a.stdout, sess, leads, s.cfg.Location)
 	}
-	if err != nil {
-		return err
-	}
-	return syncErr
+	return err
 }

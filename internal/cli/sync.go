@@ -40,9 +40,15 @@ another neotui syncs the bot, sync waits for it, then fetches what it did not.`,
 				return err
 			}
 			rep, err := a.sync(cmd.Context(), s, from, to, false, a.stdout)
+			if err != nil {
+				if !rep.Changes.IsZero() {
+					err = fmt.Errorf("%w (stored before that: %s)", err, describeChanges(rep.Changes))
+				}
+				return syncFailed(err, "neotui leads --offline")
+			}
 			fmt.Fprintf(a.stdout, "%s %s…%s: %s, %s\n", s.bot.Name, from, to,
 				english.Plural(rep.Requests, "request"), describeChanges(rep.Changes))
-			return err
+			return nil
 		},
 	}
 	r.add(cmd, "initial_sync_days, 30d")

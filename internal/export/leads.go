@@ -72,7 +72,8 @@ func LeadsJSON(w io.Writer, leads []store.Lead, notes map[string][]store.Note, b
 var leadColumns = []string{"Type", "Name", "Email", "PhoneNumber", "CreateTime", "Content", "SessionID", "URI", "Count",
 	"Status", "Starred", "SnoozedUntil", "Seen", "Notes"}
 
-// LeadsCSV writes leads as CSV (see CSV): the API's nine fields, then Status,
+// LeadsCSV writes leads as CSV (see CSV): the API's nine fields, CreateTime
+// in UTC (RFC 3339, ending in Z, the same for every reader), then Status,
 // Starred, SnoozedUntil (RFC 3339 or empty), Seen, and Notes, all of a lead's
 // notes in one cell as "2006-01-02 15:04 author: text" lines (UTC). When the
 // leads come from more than one bot two last columns, Bot (the serial) and
@@ -90,7 +91,7 @@ func LeadsCSV(w io.Writer, leads []store.Lead, notes map[string][]store.Note, bo
 		if !r.SnoozedUntil.IsZero() {
 			snoozed = r.SnoozedUntil.Format(time.RFC3339)
 		}
-		rows[i] = []string{r.Type, r.Name, r.Email, r.PhoneNumber, r.CreateTime.Format(time.RFC3339Nano),
+		rows[i] = []string{r.Type, r.Name, r.Email, r.PhoneNumber, r.CreateTime.UTC().Format(time.RFC3339Nano),
 			r.Content, strconv.FormatInt(r.SessionID, 10), r.URI, strconv.FormatInt(r.Count, 10),
 			r.Status, strconv.FormatBool(r.Starred), snoozed, strconv.FormatBool(r.Seen), notesCell(r.Notes)}
 		if several {

@@ -1,0 +1,33 @@
+package cli
+
+import (
+	"testing"
+	"time"
+
+	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/internal/store"
+	"github.com/neotui/neotui/internal/syncer"
+)
+
+func TestProgressLine(t *testing.T) {
+	day, _ := api.ParseDay("2026-03-01")
+	now := time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		p    syncer.Progress
+		want string
+	}{
+		{syncer.Progress{Endpoint: store.EndpointLeads, Done: 0, Total: 6, Window: day, WindowTo: day + 29},
+			"syncing leads 1/6 (2026-03-01…2026-03-30)"},
+		{syncer.Progress{Endpoint: store.EndpointHistory, Done: 3, Total: 6, Window: day, WindowTo: day + 6},
+			"syncing history 4/6 (2026-03-01…2026-03-07)"},
+		{syncer.Progress{Endpoint: store.EndpointHistory, Done: 1, Total: 6, Window: day, WindowTo: day + 6,
+			Notice: "Neoagent is limiting requests", Retry: now.Add(20 * time.Second)},
+			"Neoagent is limiting requests — retrying in 20 s · syncing history 2/6 (2026-03-01…2026-03-07)"},
+		{syncer.Progress{Done: 6, Total: 6}, ""}, // done: the line is cleared
+		{syncer.Progress{}, ""},                  // nothing to do
+	} {
+		if got := progressLine(tt.p, now); got != tt.want {
+			t.Errorf("progressLine(%+v) = %q, want %q", tt.p, got, tt.want)
+		}
+	}
+}
