@@ -309,10 +309,12 @@ func request[T any](ctx context.Context, c *Client, endpoint string, payload []b
 		return nil, &Error{Kind: ErrDecode, Endpoint: endpoint, Status: resp.StatusCode,
 			Excerpt: excerpt(raw), Err: errors.New("the body is not JSON")}
 	}
-	items, env, err := decode[T](body)
+	items, env, err := decode[T](body, c.maxBody)
 	switch {
 	case errors.Is(err, errTooLarge):
 		return nil, &Error{Kind: ErrTooLarge, Endpoint: endpoint, Status: resp.StatusCode, Err: sizeError(c.maxBody)}
+	case errors.Is(err, errLongNumber):
+		return nil, &Error{Kind: ErrDecode, Endpoint: endpoint, Status: resp.StatusCode, Err: errLongNumber}
 	case ctx.Err() != nil:
 		return nil, fmt.Errorf("%s: %w", endpoint, context.Cause(ctx))
 	case errors.Is(err, io.ErrUnexpectedEOF):

@@ -13,7 +13,7 @@
 //	initial_sync_days: 30               # first run syncs this many days, default 30
 //	refresh_minutes: 5                  # the browser syncs this often, default 5 (0: never)
 //	bell: true                          # ring the terminal bell for new leads, default true
-//	max_response_mb: 256                # cap on one response body, default 256
+//	max_response_mb: 256                # cap on one response, decompressed, and on its records in memory; default 256
 //	default_bot: shop                   # default: the first bot
 //	bots:
 //	  - name: shop
