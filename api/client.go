@@ -41,6 +41,7 @@ const (
 	DefaultMaxRetryWait     = 60 * time.Second
 	DefaultBackoff          = time.Second
 	DefaultIdleTimeout      = 60 * time.Second
+	DefaultRequestTimeout   = 2 * time.Minute
 	maxErrorBody            = 1 << 20
 )
 
@@ -56,6 +57,7 @@ type Options struct {
 	MaxRetryWait     time.Duration // cap on any single wait, Retry-After included
 	Backoff          time.Duration // the first retry's base wait, doubled each time
 	IdleTimeout      time.Duration // longest silence while a body arrives; default 60 s
+	RequestTimeout   time.Duration // longest one call may take, its retries and their waits included; default 2m
 	Logger           *slog.Logger  // debug lines per request; nil for none
 }
 
@@ -76,6 +78,7 @@ type Client struct {
 	maxWait   time.Duration
 	backoff   time.Duration
 	idle      time.Duration
+	timeout   time.Duration
 	log       *slog.Logger
 
 	sleep func(ctx context.Context, d time.Duration) error // replaced in tests
@@ -113,6 +116,7 @@ func New(o Options) (*Client, error) {
 		maxWait:   o.MaxRetryWait,
 		backoff:   o.Backoff,
 		idle:      o.IdleTimeout,
+		timeout:   o.RequestTimeout,
 		log:       o.Logger,
 		sleep:     sleepCtx,
 		now:       time.Now,
@@ -137,6 +141,9 @@ func New(o Options) (*Client, error) {
 	}
 	if c.idle <= 0 {
 		c.idle = DefaultIdleTimeout
+	}
+	if c.timeout <= 0 {
+		c.timeout = DefaultRequestTimeout
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
@@ -217,22 +224,22 @@ func (c *Client) History(ctx context.Context, q HistoryQuery) ([]Session, error)
 	return post[Session](ctx, c, EndpointHistory, body, c.history)
 }
 
-// post sends one request, retrying what is worth retrying.
+// post sends one request, retrying what is worth retrying, all within the
+// request timeout.
 func post[T any](ctx context.Context, c *Client, endpoint string, body any, limit *rate.Limiter) ([]T, error) {
 	payload, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
+	// Waiting for our own rate limit is not Neoagent's slowness: the
+	// deadline starts after the first wait.
+	if err := waitTurn(ctx, endpoint, limit); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeoutCause(ctx, c.timeout, errTimedOut)
+	defer cancel()
+	deadline, _ := ctx.Deadline()
 	for attempt := 1; ; attempt++ {
-		if limit != nil {
-			if err := limit.Wait(ctx); err != nil {
-				if ctx.Err() != nil {
-					return nil, fmt.Errorf("%s: %w", endpoint, context.Cause(ctx))
-				}
-				// The wait would outlast the context's deadline.
-				return nil, fmt.Errorf("%s: waiting for the rate limit: %w", endpoint, context.DeadlineExceeded)
-			}
-		}
 		start := c.now()
 		items, err := once[T](ctx, c, endpoint, payload)
 		if err == nil {
@@ -241,33 +248,64 @@ func post[T any](ctx context.Context, c *Client, endpoint string, body any, limi
 		}
 		var e *Error
 		if !errors.As(err, &e) {
-			return nil, err // the context ended
+			return nil, err // the caller's context ended
 		}
 		e.Attempts = attempt
 		c.log.Debug("request failed", "endpoint", endpoint, "attempt", attempt, "status", e.Status, "code", e.Code, "kind", e.Kind)
-		if !retryable(e) || attempt >= c.attempts {
+		// A wait that would outlast the deadline is not begun: the answer
+		// we have is the error, now rather than at the deadline.
+		wait := c.wait(attempt, e.RetryAfter)
+		if !retryable(e) || attempt >= c.attempts || c.now().Add(wait).After(deadline) {
 			return nil, e
 		}
-		if err := c.sleep(ctx, c.wait(attempt, e.RetryAfter)); err != nil {
+		if c.sleep(ctx, wait) != nil || waitTurn(ctx, endpoint, limit) != nil {
 			return nil, e
 		}
 	}
 }
 
+// waitTurn waits until limit allows a request; a nil limit always does.
+func waitTurn(ctx context.Context, endpoint string, limit *rate.Limiter) error {
+	if limit == nil {
+		return nil
+	}
+	if err := limit.Wait(ctx); err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("%s: %w", endpoint, context.Cause(ctx))
+		}
+		// The wait would outlast the context's deadline.
+		return fmt.Errorf("%s: waiting for the rate limit: %w", endpoint, context.DeadlineExceeded)
+	}
+	return nil
+}
+
 // once sends one request and decodes its answer. A server that goes quiet
 // for the idle timeout, before or during the body, ends the request: a
-// stalled connection must not hang a sync forever.
+// stalled connection must not hang a sync forever. One that trickles is
+// ended by the request timeout, in parent.
 func once[T any](parent context.Context, c *Client, endpoint string, payload []byte) ([]T, error) {
 	ctx, cancel := context.WithCancelCause(parent)
 	defer cancel(nil)
 	stall := time.AfterFunc(c.idle, func() { cancel(errStalled) })
 	defer stall.Stop()
-	items, err := request[T](ctx, c, endpoint, payload, func() { stall.Reset(c.idle) })
-	if context.Cause(ctx) == errStalled && parent.Err() == nil {
-		return nil, &Error{Kind: ErrNetwork, Endpoint: endpoint, Err: fmt.Errorf("%w for %v", errStalled, c.idle)}
+	heard := false // any byte of an answer
+	items, err := request[T](ctx, c, endpoint, payload, func() { heard = true; stall.Reset(c.idle) })
+	if err == nil {
+		return items, nil
 	}
-	return items, err
+	switch context.Cause(ctx) {
+	case errStalled:
+		if parent.Err() == nil {
+			return nil, &Error{Kind: ErrNetwork, Endpoint: endpoint, Err: fmt.Errorf("%w for %v", errStalled, c.idle)}
+		}
+	case errTimedOut:
+		return nil, &Error{Kind: ErrTimeout, Endpoint: endpoint, Err: &timeoutError{after: c.timeout, partial: heard}}
+	}
+	return nil, err
 }
+
+// errTimedOut ends a call that reached the request timeout.
+var errTimedOut = errors.New("request timeout")
 
 // errStalled is a server that stopped sending; worth another try.
 var errStalled = errors.New("Neoagent stopped sending")
