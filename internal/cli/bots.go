@@ -63,6 +63,7 @@ func newClient(cfg *config.Config, bot config.Bot, userAgent string) (*api.Clien
 		UserAgent:        userAgent,
 		HistoryPerMinute: cfg.RateLimit,
 		MaxResponseBytes: cfg.MaxResponseBytes,
+		RequestTimeout:   cfg.RequestTimeout,
 	})
 }
 
