@@ -167,30 +167,26 @@ var timeLayouts = []string{
 	"2006-01-02 15:04:05.999999999",
 }
 
+// unmarshalTime reads a time in one of timeLayouts. Anything else — null,
+// "", a word, a number, an object — is the zero time, not an error: one
+// broken record must not cost the whole response. The syncer leaves out a
+// lead without a time, and counts it.
 func unmarshalTime(dec *jsontext.Decoder, t *time.Time) error {
+	*t = time.Time{}
+	if dec.PeekKind() != '"' {
+		return dec.SkipValue()
+	}
 	tok, err := dec.ReadToken()
 	if err != nil {
 		return err
 	}
-	if tok.Kind() == 'n' {
-		*t = time.Time{}
-		return nil
-	}
-	if tok.Kind() != '"' {
-		return fmt.Errorf("CreateTime is not a string")
-	}
-	s := tok.String()
-	if s == "" {
-		*t = time.Time{}
-		return nil
-	}
 	for _, layout := range timeLayouts {
-		if v, err := time.Parse(layout, s); err == nil {
+		if v, err := time.Parse(layout, tok.String()); err == nil {
 			*t = v
 			return nil
 		}
 	}
-	return fmt.Errorf("CreateTime %q is not a time", s)
+	return nil
 }
 
 // decodeErrorBody reads the envelope of an error response, if it is one.

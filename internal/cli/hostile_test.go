@@ -4,7 +4,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/neotui/neotui/api/apitest"
 )
@@ -37,4 +39,29 @@ func TestSilentNeoagentEndsAtRequestTimeout(t *testing.T) {
 	})
 	c.writeConfig("rate_limit: 100000\nrequest_timeout: 500ms\n", 0o600)
 	c.run("sync", "--since", "7d").failsWith(t, 1, "syncing leads", "sent nothing on LeadList for 500ms", "raise request_timeout")
+}
+
+// TestSyncCountsLeadsWithoutATime: the summary says how many leads came
+// without a usable time and were left out; the others are stored.
+func TestSyncCountsLeadsWithoutATime(t *testing.T) {
+	c := newCLI(t, apitest.Options{})
+	yesterday := time.Now().UTC().Add(-24 * time.Hour).Format(time.RFC3339)
+	c.serveHostile(func(w http.ResponseWriter, r *http.Request, done <-chan struct{}) {
+		if r.URL.Path != apitest.LeadListPath {
+			io.WriteString(w, `{"Data":[],"Success":true,"Code":200}`)
+			return
+		}
+		io.WriteString(w, `{"Data":[
+			{"Type":"Lead","Name":"Ana","SessionID":1,"CreateTime":"`+yesterday+`"},
+			{"Type":"Lead","Name":"Nobody","SessionID":2,"CreateTime":""}
+		],"Success":true,"Code":200}`)
+	})
+	out := c.mustRun("sync", "--since", "7d").stdout
+	if !strings.Contains(out, "1 new lead, 1 lead without a time skipped") {
+		t.Errorf("summary %q does not count the lead without a time", out)
+	}
+	leads := c.mustRun("leads", "--offline", "--since", "7d").stdout
+	if !strings.Contains(leads, "Ana") || strings.Contains(leads, "Nobody") {
+		t.Errorf("leads:\n%s", leads)
+	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/neotui/neotui/internal/english"
 	"github.com/neotui/neotui/internal/store"
+	"github.com/neotui/neotui/internal/syncer"
 )
 
 func (a *app) syncCommand() *cobra.Command {
@@ -40,12 +41,21 @@ finds too large is split in halves.`,
 			}
 			rep, err := a.sync(cmd.Context(), s, from, to, false, a.stdout)
 			fmt.Fprintf(a.stdout, "%s %s…%s: %s, %s\n", s.bot.Name, from, to,
-				english.Plural(rep.Requests, "request"), describeChanges(rep.Changes))
+				english.Plural(rep.Requests, "request"), describeReport(rep))
 			return err
 		},
 	}
 	r.add(cmd, "initial_sync_days, 30d")
 	return cmd
+}
+
+// describeReport is what a sync changed, and what it had to leave out.
+func describeReport(rep syncer.Report) string {
+	s := describeChanges(rep.Changes)
+	if rep.SkippedLeads > 0 {
+		s += ", " + english.Plural(rep.SkippedLeads, "lead") + " without a time skipped"
+	}
+	return s
 }
 
 func describeChanges(c store.Changes) string {
