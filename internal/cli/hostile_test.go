@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -16,7 +17,9 @@ import (
 func (c *cli) serveHostile(handler func(w http.ResponseWriter, r *http.Request, done <-chan struct{})) {
 	done := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body) // so that a client hanging up cancels r's context
+		// Read whole, so that a client hanging up cancels r's context.
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		handler(w, r, done)
 	}))
 	c.t.Cleanup(func() {
@@ -64,4 +67,24 @@ func TestSyncCountsLeadsWithoutATime(t *testing.T) {
 	if !strings.Contains(leads, "Ana") || strings.Contains(leads, "Nobody") {
 		t.Errorf("leads:\n%s", leads)
 	}
+}
+
+// TestTranscriptOfALeadWithoutATime: a missing conversation is dated by its
+// lead; a lead without a time dates nothing, rather than sending Neoagent
+// a request for the year 1.
+func TestTranscriptOfALeadWithoutATime(t *testing.T) {
+	c := newCLI(t, apitest.Options{})
+	c.serveHostile(func(w http.ResponseWriter, r *http.Request, done <-chan struct{}) {
+		body, _ := io.ReadAll(r.Body)
+		switch {
+		case bytes.Contains(body, []byte(`"0001-01-01"`)):
+			w.WriteHeader(http.StatusBadRequest)
+			io.WriteString(w, `{"Data":null,"Success":false,"Code":400,"Message":"invalid date"}`)
+		case r.URL.Path == apitest.LeadListPath:
+			io.WriteString(w, `{"Data":[{"Type":"Lead","Name":"Nobody","SessionID":42}],"Success":true,"Code":200}`)
+		default:
+			io.WriteString(w, `{"Data":[],"Success":true,"Code":200}`)
+		}
+	})
+	c.run("sessions", "--session", "42").failsWith(t, 1, "conversation 42 was not found", "no lead that dates it")
 }
