@@ -52,7 +52,7 @@ type Options struct {
 	UserAgent        string // e.g. "neotui/1.2.0"
 	HTTPClient       *http.Client
 	HistoryPerMinute float64 // client-side rate limit of the history endpoint; <0 means none
-	MaxResponseBytes int64
+	MaxResponseBytes int64   // cap on one response after decompression, and on its records once decoded
 	MaxAttempts      int
 	MaxRetryWait     time.Duration // cap on any single wait, Retry-After included
 	Backoff          time.Duration // the first retry's base wait, doubled each time
