@@ -42,6 +42,7 @@ const (
 	DefaultMaxRetryTotal    = 5 * time.Minute
 	DefaultBackoff          = time.Second
 	DefaultIdleTimeout      = 60 * time.Second
+	DefaultRequestTimeout   = 2 * time.Minute
 	maxErrorBody            = 1 << 20
 )
 
@@ -58,14 +59,15 @@ type Options struct {
 	Key              string // the raw secret key; never logged or printed
 	UserAgent        string // e.g. "neotui/1.2.0"
 	HTTPClient       *http.Client
-	HistoryPerMinute float64 // client-side rate limit of the history endpoint; <0 means none
-	Limiter          Limiter // paces history requests, retries included, instead of HistoryPerMinute
-	MaxResponseBytes int64
+	HistoryPerMinute float64       // client-side rate limit of the history endpoint; <0 means none
+	Limiter          Limiter       // paces history requests, retries included, instead of HistoryPerMinute
+	MaxResponseBytes int64         // cap on one response after decompression, and on its records once decoded
 	MaxAttempts      int           // tries of a failing request; a 429's are bounded by MaxRetryTotal instead
 	MaxRetryWait     time.Duration // cap on any single wait, Retry-After included
 	MaxRetryTotal    time.Duration // cap on all the waits of one call: how long a 429 is waited out
 	Backoff          time.Duration // the first retry's base wait, doubled each time
 	IdleTimeout      time.Duration // longest silence while a body arrives; default 60 s
+	RequestTimeout   time.Duration // longest one call may take, its retries and their waits included; default 2m
 	Logger           *slog.Logger  // debug lines per request; nil for none
 }
 
@@ -87,6 +89,7 @@ type Client struct {
 	maxTotal  time.Duration
 	backoff   time.Duration
 	idle      time.Duration
+	timeout   time.Duration
 	log       *slog.Logger
 
 	sleep func(ctx context.Context, d time.Duration) error // replaced in tests
@@ -125,6 +128,7 @@ func New(o Options) (*Client, error) {
 		maxTotal:  o.MaxRetryTotal,
 		backoff:   o.Backoff,
 		idle:      o.IdleTimeout,
+		timeout:   o.RequestTimeout,
 		log:       o.Logger,
 		sleep:     sleepCtx,
 		now:       time.Now,
@@ -152,6 +156,9 @@ func New(o Options) (*Client, error) {
 	}
 	if c.idle <= 0 {
 		c.idle = DefaultIdleTimeout
+	}
+	if c.timeout <= 0 {
+		c.timeout = DefaultRequestTimeout
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
@@ -235,7 +242,8 @@ func (c *Client) History(ctx context.Context, q HistoryQuery) ([]Session, error)
 	return post[Session](ctx, c, EndpointHistory, body, c.history)
 }
 
-// post sends one request, retrying what is worth retrying.
+// post sends one request, retrying what is worth retrying: each attempt
+// within the request timeout, the waits between them within MaxRetryTotal.
 func post[T any](ctx context.Context, c *Client, endpoint string, body any, limit Limiter) ([]T, error) {
 	payload, err := json.Marshal(body)
 	if err != nil {
@@ -244,25 +252,23 @@ func post[T any](ctx context.Context, c *Client, endpoint string, body any, limi
 	trace := traceOf(ctx)
 	var waited time.Duration
 	for attempt := 1; ; attempt++ {
-		if limit != nil {
-			if err := limit.Wait(ctx); err != nil {
-				if ctx.Err() != nil {
-					return nil, fmt.Errorf("%s: %w", endpoint, context.Cause(ctx))
-				}
-				// The wait would outlast the context's deadline.
-				return nil, fmt.Errorf("%s: waiting for the rate limit: %w", endpoint, context.DeadlineExceeded)
-			}
+		// Waiting for our own rate limit is not Neoagent's slowness: the
+		// attempt's deadline starts after it.
+		if err := waitTurn(ctx, endpoint, limit); err != nil {
+			return nil, err
 		}
 		start := c.now()
 		trace.request()
-		items, err := once[T](ctx, c, endpoint, payload)
+		attemptCtx, cancel := context.WithTimeoutCause(ctx, c.timeout, errTimedOut)
+		items, err := once[T](attemptCtx, c, endpoint, payload)
+		cancel()
 		if err == nil {
 			c.log.Debug("request", "endpoint", endpoint, "attempt", attempt, "items", len(items), "took", time.Since(start))
 			return items, nil
 		}
 		var e *Error
 		if !errors.As(err, &e) {
-			return nil, err // the context ended
+			return nil, err // the caller's context ended
 		}
 		e.Attempts = attempt
 		c.log.Debug("request failed", "endpoint", endpoint, "attempt", attempt, "status", e.Status, "code", e.Code, "kind", e.Kind)
@@ -278,20 +284,48 @@ func post[T any](ctx context.Context, c *Client, endpoint string, body any, limi
 	}
 }
 
+// waitTurn waits until limit allows a request; a nil limit always does.
+func waitTurn(ctx context.Context, endpoint string, limit Limiter) error {
+	if limit == nil {
+		return nil
+	}
+	if err := limit.Wait(ctx); err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("%s: %w", endpoint, context.Cause(ctx))
+		}
+		// The wait would outlast the context's deadline.
+		return fmt.Errorf("%s: waiting for the rate limit: %w", endpoint, context.DeadlineExceeded)
+	}
+	return nil
+}
+
 // once sends one request and decodes its answer. A server that goes quiet
 // for the idle timeout, before or during the body, ends the request: a
-// stalled connection must not hang a sync forever.
+// stalled connection must not hang a sync forever. One that trickles is
+// ended by the request timeout, in parent.
 func once[T any](parent context.Context, c *Client, endpoint string, payload []byte) ([]T, error) {
 	ctx, cancel := context.WithCancelCause(parent)
 	defer cancel(nil)
 	stall := time.AfterFunc(c.idle, func() { cancel(errStalled) })
 	defer stall.Stop()
-	items, err := request[T](ctx, c, endpoint, payload, func() { stall.Reset(c.idle) })
-	if context.Cause(ctx) == errStalled && parent.Err() == nil {
-		return nil, &Error{Kind: ErrNetwork, Endpoint: endpoint, Err: fmt.Errorf("%w for %v", errStalled, c.idle)}
+	heard := false // any byte of an answer
+	items, err := request[T](ctx, c, endpoint, payload, func() { heard = true; stall.Reset(c.idle) })
+	if err == nil {
+		return items, nil
 	}
-	return items, err
+	switch context.Cause(ctx) {
+	case errStalled:
+		if parent.Err() == nil {
+			return nil, &Error{Kind: ErrNetwork, Endpoint: endpoint, Err: fmt.Errorf("%w for %v", errStalled, c.idle)}
+		}
+	case errTimedOut:
+		return nil, &Error{Kind: ErrTimeout, Endpoint: endpoint, Err: &timeoutError{after: c.timeout, partial: heard}}
+	}
+	return nil, err
 }
+
+// errTimedOut ends a call that reached the request timeout.
+var errTimedOut = errors.New("request timeout")
 
 // errStalled is a server that stopped sending; worth another try.
 var errStalled = errors.New("Neoagent stopped sending")
@@ -333,10 +367,12 @@ func request[T any](ctx context.Context, c *Client, endpoint string, payload []b
 		return nil, &Error{Kind: ErrDecode, Endpoint: endpoint, Status: resp.StatusCode,
 			Excerpt: excerpt(raw), Err: errors.New("the body is not JSON")}
 	}
-	items, env, err := decode[T](body)
+	items, env, err := decode[T](body, c.maxBody)
 	switch {
 	case errors.Is(err, errTooLarge):
 		return nil, &Error{Kind: ErrTooLarge, Endpoint: endpoint, Status: resp.StatusCode, Err: sizeError(c.maxBody)}
+	case errors.Is(err, errLongNumber):
+		return nil, &Error{Kind: ErrDecode, Endpoint: endpoint, Status: resp.StatusCode, Err: errLongNumber}
 	case ctx.Err() != nil:
 		return nil, fmt.Errorf("%s: %w", endpoint, context.Cause(ctx))
 	case errors.Is(err, io.ErrUnexpectedEOF):

@@ -31,22 +31,36 @@ func (e envelope) ok() bool {
 	return e.Code == 0 || e.Code == 200
 }
 
-// decodeOptions are lenient where the API is loose (field-name case, odd
-// time formats, invalid UTF-8, which becomes U+FFFD) and strict elsewhere.
-var decodeOptions = json.JoinOptions(
+// lenient is lenient where the API is loose (field-name case, invalid
+// UTF-8, which becomes U+FFFD) and strict elsewhere.
+var lenient = json.JoinOptions(
 	json.MatchCaseInsensitiveNames(true),
 	jsontext.AllowInvalidUTF8(true),
 	jsontext.AllowDuplicateNames(true),
-	json.WithUnmarshalers(json.UnmarshalFromFunc(unmarshalTime)),
 )
+
+// options decode one response within budget b: odd time formats, and
+// messages counted one at a time.
+func (b *budget) options() json.Options {
+	var opts json.Options
+	opts = json.JoinOptions(lenient, json.WithUnmarshalers(json.JoinUnmarshalers(
+		json.UnmarshalFromFunc(unmarshalTime),
+		json.UnmarshalFromFunc(func(dec *jsontext.Decoder, msgs *[]Message) error {
+			return b.messages(dec, msgs, opts)
+		}),
+	)))
+	return opts
+}
 
 // decode reads a response envelope from r, one Data element at a time, so
 // that a 50 MB response never sits in memory as a whole: only the decoded
-// records do.
-func decode[T any](r io.Reader) ([]T, envelope, error) {
+// records do, and they may take at most maxBytes.
+func decode[T any](r io.Reader, maxBytes int64) ([]T, envelope, error) {
 	var items []T
 	var env envelope
-	dec := jsontext.NewDecoder(r, decodeOptions)
+	b := &budget{left: maxBytes}
+	opts := b.options()
+	dec := jsontext.NewDecoder(newTokenLimiter(r), opts)
 	if tok, err := dec.ReadToken(); err != nil {
 		return nil, env, err
 	} else if tok.Kind() != '{' {
@@ -59,16 +73,18 @@ func decode[T any](r io.Reader) ([]T, envelope, error) {
 		}
 		switch key := name.String(); {
 		case strings.EqualFold(key, "Data"):
-			items, err = decodeData[T](dec)
+			items, err = decodeData[T](dec, opts, b)
 		case strings.EqualFold(key, "Success"):
 			env.sawSuccess = true
-			err = json.UnmarshalDecode(dec, &env.Success, decodeOptions)
+			err = json.UnmarshalDecode(dec, &env.Success, opts)
 		case strings.EqualFold(key, "Code"):
-			err = json.UnmarshalDecode(dec, &env.Code, decodeOptions)
+			err = json.UnmarshalDecode(dec, &env.Code, opts)
 		case strings.EqualFold(key, "Message"):
-			err = json.UnmarshalDecode(dec, &env.Message, decodeOptions)
+			err = json.UnmarshalDecode(dec, &env.Message, opts)
+			cut(&env.Message, MaxLineBytes)
 		case strings.EqualFold(key, "Version"):
-			err = json.UnmarshalDecode(dec, &env.Version, decodeOptions)
+			err = json.UnmarshalDecode(dec, &env.Version, opts)
+			cut(&env.Version, MaxLineBytes)
 		default:
 			err = dec.SkipValue()
 		}
@@ -82,7 +98,7 @@ func decode[T any](r io.Reader) ([]T, envelope, error) {
 	return items, env, nil
 }
 
-func decodeData[T any](dec *jsontext.Decoder) ([]T, error) {
+func decodeData[T any](dec *jsontext.Decoder, opts json.Options, b *budget) ([]T, error) {
 	switch dec.PeekKind() {
 	case 'n':
 		_, err := dec.ReadToken()
@@ -96,14 +112,50 @@ func decodeData[T any](dec *jsontext.Decoder) ([]T, error) {
 	}
 	items := []T{}
 	for dec.PeekKind() != ']' {
-		var item T
-		if err := json.UnmarshalDecode(dec, &item, decodeOptions); err != nil {
+		var zero T
+		items = append(items, zero) // decoded in place: a local would escape to the heap
+		item := &items[len(items)-1]
+		if err := json.UnmarshalDecode(dec, item, opts); err != nil {
 			return nil, err
 		}
-		items = append(items, item)
+		var size int64
+		switch v := any(item).(type) {
+		case limited:
+			size = v.limit()
+		case *jsontext.Value:
+			size = int64(len(*v))
+		}
+		if err := b.spend(size); err != nil {
+			return nil, err
+		}
 	}
 	_, err := dec.ReadToken()
 	return items, err
+}
+
+// messages decodes a session's Messages one at a time, so that their memory
+// is counted as it grows, not once a million of them are held.
+func (b *budget) messages(dec *jsontext.Decoder, msgs *[]Message, opts json.Options) error {
+	if dec.PeekKind() != '[' {
+		return errors.ErrUnsupported // null, or an error: the default decoding says which
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return err
+	}
+	list := []Message{}
+	for dec.PeekKind() != ']' {
+		list = append(list, Message{}) // decoded in place: a local would escape to the heap
+		m := &list[len(list)-1]
+		if err := json.UnmarshalDecode(dec, m, opts); err != nil {
+			return err
+		}
+		if err := b.spend(m.limit()); err != nil {
+			return err
+		}
+	}
+	*msgs = list
+	_, err := dec.ReadToken()
+	return err
 }
 
 // timeLayouts are tried in order: the documented RFC 3339 first, then forms
@@ -115,30 +167,26 @@ var timeLayouts = []string{
 	"2006-01-02 15:04:05.999999999",
 }
 
+// unmarshalTime reads a time in one of timeLayouts. Anything else — null,
+// "", a word, a number, an object — is the zero time, not an error: one
+// broken record must not cost the whole response. The syncer leaves out a
+// lead without a time, and counts it.
 func unmarshalTime(dec *jsontext.Decoder, t *time.Time) error {
+	*t = time.Time{}
+	if dec.PeekKind() != '"' {
+		return dec.SkipValue()
+	}
 	tok, err := dec.ReadToken()
 	if err != nil {
 		return err
 	}
-	if tok.Kind() == 'n' {
-		*t = time.Time{}
-		return nil
-	}
-	if tok.Kind() != '"' {
-		return fmt.Errorf("CreateTime is not a string")
-	}
-	s := tok.String()
-	if s == "" {
-		*t = time.Time{}
-		return nil
-	}
 	for _, layout := range timeLayouts {
-		if v, err := time.Parse(layout, s); err == nil {
+		if v, err := time.Parse(layout, tok.String()); err == nil {
 			*t = v
 			return nil
 		}
 	}
-	return fmt.Errorf("CreateTime %q is not a time", s)
+	return nil
 }
 
 // decodeErrorBody reads the envelope of an error response, if it is one.
@@ -146,37 +194,13 @@ func decodeErrorBody(body []byte) (envelope, bool) {
 	if !looksLikeJSON(body) {
 		return envelope{}, false
 	}
-	_, env, err := decode[jsontext.Value](bytes.NewReader(body))
+	_, env, err := decode[jsontext.Value](bytes.NewReader(body), maxErrorBody)
 	return env, err == nil
 }
 
 func looksLikeJSON(b []byte) bool {
 	b = bytes.TrimLeft(b, " \t\r\n\ufeff")
 	return len(b) > 0 && b[0] == '{'
-}
-
-// errTooLarge is what cappedReader returns once the cap is passed.
-var errTooLarge = errors.New("response over the size cap")
-
-// cappedReader fails, rather than silently truncating, once more than max
-// bytes have been read.
-type cappedReader struct {
-	r    io.Reader
-	max  int64
-	n    int64
-	read func() // called after every read that got bytes
-}
-
-func (c *cappedReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	if n > 0 && c.read != nil {
-		c.read()
-	}
-	if c.n > c.max {
-		return n, errTooLarge
-	}
-	return n, err
 }
 
 // peekBody returns a reader over the whole body and whether it starts like

@@ -101,6 +101,15 @@ func TestDecodeLenient(t *testing.T) {
 					t.Errorf("got %+v", s)
 				}
 			}},
+		{"a time that is no time is the zero time, and the rest decodes",
+			`{"Data":[{"SessionID":1,"CreateTime":"yesterday"},{"SessionID":2,"CreateTime":{"at":[1]}},{"SessionID":3,"CreateTime":7},` +
+				`{"SessionID":4,"CreateTime":"2024-05-01T10:00:00Z"}],"Success":true}`,
+			func(t *testing.T, s []api.Session) {
+				if len(s) != 4 || !s[0].CreateTime.IsZero() || !s[1].CreateTime.IsZero() || !s[2].CreateTime.IsZero() ||
+					s[3].SessionID != 4 || s[3].CreateTime.IsZero() {
+					t.Errorf("got %+v", s)
+				}
+			}},
 		{"invalid UTF-8 becomes U+FFFD", "{\"Data\":[{\"URI\":\"a\xffb\"}],\"Success\":true}",
 			func(t *testing.T, s []api.Session) {
 				if s[0].URI != "a\ufffdb" {
@@ -130,7 +139,6 @@ func TestDecodeFailures(t *testing.T) {
 		{"truncated", docsHistory[:len(docsHistory)/2]},
 		{"not an object", `[1,2]`},
 		{"Data not a list", `{"Data":{"a":1}}`},
-		{"bad time", `{"Data":[{"CreateTime":"yesterday"}]}`},
 		{"empty", ``},
 		{"garbage after a field", `{"Data":[] x}`},
 	}

@@ -23,6 +23,7 @@ var (
 	ErrDecode        = errors.New("unreadable response")
 	ErrTooLarge      = errors.New("response too large")
 	ErrNetwork       = errors.New("network error")
+	ErrTimeout       = errors.New("timed out")
 )
 
 // Error is a failed request: which endpoint, what the server said, and at
@@ -110,6 +111,14 @@ func (e *Error) what() string {
 		return fmt.Sprintf("Neoagent's %s response is larger than the %s limit", ep, e.Err)
 	case ErrNetwork:
 		return fmt.Sprintf("could not reach Neoagent (%v)", e.Err)
+	case ErrTimeout:
+		var t *timeoutError
+		if errors.As(e.Err, &t) && t.partial {
+			return fmt.Sprintf("Neoagent's %s answer was still arriving after %v", ep, t.after)
+		} else if t != nil {
+			return fmt.Sprintf("Neoagent sent nothing on %s for %v", ep, t.after)
+		}
+		return fmt.Sprintf("Neoagent did not answer %s in time", ep)
 	}
 	return fmt.Sprintf("the %s request failed%s", ep, st)
 }
@@ -134,9 +143,20 @@ func (e *Error) todo() string {
 		return "try again later; if it persists, Neoagent may have changed its format"
 	case ErrTooLarge:
 		return "use a shorter range or raise max_response_mb in the config"
+	case ErrTimeout:
+		return "check your connection, or raise request_timeout in the config"
 	}
 	return ""
 }
+
+// timeoutError is a request that ran out of time: after how long, and
+// whether part of an answer had arrived.
+type timeoutError struct {
+	after   time.Duration
+	partial bool
+}
+
+func (t *timeoutError) Error() string { return fmt.Sprintf("no full answer within %v", t.after) }
 
 // kindOf maps an HTTP status or a body Code to a kind of failure.
 func kindOf(code int) error {

@@ -2,16 +2,18 @@ package api
 
 import (
 	"context"
+	"io"
 	"time"
 )
 
 // Test hooks: decode without HTTP, and record retry waits instead of
 // sleeping through them.
 var (
-	Decode            = decode[Session]
-	DecodeLeads       = decode[Lead]
+	Decode            = func(r io.Reader) ([]Session, envelope, error) { return decode[Session](r, DefaultMaxResponseBytes) }
+	DecodeLeads       = func(r io.Reader) ([]Lead, envelope, error) { return decode[Lead](r, DefaultMaxResponseBytes) }
 	ParseRetryAfter   = parseRetryAfter
 	ErrTruncatedCause = errTruncated
+	LimitTokens       = func(r io.Reader) io.Reader { return newTokenLimiter(r) }
 )
 
 func (c *Client) RecordSleeps() *[]time.Duration {

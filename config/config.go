@@ -13,7 +13,8 @@
 //	initial_sync_days: 30               # first run syncs this many days, default 30
 //	refresh_minutes: 5                  # the browser syncs this often, default 5 (0: never)
 //	bell: true                          # ring the terminal bell for new leads, default true
-//	max_response_mb: 256                # cap on one response body, default 256
+//	max_response_mb: 256                # cap on one response, decompressed, and on its records in memory; default 256
+//	request_timeout: 2m                 # the longest one request may take, retries included; default 2m
 //	default_bot: shop                   # default: the first bot
 //	bots:
 //	  - name: shop
@@ -60,6 +61,7 @@ const (
 	defaultHistoryWindowDays = 7  // the vendor suggests 7-day chunks
 	defaultInitialSyncDays   = 30
 	defaultMaxResponseMB     = 256
+	defaultRequestTimeout    = 2 * time.Minute
 )
 
 // Where a key comes from, spelled out once for every error that asks for one.
@@ -84,6 +86,7 @@ type Config struct {
 	RefreshMinutes    int  // the browser's background sync; 0: never
 	Bell              bool // ring for new leads
 	MaxResponseBytes  int64
+	RequestTimeout    time.Duration // one request, its retries included
 	Bots              []Bot
 	DefaultBot        string
 	DataDir           string // $XDG_DATA_HOME/neotui
@@ -130,6 +133,7 @@ func Load(opts Options) (*Config, error) {
 		RefreshMinutes:    5,
 		Bell:              true,
 		MaxResponseBytes:  defaultMaxResponseMB << 20,
+		RequestTimeout:    defaultRequestTimeout,
 		ConfigDir:         xdgDir(getenv, "XDG_CONFIG_HOME", home, ".config"),
 		DataDir:           xdgDir(getenv, "XDG_DATA_HOME", home, filepath.Join(".local", "share")),
 		CacheDir:          xdgDir(getenv, "XDG_CACHE_HOME", home, ".cache"),

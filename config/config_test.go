@@ -18,7 +18,8 @@ time_zone: Europe/Rome              # optional, IANA name; default: the local zo
 rate_limit: 10                      # history requests per minute, default 10
 history_window_days: 7              # default 7
 initial_sync_days: 30               # first run syncs this many days, default 30
-max_response_mb: 256                # cap on one response body, default 256
+max_response_mb: 256                # cap on one response, decompressed, and on its records in memory; default 256
+request_timeout: 2m                 # the longest one request may take, retries included; default 2m
 default_bot: shop                   # default: the first bot
 bots:
   - name: shop
@@ -78,6 +79,7 @@ func TestLoadDefaults(t *testing.T) {
 		RefreshMinutes:    5,
 		Bell:              true,
 		MaxResponseBytes:  256 << 20,
+		RequestTimeout:    2 * time.Minute,
 		DataDir:           filepath.Join(home, ".local", "share", "neotui"),
 		CacheDir:          filepath.Join(home, ".cache", "neotui"),
 		ConfigDir:         filepath.Join(home, ".config", "neotui"),
@@ -126,6 +128,7 @@ func TestLoadExample(t *testing.T) {
 		RefreshMinutes:    5,
 		Bell:              true,
 		MaxResponseBytes:  256 << 20,
+		RequestTimeout:    2 * time.Minute,
 		Bots: []Bot{
 			{Name: "shop", Serial: "3254a9d0424c4806b9ea3d0763ccfxxx", KeySource: "$SHOP_NEOAGENT_KEY", keyEnv: "SHOP_NEOAGENT_KEY"},
 			{Name: "clinic", Serial: "36XXGxiYDigrQgg5xz4n45bcBW7qeYyW35", KeySource: "key file ~/.config/neotui/clinic.key",
@@ -150,6 +153,7 @@ initial_sync_days: 90
 refresh_minutes: 0
 bell: false
 max_response_mb: 16
+request_timeout: 90s
 bots:
   - name: one
     serial: 0012   # digits stay text
@@ -161,7 +165,7 @@ bots:
 	}
 	if c.BaseURL != "http://localhost:8080" || c.Location.String() != "America/New_York" ||
 		c.RateLimit != 2.5 || c.HistoryWindowDays != 3 || c.InitialSyncDays != 90 || c.RefreshMinutes != 0 || c.Bell ||
-		c.MaxResponseBytes != 16<<20 || c.Bots[0].Serial != "0012" || c.DefaultBot != "one" {
+		c.MaxResponseBytes != 16<<20 || c.RequestTimeout != 90*time.Second || c.Bots[0].Serial != "0012" || c.DefaultBot != "one" {
 		t.Errorf("got %+v", c)
 	}
 }
@@ -362,7 +366,7 @@ func TestLoadErrors(t *testing.T) {
 		{"syntax, tab indentation", "rate_limit: 1\nbots:\n\t- name: a\n", "config FILE line 3: found character that cannot start any token"},
 		{"two documents", "rate_limit: 1\n---\nrate_limit: 2\n", "config FILE line 2: a second document (after ---) is not supported: keep one"},
 		{"not a mapping", "- a\n- b\n", "config FILE line 1: expected settings such as base_url: and bots:, found a list"},
-		{"unknown key", "rate_limit: 1\nratelimit: 2\n", `config FILE line 2: unknown key "ratelimit": the keys are base_url, time_zone, rate_limit, history_window_days, initial_sync_days, max_response_mb, refresh_minutes, bell, default_bot and bots`},
+		{"unknown key", "rate_limit: 1\nratelimit: 2\n", `config FILE line 2: unknown key "ratelimit": the keys are base_url, time_zone, rate_limit, history_window_days, initial_sync_days, max_response_mb, request_timeout, refresh_minutes, bell, default_bot and bots`},
 		{"repeated key", "rate_limit: 1\n\nrate_limit: 2\n", "config FILE line 3: rate_limit is set twice (first on line 1)"},
 		{"unknown bot key", "bots:\n  - name: a\n    serial: s\n    token: k\n", `config FILE line 4: unknown key "token" in a bot: a bot has name, serial, and one of key_env, key_file or key`},
 		{"bot without name", "bots:\n  - name: a\n    serial: s\n  - serial: t\n", "config FILE line 4: a bot has no name: add name: to it"},
@@ -383,6 +387,10 @@ func TestLoadErrors(t *testing.T) {
 		{"fractional days", "initial_sync_days: 1.5\n", "config FILE line 1: initial_sync_days must be a whole number, like initial_sync_days: 7"},
 		{"negative max response", "max_response_mb: -256\n", "config FILE line 1: max_response_mb must be greater than 0, not -256"},
 		{"huge max response", "max_response_mb: 9000000000000000\n", "config FILE line 1: max_response_mb is too large"},
+		{"timeout without a unit", "request_timeout: 90\n", "config FILE line 1: request_timeout must be a duration such as 90s or 2m, not \"90\""},
+		{"timeout not a duration", "request_timeout: two minutes\n", `config FILE line 1: request_timeout must be a duration such as 90s or 2m, not "two minutes"`},
+		{"zero timeout", "request_timeout: 0s\n", "config FILE line 1: request_timeout must be longer than 0, not 0s"},
+		{"negative timeout", "request_timeout: -1m\n", "config FILE line 1: request_timeout must be longer than 0, not -1m"},
 		{"default_bot names no bot", "bots:\n  - {name: a, serial: s}\ndefault_bot: b\n", `config FILE line 3: default_bot "b" names no bot: use one of the names under bots:`},
 		{"default_bot without bots", "default_bot: b\n", `config FILE line 1: default_bot "b" names no bot: use one of the names under bots:`},
 		{"bad base_url", "base_url: app.neoagent.co\n", `config FILE line 1: base_url "app.neoagent.co" is not an http(s) URL: use one like https://app.neoagent.co`},

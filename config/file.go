@@ -75,6 +75,8 @@ func parseFile(c *Config, data []byte, mode fs.FileMode, home string) error {
 			err = p.count(f, &c.InitialSyncDays)
 		case "max_response_mb":
 			err = p.megabytes(f, &c.MaxResponseBytes)
+		case "request_timeout":
+			err = p.duration(f, &c.RequestTimeout)
 		case "refresh_minutes":
 			err = p.minutes(f, &c.RefreshMinutes)
 		case "bell":
@@ -86,7 +88,7 @@ func parseFile(c *Config, data []byte, mode fs.FileMode, home string) error {
 			c.Bots, err = p.bots(f)
 		default:
 			err = p.errf(f.key, "unknown key %q: the keys are base_url, time_zone, rate_limit, history_window_days, "+
-				"initial_sync_days, max_response_mb, refresh_minutes, bell, default_bot and bots", f.key.Value)
+				"initial_sync_days, max_response_mb, request_timeout, refresh_minutes, bell, default_bot and bots", f.key.Value)
 		}
 		if err != nil {
 			return err
@@ -295,6 +297,20 @@ func (p *parser) megabytes(f field, dst *int64) error {
 		return p.errf(f.val, "%s is too large", f.key.Value)
 	}
 	*dst = int64(mb) << 20
+	return nil
+}
+
+// duration reads a length of time longer than 0, as Go writes it: 90s, 2m,
+// 1m30s.
+func (p *parser) duration(f field, dst *time.Duration) error {
+	d, err := time.ParseDuration(f.val.Value)
+	if f.val.Kind != yaml.ScalarNode || err != nil {
+		return p.errf(f.val, "%s must be a duration such as 90s or 2m, not %q", f.key.Value, f.val.Value)
+	}
+	if d <= 0 {
+		return p.errf(f.val, "%s must be longer than 0, not %s", f.key.Value, f.val.Value)
+	}
+	*dst = d
 	return nil
 }
 

@@ -64,6 +64,7 @@ func newClient(cfg *config.Config, bot config.Bot, st *store.Store, userAgent st
 		UserAgent:        userAgent,
 		HistoryPerMinute: cfg.RateLimit,
 		MaxResponseBytes: cfg.MaxResponseBytes,
+		RequestTimeout:   cfg.RequestTimeout,
 	}
 	if cfg.RateLimit > 0 {
 		o.Limiter = st.Budget(bot.Serial, cfg.RateLimit)
@@ -130,11 +131,16 @@ func (a *app) syncFunc(s *session) syncer.SyncFunc {
 // not), and the days around the lead are synced.
 func (s *session) fetchSession(ctx context.Context, id int64, sync func(from, to api.Day) error) error {
 	leads, err := s.client.Leads(ctx, api.LeadsQuery{Serial: s.bot.Serial, SessionID: id})
-	if err != nil || len(leads) == 0 {
+	if err != nil {
 		return err
 	}
-	day := api.DayOf(leads[0].CreateTime)
-	return sync(day-1, day) // a conversation starts before its lead
+	for _, l := range leads {
+		if !l.CreateTime.IsZero() { // an untimed lead dates nothing
+			day := api.DayOf(l.CreateTime)
+			return sync(day-1, day) // a conversation starts before its lead
+		}
+	}
+	return nil
 }
 
 // browserBots are the sessions' bots as the browser on this terminal sees

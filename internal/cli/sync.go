@@ -9,6 +9,7 @@ import (
 
 	"github.com/neotui/neotui/internal/english"
 	"github.com/neotui/neotui/internal/store"
+	"github.com/neotui/neotui/internal/syncer"
 )
 
 func (a *app) syncCommand() *cobra.Command {
@@ -47,12 +48,21 @@ another neotui syncs the bot, sync waits for it, then fetches what it did not.`,
 				return syncFailed(err, "neotui leads --offline")
 			}
 			fmt.Fprintf(a.stdout, "%s %s…%s: %s, %s\n", s.bot.Name, from, to,
-				english.Plural(rep.Requests, "request"), describeChanges(rep.Changes))
+				english.Plural(rep.Requests, "request"), describeReport(rep))
 			return nil
 		},
 	}
 	r.add(cmd, "initial_sync_days, 30d")
 	return cmd
+}
+
+// describeReport is what a sync changed, and what it had to leave out.
+func describeReport(rep syncer.Report) string {
+	s := describeChanges(rep.Changes)
+	if rep.SkippedLeads > 0 {
+		s += ", " + english.Plural(rep.SkippedLeads, "lead") + " without a time skipped"
+	}
+	return s
 }
 
 func describeChanges(c store.Changes) string {

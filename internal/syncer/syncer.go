@@ -59,6 +59,9 @@ type Report struct {
 	Requests int // HTTP requests made, retries included
 	Windows  int
 	Changes  store.Changes
+	// SkippedLeads were fetched without a usable CreateTime and not stored:
+	// a lead is filed by its time, and one at 0001-01-01 is in no window.
+	SkippedLeads int
 }
 
 // SyncFunc syncs one bot's UTC days from..to into the store, reporting
@@ -166,6 +169,7 @@ func (r *run) fetch(ctx context.Context, ep store.Endpoint, w span) error {
 	fetched := r.s.now() // before the request: a day is complete only if asked after it ended
 	var (
 		changes store.Changes
+		skipped int
 		err     error
 	)
 	switch ep {
@@ -173,6 +177,7 @@ func (r *run) fetch(ctx context.Context, ep store.Endpoint, w span) error {
 		var leads []api.Lead
 		leads, err = r.s.Source.Leads(ctx, api.LeadsQuery{Serial: r.s.Serial, From: w.from, To: w.to})
 		if err == nil {
+			leads, skipped = timed(leads)
 			changes, err = r.s.Store.SaveLeads(ctx, r.s.Serial, w.from, w.to, fetched, leads)
 		}
 	case store.EndpointHistory:
@@ -196,6 +201,7 @@ func (r *run) fetch(ctx context.Context, ep store.Endpoint, w span) error {
 	r.done++
 	r.rep.Windows++
 	r.rep.Changes.Add(changes)
+	r.rep.SkippedLeads += skipped
 	return nil
 }
 
@@ -216,4 +222,18 @@ func retryCause(e *api.Error) string {
 		return "Neoagent did not answer"
 	}
 	return "a request to Neoagent failed"
+}
+
+// timed returns the leads that have a time, and how many do not. A lead is
+// known by its bot, session and time: without a time it would be filed at
+// 0001-01-01, outside every range, and confused with any other untimed lead
+// of its session.
+func timed(leads []api.Lead) ([]api.Lead, int) {
+	kept := leads[:0]
+	for _, l := range leads {
+		if !l.CreateTime.IsZero() {
+			kept = append(kept, l)
+		}
+	}
+	return kept, len(leads) - len(kept)
 }

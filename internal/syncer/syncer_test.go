@@ -13,6 +13,8 @@ import (
 	"github.com/neotui/neotui/api/apitest"
 	"github.com/neotui/neotui/internal/store"
 	"github.com/neotui/neotui/internal/syncer"
+	"io"
+	"net/http/httptest"
 )
 
 // now is the fixed clock of these tests: noon UTC, so "today" is not ending.
@@ -333,5 +335,50 @@ func TestPausedSaysTheCauseThenWhen(t *testing.T) {
 		if got := tt.p.Paused(now); got != tt.want {
 			t.Errorf("Paused = %q, want %q", got, tt.want)
 		}
+	}
+}
+
+// TestLeadsWithoutATimeAreSkippedAndCounted: a lead whose CreateTime is
+// missing or unreadable is not stored as 0001-01-01, nor does it fail the
+// window: it is left out, counted, and the others are stored.
+func TestLeadsWithoutATimeAreSkippedAndCounted(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		io.WriteString(w, `{"Data":[
+			{"Type":"Lead","Name":"Ana","SessionID":1,"CreateTime":"2025-03-06T10:00:00Z"},
+			{"Type":"Lead","Name":"no time","SessionID":2},
+			{"Type":"Lead","Name":"bad time","SessionID":3,"CreateTime":"yesterday at noon"},
+			{"Type":"Appointment","Name":"Bo","SessionID":4,"CreateTime":"2025-03-07T09:00:00+01:00"}
+		],"Success":true,"Code":200}`)
+	}))
+	defer srv.Close()
+	st, err := store.Open(filepath.Join(t.TempDir(), "neotui.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	c, err := api.New(api.Options{BaseURL: srv.URL, Key: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &syncer.Syncer{Source: c, Store: st, Serial: "bot-1", Now: func() time.Time { return now }, LeadsOnly: true}
+	today := api.DayOf(now)
+	rep, err := s.Sync(context.Background(), today-6, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.SkippedLeads != 2 || rep.Changes.NewLeads != 2 {
+		t.Errorf("report %+v, want 2 new leads and 2 skipped", rep)
+	}
+	leads, err := st.Leads(context.Background(), store.LeadQuery{Bot: "bot-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, l := range leads {
+		names = append(names, l.Name)
+	}
+	if strings.Join(names, ",") != "Bo,Ana" {
+		t.Errorf("stored %q, want Bo and Ana only", names)
 	}
 }
