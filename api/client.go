@@ -67,7 +67,7 @@ type Options struct {
 	MaxRetryTotal    time.Duration // cap on all the waits of one call: how long a 429 is waited out
 	Backoff          time.Duration // the first retry's base wait, doubled each time
 	IdleTimeout      time.Duration // longest silence while a body arrives; default 60 s
-	RequestTimeout   time.Duration // longest one call may take, its retries and their waits included; default 2m
+	RequestTimeout   time.Duration // longest one attempt may take, the whole body included; default 2m
 	Logger           *slog.Logger  // debug lines per request; nil for none
 }
 

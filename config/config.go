@@ -14,7 +14,7 @@
 //	refresh_minutes: 5                  # the browser syncs this often, default 5 (0: never)
 //	bell: true                          # ring the terminal bell for new leads, default true
 //	max_response_mb: 256                # cap on one response, decompressed, and on its records in memory; default 256
-//	request_timeout: 2m                 # the longest one request may take, retries included; default 2m
+//	request_timeout: 2m                 # the longest one attempt at a request may take; default 2m
 //	default_bot: shop                   # default: the first bot
 //	bots:
 //	  - name: shop
@@ -86,7 +86,7 @@ type Config struct {
 	RefreshMinutes    int  // the browser's background sync; 0: never
 	Bell              bool // ring for new leads
 	MaxResponseBytes  int64
-	RequestTimeout    time.Duration // one request, its retries included
+	RequestTimeout    time.Duration // one attempt at a request; the waits between attempts have their own budget
 	Bots              []Bot
 	DefaultBot        string
 	DataDir           string // $XDG_DATA_HOME/neotui

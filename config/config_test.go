@@ -19,7 +19,7 @@ rate_limit: 10                      # history requests per minute, default 10
 history_window_days: 7              # default 7
 initial_sync_days: 30               # first run syncs this many days, default 30
 max_response_mb: 256                # cap on one response, decompressed, and on its records in memory; default 256
-request_timeout: 2m                 # the longest one request may take, retries included; default 2m
+request_timeout: 2m                 # the longest one attempt at a request may take; default 2m
 default_bot: shop                   # default: the first bot
 bots:
   - name: shop
