@@ -39,6 +39,9 @@ type Options struct {
 	// PollEvery is how often to look for triage changes made elsewhere
 	// (another process, a teammate's session): default 1 s; negative: never.
 	PollEvery time.Duration
+	// FlashFor is how long a confirmation stays in the status line (default
+	// 5 s; a warning twice as long); negative: until the next message.
+	FlashFor time.Duration
 	// Quiet turns the bell for new leads off.
 	Quiet bool
 	// Bots are every configured bot, for b (switch bot) and the All bots

@@ -53,7 +53,7 @@ func fillStore(t testing.TB, sessions int) (*store.Store, *apitest.Bot) {
 func testOptions(st *store.Store) Options {
 	// No timers in tests but the ones a test sends itself.
 	return Options{Store: st, BotName: "Test Shop", Serial: testSerial, Location: time.UTC,
-		Now: func() time.Time { return testNow }, PollEvery: -1, RefreshEvery: -1}
+		Now: func() time.Time { return testNow }, PollEvery: -1, RefreshEvery: -1, FlashFor: -1}
 }
 
 // start is a browser of w×h cells that has loaded the store.

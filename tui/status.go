@@ -44,12 +44,9 @@ type statusModel struct {
 	timed  int  // the last flash whose expiry is scheduled
 }
 
-// How long a flash lives: a confirmation is read at a glance; a warning
-// waits a little longer, unless its context (tab, filter) goes first.
-const (
-	confirmFor = 5 * time.Second
-	warnFor    = 10 * time.Second
-)
+// How long a flash lives by default: a confirmation is read at a glance; a
+// warning, twice as long, unless its context (tab, filter) goes first.
+const confirmFor = 5 * time.Second
 
 // flashExpiredMsg ends flash seq, if it still shows.
 type flashExpiredMsg struct{ seq int }
@@ -86,15 +83,23 @@ func (s *statusModel) clear() {
 
 // expire schedules the end of the newest flash, once.
 func (s *statusModel) expire() tea.Cmd {
-	if s.text == "" || s.pin || s.timed == s.seq {
+	d := s.lifetime()
+	if s.text == "" || s.pin || s.timed == s.seq || d < 0 {
 		return nil
 	}
 	s.timed = s.seq
-	d := confirmFor
 	if s.isErr {
-		d = warnFor
+		d *= 2
 	}
 	return after(s.sh, d, flashExpiredMsg{seq: s.seq})
+}
+
+// lifetime is how long a confirmation shows; negative: until replaced.
+func (s *statusModel) lifetime() time.Duration {
+	if s.sh.FlashFor == 0 {
+		return confirmFor
+	}
+	return s.sh.FlashFor
 }
 
 // expired ends flash seq if it is still the one shown.
@@ -179,7 +184,7 @@ func (s statusModel) view() string {
 	st := s.sh.styles
 	var out string
 	switch {
-	case s.text != "" && (s.pin || s.sh.now().Sub(s.at) < warnFor):
+	case s.text != "" && (s.pin || s.lifetime() < 0 || s.sh.now().Sub(s.at) < 2*s.lifetime()):
 		if s.isErr {
 			out = st.StatusErr.Render("⚠ " + safetext.Line(s.text))
 		} else {
