@@ -177,6 +177,10 @@ func New(o Options) (*Client, error) {
 	return c, nil
 }
 
+// CloseIdleConnections closes the connections kept open for the next
+// request: for a program done with Neoagent that goes on running.
+func (c *Client) CloseIdleConnections() { c.http.CloseIdleConnections() }
+
 // defaultHTTPClient bounds every phase but the body, which may legitimately
 // take long for a big range; the caller's context bounds the whole.
 func defaultHTTPClient() *http.Client {

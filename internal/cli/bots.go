@@ -23,7 +23,14 @@ type session struct {
 	client *api.Client
 }
 
-func (s *session) Close() error { return s.store.Close() }
+// Close closes the store, and the client's idle connections: a command
+// run in a longer-lived process (serve's tests) leaves none behind.
+func (s *session) Close() error {
+	if s.client != nil {
+		s.client.CloseIdleConnections()
+	}
+	return s.store.Close()
+}
 
 // open loads the config, picks the bot and opens the store. Offline, a bot
 // needs no key.
