@@ -18,7 +18,6 @@ import (
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
-	"golang.org/x/time/rate"
 
 	"github.com/neotui/neotui/internal/safetext"
 )
@@ -47,8 +46,8 @@ const (
 )
 
 // Limiter paces requests: Wait blocks until one may be sent and fails only
-// when ctx ends, or would end, first. *rate.Limiter is one; the store's
-// Budget, shared by every neotui on a store, is another.
+// when ctx ends, or would end, first. *Budget is one; the store's Budget,
+// shared by every neotui on a store, is another.
 type Limiter interface {
 	Wait(ctx context.Context) error
 }
@@ -59,7 +58,7 @@ type Options struct {
 	Key              string // the raw secret key; never logged or printed
 	UserAgent        string // e.g. "neotui/1.2.0"
 	HTTPClient       *http.Client
-	HistoryPerMinute float64       // client-side rate limit of the history endpoint; <0 means none
+	HistoryPerMinute float64       // client-side budget of the history endpoint (see Rate); <0 means none
 	Limiter          Limiter       // paces history requests, retries included, instead of HistoryPerMinute
 	MaxResponseBytes int64         // cap on one response after decompression, and on its records once decoded
 	MaxAttempts      int           // tries of a failing request; a 429's are bounded by MaxRetryTotal instead
@@ -171,8 +170,7 @@ func New(o Options) (*Client, error) {
 	case o.Limiter != nil:
 		c.history = o.Limiter
 	case perMinute > 0:
-		// Burst 1: no 60-second window ever holds more than perMinute requests.
-		c.history = rate.NewLimiter(rate.Limit(perMinute/60), 1)
+		c.history = NewBudget(PerMinute(perMinute))
 	}
 	return c, nil
 }

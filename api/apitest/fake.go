@@ -48,9 +48,12 @@ type Options struct {
 	BusinessErrors bool
 	Latency        time.Duration // before every answer
 	// HistoryPerMinute, if positive, holds each bot's history requests to
-	// the docs' advice, read strictly: one sooner than 60/N seconds after the
-	// last one served gets 429 with a Retry-After. Real time, whatever Now says.
+	// the docs' "at most N requests per minute", to the letter: a request
+	// that would make N+1 served within any minute gets 429 with a
+	// Retry-After (see api.PerMinute for a fractional N). Real time,
+	// whatever Now says.
 	HistoryPerMinute float64
+	Minute           time.Duration // how long that minute lasts; default time.Minute: tests shorten it
 }
 
 // Fake is the fake Neoagent API, an http.Handler. Safe for concurrent use.
@@ -58,10 +61,10 @@ type Fake struct {
 	opts Options
 	bots map[string]*Bot
 
-	mu          sync.Mutex
-	faults      []Fault
-	requests    []*Request
-	lastHistory map[string]time.Time // per bot, the last history request served under HistoryPerMinute
+	mu       sync.Mutex
+	faults   []Fault
+	requests []*Request
+	served   map[string][]time.Time // per bot, the history requests served within the last period of HistoryPerMinute
 }
 
 // Request is one request the Fake received, and what it answered.
@@ -70,9 +73,10 @@ type Request struct {
 	Method   string
 	Body     []byte // raw
 	Header   http.Header
-	Status   int // HTTP status answered; 0 if the client left before the answer
-	Code     int // the envelope's Code; 0 for a non-JSON answer
-	Time     time.Time
+	Status   int       // HTTP status answered; 0 if the client left before the answer
+	Code     int       // the envelope's Code; 0 for a non-JSON answer
+	Time     time.Time // by Options.Now
+	Arrived  time.Time // by the real clock, as HistoryPerMinute counts
 }
 
 // New returns a Fake serving opts.Bots.
@@ -92,7 +96,10 @@ func New(opts Options) *Fake {
 	if opts.MaxUndatedSessions <= 0 {
 		opts.MaxUndatedSessions = 2000
 	}
-	f := &Fake{opts: opts, bots: make(map[string]*Bot), lastHistory: make(map[string]time.Time)}
+	if opts.Minute <= 0 {
+		opts.Minute = time.Minute
+	}
+	f := &Fake{opts: opts, bots: make(map[string]*Bot), served: make(map[string][]time.Time)}
 	for _, b := range opts.Bots {
 		if _, dup := f.bots[b.serial]; !dup {
 			f.bots[b.serial] = b
@@ -148,7 +155,7 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	arrived := time.Now() // real time, for HistoryPerMinute
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	rec := &Request{Endpoint: name, Method: r.Method, Body: body, Header: r.Header.Clone(), Time: f.opts.Now()}
+	rec := &Request{Endpoint: name, Method: r.Method, Body: body, Header: r.Header.Clone(), Time: f.opts.Now(), Arrived: arrived}
 	f.mu.Lock()
 	f.requests = append(f.requests, rec)
 	f.mu.Unlock()
@@ -227,13 +234,19 @@ func (f *Fake) throttle(serial string, arrived time.Time) time.Duration {
 	if f.opts.HistoryPerMinute <= 0 {
 		return 0
 	}
-	gap := time.Duration(float64(time.Minute) / f.opts.HistoryPerMinute)
+	r := api.PerMinute(f.opts.HistoryPerMinute)
+	per := time.Duration(float64(r.Per) * float64(f.opts.Minute) / float64(time.Minute))
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if since := arrived.Sub(f.lastHistory[serial]); since < gap {
-		return gap - since
+	served := f.served[serial]
+	for len(served) > 0 && arrived.Sub(served[0]) >= per {
+		served = served[1:]
 	}
-	f.lastHistory[serial] = arrived
+	if len(served) >= r.N {
+		f.served[serial] = served
+		return per - arrived.Sub(served[0])
+	}
+	f.served[serial] = append(served, arrived)
 	return 0
 }
 

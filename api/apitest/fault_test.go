@@ -151,18 +151,20 @@ func TestFaultsAreThreadSafe(t *testing.T) {
 }
 
 // TestHistoryPerMinute: the fake holds each bot's history requests to the
-// documented rate, the strict way: a request sooner than 60/N s after the
-// last one served is refused with 429 and a Retry-After, and not counted.
+// documented rate, to the letter: N in any minute are served, at once if
+// they come at once; one more within that minute is refused with 429 and a
+// Retry-After for when the oldest leaves it, and not counted.
 func TestHistoryPerMinute(t *testing.T) {
-	srv := startDemo(t, Options{HistoryPerMinute: 1})
+	srv := startDemo(t, Options{HistoryPerMinute: 2})
 	other := `{"SerialNumber":"` + SecondSerial + `","StartTime":"2025-05-01","EndTime":"2025-05-07"}`
 	for i, want := range []struct {
 		path, body string
 		status     int
 	}{
 		{HistoryPath, demoHistory, 200},
-		{HistoryPath, demoHistory, 429}, // at once: refused
-		{HistoryPath, demoHistory, 429}, // a refusal does not reset the clock
+		{HistoryPath, demoHistory, 200}, // at once: within the budget
+		{HistoryPath, demoHistory, 429}, // the third within the minute
+		{HistoryPath, demoHistory, 429}, // a refusal is not counted, nor frees a slot
 		{LeadListPath, demoLeads, 200},  // leads are not limited
 		{HistoryPath, other, 200},       // nor is another bot
 	} {
@@ -176,8 +178,30 @@ func TestHistoryPerMinute(t *testing.T) {
 		if ra, _ := strconv.Atoi(resp.Header.Get("Retry-After")); ra < 59 || ra > 60 {
 			t.Errorf("Retry-After %q, want the rest of the minute", resp.Header.Get("Retry-After"))
 		}
-		if !strings.Contains(env.Message, "1 per minute") {
+		if !strings.Contains(env.Message, "2 per minute") {
 			t.Errorf("message %q does not state the limit", env.Message)
 		}
+	}
+}
+
+// TestHistoryPerMinuteSlides: a request is served again once the oldest of
+// the minute's N has left it, not at a fixed minute boundary. (A minute of
+// 200 ms here.)
+func TestHistoryPerMinuteSlides(t *testing.T) {
+	srv := startDemo(t, Options{HistoryPerMinute: 2, Minute: 200 * time.Millisecond})
+	status := func() int {
+		resp, _ := post(t, srv, HistoryPath, srv.Key, demoHistory)
+		return resp.StatusCode
+	}
+	start := time.Now()
+	if a, b := status(), status(); a != 200 || b != 200 {
+		t.Fatalf("the first two: %d %d, want 200 200", a, b)
+	}
+	if got := status(); got != 429 && time.Since(start) < 200*time.Millisecond {
+		t.Fatalf("a third within the minute: %d, want 429", got)
+	}
+	time.Sleep(250 * time.Millisecond)
+	if a, b := status(), status(); a != 200 || b != 200 {
+		t.Errorf("a minute later, two more: %d %d, want 200 200", a, b)
 	}
 }

@@ -74,7 +74,7 @@ func newClient(cfg *config.Config, bot config.Bot, st *store.Store, userAgent st
 		RequestTimeout:   cfg.RequestTimeout,
 	}
 	if cfg.RateLimit > 0 {
-		o.Limiter = st.Budget(bot.Serial, cfg.RateLimit)
+		o.Limiter = st.Budget(bot.Serial, api.PerMinute(cfg.RateLimit))
 	}
 	return api.New(o)
 }

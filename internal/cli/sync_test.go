@@ -16,14 +16,14 @@ import (
 )
 
 // TestTwoSyncsShareTheBot: two `neotui sync` of one bot on one store, the
-// second started while the first is under way, against a Neoagent that
-// refuses history requests less than 250 ms apart. Neither is refused,
-// both succeed, the second waits for the first and then fetches only the
-// days it did not, so no window is fetched twice; and the two reports
-// count every request Neoagent saw.
+// second started while the first is under way, in weekly windows, against
+// a Neoagent that serves 4 history requests a minute, the budget the two
+// share. Neither is refused, both succeed, the second waits for the first
+// and then fetches only the days it did not, so no window is fetched
+// twice; and the two reports count every request Neoagent saw.
 func TestTwoSyncsShareTheBot(t *testing.T) {
-	c := newCLI(t, apitest.Options{HistoryPerMinute: 240})
-	c.writeConfig("rate_limit: 120\n", 0o600) // 500 ms apart: room for 250 ms of scheduling jitter
+	c := newCLI(t, apitest.Options{HistoryPerMinute: 4})
+	c.writeConfig("rate_limit: 4\nhistory_window_days: 7\n", 0o600)
 	// The first history answer takes a second, so the first sync still holds
 	// the bot when the second one starts.
 	c.srv.Inject(apitest.Fault{Endpoint: apitest.ChatContentHistory, Latency: time.Second})

@@ -4,61 +4,65 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/neotui/neotui/api"
 )
 
-// Budget paces one bot's history requests for every neotui on this store:
-// two syncs, or a sync beside the browser, spend one rate limit, not one
-// each. It is an api.Limiter.
+// Budget spends one bot's history request budget for every neotui on this
+// store: two syncs, or a sync beside the browser, spend one rate limit, not
+// one each. Like api.Budget, it lets the first requests go at once and keeps
+// any period of the rate's length to its N requests. It is an api.Limiter.
 type Budget struct {
-	s     *Store
-	bot   string
-	every time.Duration
+	s    *Store
+	bot  string
+	rate api.Rate
 }
 
-// Budget is bot's budget of perMinute requests a minute (perMinute > 0).
-func (s *Store) Budget(bot string, perMinute float64) *Budget {
-	return &Budget{s: s, bot: bot, every: time.Duration(float64(time.Minute) / perMinute)}
+// Budget is bot's budget of r (r.N > 0), e.g. api.PerMinute(10).
+func (s *Store) Budget(bot string, r api.Rate) *Budget {
+	return &Budget{s: s, bot: bot, rate: r}
 }
 
 // Wait takes the bot's next slot and sleeps until it. A slot after ctx's
 // deadline fails at once, unused. A store too busy to answer costs one
-// interval instead: this process keeps its pace, and the sync's next write
-// reports the store's trouble.
+// period's share instead: this process keeps a pace, and the sync's next
+// write reports the store's trouble.
 func (b *Budget) Wait(ctx context.Context) error {
 	now := time.Now()
-	slot, err := b.s.TakeSlot(ctx, b.bot, now, b.every)
+	slot, err := b.s.TakeSlot(ctx, b.bot, now, b.rate)
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		slot = now.Add(b.every)
+		slot = now.Add(b.rate.Per / time.Duration(b.rate.N))
 	}
-	if deadline, ok := ctx.Deadline(); ok && deadline.Before(slot) {
-		return fmt.Errorf("the next request slot, %s, is past the deadline", slot.Format(time.TimeOnly))
-	}
-	t := time.NewTimer(time.Until(slot))
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return api.WaitUntil(ctx, slot)
 }
 
-// TakeSlot takes bot's next request slot: now, or every after the slot
-// taken before it if that is later. One statement, so processes taking
-// slots at once get one each.
-func (s *Store) TakeSlot(ctx context.Context, bot string, now time.Time, every time.Duration) (time.Time, error) {
-	// A next slot more than an hour ahead can only come from a clock set
-	// back since: it starts again from now rather than hold the bot.
-	var slot int64
-	err := s.db.QueryRowContext(ctx, `
-INSERT INTO request_slots (bot, next) VALUES (?1, ?2 + ?3)
-ON CONFLICT (bot) DO UPDATE
-	SET next = CASE WHEN next > ?2 + ?4 THEN ?2 ELSE max(next, ?2) END + ?3
-RETURNING next - ?3`, bot, now.UnixNano(), int64(every), int64(time.Hour)).Scan(&slot)
+// TakeSlot takes bot's next request slot under r: now, or the N-th slot
+// before it plus r.Per if that is later. Processes taking slots at once get
+// one each: the slot is chosen and written in one write transaction.
+func (s *Store) TakeSlot(ctx context.Context, bot string, now time.Time, r api.Rate) (time.Time, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
+		return time.Time{}, fmt.Errorf("take a request slot: %w", err)
+	}
+	defer tx.Rollback()
+	// Slots a period old bound no future slot; one more than an hour ahead
+	// can only come from a clock set back since, and must not hold the bot.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM request_log WHERE bot = ?1 AND (at <= ?2 - ?3 OR at > ?2 + ?4)`,
+		bot, now.UnixNano(), int64(r.Per), int64(time.Hour)); err != nil {
+		return time.Time{}, fmt.Errorf("take a request slot: %w", err)
+	}
+	var slot int64
+	err = tx.QueryRowContext(ctx, `
+INSERT INTO request_log (bot, at)
+SELECT ?1, max(?2, coalesce((SELECT at FROM request_log WHERE bot = ?1 ORDER BY at DESC LIMIT 1 OFFSET ?3 - 1) + ?4, 0))
+RETURNING at`, bot, now.UnixNano(), r.N, int64(r.Per)).Scan(&slot)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("take a request slot: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
 		return time.Time{}, fmt.Errorf("take a request slot: %w", err)
 	}
 	return time.Unix(0, slot), nil

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"net/http"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -12,18 +13,19 @@ import (
 )
 
 // TestBudgetIsSharedByProcesses: two programs on one store file (two store
-// handles, two clients) ask for history at the same moments. Each alone
-// keeps the pace; together they would be twice as fast. Sharing the store's
-// budget, Neoagent sees them as one and refuses nothing.
+// handles, two clients) each send a budget's worth of history requests at
+// once. Each alone keeps the budget; together they would spend it twice.
+// Sharing the store's budget, Neoagent sees them as one and refuses
+// nothing: half go at once, half a period later.
 func TestBudgetIsSharedByProcesses(t *testing.T) {
-	// The fake refuses a request within 100 ms of the last; the budget
-	// spaces them 200 ms apart, whatever the scheduling jitter below 100 ms.
-	srv := apitest.Start(t, apitest.Options{HistoryPerMinute: 600})
+	// The fake serves 3 in any 300 ms; the budget spends 3 in any 600 ms,
+	// whatever the scheduling jitter below 300 ms.
+	srv := apitest.Start(t, apitest.Options{HistoryPerMinute: 3, Minute: 300 * time.Millisecond})
 	a, b := openTwice(t)
 	today := api.DayOf(time.Now())
 	var wg sync.WaitGroup
 	for _, st := range []*Store{a, b} {
-		c, err := api.New(api.Options{BaseURL: srv.URL, Key: srv.Key, Limiter: st.Budget(apitest.DemoSerial, 300)})
+		c, err := api.New(api.Options{BaseURL: srv.URL, Key: srv.Key, Limiter: st.Budget(apitest.DemoSerial, api.Rate{N: 3, Per: 600 * time.Millisecond})})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -48,37 +50,81 @@ func TestBudgetIsSharedByProcesses(t *testing.T) {
 	}
 }
 
-// TestTakeSlot: each slot is an interval after the one before, whoever took
-// it; a bot's slots are its own; a quiet bot starts again at once; and a
-// slot hours ahead (the clock was set back) does not hold the bot for hours.
+// TestTakeSlot: a budget of 3 a minute gives 3 slots at once, then each
+// slot a minute after the one 3 before it, whoever took it; a bot's slots
+// are its own; a quiet bot starts again at once; a slot hours ahead (the
+// clock was set back) does not hold the bot for hours.
 func TestTakeSlot(t *testing.T) {
 	s := openStore(t)
 	ctx := context.Background()
 	t0 := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
-	every := 6 * time.Second
+	r := api.Rate{N: 3, Per: time.Minute}
 	take := func(bot string, now time.Time) time.Time {
 		t.Helper()
-		slot, err := s.TakeSlot(ctx, bot, now, every)
+		slot, err := s.TakeSlot(ctx, bot, now, r)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return slot
 	}
-	for i, want := range []time.Time{t0, t0.Add(every), t0.Add(2 * every)} {
-		if got := take(testBot, t0); !got.Equal(want) {
-			t.Errorf("slot %d = %s, want %s", i, got, want)
+	for i, tt := range []struct{ now, want time.Time }{
+		{t0, t0}, {t0, t0}, {t0, t0}, // the budget, at once
+		{t0, t0.Add(time.Minute)},
+		{t0.Add(10 * time.Second), t0.Add(time.Minute)},
+		{t0.Add(20 * time.Second), t0.Add(time.Minute)},
+		{t0.Add(30 * time.Second), t0.Add(2 * time.Minute)},
+	} {
+		if got := take(testBot, tt.now); !got.Equal(tt.want) {
+			t.Errorf("slot %d = %s, want %s", i, got, tt.want)
 		}
 	}
 	if got := take("bot-b", t0); !got.Equal(t0) {
 		t.Errorf("another bot's first slot = %s, want now", got)
 	}
-	later := t0.Add(time.Minute)
+	later := t0.Add(10 * time.Minute)
 	if got := take(testBot, later); !got.Equal(later) {
-		t.Errorf("after a quiet minute the slot = %s, want now (%s)", got, later)
+		t.Errorf("after quiet minutes the slot = %s, want now (%s)", got, later)
 	}
-	take(testBot, t0.Add(3*time.Hour))
+	for range 4 {
+		take(testBot, t0.Add(3*time.Hour))
+	}
 	if got := take(testBot, t0); !got.Equal(t0) {
 		t.Errorf("after the clock went back 3 h the slot = %s, want now", got)
+	}
+}
+
+// TestTakeSlotNeverOverspends: whatever the demand, from two store handles
+// at once, no minute holds more than the budget's 10 slots.
+func TestTakeSlotNeverOverspends(t *testing.T) {
+	a, b := openTwice(t)
+	ctx := context.Background()
+	t0 := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	r := api.PerMinute(10)
+	var mu sync.Mutex
+	var slots []time.Time
+	var wg sync.WaitGroup
+	for i, st := range []*Store{a, b} {
+		wg.Go(func() {
+			now := t0
+			for j := range 40 {
+				now = now.Add(time.Duration((i+j)%4) * 3 * time.Second) // bursts and a steady demand
+				slot, err := st.TakeSlot(ctx, testBot, now, r)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				slots = append(slots, slot)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	slices.SortFunc(slots, time.Time.Compare)
+	for i := range slots[:len(slots)-r.N] {
+		if gap := slots[i+r.N].Sub(slots[i]); gap < r.Per {
+			t.Fatalf("slots %d and %d are %s apart: %d requests within a minute", i, i+r.N, gap, r.N+1)
+		}
 	}
 }
 

@@ -248,6 +248,22 @@ CREATE TABLE sync_leases (
 	expires INTEGER NOT NULL
 ) WITHOUT ROWID;
 `,
+
+	// 6: the request budget becomes a budget, not a pace: the first
+	// requests of a sync go at once.
+	`
+DROP TABLE request_slots;
+
+-- The slots (UTC ns) of the bot's recent history requests, whichever
+-- process sent them: a request goes no sooner than the budget's N-th slot
+-- before it plus its period (TakeSlot). Slots out of every future period
+-- are deleted as new ones are taken.
+CREATE TABLE request_log (
+	bot TEXT    NOT NULL,
+	at  INTEGER NOT NULL
+);
+CREATE INDEX request_log_by_bot ON request_log (bot, at);
+`,
 }
 
 // shownIndex is the full-text index over the shown text, as migration 4

@@ -16,11 +16,12 @@ import (
 
 // TestTwoProcessesSyncOneBotOnce: two programs, each with its own store
 // handle on one file and its own client, sync one bot at the same moment,
-// one two weeks and one four. Against a Neoagent that refuses requests
-// faster than it allows, neither is refused, both complete, no window is
-// fetched twice, and the two reports add up to what Neoagent saw.
+// one two weeks and one four, in weeks. Against a Neoagent that refuses
+// requests beyond its budget, neither is refused, both complete, no window
+// is fetched twice, and the two reports add up to what Neoagent saw.
 func TestTwoProcessesSyncOneBotOnce(t *testing.T) {
-	f := newFixture(t, apitest.Options{HistoryPerMinute: 600}) // at least 100 ms apart
+	// Neoagent serves 2 in any 300 ms; the budget spends 2 in any 600 ms.
+	f := newFixture(t, apitest.Options{HistoryPerMinute: 2, Minute: 300 * time.Millisecond})
 	path := filepath.Join(t.TempDir(), "neotui.db")
 	today := api.DayOf(now)
 	var wg sync.WaitGroup
@@ -31,11 +32,11 @@ func TestTwoProcessesSyncOneBotOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { st.Close() })
-		c, err := api.New(api.Options{BaseURL: f.srv.URL, Key: f.srv.Key, Limiter: st.Budget("bot-1", 300)}) // 200 ms apart
+		c, err := api.New(api.Options{BaseURL: f.srv.URL, Key: f.srv.Key, Limiter: st.Budget("bot-1", api.Rate{N: 2, Per: 600 * time.Millisecond})})
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := &syncer.Syncer{Source: c, Store: st, Serial: "bot-1", Now: func() time.Time { return now }}
+		s := &syncer.Syncer{Source: c, Store: st, Serial: "bot-1", WindowDays: 7, Now: func() time.Time { return now }}
 		wg.Go(func() {
 			var err error
 			if reps[i], err = s.Sync(context.Background(), today-days+1, today); err != nil {
