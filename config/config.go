@@ -9,7 +9,7 @@
 //	base_url: https://app.neoagent.co   # optional
 //	time_zone: Europe/Rome              # optional, IANA name; default: the local zone
 //	rate_limit: 10                      # history requests per minute, default 10
-//	history_window_days: 7              # default 7
+//	history_window_days: 31             # the widest history window asked, default 31
 //	initial_sync_days: 30               # first run syncs this many days, default 30
 //	refresh_minutes: 5                  # the browser syncs this often, default 5 (0: never)
 //	bell: true                          # ring the terminal bell for new leads, default true
@@ -58,7 +58,7 @@ import (
 const (
 	defaultBaseURL           = "https://app.neoagent.co"
 	defaultRateLimit         = 10 // the vendor's recommended history requests per minute
-	defaultHistoryWindowDays = 7  // the vendor suggests 7-day chunks
+	defaultHistoryWindowDays = 31 // the widest window asked; a 413 narrows it
 	defaultInitialSyncDays   = 30
 	defaultMaxResponseMB     = 256
 	defaultRequestTimeout    = 2 * time.Minute

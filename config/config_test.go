@@ -16,7 +16,7 @@ import (
 const example = `base_url: https://app.neoagent.co   # optional
 time_zone: Europe/Rome              # optional, IANA name; default: the local zone
 rate_limit: 10                      # history requests per minute, default 10
-history_window_days: 7              # default 7
+history_window_days: 31             # the widest history window asked, default 31
 initial_sync_days: 30               # first run syncs this many days, default 30
 max_response_mb: 256                # cap on one response, decompressed, and on its records in memory; default 256
 request_timeout: 2m                 # the longest one attempt at a request may take; default 2m
@@ -74,7 +74,7 @@ func TestLoadDefaults(t *testing.T) {
 		BaseURL:           "https://app.neoagent.co",
 		Location:          time.Local,
 		RateLimit:         10,
-		HistoryWindowDays: 7,
+		HistoryWindowDays: 31,
 		InitialSyncDays:   30,
 		RefreshMinutes:    5,
 		Bell:              true,
@@ -123,7 +123,7 @@ func TestLoadExample(t *testing.T) {
 		BaseURL:           "https://app.neoagent.co",
 		Location:          rome,
 		RateLimit:         10,
-		HistoryWindowDays: 7,
+		HistoryWindowDays: 31,
 		InitialSyncDays:   30,
 		RefreshMinutes:    5,
 		Bell:              true,

@@ -20,10 +20,12 @@ func (a *app) syncCommand() *cobra.Command {
 		Long: `Fetch leads and conversations into the local store and report what changed.
 Only days never fetched, today, yesterday, and days fetched before they ended
 are requested again, so a sync right after another costs at most two requests.
-History is fetched in windows (history_window_days, default 7), within the
-rate limit (rate_limit requests per minute, default 10, shared by every neotui
-on the store); a window Neoagent finds too large is split in halves. While
-another neotui syncs the bot, sync waits for it, then fetches what it did not.`,
+History is fetched in windows as wide as Neoagent serves (history_window_days,
+default 31): a window it finds too large is halved, and the width that worked
+is remembered for the bot. The rate limit (rate_limit requests per minute,
+default 10, shared by every neotui on the store) is a budget: the first
+requests go at once, and no minute holds more than rate_limit. While another
+neotui syncs the bot, sync waits for it, then fetches what it did not.`,
 		Example: `  neotui sync                 # the last initial_sync_days (default 30)
   neotui sync --since 90d`,
 		Args: noArgs,

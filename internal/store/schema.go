@@ -249,8 +249,9 @@ CREATE TABLE sync_leases (
 ) WITHOUT ROWID;
 `,
 
-	// 6: the request budget becomes a budget, not a pace: the first
-	// requests of a sync go at once.
+	// 6: the request budget becomes a budget, not a pace (the first
+	// requests of a sync go at once), and the syncer remembers per bot the
+	// widest history window Neoagent answered.
 	`
 DROP TABLE request_slots;
 
@@ -263,6 +264,13 @@ CREATE TABLE request_log (
 	at  INTEGER NOT NULL
 );
 CREATE INDEX request_log_by_bot ON request_log (bot, at);
+
+-- The widest history window, in days, that Neoagent answered since it
+-- last refused one as too large (413); no row: none was ever refused.
+CREATE TABLE history_windows (
+	bot  TEXT    NOT NULL PRIMARY KEY,
+	days INTEGER NOT NULL
+) WITHOUT ROWID;
 `,
 }
 

@@ -11,12 +11,6 @@ type span struct{ from, to api.Day }
 
 func (s span) days() int { return int(s.to-s.from) + 1 }
 
-// halves splits a span of two or more days into its newer and older halves.
-func (s span) halves() (newer, older span) {
-	mid := s.from + api.Day(s.days()/2)
-	return span{mid, s.to}, span{s.from, mid - 1}
-}
-
 // stale returns, ascending, the days of from..to that need fetching: those
 // never fetched, today and yesterday (late records still arrive for them),
 // and any day last fetched before it had ended — except, for all of these,
@@ -37,19 +31,16 @@ func stale(from, to api.Day, marks map[api.Day]time.Time, now, joined time.Time)
 	return out
 }
 
-// windows groups ascending days into runs of consecutive days, each cut into
-// spans of at most size days, newest span first — the newest data is what a
-// user looks at first.
-func windows(days []api.Day, size int) []span {
+// runs groups ascending days into spans of consecutive days, newest first:
+// the newest data is what a user looks at first.
+func runs(days []api.Day) []span {
 	var out []span
 	for i := len(days) - 1; i >= 0; {
-		w := span{days[i], days[i]}
-		i--
-		for i >= 0 && days[i] == w.from-1 && w.days() < size {
-			w.from = days[i]
-			i--
+		r := span{days[i], days[i]}
+		for i--; i >= 0 && days[i] == r.from-1; i-- {
+			r.from = days[i]
 		}
-		out = append(out, w)
+		out = append(out, r)
 	}
 	return out
 }
@@ -62,4 +53,53 @@ func cover(days []api.Day) []span {
 		return nil
 	}
 	return []span{{days[0], days[len(days)-1]}}
+}
+
+// queue is what a sync has left to fetch from one endpoint: spans, newest
+// first, cut into windows of at most width days as they are taken, so that
+// a width narrowed by Neoagent's 413 holds for every window after it.
+type queue struct {
+	spans []span
+	width int
+}
+
+// next is the window to fetch next: the newest width days of the newest
+// span; false when nothing is left.
+func (q *queue) next() (span, bool) {
+	if len(q.spans) == 0 {
+		return span{}, false
+	}
+	w := q.spans[0]
+	if w.days() > q.width {
+		w.from = w.to - api.Day(q.width) + 1
+	}
+	return w, true
+}
+
+// done takes w, the window next returned, off the queue.
+func (q *queue) done(w span) {
+	if w.from == q.spans[0].from {
+		q.spans = q.spans[1:]
+	} else {
+		q.spans[0].to = w.from - 1
+	}
+}
+
+// narrow halves the width below w's, a window Neoagent refused as too
+// large, so the next window is w's newer half; false if w is a single day.
+func (q *queue) narrow(w span) bool {
+	if w.days() <= 1 {
+		return false
+	}
+	q.width = w.days() - w.days()/2
+	return true
+}
+
+// left is how many windows the queue holds at its width.
+func (q *queue) left() int {
+	n := 0
+	for _, s := range q.spans {
+		n += (s.days()-1)/q.width + 1
+	}
+	return n
 }

@@ -2,6 +2,8 @@ package syncer
 
 import (
 	"fmt"
+	"math"
+	"slices"
 	"testing"
 	"time"
 
@@ -33,44 +35,82 @@ func TestStale(t *testing.T) {
 	}
 }
 
-func TestWindows(t *testing.T) {
-	d := func(days ...int) []api.Day {
-		out := make([]api.Day, len(days))
-		for i, x := range days {
-			out[i] = api.Day(x)
-		}
-		return out
-	}
-	tests := []struct {
-		days []api.Day
-		size int
+func TestRuns(t *testing.T) {
+	for _, tt := range []struct {
+		days []int
 		want string
 	}{
-		{nil, 7, "[]"},
-		{d(1), 7, "[{1 1}]"},
-		{d(1, 2, 3, 4, 5, 6, 7, 8, 9), 7, "[{3 9} {1 2}]"},
-		{d(1, 2, 5, 6, 7), 7, "[{5 7} {1 2}]"},
-		{d(1, 2, 3), 1, "[{3 3} {2 2} {1 1}]"},
-	}
-	for _, tt := range tests {
-		if got := fmt.Sprint(windows(tt.days, tt.size)); got != tt.want {
-			t.Errorf("windows(%v, %d) = %s, want %s", tt.days, tt.size, got, tt.want)
+		{nil, "[]"},
+		{[]int{1}, "[{1 1}]"},
+		{[]int{1, 2, 3, 4, 5, 6, 7, 8, 9}, "[{1 9}]"},
+		{[]int{1, 2, 5, 6, 7}, "[{5 7} {1 2}]"},
+		{[]int{1, 3, 5}, "[{5 5} {3 3} {1 1}]"},
+	} {
+		days := make([]api.Day, len(tt.days))
+		for i, d := range tt.days {
+			days[i] = api.Day(d)
+		}
+		if got := fmt.Sprint(runs(days)); got != tt.want {
+			t.Errorf("runs(%v) = %s, want %s", tt.days, got, tt.want)
 		}
 	}
 }
 
-func TestHalves(t *testing.T) {
+// taken is every window q gives, newest first, at its width.
+func taken(q *queue) string {
+	var out []span
+	for w, ok := q.next(); ok; w, ok = q.next() {
+		out = append(out, w)
+		q.done(w)
+	}
+	return fmt.Sprint(out)
+}
+
+func TestQueueCutsWindowsNewestFirst(t *testing.T) {
 	for _, tt := range []struct {
-		s            span
-		newer, older string
+		spans []span
+		width int
+		want  string
+		left  int
 	}{
-		{span{1, 2}, "{2 2}", "{1 1}"},
-		{span{1, 7}, "{4 7}", "{1 3}"},
-		{span{1, 8}, "{5 8}", "{1 4}"},
+		{nil, 31, "[]", 0},
+		{[]span{{1, 90}}, 31, "[{60 90} {29 59} {1 28}]", 3},
+		{[]span{{1, 9}}, 7, "[{3 9} {1 2}]", 2},
+		{[]span{{5, 7}, {1, 2}}, 7, "[{5 7} {1 2}]", 2},
+		{[]span{{1, 3}}, 1, "[{3 3} {2 2} {1 1}]", 3},
+		{[]span{{1, 90}}, math.MaxInt, "[{1 90}]", 1},
 	} {
-		n, o := tt.s.halves()
-		if fmt.Sprint(n) != tt.newer || fmt.Sprint(o) != tt.older {
-			t.Errorf("%v halves = %v %v", tt.s, n, o)
+		q := queue{spans: slices.Clone(tt.spans), width: tt.width}
+		if n := q.left(); n != tt.left {
+			t.Errorf("%v at %d: left = %d, want %d", tt.spans, tt.width, n, tt.left)
 		}
+		if got := taken(&q); got != tt.want {
+			t.Errorf("%v at %d: windows %s, want %s", tt.spans, tt.width, got, tt.want)
+		}
+	}
+}
+
+// TestQueueNarrows: a window refused as too large is fetched as its newer
+// half next, and the windows after it keep that width; a day cannot narrow.
+func TestQueueNarrows(t *testing.T) {
+	q := queue{spans: []span{{1, 90}}, width: 31}
+	w, _ := q.next()
+	if !q.narrow(w) || q.width != 16 {
+		t.Fatalf("narrowing %v: width %d, want 16", w, q.width)
+	}
+	if got := taken(&q); got != "[{75 90} {59 74} {43 58} {27 42} {11 26} {1 10}]" {
+		t.Errorf("after narrowing: %s", got)
+	}
+	for _, tt := range []struct {
+		w     span
+		width int
+	}{{span{1, 2}, 1}, {span{1, 7}, 4}, {span{1, 8}, 4}} {
+		q := queue{spans: []span{tt.w}, width: 31}
+		if !q.narrow(tt.w) || q.width != tt.width {
+			t.Errorf("narrowing %v: width %d, want %d", tt.w, q.width, tt.width)
+		}
+	}
+	if q := (queue{spans: []span{{5, 5}}, width: 1}); q.narrow(span{5, 5}) {
+		t.Error("a one-day window narrowed")
 	}
 }

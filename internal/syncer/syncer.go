@@ -1,7 +1,7 @@
 // Package syncer fills the local store from the Neoagent API: it plans
-// which UTC days need fetching, fetches them in windows within the API's
-// limits, splits a window the API finds too large, and commits each window
-// in one transaction.
+// which UTC days need fetching, fetches them in windows as wide as the API
+// accepts, halves the width when the API finds a window too large (and
+// remembers it per bot), and commits each window in one transaction.
 package syncer
 
 import (
@@ -15,8 +15,11 @@ import (
 	"github.com/neotui/neotui/internal/store"
 )
 
-// DefaultWindowDays is the history window the vendor's docs suggest.
-const DefaultWindowDays = 7
+// DefaultWindowDays is the widest history window a sync asks for: a month.
+// Neoagent advises fewer, longer windows over many calls, and answers one
+// it finds too large with 413; the syncer then halves the width, and
+// remembers the width that worked (store.HistoryWindow).
+const DefaultWindowDays = 31
 
 // Source is where data comes from: *api.Client.
 type Source interface {
@@ -77,7 +80,7 @@ type Syncer struct {
 	Source     Source
 	Store      *store.Store
 	Serial     string
-	WindowDays int              // history window; DefaultWindowDays when 0
+	WindowDays int              // widest history window; DefaultWindowDays when 0
 	Now        func() time.Time // time.Now when nil
 	OnProgress func(Progress)   // optional
 	// LeadsOnly skips history: for a command that prints leads, one
@@ -104,31 +107,40 @@ func (s *Syncer) Sync(ctx context.Context, from, to api.Day) (Report, error) {
 	if err != nil {
 		return rep, err
 	}
-	leadSpans := cover(stale(from, to, leadMarks, now, joined))
-	var histSpans []span
+	r := run{s: s, rep: &rep}
+	r.leads = queue{spans: cover(stale(from, to, leadMarks, now, joined)), width: math.MaxInt}
 	if !s.LeadsOnly {
 		histMarks, err := s.Store.Marks(ctx, s.Serial, store.EndpointHistory, from, to)
 		if err != nil {
 			return rep, err
 		}
-		histSpans = windows(stale(from, to, histMarks, now, joined), s.windowDays())
+		if r.width, err = s.startWidth(ctx); err != nil {
+			return rep, err
+		}
+		r.hist = queue{spans: runs(stale(from, to, histMarks, now, joined)), width: r.width}
 	}
 
-	r := run{s: s, rep: &rep, total: len(leadSpans) + len(histSpans)}
 	// Every request counts, retries too: each one spends the rate limit.
 	ctx = api.WithTrace(ctx, &api.Trace{Request: func() { rep.Requests++ }, Retry: r.retrying})
-	for _, w := range leadSpans {
-		if err := r.fetch(ctx, store.EndpointLeads, w); err != nil {
-			return rep, err
-		}
+	if err := r.drain(ctx, store.EndpointLeads, &r.leads); err != nil {
+		return rep, err
 	}
-	for _, w := range histSpans {
-		if err := r.fetch(ctx, store.EndpointHistory, w); err != nil {
-			return rep, err
-		}
+	if err := r.drain(ctx, store.EndpointHistory, &r.hist); err != nil {
+		return rep, err
 	}
 	r.progress(Progress{})
 	return rep, nil
+}
+
+// startWidth is the first history window's width: the configured widest,
+// or narrower if Neoagent refused that for this bot before.
+func (s *Syncer) startWidth(ctx context.Context) (int, error) {
+	width := s.windowDays()
+	known, err := s.Store.HistoryWindow(ctx, s.Serial)
+	if known > 0 {
+		width = min(width, known)
+	}
+	return width, err
 }
 
 func (s *Syncer) now() time.Time {
@@ -149,7 +161,9 @@ func (s *Syncer) windowDays() int {
 type run struct {
 	s           *Syncer
 	rep         *Report
-	done, total int
+	leads, hist queue
+	width       int // the history width the sync started at, or remembered since
+	done        int
 	at          Progress // the window being fetched
 }
 
@@ -157,12 +171,37 @@ func (r *run) progress(p Progress) {
 	if r.s.OnProgress == nil {
 		return
 	}
-	p.Done, p.Total, p.Changes = r.done, r.total, r.rep.Changes
+	p.Done, p.Total, p.Changes = r.done, r.done+r.leads.left()+r.hist.left(), r.rep.Changes
 	r.s.OnProgress(p)
 }
 
-// fetch fetches and saves one window, splitting it in halves, newer half
-// first, while the API says it is too large.
+// drain fetches and saves q's windows, narrowing them while the API says
+// they are too large. A history width narrowed that way is remembered,
+// for the bot's next syncs, once a window that wide has worked.
+func (r *run) drain(ctx context.Context, ep store.Endpoint, q *queue) error {
+	for {
+		w, ok := q.next()
+		if !ok {
+			return nil
+		}
+		err := r.fetch(ctx, ep, w)
+		if errors.Is(err, api.ErrRangeTooLarge) && q.narrow(w) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("syncing %s %s…%s: %w", ep, w.from, w.to, err)
+		}
+		q.done(w)
+		if ep == store.EndpointHistory && w.days() == q.width && q.width < r.width {
+			r.width = q.width
+			if err := r.s.Store.SetHistoryWindow(ctx, r.s.Serial, q.width); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// fetch fetches and saves one window.
 func (r *run) fetch(ctx context.Context, ep store.Endpoint, w span) error {
 	r.at = Progress{Endpoint: ep, Window: w.from, WindowTo: w.to}
 	r.progress(r.at)
@@ -187,16 +226,8 @@ func (r *run) fetch(ctx context.Context, ep store.Endpoint, w span) error {
 			changes, err = r.s.Store.SaveHistory(ctx, r.s.Serial, w.from, w.to, fetched, sessions)
 		}
 	}
-	if errors.Is(err, api.ErrRangeTooLarge) && w.days() > 1 {
-		newer, older := w.halves()
-		r.total++ // one window became two
-		if err := r.fetch(ctx, ep, newer); err != nil {
-			return err
-		}
-		return r.fetch(ctx, ep, older)
-	}
 	if err != nil {
-		return fmt.Errorf("syncing %s %s…%s: %w", ep, w.from, w.to, err)
+		return err
 	}
 	r.done++
 	r.rep.Windows++

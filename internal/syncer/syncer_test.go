@@ -82,7 +82,7 @@ func (f *fixture) checkStoreHolds(t *testing.T, from, to api.Day) {
 func TestFirstSyncThenAtMostTwoRequests(t *testing.T) {
 	f := newFixture(t, apitest.Options{})
 	today := api.DayOf(now)
-	from := today - 29
+	from := today - 89
 	var progress []syncer.Progress
 	s := f.syncer(now)
 	s.OnProgress = func(p syncer.Progress) { progress = append(progress, p) }
@@ -91,11 +91,12 @@ func TestFirstSyncThenAtMostTwoRequests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 30 days: one leads request, five 7-day history windows (7+7+7+7+2).
-	if got := [2]int{f.count(t, apitest.LeadList), f.count(t, apitest.ChatContentHistory)}; got != [2]int{1, 5} {
-		t.Errorf("requests (leads, history) = %v, want [1 5]", got)
+	// 90 days: one leads request, three history windows as wide as
+	// Neoagent serves (31+31+28).
+	if got := [2]int{f.count(t, apitest.LeadList), f.count(t, apitest.ChatContentHistory)}; got != [2]int{1, 3} {
+		t.Errorf("requests (leads, history) = %v, want [1 3]", got)
 	}
-	if rep.Requests != 6 || rep.Changes.NewSessions == 0 || rep.Changes.NewLeads == 0 {
+	if rep.Requests != 4 || rep.Changes.NewSessions == 0 || rep.Changes.NewLeads == 0 {
 		t.Errorf("report = %+v", rep)
 	}
 	f.checkStoreHolds(t, from, today)
@@ -105,7 +106,7 @@ func TestFirstSyncThenAtMostTwoRequests(t *testing.T) {
 	if first.Endpoint != store.EndpointHistory || first.WindowTo != today {
 		t.Errorf("first history window = %+v, want the one ending today", first)
 	}
-	if last := progress[len(progress)-1]; last.Done != 6 || last.Total != 6 {
+	if last := progress[len(progress)-1]; last.Done != 4 || last.Total != 4 {
 		t.Errorf("final progress = %+v", last)
 	}
 
@@ -217,29 +218,29 @@ func TestAnErrorKeepsWhatWasCommittedAndTheNextSyncResumes(t *testing.T) {
 	today := api.DayOf(now)
 	s := f.syncer(now)
 	s.Source = &failingSource{Source: f.client, n: 2}
-	rep, err := s.Sync(context.Background(), today-20, today)
+	rep, err := s.Sync(context.Background(), today-69, today)
 	if !errors.Is(err, api.ErrServer) {
 		t.Fatalf("err = %v", err)
 	}
 	if rep.Windows != 2 { // leads + the newest history window
 		t.Errorf("report %+v, want 2 windows committed", rep)
 	}
-	marks, err := f.store.Marks(context.Background(), "bot-1", store.EndpointHistory, today-20, today)
+	marks, err := f.store.Marks(context.Background(), "bot-1", store.EndpointHistory, today-69, today)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(marks) != 7 {
-		t.Errorf("%d history days marked, want the 7 of the first window", len(marks))
+	if len(marks) != 31 {
+		t.Errorf("%d history days marked, want the 31 of the first window", len(marks))
 	}
 	f.srv.ResetRequests()
-	if _, err := f.syncer(now).Sync(context.Background(), today-20, today); err != nil {
+	if _, err := f.syncer(now).Sync(context.Background(), today-69, today); err != nil {
 		t.Fatal(err)
 	}
-	// Resumes: today and yesterday again, plus the 14 days never fetched.
+	// Resumes: today and yesterday again, plus the 39 days never fetched.
 	if got := f.count(t, apitest.ChatContentHistory); got != 3 {
-		t.Errorf("%d history requests to resume, want 3 (2 days + 2×7 days)", got)
+		t.Errorf("%d history requests to resume, want 3 (2 days + 31 + 8 days)", got)
 	}
-	f.checkStoreHolds(t, today-20, today)
+	f.checkStoreHolds(t, today-69, today)
 }
 
 func TestFutureDaysAreNotRequested(t *testing.T) {
@@ -280,8 +281,8 @@ func TestReportCountsRetries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(f.srv.Requests()); rep.Requests != n || n != 6 { // leads 2, history 3+1
-		t.Errorf("report says %d requests, Neoagent saw %d (want 6)", rep.Requests, n)
+	if n := len(f.srv.Requests()); rep.Requests != n || n != 5 { // leads 2, history 3
+		t.Errorf("report says %d requests, Neoagent saw %d (want 5)", rep.Requests, n)
 	}
 }
 
