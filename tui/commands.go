@@ -12,7 +12,6 @@ import (
 	"github.com/neotui/neotui/api"
 	"github.com/neotui/neotui/internal/store"
 	"github.com/neotui/neotui/internal/syncer"
-	"github.com/neotui/neotui/tui/list"
 )
 
 // firstPage is how many rows the start-up load reads before the rest, so the
@@ -47,12 +46,9 @@ func loadLeads(sh *shared, seq, limit int) tea.Cmd {
 func loadSessions(sh *shared, seq, limit int) tea.Cmd {
 	q := store.SessionQuery{Bot: sh.Serial, Limit: limit}
 	return func() tea.Msg {
-		sessions, err := sh.Store.Sessions(sh.ctx, q)
-		items := make([]list.Item, len(sessions))
-		for i, s := range sessions {
-			items[i] = newSessionItem(s)
-		}
-		return sessionsLoadedMsg{seq: seq, items: items, complete: limit == 0 || len(sessions) < limit, err: err}
+		var rows sessionRows
+		err := sh.Store.EachSession(sh.ctx, q, rows.add)
+		return sessionsLoadedMsg{seq: seq, items: rows.items(), complete: limit == 0 || rows.n < limit, err: err}
 	}
 }
 
