@@ -67,3 +67,28 @@ func (m interner) of(s string) string {
 	m[s] = s
 	return s
 }
+
+// zones hands out one *time.Location per zone: time.Parse makes a new one
+// for every time it reads with an offset other than the local zone's.
+type zones map[zone]*time.Location
+
+type zone struct {
+	name   string
+	offset int
+}
+
+// share is t in the shared location of its zone: the same instant, shown
+// the same way.
+func (z zones) share(t time.Time) time.Time {
+	if loc := t.Location(); loc == time.UTC || loc == time.Local {
+		return t
+	}
+	var k zone
+	k.name, k.offset = t.Zone()
+	loc, ok := z[k]
+	if !ok {
+		loc = time.FixedZone(k.name, k.offset)
+		z[k] = loc
+	}
+	return t.In(loc)
+}

@@ -52,3 +52,33 @@ func TestEachSessionRows(t *testing.T) {
 		uris[r.URI] = unsafe.StringData(r.URI)
 	}
 }
+
+// TestLeadsShareRepeats: leads of one page, one type and one zone hold one
+// copy of each, and their times read as the API sent them.
+func TestLeadsShareRepeats(t *testing.T) {
+	s := openStore(t)
+	ctx := context.Background()
+	var sent []api.Lead
+	for i := range 4 {
+		sent = append(sent, api.Lead{Type: api.TypeLead, Name: fmt.Sprint("visitor ", i), SessionID: int64(i + 1),
+			URI: "https://shop.example/pricing", CreateTime: mustTime(t, fmt.Sprintf("2024-02-01T1%d:00:00.5-08:00", i))})
+	}
+	if _, err := s.SaveLeads(ctx, testBot, 0, 0, fetchedAt, sent); err != nil {
+		t.Fatal(err)
+	}
+	leads, err := s.Leads(ctx, LeadQuery{Bot: testBot})
+	if err != nil || len(leads) != len(sent) {
+		t.Fatalf("%d leads, %v", len(leads), err)
+	}
+	first := leads[0]
+	for i, l := range leads {
+		want := sent[len(sent)-1-i].CreateTime.Format(time.RFC3339Nano)
+		if got := l.CreateTime.Format(time.RFC3339Nano); got != want {
+			t.Errorf("lead %d created %s, want %s", i, got, want)
+		}
+		if unsafe.StringData(l.URI) != unsafe.StringData(first.URI) || unsafe.StringData(l.Type) != unsafe.StringData(first.Type) ||
+			unsafe.StringData(l.Bot) != unsafe.StringData(first.Bot) || l.CreateTime.Location() != first.CreateTime.Location() {
+			t.Errorf("lead %d holds its own copy of a value the others share", i)
+		}
+	}
+}
