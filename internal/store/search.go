@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -47,7 +48,7 @@ const denseMatches = 2000
 // each one's messages apart (seconds at 1M messages), where reading the
 // messages in the order they are stored and sorting the few matches takes
 // a few hundred ms.
-const probeSessions = 2000
+const probeSessions = 500
 
 // Search finds the bot's messages whose text contains every whitespace-separated
 // word of query, ignoring case, newest session first and in order within a
@@ -110,15 +111,16 @@ func (s *Store) searchPage(ctx context.Context, bot string, q searchQuery, after
 	if q.match == "" {
 		if limit > 0 {
 			probe := q
-			probe.conds = append(probe.conds, ` AND s.session_id IN (SELECT session_id FROM sessions
+			probe.conds = append(slices.Clip(q.conds), ` AND s.session_id IN (SELECT session_id FROM sessions
 				WHERE bot = ?`+after.sessionsFrom()+` ORDER BY day DESC, create_ns DESC, session_id DESC LIMIT ?)`)
-			probe.condArgs = append(append(probe.condArgs, bot), append(after.sessionsArgs(), probeSessions)...)
-			page, err := s.readHits(ctx, bot, walkSQL(probe, after), walkArgs(bot, probe, after, limit), after, limit)
-			if err != nil || page.More {
-				return page, err
+			probe.condArgs = append(append(slices.Clip(q.condArgs), bot), append(after.sessionsArgs(), probeSessions)...)
+			f, err := s.readHits(ctx, bot, walkSQL(probe, after), walkArgs(bot, probe, after, limit))
+			if err != nil || len(f.hits) == limit {
+				return f.page(after, limit), err
 			}
 		}
-		return s.readHits(ctx, bot, scanSQL(q, after), scanArgs(bot, q, after, limit), after, limit)
+		f, err := s.scanHits(ctx, bot, q, after, limit)
+		return f.page(after, limit), err
 	}
 	walk := false
 	if limit > 0 {
@@ -130,12 +132,14 @@ func (s *Store) searchPage(ctx context.Context, bot string, q searchQuery, after
 		}
 		walk = n == denseMatches
 	}
+	sqlText, args := indexSQL(q, after), indexArgs(bot, q, after, limit)
 	if walk {
 		q.conds = append(q.conds, ` AND m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)`)
 		q.condArgs = append(q.condArgs, q.match)
-		return s.readHits(ctx, bot, walkSQL(q, after), walkArgs(bot, q, after, limit), after, limit)
+		sqlText, args = walkSQL(q, after), walkArgs(bot, q, after, limit)
 	}
-	return s.readHits(ctx, bot, indexSQL(q, after), indexArgs(bot, q, after, limit), after, limit)
+	f, err := s.readHits(ctx, bot, sqlText, args)
+	return f.page(after, limit), err
 }
 
 // The three ways read the same columns in the same order: the session's
@@ -148,27 +152,12 @@ func walkSQL(q searchQuery, after Cursor) string {
 	return `
 		SELECT s.day, s.create_ns, s.create_time, m.session_id, m.seq, m.type, m.content
 		FROM sessions s CROSS JOIN messages m ON m.bot = s.bot AND m.session_id = s.session_id
-		WHERE s.bot = ?` + after.hitsFrom() + strings.Join(q.conds, "") + `
+		WHERE s.bot = ?` + after.hitsFrom() + joinConds(q) + `
 		ORDER BY s.day DESC, s.create_ns DESC, s.session_id DESC, m.seq LIMIT ?`
 }
 
 func walkArgs(bot string, q searchQuery, after Cursor, limit int) []any {
 	return append(append(append([]any{bot}, after.hitsArgs()...), q.condArgs...), sqlLimit(limit))
-}
-
-// scanSQL reads the messages in the order they are stored and sorts the
-// matches. +m.bot keeps SQLite from reading them through an index, one seek
-// per message.
-func scanSQL(q searchQuery, after Cursor) string {
-	return `
-		SELECT s.day, s.create_ns, s.create_time, m.session_id, m.seq, m.type, m.content
-		FROM messages m CROSS JOIN sessions s ON s.bot = m.bot AND s.session_id = m.session_id
-		WHERE +m.bot = ?` + after.hitsFrom() + strings.Join(q.conds, "") + `
-		ORDER BY s.day DESC, s.create_ns DESC, s.session_id DESC, m.seq LIMIT ?`
-}
-
-func scanArgs(bot string, q searchQuery, after Cursor, limit int) []any {
-	return walkArgs(bot, q, after, limit)
 }
 
 // indexSQL sorts the index's matches. CROSS JOIN keeps SQLite from walking
@@ -178,13 +167,15 @@ func indexSQL(q searchQuery, after Cursor) string {
 		SELECT s.day, s.create_ns, s.create_time, m.session_id, m.seq, m.type, m.content
 		FROM messages_fts f CROSS JOIN messages m ON m.id = f.rowid
 		JOIN sessions s ON s.bot = m.bot AND s.session_id = m.session_id
-		WHERE messages_fts MATCH ? AND m.bot = ?` + after.hitsFrom() + strings.Join(q.conds, "") + `
+		WHERE messages_fts MATCH ? AND m.bot = ?` + after.hitsFrom() + joinConds(q) + `
 		ORDER BY s.day DESC, s.create_ns DESC, m.session_id DESC, m.seq LIMIT ?`
 }
 
 func indexArgs(bot string, q searchQuery, after Cursor, limit int) []any {
 	return append([]any{q.match}, walkArgs(bot, q, after, limit)...)
 }
+
+func joinConds(q searchQuery) string { return strings.Join(q.conds, "") }
 
 // hitsFrom keeps the messages after the cursor, in the sessions s and
 // messages m of a search.
@@ -218,30 +209,41 @@ func (c Cursor) sessionsArgs() []any {
 	return []any{c.day, c.ns, c.session}
 }
 
-// readHits runs a search's SQL and reads a page of up to limit hits.
-func (s *Store) readHits(ctx context.Context, bot, sqlText string, args []any, after Cursor, limit int) (SearchPage, error) {
+// found is hits in the order of a search, each with its place in it.
+type found struct {
+	hits []Hit
+	at   []Cursor
+}
+
+// page is f as the page of a search from after, of up to limit hits.
+func (f found) page(after Cursor, limit int) SearchPage {
+	p := SearchPage{Hits: f.hits, Next: after, More: limit > 0 && len(f.hits) == limit}
+	if n := len(f.at); n > 0 {
+		p.Next = f.at[n-1]
+	}
+	return p
+}
+
+// readHits runs a search's SQL and reads up to limit hits.
+func (s *Store) readHits(ctx context.Context, bot, sqlText string, args []any) (found, error) {
 	rows, err := s.db.QueryContext(ctx, sqlText, args...)
 	if err != nil {
-		return SearchPage{}, err
+		return found{}, err
 	}
 	defer rows.Close()
-	page := SearchPage{Next: after}
+	var f found
 	for rows.Next() {
 		h := Hit{Bot: bot}
 		var created string
 		c := Cursor{set: true}
 		if err := rows.Scan(&c.day, &c.ns, &created, &h.SessionID, &h.Seq, &h.Type, &h.Content); err != nil {
-			return SearchPage{}, err
+			return found{}, err
 		}
 		if h.CreateTime, err = parseTime(created); err != nil {
-			return SearchPage{}, err
+			return found{}, err
 		}
 		c.session, c.seq = h.SessionID, h.Seq
-		page.Hits, page.Next = append(page.Hits, h), c
+		f.hits, f.at = append(f.hits, h), append(f.at, c)
 	}
-	if err := rows.Err(); err != nil {
-		return SearchPage{}, err
-	}
-	page.More = limit > 0 && len(page.Hits) == limit
-	return page, nil
+	return f, rows.Err()
 }
