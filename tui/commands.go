@@ -12,15 +12,16 @@ import (
 	"github.com/neotui/neotui/api"
 	"github.com/neotui/neotui/internal/store"
 	"github.com/neotui/neotui/internal/syncer"
-	"github.com/neotui/neotui/tui/list"
 )
 
 // firstPage is how many rows the start-up load reads before the rest, so the
 // first frame comes at once even from a store of 100k conversations.
 const firstPage = 300
 
-// searchLimit caps the hits of one search, newest conversations first.
-const searchLimit = 500
+// searchPage is how many hits a search reads at a time, newest
+// conversations first: more than a screen, and few enough that the first
+// screen of any query but a rare short word shows within a frame or three.
+const searchPage = 60
 
 // Commands run off the UI goroutine, while Update may switch bots: they
 // copy what they read of sh when made, never read it when run.
@@ -47,12 +48,9 @@ func loadLeads(sh *shared, seq, limit int) tea.Cmd {
 func loadSessions(sh *shared, seq, limit int) tea.Cmd {
 	q := store.SessionQuery{Bot: sh.Serial, Limit: limit}
 	return func() tea.Msg {
-		sessions, err := sh.Store.Sessions(sh.ctx, q)
-		items := make([]list.Item, len(sessions))
-		for i, s := range sessions {
-			items[i] = newSessionItem(s)
-		}
-		return sessionsLoadedMsg{seq: seq, items: items, complete: limit == 0 || len(sessions) < limit, err: err}
+		var rows sessionRows
+		err := sh.Store.EachSession(sh.ctx, q, rows.add)
+		return sessionsLoadedMsg{seq: seq, items: rows.items(), complete: limit == 0 || rows.n < limit, err: err}
 	}
 }
 
@@ -81,11 +79,12 @@ func fetchSession(sh *shared, fetch syncer.FetchFunc, id int64) tea.Cmd {
 	}
 }
 
-func searchMessages(sh *shared, seq int, query string) tea.Cmd {
+// searchMessages reads a page of query's hits from after on.
+func searchMessages(sh *shared, seq int, query string, after store.Cursor) tea.Cmd {
 	bot := sh.Serial
 	return func() tea.Msg {
-		hits, err := sh.Store.Search(sh.ctx, bot, query, searchLimit)
-		return searchResultsMsg{seq: seq, query: query, hits: hits, err: err}
+		page, err := sh.Store.SearchPage(sh.ctx, bot, query, after, searchPage)
+		return searchResultsMsg{seq: seq, query: query, page: page, next: after != store.Cursor{}, err: err}
 	}
 }
 

@@ -55,7 +55,7 @@ func viewLeads(m Model) []store.Lead {
 	var out []store.Lead
 	for _, it := range leadList(m).Visible() {
 		if l, ok := it.(*leadItem); ok {
-			out = append(out, l.lead)
+			out = append(out, *l.lead)
 		}
 	}
 	return out

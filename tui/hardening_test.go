@@ -155,17 +155,24 @@ func TestSearchRowsDoNotRepeat(t *testing.T) {
 		return store.Hit{Bot: testSerial, SessionID: id, CreateTime: at, Seq: seq, Type: api.RoleUser, Content: text}
 	}
 	hits := []store.Hit{hit(1, 0, "hello there"), hit(1, 2, "hello there"), hit(2, 0, "hello there"), hit(1, 3, "hello again")}
-	next, _ := m.Update(searchResultsMsg{seq: searchSeq(m), query: "hello", hits: hits})
+	next, _ := m.Update(searchResultsMsg{seq: searchSeq(m), query: "hello", page: store.SearchPage{Hits: hits}})
 	m = next.(Model)
 	if n := hitList(m).Len(); n != 3 {
 		t.Errorf("%d rows for 4 hits of which one repeats its conversation's, want 3:\n%s", n, screen(m))
 	}
-	many := make([]store.Hit, searchLimit)
+	// Nor across pages: the next page's repeat of a row is no row.
+	next, _ = m.Update(searchResultsMsg{seq: searchSeq(m), query: "hello", next: true,
+		page: store.SearchPage{Hits: []store.Hit{hit(1, 5, "hello there"), hit(3, 0, "hello")}}})
+	m = next.(Model)
+	if n := hitList(m).Len(); n != 4 {
+		t.Errorf("%d rows after a next page of 2 hits of which one repeats a row, want 4:\n%s", n, screen(m))
+	}
+	many := make([]store.Hit, searchPage)
 	for i := range many {
 		many[i] = hit(int64(i), 0, "hello")
 	}
-	next, _ = m.Update(searchResultsMsg{seq: searchSeq(m), query: "hello", hits: many})
-	if s := screen(next.(Model)); !strings.Contains(s, fmt.Sprintf("first %d matches", searchLimit)) {
-		t.Errorf("a capped search does not say it is capped:\n%s", s)
+	next, _ = m.Update(searchResultsMsg{seq: searchSeq(m), query: "hello", page: store.SearchPage{Hits: many, More: true}})
+	if s := screen(next.(Model)); !strings.Contains(s, fmt.Sprintf("first %d matches", searchPage)) {
+		t.Errorf("a search with more to read does not say so:\n%s", s)
 	}
 }

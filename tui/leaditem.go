@@ -7,28 +7,28 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/neotui/neotui/api"
-	"github.com/neotui/neotui/internal/export"
 	"github.com/neotui/neotui/internal/safetext"
 	"github.com/neotui/neotui/internal/store"
 	"github.com/neotui/neotui/tui/list"
 )
 
-// leadItem is a row of the Leads tab: the lead, and its text made safe once.
+// leadItem is a row of the Leads tab: its lead, not a copy of it, and the
+// text it draws, made safe once (the lead's own strings when already safe).
 type leadItem struct {
-	lead                       store.Lead
-	name, contact, page, about string
-	filter                     string
-	bot                        string // the bot's name, in the All bots inbox
+	lead                *store.Lead // in leadsModel.raw
+	name, contact, page string
+	filter              string
+	bot                 string // the bot's name, in the All bots inbox
 }
 
-// newLeadItem makes a row; masked hides emails and phones (ctrl+p).
-func newLeadItem(l store.Lead, masked bool) *leadItem {
-	it := &leadItem{
+// newLeadItem makes a row of l, with page its URI's page; masked hides
+// emails and phones (ctrl+p).
+func newLeadItem(l *store.Lead, page string, masked bool) leadItem {
+	it := leadItem{
 		lead:    l,
 		name:    safetext.Line(strings.TrimSpace(l.Name)),
 		contact: safetext.Line(firstNonEmpty(strings.TrimSpace(l.Email), strings.TrimSpace(l.PhoneNumber))),
-		page:    safetext.Line(export.PagePath(l.URI)),
-		about:   safetext.Line(l.Content),
+		page:    page,
 	}
 	if it.name == "" {
 		it.name = "(no name)"
@@ -36,7 +36,7 @@ func newLeadItem(l store.Lead, masked bool) *leadItem {
 	// The live filter finds triage state by words: status:contacted,
 	// is:starred, is:unseen.
 	words := []string{it.name, safetext.Line(l.Email), safetext.Line(l.PhoneNumber),
-		it.about, safetext.Line(l.URI), strconv.FormatInt(l.SessionID, 10), l.Type,
+		safetext.Line(l.Content), safetext.Line(l.URI), strconv.FormatInt(l.SessionID, 10), l.Type,
 		"status:" + string(l.Triage.Status)}
 	if l.Triage.Status == "" {
 		words[len(words)-1] = "status:new"
@@ -50,7 +50,7 @@ func newLeadItem(l store.Lead, masked bool) *leadItem {
 
 	it.filter = strings.Join(words, " ")
 	if masked {
-		it.name, it.contact, it.about = mask(it.name), mask(it.contact), mask(it.about)
+		it.name, it.contact = mask(it.name), mask(it.contact)
 	}
 	return it
 }

@@ -22,9 +22,9 @@ type leadsModel struct {
 	seq   int          // of the newest load asked for
 	ready bool
 
-	raw        []store.Lead    // as loaded; the rows are built from them
-	known      map[string]bool // bot and key of each lead of the last complete load
-	newest     time.Time       // the newest lead ever loaded
+	raw        []store.Lead           // as loaded; the rows are built from them
+	known      map[store.LeadRef]bool // each lead of the last complete load
+	newest     time.Time              // the newest lead ever loaded
 	lastVisit  time.Time
 	unseenOnly bool
 }
@@ -77,7 +77,8 @@ func (l *leadsModel) forget() {
 }
 
 // items builds the rows: unseen only when asked, masked when asked, with
-// the separator where the last visit falls.
+// the separator where the last visit falls. The rows share one allocation,
+// and the rows of one page its text.
 func (l *leadsModel) items() []list.Item {
 	sh := l.sh
 	*l.cols = leadColumns{}
@@ -85,10 +86,13 @@ func (l *leadsModel) items() []list.Item {
 	for _, b := range sh.Bots {
 		names[b.Serial] = b.Name
 	}
-	var items []list.Item
+	pages := map[string]string{}
+	rows := make([]leadItem, 0, len(l.raw))
+	items := make([]list.Item, 0, len(l.raw)+1)
 	sepDone := l.lastVisit.IsZero()
 	newer := 0
-	for _, ld := range l.raw {
+	for i := range l.raw {
+		ld := &l.raw[i]
 		if l.unseenOnly && !ld.Triage.SeenAt.IsZero() {
 			continue
 		}
@@ -104,7 +108,13 @@ func (l *leadsModel) items() []list.Item {
 		if ld.Triage.Status != "" && ld.Triage.Status != store.StatusNew {
 			l.cols.anyStatus = true
 		}
-		it := newLeadItem(ld, sh.masked)
+		page, ok := pages[ld.URI]
+		if !ok {
+			page = pagePath(ld.URI)
+			pages[ld.URI] = page
+		}
+		rows = append(rows, newLeadItem(ld, page, sh.masked))
+		it := &rows[len(rows)-1]
 		// A name's width is at most its bytes: most are measured for free.
 		if n := len(it.name); n > l.cols.nameWidth && l.cols.nameWidth < maxNameWidth {
 			l.cols.nameWidth = min(max(l.cols.nameWidth, ansi.StringWidth(it.name)), maxNameWidth)
@@ -123,11 +133,12 @@ func (l *leadsModel) items() []list.Item {
 // news. The first load only learns.
 func (l *leadsModel) announceNew(leads []store.Lead) int {
 	fresh := 0
-	known := make(map[string]bool, len(leads))
+	known := make(map[store.LeadRef]bool, len(leads))
 	newest := l.newest
 	for _, ld := range leads {
-		known[ld.Bot+"\x00"+ld.Key] = true
-		if l.known != nil && !l.known[ld.Bot+"\x00"+ld.Key] && ld.CreateTime.After(l.newest) {
+		ref := store.LeadRef{Bot: ld.Bot, Key: ld.Key} // the lead's own strings: no copy
+		known[ref] = true
+		if l.known != nil && !l.known[ref] && ld.CreateTime.After(l.newest) {
 			fresh++
 		}
 		if ld.CreateTime.After(newest) {
@@ -155,7 +166,7 @@ func (l leadsModel) find(bot, key string) (store.Lead, bool) {
 func (l leadsModel) selected() (store.Lead, bool) {
 	if it, ok := l.list.Selected(); ok {
 		if li, ok := it.(*leadItem); ok {
-			return li.lead, true
+			return *li.lead, true
 		}
 	}
 	return store.Lead{}, false
@@ -166,7 +177,7 @@ func (l leadsModel) visible() []store.Lead {
 	var leads []store.Lead
 	for _, it := range l.list.Visible() {
 		if li, ok := it.(*leadItem); ok {
-			leads = append(leads, li.lead)
+			leads = append(leads, *li.lead)
 		}
 	}
 	return leads

@@ -54,7 +54,8 @@ type matchEdgeMsg struct{ dir int }
 type searchResultsMsg struct {
 	seq   int
 	query string
-	hits  []store.Hit
+	page  store.SearchPage
+	next  bool // a next page, not the first
 	err   error
 }
 

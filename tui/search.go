@@ -24,16 +24,25 @@ import (
 const minLiveSearch = 3
 
 // searchModel is the Search tab: a query box over every stored message,
-// and the hits, newest conversation first.
+// and the hits, newest conversation first, a page at a time: the first
+// screen shows from one short read, and the next page is read as the
+// cursor nears the last row.
 type searchModel struct {
 	sh      *shared
 	input   textinput.Model
 	results list.Model
+	height  int    // of the results
 	seq     int    // of the newest search asked for
 	query   string // of the results shown
 	err     error
-	busy    bool
-	capped  bool // the search stopped at searchLimit matches
+	busy    bool // the first page is on its way
+
+	rows     []list.Item
+	rowOf    map[string]int  // each row's index by Key
+	seen     map[string]bool // conversation and snippet of each row: a repeat is not a row
+	next     store.Cursor    // where the next page starts
+	more     bool            // the store may hold hits after next
+	fetching bool            // the next page is on its way
 }
 
 func newSearch(sh *shared) searchModel {
@@ -64,7 +73,8 @@ func (s searchModel) typing() bool { return s.input.Focused() }
 
 func (s *searchModel) setSize(w, h int) {
 	s.input.SetWidth(w - len(s.input.Prompt) - 1)
-	s.results.SetSize(w, h-2)
+	s.height = h - 2
+	s.results.SetSize(w, s.height)
 }
 
 func (s *searchModel) focus() tea.Cmd { return s.input.Focus() }
@@ -77,9 +87,7 @@ func (s searchModel) Update(msg tea.Msg) (searchModel, tea.Cmd) {
 		if msg.seq != s.seq {
 			return s, nil // an older search finished late
 		}
-		s.busy, s.err, s.query = false, msg.err, msg.query
-		s.capped = len(msg.hits) >= searchLimit
-		return s, s.results.SetItems(hitItems(msg.hits, msg.query))
+		return s, s.showPage(msg)
 	case tea.PasteMsg:
 		if s.input.Focused() {
 			return s.updateInput(msg)
@@ -113,7 +121,43 @@ func (s searchModel) Update(msg tea.Msg) (searchModel, tea.Cmd) {
 	}
 	var cmd tea.Cmd
 	s.results, cmd = s.results.Update(msg)
-	return s, cmd
+	return s, tea.Batch(cmd, s.readMore())
+}
+
+// showPage takes a page of hits: the first of a search replaces the rows,
+// a next one adds to them.
+func (s *searchModel) showPage(msg searchResultsMsg) tea.Cmd {
+	s.busy, s.fetching, s.err, s.query = false, false, msg.err, msg.query
+	if !msg.next {
+		s.rows, s.rowOf, s.seen = nil, map[string]int{}, map[string]bool{}
+	}
+	for _, h := range msg.page.Hits {
+		it := newHitItem(h, msg.query)
+		if k := strconv.FormatInt(h.SessionID, 10) + "\x00" + it.snippet; !s.seen[k] {
+			s.seen[k] = true
+			s.rowOf[it.key] = len(s.rows)
+			s.rows = append(s.rows, it)
+		}
+	}
+	s.next, s.more = msg.page.Next, msg.page.More && msg.err == nil
+	return tea.Batch(s.results.SetItems(s.rows), s.readMore())
+}
+
+// readMore asks for the next page when the rows below the cursor no longer
+// fill the screen.
+func (s *searchModel) readMore() tea.Cmd {
+	if !s.more || s.fetching || s.busy {
+		return nil
+	}
+	below := len(s.rows)
+	if it, ok := s.results.Selected(); ok {
+		below -= s.rowOf[it.Key()]
+	}
+	if below > s.height {
+		return nil
+	}
+	s.fetching = true
+	return searchMessages(s.sh, s.seq, s.query, s.next)
 }
 
 func (s searchModel) updateInput(msg tea.Msg) (searchModel, tea.Cmd) {
@@ -131,16 +175,17 @@ func (s searchModel) updateInput(msg tea.Msg) (searchModel, tea.Cmd) {
 func (s *searchModel) run(entered bool) tea.Cmd {
 	q := strings.TrimSpace(s.input.Value())
 	s.seq++
+	s.fetching, s.more = false, false // a page on its way is of the last query
 	if q == "" || (!entered && utf8.RuneCountInString(q) < minLiveSearch) {
 		s.busy = false
 		if q == "" {
-			s.query = ""
+			s.query, s.rows = "", nil
 			return s.results.SetItems(nil)
 		}
 		return nil
 	}
 	s.busy = true
-	return searchMessages(s.sh, s.seq, q)
+	return searchMessages(s.sh, s.seq, q, store.Cursor{})
 }
 
 // view
@@ -155,8 +200,8 @@ func (s searchModel) View() string {
 		status = st.Muted.Render("searching…")
 	case s.query != "":
 		count := english.Plural(s.results.Len(), "message")
-		if s.capped {
-			count = fmt.Sprintf("first %d matches, newest first,", searchLimit)
+		if s.more {
+			count = fmt.Sprintf("first %d matches, newest first,", s.results.Len())
 		}
 		status = st.Muted.Render(fmt.Sprintf("%s for %q", count, safetext.Line(s.query)))
 	case s.input.Value() != "":
@@ -170,21 +215,6 @@ func (s searchModel) View() string {
 		results.SetEmpty("No stored message holds that: try fewer or other letters.")
 	}
 	return lipgloss.JoinVertical(lipgloss.Left, s.input.View(), status, results.View())
-}
-
-// hitItems are the rows of hits: a message that repeats one of the same
-// conversation (same snippet) is one row.
-func hitItems(hits []store.Hit, query string) []list.Item {
-	items := make([]list.Item, 0, len(hits))
-	seen := map[string]bool{}
-	for _, h := range hits {
-		it := newHitItem(h, query)
-		if k := strconv.FormatInt(h.SessionID, 10) + "\x00" + it.snippet; !seen[k] {
-			seen[k] = true
-			items = append(items, it)
-		}
-	}
-	return items
 }
 
 // hitItem is a search result row.

@@ -513,7 +513,7 @@ func TestLinksTargetWhatIsShown(t *testing.T) {
 
 func ansiStripPreview(m Model) string {
 	if it, ok := sessionList(m).Selected(); ok {
-		return it.(*sessionItem).preview
+		return it.(*sessionItem).preview()
 	}
 	return ""
 }

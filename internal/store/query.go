@@ -117,6 +117,8 @@ func (s *Store) queryLeads(ctx context.Context, query string, args []any) ([]Lea
 		l       Lead
 		created string
 		tr      triageRow
+		shared  = interner{} // bots, types and pages repeat from lead to lead
+		zones   = zones{}
 	)
 	dest := append([]any{&l.Bot, &l.Key, &l.Type, &l.Name, &l.Email, &l.PhoneNumber, &created,
 		&l.Content, &l.SessionID, &l.URI, &l.Count}, tr.dest()...)
@@ -127,7 +129,10 @@ func (s *Store) queryLeads(ctx context.Context, query string, args []any) ([]Lea
 		if l.CreateTime, err = parseTime(created); err != nil {
 			return nil, err
 		}
+		l.CreateTime = zones.share(l.CreateTime)
+		l.Bot, l.Type, l.URI = shared.of(l.Bot), shared.of(l.Type), shared.of(l.URI)
 		l.Triage = tr.triage()
+		l.Triage.UpdatedBy = shared.of(l.Triage.UpdatedBy)
 		leads = append(leads, l)
 	}
 	return leads, rows.Err()

@@ -110,6 +110,13 @@ func TestSessionsFilters(t *testing.T) {
 			if !slices.Equal(ids, tc.want) {
 				t.Errorf("Transcripts = %v, want %v", ids, tc.want)
 			}
+			ids = ids[:0]
+			if err := s.EachSession(ctx, tc.q, func(r SessionRow) { ids = append(ids, r.SessionID) }); err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(ids, tc.want) {
+				t.Errorf("EachSession = %v, want %v", ids, tc.want)
+			}
 		})
 	}
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -18,6 +19,21 @@ type Hit struct {
 	Content    string
 }
 
+// Cursor is where a search goes on: its zero value is the start, the newest
+// message; SearchPage returns the cursor after the hits it returns.
+type Cursor struct {
+	day, ns, session int64 // the session of the last hit returned, as sessions orders it
+	seq              int   // and the hit's message
+	set              bool
+}
+
+// SearchPage is a page of a search's hits, newest session first.
+type SearchPage struct {
+	Hits []Hit
+	Next Cursor // where the next page starts
+	More bool   // the page is full: there may be more after Next
+}
+
 // likeEscaper makes user text literal inside LIKE '%…%' ESCAPE '\'.
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
@@ -27,6 +43,13 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 // ms; with few matches it is the other way round.
 const denseMatches = 2000
 
+// probeSessions is how many sessions a search of short words only walks,
+// newest first, before it takes them for rare: walking every session reads
+// each one's messages apart (seconds at 1M messages), where reading the
+// messages in the order they are stored and sorting the few matches takes
+// a few hundred ms.
+const probeSessions = 500
+
 // Search finds the bot's messages whose text contains every whitespace-separated
 // word of query, ignoring case, newest session first and in order within a
 // session; limit 0 means no limit. Words of three or more characters go
@@ -34,11 +57,38 @@ const denseMatches = 2000
 // shorter ones, which trigrams cannot index, through LIKE, which ignores
 // ASCII case only.
 func (s *Store) Search(ctx context.Context, bot, query string, limit int) ([]Hit, error) {
+	page, err := s.SearchPage(ctx, bot, query, Cursor{}, limit)
+	return page.Hits, err
+}
+
+// SearchPage is Search from after on, up to limit hits (0: all of them), so
+// that a screen of hits shows at once and more follow as they are asked for.
+func (s *Store) SearchPage(ctx context.Context, bot, query string, after Cursor, limit int) (SearchPage, error) {
 	if err := requireBot(bot); err != nil {
-		return nil, err
+		return SearchPage{}, err
 	}
-	var phrases, conds []string
-	var condArgs []any
+	q := parseSearch(query)
+	if q.match == "" && len(q.conds) == 0 {
+		return SearchPage{}, nil
+	}
+	page, err := s.searchPage(ctx, bot, q, after, limit)
+	if err != nil {
+		return SearchPage{}, fmt.Errorf("search messages for %q: %w", query, err)
+	}
+	return page, nil
+}
+
+// searchQuery is a query as SQL: an FTS5 match of its long words, a LIKE
+// condition per short one.
+type searchQuery struct {
+	match    string
+	conds    []string
+	condArgs []any
+}
+
+func parseSearch(query string) searchQuery {
+	var q searchQuery
+	var phrases []string
 	for _, w := range strings.Fields(query) {
 		if utf8.RuneCountInString(w) >= 3 {
 			// A double-quoted FTS5 string is literal: *, (, ), :, AND, NEAR
@@ -46,69 +96,154 @@ func (s *Store) Search(ctx context.Context, bot, query string, limit int) ([]Hit
 			phrases = append(phrases, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
 			continue
 		}
-		conds = append(conds, ` AND coalesce(m.shown, m.content) LIKE ? ESCAPE '\'`)
-		condArgs = append(condArgs, "%"+likeEscaper.Replace(w)+"%")
+		q.conds = append(q.conds, ` AND coalesce(m.shown, m.content) LIKE ? ESCAPE '\'`)
+		q.condArgs = append(q.condArgs, "%"+likeEscaper.Replace(w)+"%")
 	}
-	match := strings.Join(phrases, " ") // juxtaposed FTS5 strings must all match
-	if match == "" && len(conds) == 0 {
-		return nil, nil
-	}
+	q.match = strings.Join(phrases, " ") // juxtaposed FTS5 strings must all match
+	return q
+}
 
-	walk := match == ""
-	if !walk && limit > 0 {
+// searchPage picks how to find the page: through the index's matches,
+// sorted, when they are few; walking the sessions newest first when they
+// are many; and for short words only, a walk of the newest sessions, then
+// a read of every message when that did not fill the page.
+func (s *Store) searchPage(ctx context.Context, bot string, q searchQuery, after Cursor, limit int) (SearchPage, error) {
+	if q.match == "" {
+		if limit > 0 {
+			probe := q
+			probe.conds = append(slices.Clip(q.conds), ` AND s.session_id IN (SELECT session_id FROM sessions
+				WHERE bot = ?`+after.sessionsFrom()+` ORDER BY day DESC, create_ns DESC, session_id DESC LIMIT ?)`)
+			probe.condArgs = append(append(slices.Clip(q.condArgs), bot), append(after.sessionsArgs(), probeSessions)...)
+			f, err := s.readHits(ctx, bot, walkSQL(probe, after), walkArgs(bot, probe, after, limit))
+			if err != nil || len(f.hits) == limit {
+				return f.page(after, limit), err
+			}
+		}
+		f, err := s.scanHits(ctx, bot, q, after, limit)
+		return f.page(after, limit), err
+	}
+	walk := false
+	if limit > 0 {
 		var n int
 		if err := s.db.QueryRowContext(ctx, `
 			SELECT count(*) FROM (SELECT 1 FROM messages_fts WHERE messages_fts MATCH ? LIMIT ?)`,
-			match, denseMatches).Scan(&n); err != nil {
-			return nil, fmt.Errorf("search messages for %q: %w", query, err)
+			q.match, denseMatches).Scan(&n); err != nil {
+			return SearchPage{}, err
 		}
-		if walk = n == denseMatches; walk {
-			conds = append(conds, ` AND m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)`)
-			condArgs = append(condArgs, match)
-		}
+		walk = n == denseMatches
 	}
-
-	var sqlText string
-	var args []any
+	sqlText, args := indexSQL(q, after), indexArgs(bot, q, after, limit)
 	if walk {
-		// Sessions newest first, stopping once limit messages matched.
-		sqlText = `
-			SELECT m.session_id, s.create_time, m.seq, m.type, m.content
-			FROM sessions s CROSS JOIN messages m ON m.bot = s.bot AND m.session_id = s.session_id
-			WHERE s.bot = ?` + strings.Join(conds, "") + `
-			ORDER BY s.day DESC, s.create_ns DESC, s.session_id DESC, m.seq LIMIT ?`
-		args = append(append([]any{bot}, condArgs...), sqlLimit(limit))
-	} else {
-		// The index's matches, sorted. CROSS JOIN keeps SQLite from walking
-		// all of the bot's messages to test each against the index.
-		sqlText = `
-			SELECT m.session_id, s.create_time, m.seq, m.type, m.content
-			FROM messages_fts f CROSS JOIN messages m ON m.id = f.rowid
-			JOIN sessions s ON s.bot = m.bot AND s.session_id = m.session_id
-			WHERE messages_fts MATCH ? AND m.bot = ?` + strings.Join(conds, "") + `
-			ORDER BY s.day DESC, s.create_ns DESC, m.session_id DESC, m.seq LIMIT ?`
-		args = append(append([]any{match, bot}, condArgs...), sqlLimit(limit))
+		q.conds = append(q.conds, ` AND m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)`)
+		q.condArgs = append(q.condArgs, q.match)
+		sqlText, args = walkSQL(q, after), walkArgs(bot, q, after, limit)
 	}
+	f, err := s.readHits(ctx, bot, sqlText, args)
+	return f.page(after, limit), err
+}
 
+// The three ways read the same columns in the same order: the session's
+// day, create_ns and create_time, then the message's session, seq, type and
+// text. Each starts after the cursor: sessions older than its own, and in
+// its own, the later messages.
+
+// walkSQL walks the sessions newest first, each one's messages in order.
+func walkSQL(q searchQuery, after Cursor) string {
+	return `
+		SELECT s.day, s.create_ns, s.create_time, m.session_id, m.seq, m.type, m.content
+		FROM sessions s CROSS JOIN messages m ON m.bot = s.bot AND m.session_id = s.session_id
+		WHERE s.bot = ?` + after.hitsFrom() + joinConds(q) + `
+		ORDER BY s.day DESC, s.create_ns DESC, s.session_id DESC, m.seq LIMIT ?`
+}
+
+func walkArgs(bot string, q searchQuery, after Cursor, limit int) []any {
+	return append(append(append([]any{bot}, after.hitsArgs()...), q.condArgs...), sqlLimit(limit))
+}
+
+// indexSQL sorts the index's matches. CROSS JOIN keeps SQLite from walking
+// all of the bot's messages to test each against the index.
+func indexSQL(q searchQuery, after Cursor) string {
+	return `
+		SELECT s.day, s.create_ns, s.create_time, m.session_id, m.seq, m.type, m.content
+		FROM messages_fts f CROSS JOIN messages m ON m.id = f.rowid
+		JOIN sessions s ON s.bot = m.bot AND s.session_id = m.session_id
+		WHERE messages_fts MATCH ? AND m.bot = ?` + after.hitsFrom() + joinConds(q) + `
+		ORDER BY s.day DESC, s.create_ns DESC, m.session_id DESC, m.seq LIMIT ?`
+}
+
+func indexArgs(bot string, q searchQuery, after Cursor, limit int) []any {
+	return append([]any{q.match}, walkArgs(bot, q, after, limit)...)
+}
+
+func joinConds(q searchQuery) string { return strings.Join(q.conds, "") }
+
+// hitsFrom keeps the messages after the cursor, in the sessions s and
+// messages m of a search.
+func (c Cursor) hitsFrom() string {
+	if !c.set {
+		return ""
+	}
+	return ` AND (s.day, s.create_ns, s.session_id) <= (?, ?, ?) AND NOT (s.session_id = ? AND m.seq <= ?)`
+}
+
+func (c Cursor) hitsArgs() []any {
+	if !c.set {
+		return nil
+	}
+	return []any{c.day, c.ns, c.session, c.session, c.seq}
+}
+
+// sessionsFrom keeps the sessions from the cursor's own on, in a query of
+// sessions alone.
+func (c Cursor) sessionsFrom() string {
+	if !c.set {
+		return ""
+	}
+	return ` AND (day, create_ns, session_id) <= (?, ?, ?)`
+}
+
+func (c Cursor) sessionsArgs() []any {
+	if !c.set {
+		return nil
+	}
+	return []any{c.day, c.ns, c.session}
+}
+
+// found is hits in the order of a search, each with its place in it.
+type found struct {
+	hits []Hit
+	at   []Cursor
+}
+
+// page is f as the page of a search from after, of up to limit hits.
+func (f found) page(after Cursor, limit int) SearchPage {
+	p := SearchPage{Hits: f.hits, Next: after, More: limit > 0 && len(f.hits) == limit}
+	if n := len(f.at); n > 0 {
+		p.Next = f.at[n-1]
+	}
+	return p
+}
+
+// readHits runs a search's SQL and reads up to limit hits.
+func (s *Store) readHits(ctx context.Context, bot, sqlText string, args []any) (found, error) {
 	rows, err := s.db.QueryContext(ctx, sqlText, args...)
 	if err != nil {
-		return nil, fmt.Errorf("search messages for %q: %w", query, err)
+		return found{}, err
 	}
 	defer rows.Close()
-	var hits []Hit
+	var f found
 	for rows.Next() {
 		h := Hit{Bot: bot}
 		var created string
-		if err := rows.Scan(&h.SessionID, &created, &h.Seq, &h.Type, &h.Content); err != nil {
-			return nil, fmt.Errorf("search messages: %w", err)
+		c := Cursor{set: true}
+		if err := rows.Scan(&c.day, &c.ns, &created, &h.SessionID, &h.Seq, &h.Type, &h.Content); err != nil {
+			return found{}, err
 		}
 		if h.CreateTime, err = parseTime(created); err != nil {
-			return nil, fmt.Errorf("search messages: %w", err)
+			return found{}, err
 		}
-		hits = append(hits, h)
+		c.session, c.seq = h.SessionID, h.Seq
+		f.hits, f.at = append(f.hits, h), append(f.at, c)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("search messages: %w", err)
-	}
-	return hits, nil
+	return f, rows.Err()
 }

@@ -121,6 +121,58 @@ func TestSearchStrategiesAgree(t *testing.T) {
 	}
 }
 
+// TestSearchPagesAddUp: a search read a page at a time finds what it finds
+// in one read, in order, whichever way it goes: through the index's sorted
+// matches, walking the sessions for a dense word, walking for a short one,
+// or reading every message for a rare short one.
+func TestSearchPagesAddUp(t *testing.T) {
+	s := openStore(t)
+	ctx := context.Background()
+	var sessions []api.Session
+	for i := range probeSessions + 300 {
+		sess := api.Session{SessionID: int64(i), CreateTime: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i%97) * time.Hour)}
+		for j := range 3 {
+			text := fmt.Sprintf("Appointment %d-%d", i, j)
+			if i%701 == 5 {
+				text += " rarissimo q9" // in few, and old, sessions
+			}
+			sess.Messages = append(sess.Messages, msg(api.RoleUser, text))
+		}
+		sessions = append(sessions, sess)
+	}
+	if _, err := s.SaveHistory(ctx, testBot, 0, 0, fetchedAt, sessions); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		query string
+		limit int
+	}{{"rarissimo", 5}, {"appointment -", 499}, {"-", 499}, {"q9", 5}, {"appointment q9", 5}} {
+		query := tc.query
+		t.Run(query, func(t *testing.T) {
+			all, err := s.Search(ctx, testBot, query, 0)
+			if err != nil || len(all) == 0 {
+				t.Fatalf("%d hits, %v", len(all), err)
+			}
+			var paged []Hit
+			after := Cursor{}
+			for pages := 0; ; pages++ {
+				page, err := s.SearchPage(ctx, testBot, query, after, tc.limit)
+				if err != nil {
+					t.Fatal(err)
+				}
+				paged = append(paged, page.Hits...)
+				if !page.More || pages > len(all) {
+					break
+				}
+				after = page.Next
+			}
+			if fmt.Sprint(paged) != fmt.Sprint(all) {
+				t.Errorf("pages of %d found %d hits:\n%.300v\none read found %d:\n%.300v", tc.limit, len(paged), paged, len(all), all)
+			}
+		})
+	}
+}
+
 // hostileSessions hold words only an escape sequence carries: the screen
 // never shows them, so search must not find them.
 var hostileSessions = []api.Session{

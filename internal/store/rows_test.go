@@ -1,0 +1,84 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+	"unsafe"
+
+	"github.com/neotui/neotui/api"
+)
+
+// TestEachSessionRows: a row says what the session's summary says, and rows
+// of one page share one copy of its URI.
+func TestEachSessionRows(t *testing.T) {
+	s := openStore(t)
+	ctx := context.Background()
+	rome := time.FixedZone("CET", 3600)
+	var sessions []api.Session
+	for i := range 6 {
+		sess := api.Session{SessionID: int64(i + 1), CreateTime: time.Date(2024, 2, 1, i, 0, 0, 0, rome),
+			URI: fmt.Sprintf("https://shop.example/page-%d", i%2)}
+		for j := range i {
+			sess.Messages = append(sess.Messages, msg(api.RoleUser, fmt.Sprintf("message %d of %d", j, i)))
+		}
+		sessions = append(sessions, sess)
+	}
+	if _, err := s.SaveHistory(ctx, testBot, 0, 0, fetchedAt, sessions); err != nil {
+		t.Fatal(err)
+	}
+	sums, err := s.Sessions(ctx, SessionQuery{Bot: testBot})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []SessionRow
+	if err := s.EachSession(ctx, SessionQuery{Bot: testBot}, func(r SessionRow) { rows = append(rows, r) }); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(sums) {
+		t.Fatalf("%d rows, %d sessions", len(rows), len(sums))
+	}
+	uris := map[string]*byte{}
+	for i, r := range rows {
+		sum := sums[i]
+		if r.SessionID != sum.SessionID || !r.CreateTime.Equal(sum.CreateTime) || r.CreateTime.Location() != time.UTC ||
+			r.MessageCount != sum.MessageCount || r.URI != sum.URI || r.Preview != sum.Preview {
+			t.Errorf("row %+v, summary %+v", r, sum)
+		}
+		if p, ok := uris[r.URI]; ok && p != unsafe.StringData(r.URI) {
+			t.Errorf("row %d holds its own copy of %s", i, r.URI)
+		}
+		uris[r.URI] = unsafe.StringData(r.URI)
+	}
+}
+
+// TestLeadsShareRepeats: leads of one page, one type and one zone hold one
+// copy of each, and their times read as the API sent them.
+func TestLeadsShareRepeats(t *testing.T) {
+	s := openStore(t)
+	ctx := context.Background()
+	var sent []api.Lead
+	for i := range 4 {
+		sent = append(sent, api.Lead{Type: api.TypeLead, Name: fmt.Sprint("visitor ", i), SessionID: int64(i + 1),
+			URI: "https://shop.example/pricing", CreateTime: mustTime(t, fmt.Sprintf("2024-02-01T1%d:00:00.5-08:00", i))})
+	}
+	if _, err := s.SaveLeads(ctx, testBot, 0, 0, fetchedAt, sent); err != nil {
+		t.Fatal(err)
+	}
+	leads, err := s.Leads(ctx, LeadQuery{Bot: testBot})
+	if err != nil || len(leads) != len(sent) {
+		t.Fatalf("%d leads, %v", len(leads), err)
+	}
+	first := leads[0]
+	for i, l := range leads {
+		want := sent[len(sent)-1-i].CreateTime.Format(time.RFC3339Nano)
+		if got := l.CreateTime.Format(time.RFC3339Nano); got != want {
+			t.Errorf("lead %d created %s, want %s", i, got, want)
+		}
+		if unsafe.StringData(l.URI) != unsafe.StringData(first.URI) || unsafe.StringData(l.Type) != unsafe.StringData(first.Type) ||
+			unsafe.StringData(l.Bot) != unsafe.StringData(first.Bot) || l.CreateTime.Location() != first.CreateTime.Location() {
+			t.Errorf("lead %d holds its own copy of a value the others share", i)
+		}
+	}
+}

@@ -1,0 +1,76 @@
+package tui
+
+import (
+	"runtime"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/neotui/neotui/internal/store"
+)
+
+// BenchmarkSearch: a query as the user meets it over 100k conversations /
+// 1.1M messages, from the search asked for to its first screen drawn (the
+// read, the rows, the frame). Target ≤ 50 ms for the first screen.
+func BenchmarkSearch(b *testing.B) {
+	st := bigStore(b)
+	m := New(testOptions(st))
+	defer m.Close()
+	var model tea.Model = m
+	model, _ = model.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	model, _ = model.Update(keyMsg("3"))
+	for _, bc := range []struct{ name, query string }{
+		{"1 letter", "a"},
+		{"2 letters", "ok"},
+		{"2 letters rare", "xy"}, // in one message: every message is read
+		{"2 letters none", "qx"},
+		{"3 letters", "ord"},
+		{"word", "sardegna"},
+		{"2 words", "ordine grande"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			var rows int
+			for b.Loop() {
+				msg := searchMessages(m.sh, searchSeq(model.(Model)), bc.query, store.Cursor{})()
+				next, _ := model.Update(msg)
+				next.View()
+				rows = hitList(next.(Model)).Len()
+			}
+			b.ReportMetric(float64(rows), "rows")
+		})
+	}
+}
+
+// BenchmarkLiveHeap: the memory the browser holds (the live heap after a
+// collection) with every lead and conversation of a store of 100k
+// conversations / 25k leads loaded, then with a search's first page. The
+// process's RSS is this, plus garbage not yet collected, plus the binary.
+func BenchmarkLiveHeap(b *testing.B) {
+	st := bigStore(b)
+	for b.Loop() {
+		base := liveMB()
+		m := New(testOptions(st))
+		var model tea.Model = m
+		model, _ = model.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+		model, _ = model.Update(loadLeads(m.sh, 0, 0)())
+		leads := liveMB()
+		model, _ = model.Update(loadSessions(m.sh, 0, 0)())
+		lists := liveMB()
+		model, _ = model.Update(keyMsg("3"))
+		model, _ = model.Update(searchMessages(m.sh, searchSeq(model.(Model)), "ok", store.Cursor{})())
+		search := liveMB()
+		b.ReportMetric(leads-base, "leads-MB")
+		b.ReportMetric(lists-leads, "sessions-MB")
+		b.ReportMetric(search-base, "all-MB")
+		runtime.KeepAlive(model)
+		m.Close()
+	}
+}
+
+// liveMB is the live heap, in MB, after a full collection.
+func liveMB() float64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return float64(ms.HeapAlloc) / (1 << 20)
+}

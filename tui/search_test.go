@@ -1,0 +1,45 @@
+package tui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestSearchReadsMoreAsTheCursorNearsTheEnd: a search shows its first page
+// at once and reads the next one as the cursor goes down, newest
+// conversation first throughout, each row once.
+func TestSearchReadsMoreAsTheCursorNearsTheEnd(t *testing.T) {
+	st, _ := fillStore(t, 300)
+	m := press(t, start(t, st, 120, 40), "3")
+	m = press(t, typeText(t, m, "a"), "enter")
+	first := hitList(m).Len()
+	if first == 0 || first > searchPage {
+		t.Fatalf("the first page shows %d rows, want 1..%d", first, searchPage)
+	}
+	if s := screen(m); !strings.Contains(s, fmt.Sprintf("first %d matches", first)) {
+		t.Errorf("the status does not say more may follow:\n%s", s)
+	}
+	for range first {
+		m = press(t, m, "down")
+	}
+	rows := hitList(m).Visible()
+	if len(rows) <= first {
+		t.Fatalf("%d rows after going down past the first page's %d", len(rows), first)
+	}
+	var keys []string
+	var ids []int64
+	for _, it := range rows {
+		h := it.(*hitItem)
+		keys = append(keys, h.Key())
+		ids = append(ids, -h.hit.CreateTime.UnixNano())
+	}
+	if !slices.IsSorted(ids) {
+		t.Error("the rows are not newest conversation first across pages")
+	}
+	slices.Sort(keys)
+	if len(slices.Compact(keys)) != len(rows) {
+		t.Error("a hit shows twice across pages")
+	}
+}

@@ -1,0 +1,49 @@
+package tui
+
+import (
+	"testing"
+	"unsafe"
+
+	"github.com/neotui/neotui/internal/store"
+)
+
+// TestSessionItem: a row filters on its ID, its preview made safe and its
+// URI, and draws its parts.
+func TestSessionItem(t *testing.T) {
+	for _, tc := range []struct {
+		row                  store.SessionRow
+		filter, key, preview string
+	}{
+		{store.SessionRow{SessionID: 7, Preview: "hello there", URI: "https://shop.example/pricing"},
+			"7 hello there https://shop.example/pricing", "7", "hello there"},
+		{store.SessionRow{SessionID: 123456, URI: "https://shop.example/"},
+			"123456 (no messages) https://shop.example/", "123456", "(no messages)"},
+		{store.SessionRow{SessionID: 9, Preview: "a\x1b]0;title\x07b\nc", URI: "u\x1b[31m"},
+			"9 ab c u", "9", "ab c"},
+	} {
+		it := newSessionItem(tc.row)
+		if it.FilterText() != tc.filter || it.Key() != tc.key || it.preview() != tc.preview {
+			t.Errorf("row of %+v: filter %q, key %q, preview %q; want %q, %q, %q",
+				tc.row, it.FilterText(), it.Key(), it.preview(), tc.filter, tc.key, tc.preview)
+		}
+	}
+}
+
+// TestSessionRowsSharePages: the rows of one page hold one copy of it.
+func TestSessionRowsSharePages(t *testing.T) {
+	var rows sessionRows
+	for i := range 3000 { // more than a block
+		rows.add(store.SessionRow{SessionID: int64(i), Preview: "hi", URI: "https://shop.example/pricing?x=1"})
+	}
+	items := rows.items()
+	if len(items) != 3000 {
+		t.Fatalf("%d items", len(items))
+	}
+	first := items[0].(*sessionItem).page
+	for i, it := range items {
+		s := it.(*sessionItem)
+		if s.id != int64(i) || s.page != "/pricing?x=1" || unsafe.StringData(s.page) != unsafe.StringData(first) {
+			t.Fatalf("item %d: id %d, page %q (a copy: %v)", i, s.id, s.page, unsafe.StringData(s.page) != unsafe.StringData(first))
+		}
+	}
+}
