@@ -32,3 +32,15 @@ func BenchmarkReport(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkStatsView: a frame of the Stats tab, drawn on every key and
+// spinner tick while it shows.
+func BenchmarkStatsView(b *testing.B) {
+	st, _ := fillStore(b, 60)
+	m := press(b, start(b, st, 120, 36), "4")
+	for b.Loop() {
+		if len(m.View().Content) < 1000 {
+			b.Fatal("an empty frame")
+		}
+	}
+}
