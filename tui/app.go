@@ -1,5 +1,5 @@
 // Package tui is neotui's interactive browser: a Bubble Tea program of
-// three tabs (Leads, Conversations, Search) over the local store, with a
+// four tabs (Leads, Conversations, Search, Stats) over the local store, with a
 // detail pane, a live filter, a background sync and dialogs over it all.
 package tui
 
@@ -22,6 +22,7 @@ const (
 	tabLeads tab = iota
 	tabSessions
 	tabSearch
+	tabStats
 	tabCount
 )
 
@@ -45,6 +46,7 @@ type Model struct {
 	leads    leadsModel
 	sessions sessionsModel
 	search   searchModel
+	stats    statsModel
 	detail   detailModel
 	status   statusModel
 	help     help.Model
@@ -71,6 +73,7 @@ func New(opts Options) Model {
 		leads:    newLeads(sh),
 		sessions: newSessions(sh),
 		search:   newSearch(sh),
+		stats:    newStats(sh),
 		detail:   newDetail(sh),
 		status:   newStatus(sh),
 		help:     help.New(),
@@ -109,8 +112,11 @@ func (m Model) Init() tea.Cmd {
 // Close cancels what is still running; the app calls it after the program ends.
 func (m Model) Close() { m.cancel() }
 
-// reload reads both lists again in full (after a sync committed data).
-func (m *Model) reload() tea.Cmd { return tea.Batch(m.leads.reload(), m.sessions.reload()) }
+// reload reads both lists again in full (after a sync committed data), and
+// the figures.
+func (m *Model) reload() tea.Cmd {
+	return tea.Batch(m.leads.reload(), m.sessions.reload(), m.stats.reload(m.tab == tabStats))
+}
 
 // loadOlder syncs older history when the user reaches the end of a list;
 // not of a filtered one, whose end is not the end of history.
@@ -135,6 +141,8 @@ func (m Model) typing() bool {
 		return m.leads.list.Filtering()
 	case m.tab == tabSessions:
 		return m.sessions.list.Filtering()
+	case m.tab == tabStats:
+		return false
 	}
 	return m.search.typing()
 }
@@ -278,6 +286,8 @@ func (m Model) tabKey(msg tea.KeyPressMsg, digits bool) (tab, bool) {
 		return tabSessions, true
 	case key.Matches(msg, k.Search):
 		return tabSearch, true
+	case key.Matches(msg, k.StatsTab):
+		return tabStats, true
 	}
 	return 0, false
 }
@@ -333,8 +343,11 @@ func (m Model) switchTab(t tab) (Model, tea.Cmd) {
 		m.status.clear() // a message about the last tab is not about this one
 	}
 	m.tab, m.detailOpen = t, false
-	if t == tabSearch {
+	switch t {
+	case tabSearch:
 		return m, m.search.focus()
+	case tabStats:
+		return m, tea.Batch(m.stats.shown(), m.syncStats())
 	}
 	return m, m.follow()
 }

@@ -26,7 +26,9 @@ var (
 func bigStore(b *testing.B) *store.Store {
 	b.Helper()
 	bigOnce.Do(func() {
-		bigPath = filepath.Join(os.TempDir(), "neotui-bench-100k-v1.db")
+		// Named by the schema it was built with: a newer neotui would
+		// upgrade a store an older one could then no longer open.
+		bigPath = filepath.Join(os.TempDir(), "neotui-bench-100k-v1-schema6.db")
 		if _, err := os.Stat(bigPath + ".done"); err == nil {
 			return
 		}

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -30,7 +31,7 @@ type exportedMsg struct {
 }
 
 // exportLeads writes leads with their notes to path (absolute, vetted by
-// exportTarget), CSV or JSON by its extension. A failure reopens dialog.
+// exportKind.target), CSV or JSON by its extension. A failure reopens dialog.
 func exportLeads(sh *shared, leads []store.Lead, path, what string, dialog *picker) tea.Cmd {
 	st, ctx := sh.Store, sh.ctx
 	names := map[string]string{}
@@ -100,8 +101,11 @@ func (m *Model) openExport() tea.Cmd {
 		m.flash(exportOff, true)
 		return nil
 	}
+	if m.tab == tabStats {
+		return m.openReportExport()
+	}
 	if m.tab != tabLeads {
-		m.flash("export works on the Leads tab (1)", true)
+		m.flash("export works on the Leads tab (1) and the Stats tab (4)", true)
 		return nil
 	}
 	leads := m.leads.visible()
@@ -110,52 +114,64 @@ func (m *Model) openExport() tea.Cmd {
 		return nil
 	}
 	what := english.Plural(len(leads), "lead") + " (" + strings.Join(m.leads.viewLimits(), ", ") + ")"
-	name := freeName("neotui-leads-" + m.sh.now().In(m.sh.loc()).Format("2006-01-02"))
+	name := freeName("neotui-leads-"+m.sh.now().In(m.sh.loc()).Format("2006-01-02"), ".csv")
 	sh := m.sh
 	var p *picker
 	p = newPicker(sh, "Export "+what+" to .csv or .json", nil, func(_ any, path string) tea.Cmd {
 		return exportLeads(sh, leads, path, what, p)
-	}).withInput("file: ", name).withCheck(exportTarget)
+	}).withInput("file: ", name).withCheck(leadsExport.target)
 	// Room for a long path, within the screen (border, padding, prompt, cursor).
 	p.input.SetWidth(max(min(sh.width-12, 60), 20))
 	m.open(p)
 	return nil
 }
 
-// freeName is stem.csv in the working directory, or stem-2.csv, -3…: the
+// freeName is stem+ext in the working directory, or stem-2, -3…: the
 // first name not taken, so a second export of the day needs no typing.
-func freeName(stem string) string {
-	name := stem + ".csv"
+func freeName(stem, ext string) string {
+	name := stem + ext
 	for i := 2; i < 100; i++ {
 		if _, err := os.Lstat(name); errors.Is(err, os.ErrNotExist) {
 			break
 		}
-		name = fmt.Sprintf("%s-%d.csv", stem, i)
+		name = fmt.Sprintf("%s-%d%s", stem, i, ext)
 	}
 	return name
 }
 
-// exportTarget turns the typed name into the absolute path to write, or
+// target turns the typed name into the absolute path to write, or
 // says in one sentence why not. It looks at the disk (is the name free, is
 // the folder there) so that the dialog can stay open to fix the name: one
 // or two stats of a path the user just typed.
-func exportTarget(typed string) (string, error) {
+func (k exportKind) target(typed string) (string, error) {
 	home, _ := os.UserHomeDir()
 	wd, err := os.Getwd()
 	if err != nil {
 		wd = ""
 	}
-	path, err := exportPath(typed, home, wd)
+	path, err := exportPath(typed, home, wd, k)
 	if err != nil {
 		return "", err
 	}
 	return path, checkExportTarget(path)
 }
 
+// exportKind is what e writes: the types of file, and what to call a file
+// in the error about a name without one.
+type exportKind struct {
+	exts []string // lower case, with the dot
+	stem string
+}
+
+var (
+	leadsExport  = exportKind{[]string{".csv", ".json"}, "leads"}
+	reportExport = exportKind{[]string{".md"}, "report"}
+)
+
 // exportPath is the absolute path of a typed name: ~ and ~/… are under
-// home, a relative name is under wd. Only .csv and .json (any case) are
+// home, a relative name is under wd. Only kind's types (any case) are
 // written.
-func exportPath(typed, home, wd string) (string, error) {
+func exportPath(typed, home, wd string, kind exportKind) (string, error) {
 	p := strings.TrimSpace(typed)
 	switch {
 	case p == "~" || strings.HasPrefix(p, "~/") || strings.HasPrefix(p, "~"+string(filepath.Separator)):
@@ -174,11 +190,15 @@ func exportPath(typed, home, wd string) (string, error) {
 	p = filepath.Clean(p)
 	ext := filepath.Ext(p)
 	stem := strings.TrimSuffix(filepath.Base(p), ext)
-	if e := strings.ToLower(ext); (e != ".csv" && e != ".json") || stem == "" {
+	if !slices.Contains(kind.exts, strings.ToLower(ext)) || stem == "" {
 		if stem == "" || stem == "." || stem == string(filepath.Separator) {
-			stem = "leads"
+			stem = kind.stem
 		}
-		return "", fmt.Errorf("neotui writes .csv or .json: name the file %s.csv or %s.json", stem, stem)
+		names := make([]string, len(kind.exts))
+		for i, e := range kind.exts {
+			names[i] = stem + e
+		}
+		return "", fmt.Errorf("neotui writes %s: name the file %s", strings.Join(kind.exts, " or "), strings.Join(names, " or "))
 	}
 	return p, nil
 }

@@ -37,7 +37,7 @@ func TestExportPath(t *testing.T) {
 		{typed: "~bob/leads.csv", err: "only ~/ is expanded"},
 	}
 	for _, tt := range tests {
-		got, err := exportPath(tt.typed, home, wd)
+		got, err := exportPath(tt.typed, home, wd, leadsExport)
 		switch {
 		case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
 			t.Errorf("exportPath(%q) = %q, %v; want an error saying %q", tt.typed, got, err, tt.err)
@@ -45,7 +45,7 @@ func TestExportPath(t *testing.T) {
 			t.Errorf("exportPath(%q) = %q, %v; want %q", tt.typed, got, err, tt.want)
 		}
 	}
-	if _, err := exportPath("~/leads.csv", "", wd); err == nil || !strings.Contains(err.Error(), "write the full path") {
+	if _, err := exportPath("~/leads.csv", "", wd, leadsExport); err == nil || !strings.Contains(err.Error(), "write the full path") {
 		t.Errorf("~ without a home: %v", err)
 	}
 }

@@ -54,7 +54,8 @@ func TestFlow(t *testing.T) {
 }
 
 // TestGolden pins whole frames, as plain text, at the two sizes that
-// matter: 80×24 (one pane) and 120×40 (list and detail).
+// matter: 80×24 (one pane) and 120×40 (list and detail); the Stats tab at
+// 80×24 (top and bottom of its page) and 120×36.
 func TestGolden(t *testing.T) {
 	for _, tt := range []struct {
 		name string
@@ -67,6 +68,9 @@ func TestGolden(t *testing.T) {
 		{"conversations_120x40", 120, 40, []string{"2", "j"}},
 		{"filter_120x40", 120, 40, []string{"/", "l", "u", "c", "enter"}},
 		{"help_80x24", 80, 24, []string{"?"}},
+		{"stats_80x24", 80, 24, []string{"4"}},
+		{"stats_end_80x24", 80, 24, []string{"4", "G"}},
+		{"stats_120x36", 120, 36, []string{"4"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			st, _ := fillStore(t, 60)

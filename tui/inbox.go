@@ -89,6 +89,9 @@ func (m Model) selectedLead() (store.Lead, bool) {
 	if m.detailOpen && m.detail.lead != nil {
 		return *m.detail.lead, true
 	}
+	if m.tab == tabStats {
+		return store.Lead{}, false // the figures hold no lead
+	}
 	if m.tab != tabLeads {
 		return m.conversationLead()
 	}
@@ -100,6 +103,8 @@ func (m Model) noLeadReason() string {
 	switch {
 	case m.tab == tabLeads:
 		return "no lead selected"
+	case m.tab == tabStats:
+		return "triage keys act on leads (1: Leads)"
 	case m.detail.session != nil && (m.detailOpen || m.split()):
 		return "this conversation left no lead: triage keys act on leads (1: Leads)"
 	case m.tab == tabSearch:
@@ -271,6 +276,7 @@ func (m *Model) switchBot(msg switchBotMsg) tea.Cmd {
 	m.detail.lead, m.detail.sessionID, m.detail.session = nil, 0, nil
 	m.leads.forget()
 	m.sessions.forget()
+	m.stats.forget()
 	m.status.forget()
 	return tea.Batch(m.reload(), recordVisit(m.sh), m.status.startRange())
 }

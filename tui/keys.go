@@ -7,6 +7,7 @@ import "charm.land/bubbles/v2/key"
 type KeyMap struct {
 	NextTab, PrevTab              key.Binding
 	LeadsTab, SessionsTab, Search key.Binding
+	StatsTab                      key.Binding
 	Open, Back                    key.Binding
 	Filter                        key.Binding
 	Refresh                       key.Binding
@@ -36,6 +37,7 @@ func DefaultKeyMap() KeyMap {
 		LeadsTab:    key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "leads")),
 		SessionsTab: key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "conversations")),
 		Search:      key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "search")),
+		StatsTab:    key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "stats")),
 		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
 		Back:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back / clear")),
 		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
@@ -79,7 +81,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Filter, k.NextMatch, k.Refresh},
 		{k.Status, k.Star, k.Snooze, k.SnoozedOnly, k.Notes, k.Copy, k.UnseenOnly, k.MarkUnseen},
 		{export, k.SwitchBot, k.Mask, k.Undo},
-		{k.NextTab, k.PrevTab, k.LeadsTab, k.SessionsTab, k.Search},
+		{k.NextTab, k.PrevTab, k.LeadsTab, k.SessionsTab, k.Search, k.StatsTab},
 		{k.Help, k.Quit},
 	}
 }

@@ -72,6 +72,7 @@ func (m *Model) layout() tea.Cmd {
 	m.leads.list.SetSize(inner, h)
 	m.sessions.list.SetSize(inner, h)
 	m.search.setSize(inner, h)
+	m.stats.setSize(w, h) // the whole width: no pane beside it
 	m.help.SetWidth(w)
 	if m.dialog != nil {
 		m.dialog.setSize(w, m.sh.height)

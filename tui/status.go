@@ -34,6 +34,7 @@ type statusModel struct {
 	olderAsked  bool
 	older       [2]api.Day // the days of the older history being loaded; zero: none
 	lastSynced  time.Time  // the store's newest sync mark, as last polled
+	wanted      api.Day    // the oldest day the Stats tab needs, for after the running sync
 
 	text   string // the flash
 	isErr  bool
@@ -144,9 +145,34 @@ func (s *statusModel) loadOlder() tea.Cmd {
 	return s.run(s.syncedFrom, to)
 }
 
+// syncBack syncs the days from from up to those synced already, for the
+// Stats tab's older ranges; after the running sync if one runs.
+func (s *statusModel) syncBack(from api.Day) tea.Cmd {
+	if !s.sh.online() || s.syncedFrom == 0 || from >= s.syncedFrom {
+		return nil
+	}
+	if s.syncing {
+		s.wanted = from
+		return nil
+	}
+	to := s.syncedFrom - 1
+	s.syncedFrom, s.older = from, [2]api.Day{from, to}
+	return s.run(from, to)
+}
+
+// syncWanted runs the sync the Stats tab asked for while another ran.
+func (s *statusModel) syncWanted() tea.Cmd {
+	from := s.wanted
+	s.wanted = 0
+	if from == 0 {
+		return nil
+	}
+	return s.syncBack(from)
+}
+
 // forget drops what the sync knew of the bot: another bot was chosen.
 func (s *statusModel) forget() {
-	s.syncedFrom, s.olderAsked, s.older = 0, false, [2]api.Day{}
+	s.syncedFrom, s.olderAsked, s.older, s.wanted = 0, false, [2]api.Day{}, 0
 }
 
 // done takes the end of a sync.

@@ -22,6 +22,7 @@ type Styles struct {
 	Unseen, Star             lipgloss.Style
 	StatusColors             map[store.Status]lipgloss.Style
 	CardLabel, CardValue     lipgloss.Style
+	Chart, ChartLeads        lipgloss.Style // the Stats tab's bars and heatmap, and its leads
 	PaneBorder               lipgloss.Style
 	Title                    lipgloss.Style
 	Help                     help.Styles
@@ -84,6 +85,8 @@ func newStyles(isDark bool) Styles {
 			store.StatusSpam:      lipgloss.NewStyle().Foreground(red),
 		},
 		CardLabel:  lipgloss.NewStyle().Foreground(muted),
+		Chart:      lipgloss.NewStyle().Foreground(accent),
+		ChartLeads: lipgloss.NewStyle().Foreground(green),
 		CardValue:  lipgloss.NewStyle().Foreground(fg),
 		PaneBorder: lipgloss.NewStyle().BorderStyle(lipgloss.NormalBorder()).BorderLeft(true).BorderForeground(subtle).PaddingLeft(1),
 		Title:      lipgloss.NewStyle().Foreground(accent).Bold(true),

@@ -46,6 +46,8 @@ func (m Model) updateData(msg tea.Msg) (Model, tea.Cmd, bool) {
 		m, cmd = m.matchEdge(msg.dir)
 	case searchResultsMsg:
 		m.search, cmd = m.search.Update(msg)
+	case reportLoadedMsg:
+		m.stats, cmd = m.stats.Update(msg)
 	case transcriptLoadedMsg, sessionFetchedMsg:
 		m, cmd = m.transcriptLoaded(msg)
 	default:
@@ -70,7 +72,7 @@ func (m Model) updateSync(msg tea.Msg) (Model, tea.Cmd, bool) {
 		}
 	case syncDoneMsg:
 		m.status.done(msg)
-		cmd = m.reload()
+		cmd = tea.Batch(m.reload(), m.status.syncWanted())
 	case spinner.TickMsg:
 		m.status, cmd = m.status.update(msg)
 	case tickMsg:
@@ -205,7 +207,7 @@ func (m Model) triageSeqRead(msg triageSeqMsg) (Model, tea.Cmd) {
 	m.status.lastSynced = msg.synced
 	if msg.seq != m.triageSeq {
 		m.triageSeq = msg.seq
-		cmds = append(cmds, m.leads.reload(), m.reloadNotes())
+		cmds = append(cmds, m.leads.reload(), m.reloadNotes(), m.stats.reload(m.tab == tabStats))
 	}
 	return m, tea.Batch(cmds...)
 }
@@ -236,6 +238,13 @@ func (m Model) delegate(msg tea.Msg) (Model, tea.Cmd) {
 		m.sessions.list, cmd = m.sessions.list.Update(msg)
 	case tabSearch:
 		m.search, cmd = m.search.Update(msg)
+		return m, cmd
+	case tabStats:
+		before := m.stats.rng
+		m.stats, cmd = m.stats.Update(msg)
+		if m.stats.rng != before {
+			cmd = tea.Batch(cmd, m.syncStats())
+		}
 		return m, cmd
 	}
 	cmds := []tea.Cmd{cmd, m.follow()}

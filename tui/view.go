@@ -52,6 +52,9 @@ func floatOver(body, box string, w, h int) string {
 }
 
 func (m Model) body() string {
+	if m.tab == tabStats {
+		return m.stats.View()
+	}
 	if m.sh.allBots && m.tab != tabLeads && !m.detailOpen {
 		return m.sh.styles.Muted.Render("The All bots inbox merges leads. Conversations and search are per bot: press b to pick one.")
 	}
@@ -102,13 +105,13 @@ func (m Model) listOrPlaceholder(view string, ready bool, n int, empty string) s
 // tabBar is the tabs with their counts, and the bot's name on the right.
 func (m Model) tabBar() string {
 	st := m.sh.styles
-	titles := []tabTitle{{"Leads", len(m.leads.raw)}, {"Conversations", m.sessions.list.Len()}, {"Search", -1}}
+	titles := []tabTitle{{"Leads", len(m.leads.raw)}, {"Conversations", m.sessions.list.Len()}, {"Search", -1}, {"Stats", -1}}
 	if m.sh.allBots {
 		titles[tabSessions].count = -1 // conversations are per bot: none in the merged inbox
 	}
 	left := m.tabTitles(titles)
 	if ansi.StringWidth(left) > m.sh.width {
-		titles[tabSessions].name = "Chats" // a narrow screen keeps all three tabs in sight
+		titles[tabSessions].name = "Chats" // a narrow screen keeps all four tabs in sight
 		left = m.tabTitles(titles)
 	}
 	right := ""
@@ -171,6 +174,12 @@ func (m Model) footer() string {
 			bindings = append(bindings, k.NextMatch)
 		}
 		bindings = append(bindings, k.Help, k.Quit)
+	case m.tab == tabStats:
+		bindings = m.stats.keys.ShortHelp()
+		if m.sh.NoExport {
+			bindings = bindings[:len(bindings)-1] // e only says that export is off
+		}
+		bindings = append(bindings, k.Help, k.Quit)
 	case m.tab == tabSearch && m.typing():
 		bindings = []key.Binding{newKey("enter", "to the results"), newKey("esc", "clear, then leave the box"), k.NextTab}
 	case m.typing():
@@ -230,6 +239,7 @@ func (m Model) helpNotes() []string {
 		{"menus", line(newPickerKeys(nil))},
 		{"s status", keyLine(choiceKeys(statusChoices()))},
 		{"n notes", line(defaultNotesKeys())},
+		{"4 stats", line(defaultStatsKeys())},
 		{"y copy", keyLine(choiceKeys(copyChoices(store.Lead{Lead: api.Lead{Email: "e", PhoneNumber: "p", Name: "n", SessionID: 1}}, nil, false)))},
 	}
 	if len(m.sh.Bots) > 1 {

@@ -28,12 +28,14 @@ func checkFormat(f string, allowed ...string) error {
 }
 
 // column of a table: flexible columns shrink, in order of width, to fit;
-// if that is not enough, optional columns go, highest drop first.
+// if that is not enough, optional columns go, highest drop first. Right
+// aligns the column (numbers).
 type column struct {
 	title string
 	flex  bool
 	max   int // natural width cap; 0 for none
 	drop  int // 0: always shown; else dropped in descending order when too narrow
+	right bool
 }
 
 // writeTable writes an aligned table of sanitized single-line cells,
@@ -74,9 +76,14 @@ func writeTable(w io.Writer, cols []column, rows [][]string, width int) error {
 				b.WriteString("  ")
 			}
 			cell = ansi.Truncate(cell, widths[i], "…")
-			b.WriteString(cell)
-			if i < last {
-				b.WriteString(strings.Repeat(" ", widths[i]-ansi.StringWidth(cell)))
+			pad := strings.Repeat(" ", widths[i]-ansi.StringWidth(cell))
+			switch {
+			case cols[i].right:
+				b.WriteString(pad + cell)
+			case i < last:
+				b.WriteString(cell + pad)
+			default:
+				b.WriteString(cell)
 			}
 		}
 		b.WriteByte('\n')

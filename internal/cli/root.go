@@ -103,7 +103,7 @@ never from a flag, where other users could see it in ps.`,
 	pf.StringVar(&a.flags.bot, "bot", "", "the configured bot to use (default: default_bot, or the first)")
 	pf.StringVar(&a.flags.baseURL, "base-url", "", "Neoagent API base URL (default https://app.neoagent.co)")
 	pf.BoolVar(&a.flags.offline, "offline", false, "use only the local store; make no requests")
-	root.AddCommand(a.demoCommand(), a.leadsCommand(), a.sessionsCommand(), a.syncCommand(), a.fakeAPICommand())
+	root.AddCommand(a.demoCommand(), a.leadsCommand(), a.sessionsCommand(), a.reportCommand(), a.searchCommand(), a.syncCommand(), a.fakeAPICommand())
 	root.AddCommand(a.serveCommand())
 	return root
 }

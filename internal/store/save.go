@@ -210,12 +210,13 @@ func newHistoryWriter(ctx context.Context, tx *sql.Tx) (*historyWriter, error) {
 		{&w.getHash, `SELECT hash FROM sessions WHERE bot = ? AND session_id = ?`},
 		{&w.upsertSession, `
 			INSERT INTO sessions (bot, session_id, create_time, create_ns, day, uri,
-			                      message_count, preview, hash)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			                      message_count, preview, hash, visitor_count, ai_count)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (bot, session_id) DO UPDATE SET
 				create_time = excluded.create_time, create_ns = excluded.create_ns,
 				day = excluded.day, uri = excluded.uri, message_count = excluded.message_count,
-				preview = excluded.preview, hash = excluded.hash`},
+				preview = excluded.preview, hash = excluded.hash,
+				visitor_count = excluded.visitor_count, ai_count = excluded.ai_count`},
 		{&w.storedMessages, `SELECT type, content FROM messages WHERE bot = ? AND session_id = ? ORDER BY seq`},
 		{&w.deleteMessagesFrom, `DELETE FROM messages WHERE bot = ? AND session_id = ? AND seq >= ?`},
 		{&w.insertMessage, `INSERT INTO messages (bot, session_id, seq, type, content, shown) VALUES (?, ?, ?, ?, ?, ?)`},
@@ -245,7 +246,7 @@ func (w *historyWriter) save(ctx context.Context, bot string, sess api.Session, 
 
 	if _, err := w.upsertSession.ExecContext(ctx, bot, sess.SessionID,
 		formatTime(sess.CreateTime), unixNano(sess.CreateTime), int64(api.DayOf(sess.CreateTime)),
-		sess.URI, len(sess.Messages), preview(sess.Messages), sum); err != nil {
+		sess.URI, len(sess.Messages), preview(sess.Messages), sum, countType(sess.Messages, api.RoleUser), countType(sess.Messages, api.RoleAI)); err != nil {
 		return err
 	}
 	keep := 0
