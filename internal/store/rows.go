@@ -18,7 +18,7 @@ type SessionRow struct {
 	Preview      string // as SessionSummary.Preview
 }
 
-// sessionRowsQuery reads only sessions_rows, no table row: see migration 6.
+// sessionRowsQuery reads only sessions_rows, no table row: see migrations 7 and 8.
 const sessionRowsQuery = `
 	SELECT session_id, create_ns, message_count, uri, preview FROM sessions
 	WHERE bot = ? AND day BETWEEN ? AND ?
