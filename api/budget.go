@@ -24,12 +24,19 @@ func PerMinute(n float64) Rate {
 	return Rate{N: int(whole), Per: time.Duration(whole / n * float64(time.Minute))}
 }
 
+// Reuse is how long after its slot a request's token may be spent again:
+// Per, and a sixtieth more (a second a minute), since a request reaches
+// Neoagent a little after its slot (a new connection's handshake, a store
+// busy for a moment) and the one N requests later must not reach it within
+// the same period.
+func (r Rate) Reuse() time.Duration { return r.Per + r.Per/60 }
+
 // Budget is a Limiter that spends a Rate in one process; the store's Budget
 // shares one among processes. Each request takes a token, and the token
-// comes back Per after the slot it was taken for. A token bucket refilling
-// steadily (N/Per) would let through N at once and then one every Per/N,
-// 2N−1 within one Per; returning each token a full Per after its use keeps
-// every period of length Per to N requests.
+// comes back a period (Reuse) after the slot it was taken for. A token
+// bucket refilling steadily (N/Per) would let through N at once and then one
+// every Per/N, 2N−1 within one Per; returning each token a whole period
+// after its use keeps every period of length Per to N requests.
 type Budget struct {
 	rate Rate
 	mu   sync.Mutex
@@ -45,13 +52,13 @@ func (b *Budget) Wait(ctx context.Context) error {
 }
 
 // Take takes the next slot a request may go at, now or later: the N-th
-// request before it plus Per, if that is later than now.
+// request's slot before it plus Reuse, if that is later than now.
 func (b *Budget) Take(now time.Time) time.Time {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	slot := now
 	if len(b.sent) >= b.rate.N {
-		if back := b.sent[0].Add(b.rate.Per); back.After(slot) {
+		if back := b.sent[0].Add(b.rate.Reuse()); back.After(slot) {
 			slot = back
 		}
 		b.sent = b.sent[1:]

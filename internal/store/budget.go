@@ -40,7 +40,7 @@ func (b *Budget) Wait(ctx context.Context) error {
 }
 
 // TakeSlot takes bot's next request slot under r: now, or the N-th slot
-// before it plus r.Per if that is later. Processes taking slots at once get
+// before it plus r.Reuse() if that is later. Processes taking slots at once get
 // one each: the slot is chosen and written in one write transaction.
 func (s *Store) TakeSlot(ctx context.Context, bot string, now time.Time, r api.Rate) (time.Time, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -51,14 +51,14 @@ func (s *Store) TakeSlot(ctx context.Context, bot string, now time.Time, r api.R
 	// Slots a period old bound no future slot; one more than an hour ahead
 	// can only come from a clock set back since, and must not hold the bot.
 	if _, err := tx.ExecContext(ctx, `DELETE FROM request_log WHERE bot = ?1 AND (at <= ?2 - ?3 OR at > ?2 + ?4)`,
-		bot, now.UnixNano(), int64(r.Per), int64(time.Hour)); err != nil {
+		bot, now.UnixNano(), int64(r.Reuse()), int64(time.Hour)); err != nil {
 		return time.Time{}, fmt.Errorf("take a request slot: %w", err)
 	}
 	var slot int64
 	err = tx.QueryRowContext(ctx, `
 INSERT INTO request_log (bot, at)
 SELECT ?1, max(?2, coalesce((SELECT at FROM request_log WHERE bot = ?1 ORDER BY at DESC LIMIT 1 OFFSET ?3 - 1) + ?4, 0))
-RETURNING at`, bot, now.UnixNano(), r.N, int64(r.Per)).Scan(&slot)
+RETURNING at`, bot, now.UnixNano(), r.N, int64(r.Reuse())).Scan(&slot)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("take a request slot: %w", err)
 	}

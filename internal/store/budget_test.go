@@ -51,9 +51,9 @@ func TestBudgetIsSharedByProcesses(t *testing.T) {
 }
 
 // TestTakeSlot: a budget of 3 a minute gives 3 slots at once, then each
-// slot a minute after the one 3 before it, whoever took it; a bot's slots
-// are its own; a quiet bot starts again at once; a slot hours ahead (the
-// clock was set back) does not hold the bot for hours.
+// slot a minute (and a second: Reuse) after the one 3 before it, whoever
+// took it; a bot's slots are its own; a quiet bot starts again at once; a
+// slot hours ahead (the clock was set back) does not hold the bot for hours.
 func TestTakeSlot(t *testing.T) {
 	s := openStore(t)
 	ctx := context.Background()
@@ -69,10 +69,11 @@ func TestTakeSlot(t *testing.T) {
 	}
 	for i, tt := range []struct{ now, want time.Time }{
 		{t0, t0}, {t0, t0}, {t0, t0}, // the budget, at once
-		{t0, t0.Add(time.Minute)},
-		{t0.Add(10 * time.Second), t0.Add(time.Minute)},
-		{t0.Add(20 * time.Second), t0.Add(time.Minute)},
-		{t0.Add(30 * time.Second), t0.Add(2 * time.Minute)},
+		{t0, t0.Add(61 * time.Second)},
+		{t0.Add(10 * time.Second), t0.Add(61 * time.Second)},
+		{t0.Add(20 * time.Second), t0.Add(61 * time.Second)},
+		{t0.Add(30 * time.Second), t0.Add(122 * time.Second)},
+		{t0.Add(200 * time.Second), t0.Add(200 * time.Second)},
 	} {
 		if got := take(testBot, tt.now); !got.Equal(tt.want) {
 			t.Errorf("slot %d = %s, want %s", i, got, tt.want)
