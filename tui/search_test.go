@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/neotui/neotui/internal/store"
 )
 
 // TestSearchReadsMoreAsTheCursorNearsTheEnd: a search shows its first page
@@ -42,4 +44,33 @@ func TestSearchReadsMoreAsTheCursorNearsTheEnd(t *testing.T) {
 	if len(slices.Compact(keys)) != len(rows) {
 		t.Error("a hit shows twice across pages")
 	}
+}
+
+// TestStepPastTheLoadedResultsReadsOn: n past the last conversation of the
+// results read so far, while more are being read, says so rather than that
+// there are no more matches.
+func TestStepPastTheLoadedResultsReadsOn(t *testing.T) {
+	st, _ := fillStore(t, 300)
+	m := press(t, start(t, st, 120, 40), "3")
+	m = press(t, typeText(t, m, "precio"), "enter")
+	var page []store.Hit // the hits of the first two conversations found
+	for _, it := range hitList(m).Visible() {
+		h := it.(*hitItem).hit
+		if len(page) > 0 && h.SessionID != page[0].SessionID && h.SessionID != page[len(page)-1].SessionID {
+			break
+		}
+		page = append(page, h)
+	}
+	// The page says more follow; the read it asks for is still on its way.
+	next, _ := m.Update(searchResultsMsg{seq: searchSeq(m), query: "precio", page: store.SearchPage{Hits: page, More: true}})
+	m = press(t, next.(Model), "enter")
+	for range 100 {
+		if m = press(t, m, "n"); strings.Contains(flashText(m), "reading more matches") {
+			return
+		}
+		if strings.Contains(flashText(m), "no more matches") {
+			t.Fatalf("n said %q with more results on their way", flashText(m))
+		}
+	}
+	t.Errorf("n never reached the end of the results read: %q", flashText(m))
 }

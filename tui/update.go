@@ -180,10 +180,16 @@ func (m Model) matchEdge(dir int) (Model, tea.Cmd) {
 		return m, nil
 	}
 	if m.tab == tabSearch && m.detail.lead == nil {
-		if h, ok := m.search.step(dir, m.detail.sessionID); ok {
+		h, ok := m.search.step(dir, m.detail.sessionID)
+		more := m.search.readMore() // the results' cursor moved on: so does their reading
+		if ok {
 			m.flash(fmt.Sprintf("conversation %d", h.SessionID), false)
 			m.steppedTo = h.SessionID // once it is loaded, say which match
-			return m, m.detail.showSession(h.SessionID, m.search.query, h.Seq)
+			return m, tea.Batch(m.detail.showSession(h.SessionID, m.search.query, h.Seq), more)
+		}
+		if dir > 0 && m.search.more {
+			m.flash("reading more matches: n again goes on", false)
+			return m, more
 		}
 	}
 	if dir > 0 {
