@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # make.sh — PNG screenshots of real `neotui demo` screens, for the README.
 #
-# Usage: screenshots/make.sh            (from any directory; Debian, root or sudo)
+# Usage: screenshots/make.sh [NAME…]    (from any directory; Debian, root or sudo)
 #
 # Builds neotui from this checkout, runs `neotui demo` in a detached tmux of a
 # fixed size, types at it with send-keys, captures the screen with its colours,
 # turns that into HTML (ansi2html.py, beside this script) and photographs the
-# page with headless Chromium. Writes leads, transcript, filter, search and
-# narrow .png next to this script. Safe to run again: it only overwrites them.
+# page with headless Chromium. Writes leads, transcript, filter, search, narrow
+# and stats .png next to this script, or only the NAMEs given. Safe to run
+# again: it only overwrites them.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -122,30 +123,47 @@ gone() {
   return 1
 }
 
-ensure_packages
-(cd "$REPO" && go build -o "$WORK/neotui" .)
-
 # The Leads tab as it opens: the list with the selected lead's detail beside it.
-start 120 36
-shoot leads; stop
+shot_leads() { start 120 36; shoot leads; stop; }
 
 # Conversations: step down until the transcript shows a Markdown table.
-start 120 36
-keys 2; wait_for "│ Conversation "
-press_until "┼" j
-shoot transcript; stop
+shot_transcript() {
+  start 120 36
+  keys 2; wait_for "│ Conversation "
+  press_until "┼" j
+  shoot transcript; stop
+}
 
 # The live filter: "/" then a name fragment narrows the list as it is typed.
-start 120 36
-keys /; typed luc; wait_for "/ luc"
-shoot filter; stop
+shot_filter() {
+  start 120 36
+  keys /; typed luc; wait_for "/ luc"
+  shoot filter; stop
+}
 
 # Search: results appear as the query is typed.
-start 120 36
-keys 3; typed precio; wait_for 'for "precio"'
-shoot search; stop
+shot_search() {
+  start 120 36
+  keys 3; typed precio; wait_for 'for "precio"'
+  shoot search; stop
+}
 
 # A small terminal: enter on a lead opens its detail as the only pane.
-start 80 24
-keys Enter; wait_for "── Conversation"
-shoot narrow; stop
+shot_narrow() {
+  start 80 24
+  keys Enter; wait_for "── Conversation"
+  shoot narrow; stop
+}
+
+# Stats: the last 30 days against the 30 before, once those are synced too.
+shot_stats() {
+  start 120 36
+  keys 4; wait_for "older history"
+  shoot stats; stop
+}
+
+ensure_packages
+(cd "$REPO" && go build -o "$WORK/neotui" .)
+names=("$@")   # make.sh stats: that one alone
+[ ${#names[@]} -gt 0 ] || names=(leads transcript filter search narrow stats)
+for name in "${names[@]}"; do "shot_$name"; done
