@@ -254,6 +254,25 @@ func TestHighlight(t *testing.T) {
 	}
 }
 
+// ASCII text and terms, most cells, take a short cut through bytes; it
+// must highlight what the rune by rune way does, long texts and every kind
+// of match included.
+func TestHighlightASCII(t *testing.T) {
+	mark := lipgloss.NewStyle().Transform(func(s string) string { return "[" + s + "]" })
+	bold := lipgloss.NewStyle().Bold(true)
+	texts := []string{"John Smith", "jsmith@example.com +1 555 0100", "aaa", "Marco MARINO marina", strings.Repeat("ab ", 120)}
+	terms := [][]string{{"smith"}, {"jsm"}, {"aa"}, {"mar", "ina"}, {"MAR"}, {"zzz"}, {"b a"}, {"ab", "ba", ""}, {strings.Repeat("a", 70)}}
+	for _, s := range texts {
+		for _, tt := range terms {
+			for _, st := range []lipgloss.Style{mark, bold} {
+				if got, want := Highlight(s, tt, lipgloss.NewStyle(), st), highlightRunes(s, tt, lipgloss.NewStyle(), st); got != want {
+					t.Errorf("Highlight(%q, %q) = %q, rune by rune %q", s, tt, got, want)
+				}
+			}
+		}
+	}
+}
+
 // Above parallelMin the passes split the items across goroutines; the result
 // must be the one a plain loop gives.
 func TestFilterParallel(t *testing.T) {
