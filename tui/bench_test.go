@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -102,4 +103,83 @@ func BenchmarkFullLoad(b *testing.B) {
 	if n := sessionList(model.(Model)).Len(); n != 100_000 {
 		b.Fatalf("%d sessions loaded", n)
 	}
+}
+
+// BenchmarkKeystroke is a key of the live filter as the user meets it in
+// the browser over the big store (25k leads, 100k conversations) at 120×40,
+// the detail beside the list: Update with the key and the frame that shows
+// it in the box, the filter command, Update with its result and the frame
+// that shows the rows. The detail following the new first row (a store
+// read and a render, off the update loop) is not counted. narrow types a
+// letter that narrows the last query, widen erases one (everything is
+// searched), fuzzy types a letter of a word no row holds as written.
+func BenchmarkKeystroke(b *testing.B) {
+	st := bigStore(b)
+	opts := testOptions(st)
+	m := New(opts)
+	b.Cleanup(m.Close)
+	m = settle(b, m, sizeCmd(120, 40))
+	// Loaded here, not in settle: 100k rows take longer than it waits.
+	for _, load := range []tea.Cmd{loadLeads(m.sh, 0, 0), loadSessions(m.sh, 0, 0)} {
+		next, cmd := m.Update(load())
+		m = settle(b, next.(Model), cmd)
+	}
+	for _, c := range []struct {
+		name, tab, typed, key string
+		fuzzy                 bool
+	}{
+		{"leads/narrow", "1", "mar", "t", false},
+		{"leads/widen", "1", "mart", "backspace", false},
+		{"leads/fuzzy", "1", "mrtn", "z", true},
+		{"conversations/narrow", "2", "hor", "a", false},
+		{"conversations/widen", "2", "hora", "backspace", false},
+		{"conversations/fuzzy", "2", "prc", "s", true},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			base := typeText(b, press(b, m, c.tab, "/"), c.typed)
+			after := keystroke(b, base, keyMsg(c.key))
+			l := after.activeList()
+			// The filter bar marks near matches with ≈.
+			if fuzzy := strings.Contains(l.View(), "≈ "); l.VisibleLen() == 0 || fuzzy != c.fuzzy {
+				b.Fatalf("%q shows %d rows, fuzzy %v; want some, fuzzy %v", l.FilterValue(), l.VisibleLen(), fuzzy, c.fuzzy)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				keystroke(b, base, keyMsg(c.key))
+			}
+		})
+	}
+}
+
+// keystroke runs a key as the program does, the commands it returns at
+// once: Update and a frame, then Update and a frame per message of the
+// key's commands (the filter's result). Commands those return are not run.
+func keystroke(b *testing.B, m Model, k tea.KeyPressMsg) Model {
+	next, cmd := m.Update(k)
+	_ = next.View()
+	for _, msg := range cmdMessages(cmd) {
+		next, _ = next.Update(msg)
+		_ = next.View()
+	}
+	return next.(Model)
+}
+
+// cmdMessages runs cmd and the commands of its batches, in order.
+func cmdMessages(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	msg := cmd()
+	batch, ok := msg.(tea.BatchMsg)
+	if !ok {
+		if msg == nil {
+			return nil
+		}
+		return []tea.Msg{msg}
+	}
+	var msgs []tea.Msg
+	for _, c := range batch {
+		msgs = append(msgs, cmdMessages(c)...)
+	}
+	return msgs
 }

@@ -178,9 +178,7 @@ func (d detailModel) View() string {
 	default:
 		body = d.transcript.View()
 	}
-	body = lipgloss.NewStyle().Width(d.width).MaxWidth(d.width).Render(body)
-	out := lipgloss.JoinVertical(lipgloss.Left, card, body)
-	return lipgloss.NewStyle().Width(d.width).Height(d.height).MaxHeight(d.height).MaxWidth(d.width).Render(out)
+	return place(card+"\n"+place(body, d.width, 0), d.width, d.height)
 }
 
 // card is the lead's contact card, or the conversation's header.

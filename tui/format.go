@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/neotui/neotui/tui/list"
 )
 
 // relative is how long ago t was, in at most 8 cells; a date, when it
@@ -73,10 +75,11 @@ func fitCell(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	if ansi.StringWidth(s) > w {
+	sw := list.Width(s)
+	if sw > w {
 		return ansi.Truncate(s, w, "…")
 	}
-	return s + strings.Repeat(" ", w-ansi.StringWidth(s))
+	return s + strings.Repeat(" ", w-sw)
 }
 
 // shortClock is t in the user's zone in at most 12 cells: 14:05 today,

@@ -23,6 +23,7 @@ type leadsModel struct {
 	ready bool
 
 	raw        []store.Lead           // as loaded; the rows are built from them
+	unseenN    int                    // of raw, never opened: the tab bar shows it in every frame
 	known      map[store.LeadRef]bool // each lead of the last complete load
 	newest     time.Time              // the newest lead ever loaded
 	lastVisit  time.Time
@@ -57,6 +58,12 @@ func (l *leadsModel) firstLoad() tea.Cmd { return loadLeads(l.sh, l.seq, firstPa
 // the last complete load (see announceNew).
 func (l *leadsModel) loaded(msg leadsLoadedMsg) (fresh int, cmd tea.Cmd) {
 	l.raw, l.ready = msg.leads, true
+	l.unseenN = 0
+	for _, ld := range l.raw {
+		if ld.Triage.SeenAt.IsZero() {
+			l.unseenN++
+		}
+	}
 	cmds := []tea.Cmd{l.refresh()}
 	if !msg.complete {
 		cmds = append(cmds, l.reload())
@@ -184,15 +191,7 @@ func (l leadsModel) visible() []store.Lead {
 }
 
 // unseen counts leads never opened.
-func (l leadsModel) unseen() int {
-	n := 0
-	for _, ld := range l.raw {
-		if ld.Triage.SeenAt.IsZero() {
-			n++
-		}
-	}
-	return n
-}
+func (l leadsModel) unseen() int { return l.unseenN }
 
 // filterWarning says, as it is typed, when a status: or is: word of the
 // filter can match nothing, and what it takes; "" when all can.

@@ -33,12 +33,13 @@ func (m Model) render() string {
 		return fmt.Sprintf("neotui needs at least %d×%d;\nthis terminal is %d×%d.", minWidth, minHeight, w, h)
 	}
 	h = m.bodyHeight()
-	frame := lipgloss.NewStyle().Width(w).Height(h).MaxHeight(h).MaxWidth(w)
-	body := frame.Render(m.body())
+	body := place(m.body(), w, h)
 	if m.dialog != nil {
-		body = frame.Render(m.dialog.render(body, w, h))
+		body = place(m.dialog.render(body, w, h), w, h)
 	}
-	return lipgloss.JoinVertical(lipgloss.Left, m.tabBar(), body, m.status.view(), m.footer())
+	// The tab bar is w wide already, the body too; the two lines below are
+	// padded to w, as lipgloss.JoinVertical would.
+	return strings.Join([]string{m.tabBar(), body, place(m.status.view(), w, 0), place(m.footer(), w, 0)}, "\n")
 }
 
 // floatOver draws box centred over body, which stays visible around it:
@@ -79,13 +80,15 @@ func (m Model) body() string {
 	} else if m.selectionKey() == "" && !m.detailOpen {
 		right = ""
 	}
-	left = lipgloss.NewStyle().Width(m.listWidth()).MaxWidth(m.listWidth()).Render(left)
+	h := m.bodyHeight()
 	border := m.sh.styles.PaneBorder
 	if m.detailOpen {
 		border = border.BorderForeground(m.sh.styles.Title.GetForeground()) // the detail has the keys
 	}
-	right = border.Height(m.bodyHeight()).Render(right)
-	return lipgloss.JoinHorizontal(lipgloss.Top, left, right)
+	// The border and its padding, as the style draws them on each line.
+	edge := border.Render("")
+	right = prefixLines(edge, place(right, m.sh.width-m.listWidth()-lipgloss.Width(edge), h))
+	return beside(place(left, m.listWidth(), h), right)
 }
 
 func (m Model) listOrPlaceholder(view string, ready bool, n int, empty string) string {

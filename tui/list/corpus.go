@@ -11,8 +11,8 @@ import (
 )
 
 // corpus is the searchable form of the items of one SetItems call. Nothing
-// changes it after it is built, so filter commands may read it from other
-// goroutines while the model moves on.
+// changes it after it is built but recent, which has its own lock, so filter
+// commands may read it from other goroutines while the model moves on.
 //
 // Texts live in two arenas rather than 100k small slices: building them
 // allocates a handful of times, and the garbage collector has no pointers to
@@ -35,6 +35,55 @@ type corpus struct {
 	// sig has a bit per byte class in each fold text, the same idea for the
 	// fuzzy pass: every byte of a fuzzy word must occur.
 	sig []uint64
+	// freq counts the bytes of a sample of the fold texts: how common each
+	// is, so that the fuzzy pass starts from a word's rarest rune.
+	freq [256]uint32
+	// recent holds the last results over these items.
+	recent recentResults
+}
+
+// recentResults remembers the last few results, so that erasing a letter,
+// or typing a query again, is answered at once: the query was asked before,
+// over the same items. Results are never changed, so they may be shared.
+type recentResults struct {
+	mu      sync.Mutex
+	results []result // oldest first
+}
+
+// recentMax bounds what recentResults holds: results, and rows in all (in
+// items of the corpus), so that a big list keeps a few broad results only.
+const recentMax, recentRows = 16, 4
+
+func (r *recentResults) get(words []string) (result, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, res := range r.results {
+		if slices.Equal(res.words, words) {
+			return res, true
+		}
+	}
+	return result{}, false
+}
+
+// forget empties r: the benchmarks time searches, not recollections.
+func (r *recentResults) forget() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.results = nil
+}
+
+func (r *recentResults) put(res result, items int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.results = append(r.results, res)
+	held := 0
+	for _, res := range r.results {
+		held += len(res.rows) + len(res.near)
+	}
+	for len(r.results) > recentMax || held > recentRows*items && len(r.results) > 1 {
+		held -= len(r.results[0].rows) + len(r.results[0].near)
+		r.results = slices.Delete(r.results, 0, 1)
+	}
 }
 
 type pairSet [4]uint64
@@ -50,13 +99,29 @@ func newCorpus(items []Item, prev *corpus, prevItems []Item) *corpus {
 		same++
 	}
 	fresh := items[:len(items)-same]
-	parts := parallel(len(fresh), func(lo, hi int) []*corpus {
-		return []*corpus{buildCorpus(fresh[lo:hi])}
+	parts := parallel(len(fresh), func(lo, hi int) *corpus {
+		return buildCorpus(fresh[lo:hi])
 	})
 	if same > 0 {
 		parts = append(parts, prev.tail(prev.len()-same))
 	}
-	return joinCorpora(parts)
+	c := joinCorpora(parts)
+	c.countBytes()
+	return c
+}
+
+// freqSample is how many texts countBytes reads: enough to rank letters,
+// few enough to cost nothing beside the rest of a load.
+const freqSample = 4096
+
+func (c *corpus) countBytes() {
+	c.freq = [256]uint32{}
+	step := max(c.len()/freqSample, 1)
+	for i := 0; i < c.len(); i += step {
+		for _, b := range c.foldText(i) {
+			c.freq[b]++
+		}
+	}
 }
 
 func buildCorpus(items []Item) *corpus {
@@ -231,16 +296,16 @@ const parallelMin = 8192
 // parallel searches n items split into one contiguous part per CPU and
 // returns the parts' results in order. The filter runs in a tea.Cmd, off the
 // update loop; this is how it meets its budget at 100k items, as fzf does.
-func parallel[T any](n int, search func(lo, hi int) []T) []T {
-	parts := runtime.GOMAXPROCS(0)
+func parallel[T any](n int, search func(lo, hi int) T) []T {
 	if n < parallelMin {
-		parts = 1
+		return []T{search(0, n)}
 	}
-	found := make([][]T, parts)
+	parts := runtime.GOMAXPROCS(0)
+	found := make([]T, parts)
 	var wg sync.WaitGroup
 	for p := range parts {
 		wg.Go(func() { found[p] = search(n*p/parts, n*(p+1)/parts) })
 	}
 	wg.Wait()
-	return slices.Concat(found...)
+	return found
 }

@@ -5,6 +5,8 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"sync"
+	"unicode/utf8"
 )
 
 // parseQuery splits what was typed into the lower-cased words that must all
@@ -19,6 +21,15 @@ type result struct {
 	words []string
 	rows  []int
 	fuzzy bool
+	// at is, for a substring result, where the last word first occurs in
+	// each row's fold text: a keystroke typing on at the end of that word
+	// looks there first (see typedOn).
+	at []int32
+	// near is, for a fuzzy result, every item that a query with one more
+	// rune at the end of the last word can match (see score); hasNear tells
+	// an empty near from none computed.
+	near    []int
+	hasNear bool
 }
 
 // filteredMsg carries a result computed in a tea.Cmd. seq ties it to the
@@ -31,27 +42,60 @@ type filteredMsg struct {
 
 // filter returns the items matching every word. prev is the result shown
 // before this keystroke: when words only narrow it, every match is among
-// prev's rows, so only those are searched.
+// prev's rows, so only those are searched. A query asked lately (a letter
+// typed and erased) is answered from c.recent.
 func (c *corpus) filter(words []string, prev result) result {
+	if r, ok := c.recent.get(words); ok {
+		return r
+	}
+	r := c.search(words, prev)
+	c.recent.put(r, c.len())
+	return r
+}
+
+func (c *corpus) search(words []string, prev result) result {
 	var scope []int // nil: all items
 	if len(prev.words) > 0 && narrows(prev.words, words) {
+		added := runesTyped(prev.words, words)
 		switch {
-		case prev.fuzzy:
+		case prev.fuzzy && added == 1 && prev.hasNear && !strings.Contains(words[len(words)-1], ":"):
 			// prev had no substring hit anywhere, so words have none either.
+			return c.fuzzyFallback(words, prev.near)
+		case prev.fuzzy:
 			// The fuzzy pass searches everything: a longer word may lie
 			// wider apart (maxSpan), so "jsmith" finds what "js" did not.
 			return c.fuzzyFallback(words, nil)
 		case len(prev.rows) == 0:
 			return result{words: words} // exact words alone, matching nothing
+		case added > 0 && len(prev.at) == len(prev.rows):
+			if r := c.typedOn(words, prev); len(r.rows) > 0 {
+				return r
+			}
+			return c.fuzzyFallback(words, nil)
 		}
 		scope = prev.rows
 	}
-	if rows := c.substring(words, scope); len(rows) > 0 {
-		return result{words: words, rows: rows}
+	if r := c.substring(words, scope); len(r.rows) > 0 {
+		return r
 	}
 	// The fuzzy fallback searches everything: fuzzy hits need not be among
 	// prev's substring hits.
 	return c.fuzzyFallback(words, nil)
+}
+
+// runesTyped returns how many runes next adds at the end of prev's last
+// word, the words being otherwise the same: how a query grows as it is
+// typed. 0 for any other change.
+func runesTyped(prev, next []string) int {
+	n := len(next)
+	if n == 0 || len(prev) != n || !slices.Equal(prev[:n-1], next[:n-1]) {
+		return 0
+	}
+	tail, ok := strings.CutPrefix(next[n-1], prev[n-1])
+	if !ok {
+		return 0
+	}
+	return utf8.RuneCountInString(tail)
 }
 
 // fuzzyFallback fuzzy-matches words over scope (all when nil). Words with a
@@ -71,11 +115,15 @@ func (c *corpus) fuzzyFallback(words []string, scope []int) result {
 		return result{words: words}
 	}
 	if len(exact) > 0 {
-		if scope = c.substring(exact, scope); len(scope) == 0 {
+		if scope = c.substring(exact, scope).rows; len(scope) == 0 {
 			return result{words: words, fuzzy: true}
 		}
 	}
-	return result{words: words, rows: c.fuzzy(loose, scope), fuzzy: true}
+	rows, near := c.fuzzy(loose, scope)
+	// near holds for the last loose word, which is what typing on extends
+	// unless the query ends with an exact word.
+	hasNear := !strings.Contains(words[len(words)-1], ":")
+	return result{words: words, rows: rows, fuzzy: true, near: near, hasNear: hasNear}
 }
 
 // narrows reports whether every item matching next also matches prev: it
@@ -91,35 +139,106 @@ func narrows(prev, next []string) bool {
 	return true
 }
 
+// matches are one part's substring hits: item indices, and where the
+// query's last word first occurs in each. Parts come from matchBufs and go
+// back once joined, so that a keystroke allocates its result and little
+// else, however many items it searches.
+type matches struct {
+	rows []int
+	at   []int32
+}
+
+var matchBufs = sync.Pool{New: func() any { return new(matches) }}
+
+func newMatches() *matches {
+	m := matchBufs.Get().(*matches)
+	m.rows, m.at = m.rows[:0], m.at[:0]
+	return m
+}
+
+func (m *matches) add(row, at int) {
+	m.rows = append(m.rows, row)
+	m.at = append(m.at, int32(at))
+}
+
+// joinMatches puts the parts together into a result of words, and returns
+// them to matchBufs.
+func joinMatches(words []string, parts []*matches) result {
+	n := 0
+	for _, p := range parts {
+		n += len(p.rows)
+	}
+	r := result{words: words, rows: make([]int, 0, n), at: make([]int32, 0, n)}
+	for _, p := range parts {
+		r.rows = append(r.rows, p.rows...)
+		r.at = append(r.at, p.at...)
+		matchBufs.Put(p)
+	}
+	return r
+}
+
 // substring returns, in list order, the items of scope (all when nil) that
 // contain every word. Both sides are compared without accents, so "garcia"
 // finds García and "garcía" Garcia: visitors and operators type both.
-func (c *corpus) substring(words []string, scope []int) []int {
+func (c *corpus) substring(words []string, scope []int) result {
 	needles := make([][]byte, len(words))
 	var need pairSet
 	for i, w := range words {
 		_, needles[i] = appendFolded(nil, nil, w)
 		need = need.union(pairsOf(needles[i]))
 	}
+	last := needles[len(needles)-1]
 	// Longest first: it is the likeliest to rule an item out.
-	slices.SortFunc(needles, func(a, b []byte) int { return cmp.Compare(len(b), len(a)) })
-	return parallel(scopeLen(c, scope), func(lo, hi int) []int {
-		var rows []int
+	slices.SortStableFunc(needles, func(a, b []byte) int { return cmp.Compare(len(b), len(a)) })
+	parts := parallel(scopeLen(c, scope), func(lo, hi int) *matches {
+		m := newMatches()
 	items:
 		for j := lo; j < hi; j++ {
 			i := at(scope, j)
 			if !c.pairs[i].contains(need) {
 				continue
 			}
+			text := c.foldText(i)
 			for _, n := range needles {
-				if !bytes.Contains(c.foldText(i), n) {
+				if !bytes.Contains(text, n) {
 					continue items
 				}
 			}
-			rows = append(rows, i)
+			m.add(i, bytes.Index(text, last))
 		}
-		return rows
+		return m
 	})
+	return joinMatches(words, parts)
+}
+
+// typedOn searches prev's rows for words, whose last word is prev's last
+// word with runes typed at its end. Each occurrence of the new word begins
+// with an occurrence of the old, at or after the first one, which prev
+// kept: most rows match right there, and the others are searched from there
+// on rather than from their start.
+func (c *corpus) typedOn(words []string, prev result) result {
+	_, word := appendFolded(nil, nil, words[len(words)-1])
+	need := pairsOf(word)
+	parts := parallel(len(prev.rows), func(lo, hi int) *matches {
+		m := newMatches()
+		for j := lo; j < hi; j++ {
+			i, from := prev.rows[j], int(prev.at[j])
+			text := c.foldText(i)
+			if !bytes.HasPrefix(text[from:], word) {
+				if !c.pairs[i].contains(need) {
+					continue
+				}
+				k := bytes.Index(text[from+1:], word)
+				if k < 0 {
+					continue
+				}
+				from += 1 + k
+			}
+			m.add(i, from)
+		}
+		return m
+	})
+	return joinMatches(words, parts)
 }
 
 // scopeLen and at address scope, or all items when it is nil.

@@ -3,6 +3,7 @@ package list
 import (
 	"bytes"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -186,13 +187,58 @@ func TestNarrowingMatchesFresh(t *testing.T) {
 		prev := result{}
 		for _, q := range seq {
 			words := parseQuery(q)
-			got := c.filter(words, prev)
-			fresh := c.filter(words, result{})
+			// search, not filter: the recent results would answer fresh.
+			got := c.search(words, prev)
+			fresh := c.search(words, result{})
 			if !slices.Equal(got.rows, fresh.rows) || got.fuzzy != fresh.fuzzy {
 				t.Errorf("%v: %q after %q = %v, fresh = %v", seq, q, strings.Join(prev.words, " "), got.rows, fresh.rows)
 			}
 			prev = got
 		}
+	}
+}
+
+// Typing on searches the previous rows from where their last word first
+// occurred; the fuzzy pass, from the items near a match. Both must find
+// what a fresh search finds, on realistic rows and on rows whose first
+// occurrence is not the one that matches.
+func TestTypingOnMatchesFresh(t *testing.T) {
+	items := append(leads("marco maria", "mar mar maria", "marmari", "xmarx", "garcía garcia", "mrt ... n z mrtnz"),
+		benchListItems(3000)...)
+	c := newCorpus(items, nil, nil)
+	for _, word := range []string{"martinez", "maria", "mrtnz", "jsmith", "prcs", "garcía", "bkng", "555"} {
+		prev := result{}
+		for _, r := range word {
+			q := strings.Join(prev.words, "") + string(r)
+			words := parseQuery(q)
+			got, fresh := c.search(words, prev), c.search(words, result{})
+			if !slices.Equal(got.rows, fresh.rows) || got.fuzzy != fresh.fuzzy {
+				t.Errorf("%q typed on after %q: %d rows (fuzzy %v), fresh: %d (fuzzy %v)",
+					q, strings.Join(prev.words, " "), len(got.rows), got.fuzzy, len(fresh.rows), fresh.fuzzy)
+			}
+			prev = got
+		}
+	}
+}
+
+// A query asked lately is answered from the recent results: erasing a
+// letter costs nothing, and gives what a fresh search gives.
+func TestRecentResults(t *testing.T) {
+	c := newCorpus(benchListItems(3000), nil, nil)
+	mar := c.filter(parseQuery("mar"), result{})
+	mari := c.filter(parseQuery("mari"), mar)
+	back := c.filter(parseQuery("mar"), mari)
+	if len(back.rows) == 0 || &back.rows[0] != &mar.rows[0] {
+		t.Error("erasing a letter searched again")
+	}
+	if fresh := c.search(parseQuery("mar"), result{}); !slices.Equal(back.rows, fresh.rows) {
+		t.Errorf("erasing a letter gave %d rows, a fresh search %d", len(back.rows), len(fresh.rows))
+	}
+	for i := range recentMax + 1 {
+		c.filter(parseQuery(fmt.Sprint(i)), result{})
+	}
+	if _, ok := c.recent.get(parseQuery("mar")); ok {
+		t.Errorf("more than %d results kept", recentMax)
 	}
 }
 
@@ -254,6 +300,25 @@ func TestHighlight(t *testing.T) {
 	}
 }
 
+// ASCII text and terms, most cells, take a short cut through bytes; it
+// must highlight what the rune by rune way does, long texts and every kind
+// of match included.
+func TestHighlightASCII(t *testing.T) {
+	mark := lipgloss.NewStyle().Transform(func(s string) string { return "[" + s + "]" })
+	bold := lipgloss.NewStyle().Bold(true)
+	texts := []string{"John Smith", "jsmith@example.com +1 555 0100", "aaa", "Marco MARINO marina", strings.Repeat("ab ", 120)}
+	terms := [][]string{{"smith"}, {"jsm"}, {"aa"}, {"mar", "ina"}, {"MAR"}, {"zzz"}, {"b a"}, {"ab", "ba", ""}, {strings.Repeat("a", 70)}}
+	for _, s := range texts {
+		for _, tt := range terms {
+			for _, st := range []lipgloss.Style{mark, bold} {
+				if got, want := Highlight(s, tt, lipgloss.NewStyle(), st), highlightRunes(s, tt, lipgloss.NewStyle(), st); got != want {
+					t.Errorf("Highlight(%q, %q) = %q, rune by rune %q", s, tt, got, want)
+				}
+			}
+		}
+	}
+}
+
 // Above parallelMin the passes split the items across goroutines; the result
 // must be the one a plain loop gives.
 func TestFilterParallel(t *testing.T) {
@@ -286,7 +351,7 @@ func TestFilterParallel(t *testing.T) {
 		var hits []hit
 		var s scorer
 		for i := range texts {
-			if score, ok := c.score(i, newFuzzyQuery(words), &s); ok {
+			if score, ok, _ := c.score(i, c.fuzzyQuery(words), &s); ok {
 				hits = append(hits, hit{i, score})
 			}
 		}
@@ -304,20 +369,62 @@ func TestFilterParallel(t *testing.T) {
 // Scoring a window of the text, after skipping texts without a short enough
 // match, must give fzf's verdict and score for the whole text.
 func TestFuzzyWindowScore(t *testing.T) {
-	items := append(slices.Clone(people), benchListItems()[:3000]...)
+	items := append(slices.Clone(people), benchListItems(3000)...)
 	c := newCorpus(items, nil, nil)
 	var s scorer
 	slab := util.MakeSlab(slab16Size, slab32Size)
-	for _, q := range []string{"mrtnz", "jsm", "mra", "es", "花子", "garcia", "a1", "oo", "jhn", "mrtn", "prez", "bokng", "佐花", "ghsb"} {
-		fq := newFuzzyQuery([]string{q})
+	for _, q := range []string{"mrtnz", "jsm", "mra", "es", "花子", "garcia", "a1", "oo", "jhn", "mrtn", "prez", "bokng", "佐花", "ghsb", "nn", "mam", "aaa", "zm", "ozo"} {
+		fq := c.fuzzyQuery([]string{q})
 		for i := range items {
-			got, ok := c.score(i, fq, &s)
+			got, ok, _ := c.score(i, fq, &s)
 			whole := util.RunesToChars([]rune(string(c.foldText(i))))
 			want, _ := algo.FuzzyMatchV2(true, false, true, &whole, fq.words[0].runes, false, slab)
 			matches := want.Start >= 0 && want.End-want.Start <= maxSpan(len(fq.words[0].runes))
 			if ok != matches || ok && got != want.Score {
 				t.Errorf("%q in item %d: score %d %v, fzf on the whole text %d", q, i, got, ok, want.Score)
 			}
+		}
+	}
+}
+
+// A keystroke's filter allocates its result and little else: a handful of
+// allocations, and bytes in proportion to the rows it finds, never to the
+// items it searches (10k here, searched in parallel parts). Its scratch
+// space, fzf's 200 KB slab among it, is reused from keystroke to keystroke.
+func TestFilterAllocatesNothingPerItem(t *testing.T) {
+	items := benchListItems(10_000)
+	c := newCorpus(items, nil, nil)
+	mar := c.search(parseQuery("mar"), result{})
+	mrt := c.search(parseQuery("mrt"), result{})
+	for _, k := range []struct {
+		name      string
+		words     string
+		prev      result
+		maxAllocs float64
+	}{
+		{"everything", "mar", result{}, 16},
+		{"typed on", "mari", mar, 16},
+		{"a new word", "mar es", mar, 16},
+		{"fuzzy, everything", "mrtn", result{}, 32},
+		{"fuzzy, typed on", "mrtn", mrt, 32},
+	} {
+		words := parseQuery(k.words)
+		r := c.search(words, k.prev)
+		if len(r.rows) == 0 {
+			t.Fatalf("%s: %q matches nothing", k.name, k.words)
+		}
+		const runs = 20
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		allocs := testing.AllocsPerRun(runs, func() { c.search(words, k.prev) })
+		runtime.ReadMemStats(&after)
+		allocated := (after.TotalAlloc - before.TotalAlloc) / (runs + 1) // AllocsPerRun warms up once
+		// A row costs 8 bytes, 12 with where its word occurs; a fuzzy
+		// search keeps the rows near a match too.
+		budget := uint64(16*(len(r.rows)+len(r.near))) + 16<<10
+		if allocs > k.maxAllocs || allocated > budget {
+			t.Errorf("%s: %q allocates %.0f times, %d bytes, over %d items (%d rows found); want ≤ %.0f, ≤ %d",
+				k.name, k.words, allocs, allocated, len(items), len(r.rows), k.maxAllocs, budget)
 		}
 	}
 }

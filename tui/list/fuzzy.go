@@ -31,18 +31,30 @@ type fuzzyQuery struct {
 type fuzzyWord struct {
 	runes []rune   // lower-cased and normalized, as FuzzyMatchV2 expects
 	enc   [][]byte // each rune UTF-8 encoded, to find it in fold texts
+	// anchor is the index of the word's rarest rune in the corpus: fitsSpan
+	// looks for the word around each of its occurrences.
+	anchor int
 }
 
-func newFuzzyQuery(words []string) fuzzyQuery {
+// fuzzyQuery prepares words for the fuzzy pass over c.
+func (c *corpus) fuzzyQuery(words []string) fuzzyQuery {
 	initFzf()
 	q := fuzzyQuery{words: make([]fuzzyWord, len(words))}
 	for i, w := range words {
 		fw := &q.words[i]
 		fw.runes = algo.NormalizeRunes([]rune(w))
-		for _, r := range fw.runes {
+		for k, r := range fw.runes {
 			e := utf8.AppendRune(nil, r)
 			fw.enc = append(fw.enc, e)
 			q.need |= signature(e) &^ nonASCII
+			if c.freq[e[0]] < c.freq[fw.enc[fw.anchor][0]] {
+				fw.anchor = k
+			}
+		}
+		// Searching back from the anchor costs more than forward from the
+		// first rune: worth it only for a rune much rarer than the first.
+		if 3*c.freq[fw.enc[fw.anchor][0]] > c.freq[fw.enc[0][0]] {
+			fw.anchor = 0
 		}
 	}
 	return q
@@ -51,21 +63,47 @@ func newFuzzyQuery(words []string) fuzzyQuery {
 // hit is an item the fuzzy pass matched, with its total score.
 type hit struct{ row, score int }
 
+// fuzzyPart is what one part of the fuzzy pass found. Parts are reused,
+// as matches are.
+type fuzzyPart struct {
+	hits []hit
+	near []int
+}
+
+var fuzzyBufs = sync.Pool{New: func() any { return new(fuzzyPart) }}
+
 // fuzzy returns the items of scope (all when nil) that fuzzy-match every
-// word, best total score first, ties in list order.
-func (c *corpus) fuzzy(words []string, scope []int) []int {
-	q := newFuzzyQuery(words)
-	hits := parallel(scopeLen(c, scope), func(lo, hi int) []hit {
-		var s scorer
-		var hits []hit
+// word, best total score first, ties in list order; and those near a match
+// (see score), in list order.
+func (c *corpus) fuzzy(words []string, scope []int) (rows, near []int) {
+	q := c.fuzzyQuery(words)
+	parts := parallel(scopeLen(c, scope), func(lo, hi int) *fuzzyPart {
+		s := scorers.Get().(*scorer)
+		defer scorers.Put(s)
+		p := fuzzyBufs.Get().(*fuzzyPart)
+		p.hits, p.near = p.hits[:0], p.near[:0]
 		for j := lo; j < hi; j++ {
 			i := at(scope, j)
-			if score, ok := c.score(i, q, &s); ok {
-				hits = append(hits, hit{i, score})
+			score, isHit, isNear := c.score(i, q, s)
+			if isNear {
+				p.near = append(p.near, i)
+			}
+			if isHit {
+				p.hits = append(p.hits, hit{i, score})
 			}
 		}
-		return hits
+		return p
 	})
+	var nh, nn int
+	for _, p := range parts {
+		nh, nn = nh+len(p.hits), nn+len(p.near)
+	}
+	hits, near := make([]hit, 0, nh), make([]int, 0, nn)
+	for _, p := range parts {
+		hits = append(hits, p.hits...)
+		near = append(near, p.near...)
+		fuzzyBufs.Put(p)
+	}
 	// A total order, so that searching prev's score-ordered rows gives the
 	// same result as searching everything.
 	slices.SortFunc(hits, func(a, b hit) int {
@@ -74,34 +112,50 @@ func (c *corpus) fuzzy(words []string, scope []int) []int {
 		}
 		return cmp.Compare(a.row, b.row)
 	})
-	rows := make([]int, len(hits))
+	rows = make([]int, len(hits))
 	for i, h := range hits {
 		rows[i] = h.row
 	}
-	return rows
+	return rows, near
 }
 
-// scorer is one goroutine's scratch space for FuzzyMatchV2.
+// scorer is one goroutine's scratch space for FuzzyMatchV2, kept in
+// scorers between keystrokes: its slab alone is 200 KB.
 type scorer struct {
 	slab  *util.Slab
 	runes []rune
 }
 
-// score returns item i's total score over the words of q, or false if one of
-// them does not match. Cheap checks come first: most items lack a byte of the
-// query or its runes in order, and never reach fzf.
-func (c *corpus) score(i int, q fuzzyQuery, s *scorer) (int, bool) {
+var scorers = sync.Pool{New: func() any { return new(scorer) }}
+
+// score returns item i's total score over the words of q, and whether all
+// of them match. near reports that the item matches every word but the last,
+// and the last fits within maxSpan of a word one rune longer: a query typed
+// on by one rune at the end of its last word can match no other item, so
+// its search looks at these alone. Cheap checks come first: most items lack
+// a byte of the query or its runes in order, and never reach fzf.
+func (c *corpus) score(i int, q fuzzyQuery, s *scorer) (score int, hit, near bool) {
 	if c.sig[i]&q.need != q.need {
-		return 0, false
+		return 0, false, false
 	}
 	if s.slab == nil {
 		s.slab = util.MakeSlab(slab16Size, slab32Size)
 	}
 	text := c.foldText(i)
-	total := 0
-	for _, fw := range q.words {
-		if !fw.fitsSpan(text) {
-			return 0, false
+	last := len(q.words) - 1
+	for k, fw := range q.words {
+		limit, loose := maxSpan(len(fw.runes)), maxSpan(len(fw.runes))
+		if k == last {
+			// The word one rune longer spans at most maxSpan(n+1) runes, this
+			// word one fewer of them.
+			loose = maxSpan(len(fw.runes)+1) - 1
+		}
+		span := fw.shortestSpan(text, limit, loose)
+		if span < 0 {
+			return 0, false, false
+		}
+		if span > limit {
+			return 0, false, true // k is last: only near
 		}
 		from, to := fw.window(text)
 		var chars util.Chars
@@ -114,12 +168,12 @@ func (c *corpus) score(i int, q fuzzyQuery, s *scorer) (int, bool) {
 		// fold is lower-cased and normalized already, so fzf need not do
 		// either again per rune.
 		r, _ := algo.FuzzyMatchV2(true, false, true, &chars, fw.runes, false, s.slab)
-		if r.Start < 0 || r.End-r.Start > maxSpan(len(fw.runes)) {
-			return 0, false
+		if r.Start < 0 || r.End-r.Start > limit {
+			return 0, false, k == last
 		}
-		total += r.Score
+		score += r.Score
 	}
-	return total, true
+	return score, true, true
 }
 
 // maxSpan is how far apart a fuzzy word's letters may lie: "jsm" finds
@@ -141,38 +195,59 @@ func (fw fuzzyWord) window(text []byte) (lo, hi int) {
 	return first - size, hi
 }
 
-// fitsSpan reports whether the word's runes occur in order within
-// maxSpan runes somewhere in text. fzf's match spans at least the shortest
-// such stretch, so when there is none, fzf's match is too wide and need not
-// be computed: most texts holding "j", "s" and "m" in order hold them far
-// apart.
-func (fw fuzzyWord) fitsSpan(text []byte) bool {
-	limit := maxSpan(len(fw.enc))
-	first := fw.enc[0]
+// shortestSpan returns the width in runes of the shortest stretch of text
+// holding the word's runes in order, if it is at most loose runes, else -1;
+// it stops at the first stretch of at most limit runes. fzf's match spans at
+// least the shortest such stretch, so when it is wider than maxSpan, fzf's
+// match is too wide and need not be computed: most texts holding "j", "s"
+// and "m" in order hold them far apart.
+//
+// Every such stretch holds the anchor rune, so the search starts from each
+// occurrence of it: the runes before it at their last occurrences before
+// it, those after at their first after it, make the shortest stretch around
+// that occurrence. A rare anchor ("z" of "mrtnz") makes a few searches per
+// text where the first rune ("m") would make dozens.
+func (fw fuzzyWord) shortestSpan(text []byte, limit, loose int) int {
+	reach := loose * utf8.UTFMax // bytes that loose runes may take
+	anchor := fw.enc[fw.anchor]
+	best := -1
 	for p := 0; ; {
-		i := bytes.Index(text[p:], first)
+		i := bytes.Index(text[p:], anchor)
 		if i < 0 {
-			return false
+			return best
 		}
-		p += i
-		// The shortest match starting at p: each next rune at its first
-		// occurrence, all within limit runes, which take at most
-		// limit×utf8.UTFMax bytes.
-		end := min(len(text), p+limit*utf8.UTFMax)
-		pos := p + len(first)
-		ok := true
-		for _, e := range fw.enc[1:] {
-			j := bytes.Index(text[pos:end], e)
+		at := p + i
+		p = at + len(anchor)
+		start, ok := at, true
+		lo := max(0, at-reach)
+		for k := fw.anchor - 1; k >= 0 && ok; k-- {
+			j := bytes.LastIndex(text[lo:start], fw.enc[k])
+			start, ok = lo+j, j >= 0
+		}
+		if !ok {
+			continue
+		}
+		end := at + len(anchor)
+		for _, e := range fw.enc[fw.anchor+1:] {
+			j := bytes.Index(text[end:], e)
 			if j < 0 {
-				ok = false
-				break
+				return best // none after this occurrence, so none after a later one
 			}
-			pos += j + len(e)
+			end += j + len(e)
 		}
-		if ok && (pos-p <= limit || utf8.RuneCount(text[p:pos]) <= limit) {
-			return true
+		if end-start > reach {
+			continue
 		}
-		p += len(first)
+		span := end - start
+		if span > limit {
+			span = utf8.RuneCount(text[start:end])
+		}
+		if span <= loose && (best < 0 || span < best) {
+			best = span
+			if best <= limit {
+				return best
+			}
+		}
 	}
 }
 

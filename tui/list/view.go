@@ -76,11 +76,11 @@ func (m Model) fit(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		s = s[:i]
 	}
-	w := ansi.StringWidth(s)
+	w := Width(s)
 	if w > m.width {
 		s = ansi.Truncate(s, m.width, "")
 		// A wide rune straddling the edge is dropped whole, leaving a gap.
-		w = ansi.StringWidth(s)
+		w = Width(s)
 	}
 	if w < m.width {
 		s += strings.Repeat(" ", m.width-w)
