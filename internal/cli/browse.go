@@ -66,6 +66,10 @@ func (a *app) runBrowser(ctx context.Context, sessions []*session) error {
 	return runProgram(ctx, m, a.stdout)
 }
 
+// frameRate is the most frames a second the browser draws: Bubble Tea's
+// own maximum.
+const frameRate = 120
+
 // runProgram runs the browser's Bubble Tea program on this terminal until
 // the user quits, ctx ends (a signal), or the terminal goes away.
 func runProgram(ctx context.Context, m tea.Model, stdout io.Writer) error {
@@ -77,6 +81,11 @@ func runProgram(ctx context.Context, m tea.Model, stdout io.Writer) error {
 		out = terminal{f, gone}
 	}
 	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(terminal{os.Stdin, gone}), tea.WithOutput(out),
+		// Bubble Tea draws the last frame on a timer: at its default 60 a
+		// second a key's frame waits 8 ms on average for its turn, half the
+		// budget of a keystroke; at 120, 4. A frame that did not change is
+		// not written: idle, the timer only compares two strings.
+		tea.WithFPS(frameRate),
 		// Signals arrive through ctx alone. Bubble Tea's own handler, on
 		// SIGTERM, sends a quit to an event loop that ctx may have ended
 		// already, and its shutdown then waits on that send for ever.

@@ -42,11 +42,13 @@ type filteredMsg struct {
 
 // filter returns the items matching every word. prev is the result shown
 // before this keystroke: when words only narrow it, every match is among
-// prev's rows, so only those are searched. A query asked lately (a letter
-// typed and erased) is answered from c.recent.
+// prev's rows, so only those are searched. Otherwise (a letter erased) the
+// query may be one asked lately, and c.recent answers it.
 func (c *corpus) filter(words []string, prev result) result {
-	if r, ok := c.recent.get(words); ok {
-		return r
+	if len(prev.words) == 0 || !narrows(prev.words, words) {
+		if r, ok := c.recent.get(words); ok {
+			return r
+		}
 	}
 	r := c.search(words, prev)
 	c.recent.put(r, c.len())
