@@ -48,6 +48,10 @@ func (s *Store) EachSessionParts(ctx context.Context, q SessionQuery, parts int,
 		return err
 	}
 	lo, hi := dayBounds(q.From, q.To)
+	one := func(r SessionRow) { fn(0, r) }
+	if q.Limit > 0 || parts < 2 {
+		return s.eachSession(ctx, q.Bot, lo, hi, q.Limit, one)
+	}
 	// The days the bot's sessions span, within lo..hi: apart, since SQLite
 	// reads the min and the max of an index at once only alone.
 	var first, last sql.NullInt64
@@ -57,8 +61,8 @@ func (s *Store) EachSessionParts(ctx context.Context, q SessionQuery, parts int,
 		q.Bot, lo, hi).Scan(&first, &last); err != nil {
 		return fmt.Errorf("read sessions: %w", err)
 	}
-	if q.Limit > 0 || parts < 2 || !first.Valid || last.Int64-first.Int64+1 < int64(parts) {
-		return s.eachSession(ctx, q.Bot, lo, hi, q.Limit, func(r SessionRow) { fn(0, r) })
+	if !first.Valid || last.Int64-first.Int64+1 < int64(parts) {
+		return s.eachSession(ctx, q.Bot, lo, hi, 0, one)
 	}
 	span := last.Int64 - first.Int64 + 1
 	errs := make([]error, parts)
