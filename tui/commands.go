@@ -48,9 +48,11 @@ func loadLeads(sh *shared, seq, limit int) tea.Cmd {
 func loadSessions(sh *shared, seq, limit int) tea.Cmd {
 	q := store.SessionQuery{Bot: sh.Serial, Limit: limit}
 	return func() tea.Msg {
-		var rows sessionRows
-		err := sh.Store.EachSession(sh.ctx, q, rows.add)
-		return sessionsLoadedMsg{seq: seq, items: rows.items(), complete: limit == 0 || rows.n < limit, err: err}
+		// Two parts, one a core: the rows of each are built as they arrive.
+		var parts [2]sessionRows
+		err := sh.Store.EachSessionParts(sh.ctx, q, len(parts), func(p int, r store.SessionRow) { parts[p].add(r) })
+		items := sessionItems(&parts[0], &parts[1])
+		return sessionsLoadedMsg{seq: seq, items: items, complete: limit == 0 || len(items) < limit, err: err}
 	}
 }
 

@@ -85,12 +85,19 @@ func (r *sessionRows) add(s store.SessionRow) {
 	r.n++
 }
 
-// items are the rows, in the order added.
-func (r *sessionRows) items() []list.Item {
-	items := make([]list.Item, 0, r.n)
-	for _, b := range r.blocks {
-		for i := range b {
-			items = append(items, &b[i])
+// sessionItems are the rows of parts, in the order of the parts and then
+// of their adding.
+func sessionItems(parts ...*sessionRows) []list.Item {
+	n := 0
+	for _, r := range parts {
+		n += r.n
+	}
+	items := make([]list.Item, 0, n)
+	for _, r := range parts {
+		for _, b := range r.blocks {
+			for i := range b {
+				items = append(items, &b[i])
+			}
 		}
 	}
 	return items

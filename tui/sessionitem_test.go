@@ -35,7 +35,7 @@ func TestSessionRowsSharePages(t *testing.T) {
 	for i := range 3000 { // more than a block
 		rows.add(store.SessionRow{SessionID: int64(i), Preview: "hi", URI: "https://shop.example/pricing?x=1"})
 	}
-	items := rows.items()
+	items := sessionItems(&rows)
 	if len(items) != 3000 {
 		t.Fatalf("%d items", len(items))
 	}

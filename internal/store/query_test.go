@@ -117,6 +117,15 @@ func TestSessionsFilters(t *testing.T) {
 			if !slices.Equal(ids, tc.want) {
 				t.Errorf("EachSession = %v, want %v", ids, tc.want)
 			}
+			for _, n := range []int{2, 3, 8} {
+				parts := make([][]int64, n)
+				if err := s.EachSessionParts(ctx, tc.q, n, func(p int, r SessionRow) { parts[p] = append(parts[p], r.SessionID) }); err != nil {
+					t.Fatal(err)
+				}
+				if ids := slices.Concat(parts...); !slices.Equal(ids, tc.want) {
+					t.Errorf("EachSessionParts in %d = %v, want %v", n, parts, tc.want)
+				}
+			}
 		})
 	}
 }
