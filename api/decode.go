@@ -104,6 +104,14 @@ func decodeData[T any](dec *jsontext.Decoder, opts json.Options, b *budget) ([]T
 		_, err := dec.ReadToken()
 		return nil, err
 	case '[':
+	case '0':
+		// A count (GetMessageCountByChatbot), where a number is asked for.
+		var n T
+		if _, ok := any(&n).(*int64); ok {
+			err := json.UnmarshalDecode(dec, &n, opts)
+			return []T{n}, err
+		}
+		return nil, fmt.Errorf("Data is not a list")
 	default:
 		return nil, fmt.Errorf("Data is not a list")
 	}

@@ -57,6 +57,9 @@ type Bot struct {
 	Name, Serial string
 	Sync         syncer.SyncFunc
 	FetchSession syncer.FetchFunc
+	// MessageCount asks Neoagent how many messages the bot's history
+	// holds (the Stats tab shows how many are stored); nil offline.
+	MessageCount func(context.Context) (int64, error)
 }
 
 // shared is the one context every model holds by pointer: sizes, styles,

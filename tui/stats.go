@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strings"
@@ -32,6 +33,17 @@ type statsModel struct {
 	top     int  // the first line of the page shown
 	w, h    int
 	loading bool
+	history historyCount
+}
+
+// historyCount is how much of a bot's history the store holds, as last
+// asked: total 0 while Neoagent has not said.
+type historyCount struct {
+	bot    string
+	stored int
+	total  int64
+	asked  time.Time
+	none   bool // Neoagent gave no count (404): the stored one is not needed
 }
 
 // statsRange is a range of days the tab offers.
@@ -108,9 +120,80 @@ func (s *statsModel) setSize(w, h int) { s.w, s.h = w, h }
 // messages · commands
 
 type reportLoadedMsg struct {
-	seq int
-	rep *store.Report
-	err error
+	seq    int
+	rep    *store.Report
+	stored int // the bot's messages stored, whatever their day; -1: not asked
+	err    error
+}
+
+// historyCountedMsg is how much of bot's history the store holds; total 0
+// when Neoagent did not say.
+type historyCountedMsg struct {
+	bot    string
+	stored int
+	total  int64
+}
+
+// countWait bounds the optional request for a bot's message count.
+const countWait = 10 * time.Second
+
+// countHistory asks Neoagent how many messages the bot has, then the store
+// how many of them it holds. Any failure (a server without the endpoint
+// answers 404) leaves the figure out.
+func countHistory(sh *shared, bot string, count func(context.Context) (int64, error)) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(sh.ctx, countWait)
+		defer cancel()
+		total, err := count(ctx)
+		if err != nil || total <= 0 {
+			return historyCountedMsg{bot: bot}
+		}
+		stored, err := sh.Store.StoredMessages(sh.ctx, bot)
+		if err != nil {
+			return historyCountedMsg{bot: bot}
+		}
+		return historyCountedMsg{bot: bot, stored: stored, total: total}
+	}
+}
+
+// counter asks Neoagent for the bot's message count; nil for none (offline,
+// All bots).
+func (s statsModel) counter() func(context.Context) (int64, error) {
+	if s.sh.allBots {
+		return nil
+	}
+	for _, b := range s.sh.Bots {
+		if b.Serial == s.sh.Serial {
+			return b.MessageCount
+		}
+	}
+	return nil
+}
+
+// countIfDue asks for the bot's message count, at most once a minute: the
+// figures reload at every window a sync stores (and with them how many
+// messages are stored, a local count).
+func (s *statsModel) countIfDue() tea.Cmd {
+	bot, count, h := s.sh.Serial, s.counter(), &s.history
+	if count == nil || h.bot == bot && s.sh.now().Sub(h.asked) < time.Minute {
+		return nil
+	}
+	if h.bot != bot {
+		*h = historyCount{bot: bot}
+	}
+	h.asked = s.sh.now()
+	return countHistory(s.sh, bot, count)
+}
+
+// report is the figures shown: the one loaded, with how much of the
+// bot's history is stored when Neoagent said.
+func (s statsModel) report() *store.Report {
+	if s.rep == nil || s.sh.allBots || s.history.bot != s.sh.Serial || s.history.total == 0 {
+		return s.rep
+	}
+	rep := *s.rep
+	rep.StoredMessages, rep.TotalMessages = s.history.stored, s.history.total
+	return &rep
 }
 
 // query is the report of the range, as of now, for the bot or all bots.
@@ -119,17 +202,25 @@ func (s statsModel) query() store.ReportQuery {
 	return store.ReportQuery{Bot: s.sh.Serial, AllBots: s.sh.allBots, From: from, To: to, Days: s.sh.loc()}
 }
 
-func loadReport(sh *shared, seq int, q store.ReportQuery) tea.Cmd {
+// loadReport reads the report of q and, when withStored, how many of the
+// bot's messages are stored.
+func loadReport(sh *shared, seq int, q store.ReportQuery, withStored bool) tea.Cmd {
 	return func() tea.Msg {
-		rep, err := sh.Store.Report(sh.ctx, q)
-		return reportLoadedMsg{seq: seq, rep: rep, err: err}
+		msg := reportLoadedMsg{seq: seq, stored: -1}
+		msg.rep, msg.err = sh.Store.Report(sh.ctx, q)
+		if withStored && msg.err == nil {
+			msg.stored, msg.err = sh.Store.StoredMessages(sh.ctx, q.Bot)
+		}
+		return msg
 	}
 }
 
 func (s *statsModel) load() tea.Cmd {
 	s.seq++
 	s.loading, s.stale = true, false
-	return loadReport(s.sh, s.seq, s.query())
+	count := s.countIfDue()
+	withStored := s.counter() != nil && !s.history.none
+	return tea.Batch(loadReport(s.sh, s.seq, s.query(), withStored), count)
 }
 
 // reload follows the store: at once when the tab shows, else when it does.
@@ -150,7 +241,9 @@ func (s *statsModel) shown() tea.Cmd {
 }
 
 // forget drops the figures of a bot no longer shown.
-func (s *statsModel) forget() { s.rep, s.err, s.stale, s.top = nil, nil, true, 0 }
+func (s *statsModel) forget() {
+	s.rep, s.err, s.stale, s.top, s.history = nil, nil, true, 0, historyCount{}
+}
 
 // syncFrom is the first UTC day the figures need: the day before (in UTC)
 // the period before the range.
@@ -170,6 +263,13 @@ func (s statsModel) Update(msg tea.Msg) (statsModel, tea.Cmd) {
 		s.loading, s.err = false, msg.err
 		if msg.err == nil {
 			s.rep = msg.rep
+		}
+		if msg.stored >= 0 && s.history.bot == s.sh.Serial {
+			s.history.stored = msg.stored
+		}
+	case historyCountedMsg:
+		if msg.bot == s.history.bot {
+			s.history.stored, s.history.total, s.history.none = msg.stored, msg.total, msg.total == 0
 		}
 	case tea.KeyPressMsg:
 		return s.handleKey(msg)
@@ -224,8 +324,11 @@ func (s statsModel) page() []string {
 	case s.rep == nil:
 		return append(lines, st.Muted.Render("Loading…"))
 	}
-	rep := s.rep
+	rep := s.report()
 	lines = append(lines, s.totals(rep)...)
+	if c := export.Coverage(rep); c != "" {
+		lines = append(lines, st.Muted.Render("History in the local store: "+c))
+	}
 	lines = append(lines, "")
 	lines = append(lines, s.chart(rep)...)
 	lines = append(lines, "")
@@ -375,7 +478,7 @@ func (m *Model) syncStats() tea.Cmd { return m.status.syncBack(m.stats.syncFrom(
 
 // openReportExport asks where to write the figures shown, as Markdown.
 func (m *Model) openReportExport() tea.Cmd {
-	rep := m.stats.rep
+	rep := m.stats.report()
 	if rep == nil {
 		m.flash("nothing to export yet: the figures are loading", true)
 		return nil

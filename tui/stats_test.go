@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -219,5 +220,32 @@ func TestBarChart(t *testing.T) {
 	}
 	if s := ansi.Strip(sparkline([]int{0, 1, 8}, 20, 2, st)); s != "        ▁▁▁▁▁ █████ " {
 		t.Errorf("sparkline %q", s)
+	}
+}
+
+// TestStatsSayHowMuchHistoryIsStored: with Neoagent's message count, the
+// share the store holds; without it (a 404), nothing.
+func TestStatsSayHowMuchHistoryIsStored(t *testing.T) {
+	st, _ := fillStore(t, 60)
+	stored, err := st.StoredMessages(context.Background(), testSerial)
+	if err != nil || stored == 0 {
+		t.Fatal(stored, err)
+	}
+	open := func(count func(context.Context) (int64, error)) Model {
+		opts := testOptions(st)
+		opts.Bots = []Bot{{Name: "Test Shop", Serial: testSerial, MessageCount: count}}
+		m := New(opts)
+		t.Cleanup(m.Close)
+		m = settle(t, m, sizeCmd(100, 40), m.Init())
+		return press(t, m, "4")
+	}
+	m := open(func(context.Context) (int64, error) { return int64(stored * 2), nil })
+	want := fmt.Sprintf("History in the local store: %s of %s messages stored · 50 %%", english.Count(stored), english.Count(stored*2))
+	if !strings.Contains(screen(m), want) {
+		t.Errorf("no %q:\n%s", want, screen(m))
+	}
+	m = open(func(context.Context) (int64, error) { return 0, &api.Error{Kind: api.ErrNotFound, Status: 404} })
+	if strings.Contains(screen(m), "History in the local store") {
+		t.Errorf("a count Neoagent did not give:\n%s", screen(m))
 	}
 }

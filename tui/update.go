@@ -46,7 +46,7 @@ func (m Model) updateData(msg tea.Msg) (Model, tea.Cmd, bool) {
 		m, cmd = m.matchEdge(msg.dir)
 	case searchResultsMsg:
 		m.search, cmd = m.search.Update(msg)
-	case reportLoadedMsg:
+	case reportLoadedMsg, historyCountedMsg:
 		m.stats, cmd = m.stats.Update(msg)
 	case transcriptLoadedMsg, sessionFetchedMsg:
 		m, cmd = m.transcriptLoaded(msg)

@@ -260,3 +260,12 @@ func docsTime(s string) time.Time {
 	}
 	return t
 }
+
+// messageCount is how many messages the bot's history holds at now.
+func (b *Bot) messageCount(now time.Time) int {
+	n := 0
+	for s := range b.sessionsIn(window{}.until(now)) {
+		n += len(s.Messages)
+	}
+	return n
+}

@@ -31,8 +31,10 @@ const DefaultKey = "neotui-test-key"
 const (
 	LeadList           = "LeadList"
 	ChatContentHistory = "ChatContentHistory"
+	MessageCount       = "GetMessageCountByChatbot"
 	LeadListPath       = "/chat/Chatbot/LeadList"
 	HistoryPath        = "/chat/Chatbot/ChatContentHistory"
+	MessageCountPath   = "/chat/Chatbot/GetMessageCountByChatbot"
 )
 
 // Options configure a Fake. The zero value is a demo server on the real clock.
@@ -54,6 +56,9 @@ type Options struct {
 	// whatever Now says.
 	HistoryPerMinute float64
 	Minute           time.Duration // how long that minute lasts; default time.Minute: tests shorten it
+	// NoMessageCount answers GetMessageCountByChatbot 404, as a server
+	// without it would.
+	NoMessageCount bool
 }
 
 // Fake is the fake Neoagent API, an http.Handler. Safe for concurrent use.
@@ -140,8 +145,9 @@ var endpoints = map[string]struct {
 	name   string
 	fields fields
 }{
-	LeadListPath: {LeadList, fields{"serialNumber", "startTime", "endTime", "sessionID"}},
-	HistoryPath:  {ChatContentHistory, fields{"SerialNumber", "StartTime", "EndTime", ""}},
+	LeadListPath:     {LeadList, fields{"serialNumber", "startTime", "endTime", "sessionID"}},
+	HistoryPath:      {ChatContentHistory, fields{"SerialNumber", "StartTime", "EndTime", ""}},
+	MessageCountPath: {MessageCount, fields{serial: "SerialNumber"}},
 }
 
 // ServeHTTP answers one request. Order of checks: path (404), method (405),
@@ -161,7 +167,7 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Unlock()
 	a := &answer{f: f, w: w, rec: rec}
 
-	if !known {
+	if !known || name == MessageCount && f.opts.NoMessageCount {
 		a.routeError(http.StatusNotFound, "no such endpoint: "+r.URL.Path)
 		return
 	}
@@ -195,6 +201,14 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	win := q.window().until(f.opts.Now())
+	if name == MessageCount {
+		n := bot.messageCount(f.opts.Now())
+		a.send(http.StatusOK, http.StatusOK, func(w io.Writer) error {
+			_, err := fmt.Fprintf(w, `{"Data":%d,"Version":"1.0.0","Success":true,"Code":200,"Message":""}`, n)
+			return err
+		})
+		return
+	}
 	if name == LeadList {
 		leads := bot.leadsIn(win)
 		if q.hasSession {

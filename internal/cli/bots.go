@@ -166,6 +166,7 @@ func (a *app) browserBots(sessions []*session) []tui.Bot {
 				return err
 			})
 		}
+		bots[i].MessageCount = s.messageCount
 	}
 	return bots
 }
@@ -180,6 +181,7 @@ func (a *app) servedBots(sessions []*session, syncs *serve.Syncs) []tui.Bot {
 			continue
 		}
 		serial := s.bot.Serial
+		bots[i].MessageCount = s.messageCount
 		syncs.Add(serial, a.syncFunc(s))
 		bots[i].Sync = syncs.Func(serial)
 		bots[i].FetchSession = func(ctx context.Context, id int64) error {

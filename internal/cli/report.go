@@ -71,6 +71,9 @@ func (a *app) report(ctx context.Context, f reportFlags) error {
 	if err != nil {
 		return err
 	}
+	if err := s.coverage(ctx, rep); err != nil {
+		return err
+	}
 	switch f.format {
 	case formatJSON:
 		return export.ReportJSON(a.stdout, rep)
@@ -111,6 +114,9 @@ func (a *app) reportTable(rep *store.Report, bot string, hours *time.Location) e
 	n := int(rep.To - rep.From + 1)
 	fmt.Fprintf(&b, "%s · %s, compared with the %s before\n\n", safetext.Line(bot),
 		export.Period(rep.From, rep.To, time.UTC), english.Plural(n, "day"))
+	if c := export.Coverage(rep); c != "" {
+		fmt.Fprintf(&b, "History in the local store: %s\n\n", c)
+	}
 	var rows [][]string
 	for _, l := range export.TotalLines(rep) {
 		rows = append(rows, []string{l.Label, l.Now, l.Before, l.Change})
@@ -148,4 +154,33 @@ func (a *app) reportTable(rep *store.Report, bot string, hours *time.Location) e
 	fmt.Fprintf(&b, "\nTriage: %s\n%s\n", export.FunnelLine(rep.Funnel), export.MedianLine(rep))
 	_, err := io.WriteString(a.stdout, b.String())
 	return err
+}
+
+// countWait bounds the optional request for the bot's message count.
+const countWait = 10 * time.Second
+
+// coverage asks Neoagent how many messages the bot's history holds, for
+// rep to say how many of them are stored. The figure is optional: a server
+// without the endpoint (404), or any failure, leaves it out.
+func (s *session) coverage(ctx context.Context, rep *store.Report) error {
+	if s.client == nil {
+		return nil
+	}
+	cctx, cancel := context.WithTimeout(ctx, countWait)
+	defer cancel()
+	total, err := s.messageCount(cctx)
+	if err != nil || total <= 0 {
+		return nil
+	}
+	stored, err := s.store.StoredMessages(ctx, s.bot.Serial)
+	if err != nil {
+		return err
+	}
+	rep.StoredMessages, rep.TotalMessages = stored, total
+	return nil
+}
+
+// messageCount is how many messages the bot's history holds, says Neoagent.
+func (s *session) messageCount(ctx context.Context) (int64, error) {
+	return s.client.MessageCount(ctx, s.bot.Serial)
 }

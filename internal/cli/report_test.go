@@ -218,3 +218,35 @@ func TestReportFailedSyncPrintsNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestReportCoverage: how much of the history is stored, from Neoagent's
+// message count; absent offline and where the endpoint is missing.
+func TestReportCoverage(t *testing.T) {
+	c := newCLI(t, apitest.Options{})
+	c.mustRun("sync", "--since", "62d") // the fake's whole history: 60 days back from now
+	var rep map[string]any
+	out := c.mustRun("report", "--since", "7d", "--format", "json").stdout
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, s := range c.bot.Sessions(0, api.DayOf(time.Now())) {
+		total += len(s.Messages)
+	}
+	if rep["storedMessages"] != float64(total) || rep["totalMessages"] != float64(total) {
+		t.Errorf("stored %v of %v, want all %d", rep["storedMessages"], rep["totalMessages"], total)
+	}
+	table := c.mustRun("report", "--since", "7d").stdout
+	if !strings.Contains(table, "History in the local store: ") || !strings.Contains(table, "messages stored · 100 %") {
+		t.Errorf("the table does not say how much is stored:\n%s", table)
+	}
+	if out := c.mustRun("report", "--since", "7d", "--offline", "--format", "json").stdout; strings.Contains(out, "totalMessages") {
+		t.Error("offline, a total from nowhere")
+	}
+
+	old := newCLI(t, apitest.Options{NoMessageCount: true})
+	r := old.mustRun("report", "--since", "7d")
+	if strings.Contains(r.stdout, "History in the local store") || r.stderr != "" {
+		t.Errorf("without the endpoint: %q on stderr; table:\n%s", r.stderr, r.stdout)
+	}
+}

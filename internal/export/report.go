@@ -27,6 +27,10 @@ type ReportRecord struct {
 	MedianTimeToContact *int64       `json:"medianTimeToContact"` // seconds; null when no lead left new
 	Previous            TotalsRecord `json:"previous"`
 	Recommendations     []string     `json:"recommendations"`
+	// How much of the bot's history the store holds, when Neoagent said
+	// how much there is; absent otherwise.
+	StoredMessages int   `json:"storedMessages,omitzero"`
+	TotalMessages  int64 `json:"totalMessages,omitzero"`
 }
 
 // TotalsRecord is the figures of a period, the days from From to To.
@@ -84,6 +88,9 @@ func NewReportRecord(rep *store.Report) ReportRecord {
 			Won: rep.Funnel[store.StatusWon], Lost: rep.Funnel[store.StatusLost], Spam: rep.Funnel[store.StatusSpam],
 		},
 		Recommendations: Recommendations(rep.Totals),
+	}
+	if rep.TotalMessages > 0 {
+		r.StoredMessages, r.TotalMessages = rep.StoredMessages, rep.TotalMessages
 	}
 	for _, d := range rep.PerDay {
 		r.PerDay = append(r.PerDay, DayRecord{Day: d.Day.String(), Conversations: d.Conversations,
@@ -241,6 +248,22 @@ func Period(from, to api.Day, zone *time.Location) string {
 	return fmt.Sprintf("%s – %s (%s)", from, to, days)
 }
 
+// Coverage says how much of the bot's history the store holds: "48,210 of
+// 51,900 messages stored · 93 %" (100 % only when all of it is); "" when
+// Neoagent's count is unknown.
+func Coverage(rep *store.Report) string {
+	if rep.TotalMessages <= 0 {
+		return ""
+	}
+	stored := int64(rep.StoredMessages)
+	pct := (stored*200 + rep.TotalMessages) / (2 * rep.TotalMessages) // rounded
+	if pct >= 100 && stored < rep.TotalMessages {
+		pct = 99
+	}
+	return fmt.Sprintf("%s of %s messages stored · %d %%", english.Count(rep.StoredMessages),
+		english.Count(int(rep.TotalMessages)), pct)
+}
+
 // MedianLine says the median time to contact, or why there is none.
 func MedianLine(rep *store.Report) string {
 	if rep.Contacted == 0 {
@@ -258,6 +281,9 @@ func ReportMarkdown(w io.Writer, rep *store.Report, bot string, days, hours *tim
 	n := int(rep.To - rep.From + 1)
 	fmt.Fprintf(&b, "# Report · %s\n\n%s, compared with the %s before.\n\n",
 		mdText(bot), Period(rep.From, rep.To, days), english.Plural(n, "day"))
+	if c := Coverage(rep); c != "" {
+		fmt.Fprintf(&b, "The bot's history in the local store: %s.\n\n", c)
+	}
 	b.WriteString("| | This period | The period before | Change |\n|---|---:|---:|---:|\n")
 	for _, l := range TotalLines(rep) {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mdText(l.Label), l.Now, l.Before, l.Change)

@@ -144,3 +144,30 @@ func TestReportMarkdown(t *testing.T) {
 		t.Error("the report carries a raw escape")
 	}
 }
+
+func TestCoverage(t *testing.T) {
+	for _, tc := range []struct {
+		stored int
+		total  int64
+		want   string
+	}{
+		{48210, 51900, "48,210 of 51,900 messages stored · 93 %"},
+		{9995, 10000, "9,995 of 10,000 messages stored · 99 %"},
+		{10000, 10000, "10,000 of 10,000 messages stored · 100 %"},
+		{5, 0, ""}, // Neoagent did not say
+	} {
+		if got := Coverage(&store.Report{StoredMessages: tc.stored, TotalMessages: tc.total}); got != tc.want {
+			t.Errorf("%d of %d: %q, want %q", tc.stored, tc.total, got, tc.want)
+		}
+	}
+	var b bytes.Buffer
+	rep := sampleReport()
+	if err := ReportJSON(&b, rep); err != nil || strings.Contains(b.String(), "totalMessages") {
+		t.Errorf("an unknown total is in the JSON: %v\n%s", err, b.String())
+	}
+	rep.StoredMessages, rep.TotalMessages = 48210, 51900
+	b.Reset()
+	if err := ReportJSON(&b, rep); err != nil || !strings.Contains(b.String(), `"storedMessages": 48210`) || !strings.Contains(b.String(), `"totalMessages": 51900`) {
+		t.Errorf("the known total is not in the JSON: %v\n%s", err, b.String())
+	}
+}

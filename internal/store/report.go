@@ -85,6 +85,13 @@ type Report struct {
 	// change is still in the triage log (its newest 10,000 changes).
 	MedianTimeToContact time.Duration
 	Contacted           int // 0: no median
+
+	// How much of the bot's whole history the store holds: its messages
+	// stored (StoredMessages) of those Neoagent counts (its
+	// GetMessageCountByChatbot). Report leaves them for the caller, who
+	// asks Neoagent; TotalMessages 0 means unknown.
+	StoredMessages int
+	TotalMessages  int64
 }
 
 // topPages is how many pages a report lists.
@@ -142,6 +149,21 @@ func (s *Store) snapshot(ctx context.Context, read func(*sql.Conn) error) error 
 		return errors.Join(err, rerr)
 	}
 	return err
+}
+
+// StoredMessages is how many messages of the bot's conversations the store
+// holds, whatever their day: read from an index, but every entry of it, so
+// only asked for when Neoagent's own count is there to compare.
+func (s *Store) StoredMessages(ctx context.Context, bot string) (int, error) {
+	if err := requireBot(bot); err != nil {
+		return 0, err
+	}
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT coalesce(sum(message_count), 0) FROM sessions WHERE bot = ?`, bot).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count the stored messages: %w", err)
+	}
+	return n, nil
 }
 
 // countType is how many of msgs are of Type typ: a session's visitor_count

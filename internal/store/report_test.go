@@ -239,3 +239,13 @@ func TestReportAcrossDST(t *testing.T) {
 		t.Errorf("by weekday and hour: %v", rep.ByWeekdayHour)
 	}
 }
+
+func TestStoredMessages(t *testing.T) {
+	s := reportFixture(t)
+	if n, err := s.StoredMessages(context.Background(), testBot); err != nil || n != 4+2+3+3+1+2 {
+		t.Errorf("stored messages %d (%v), want 15", n, err)
+	}
+	if n, _ := s.StoredMessages(context.Background(), "bot-z"); n != 0 {
+		t.Errorf("another bot's: %d", n)
+	}
+}
