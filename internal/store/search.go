@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -110,12 +112,23 @@ func parseSearch(query string) searchQuery {
 func (s *Store) searchPage(ctx context.Context, bot string, q searchQuery, after Cursor, limit int) (SearchPage, error) {
 	if q.match == "" {
 		if limit > 0 {
+			// The walk goes down to the probeSessions-th session from the
+			// cursor on; with fewer left, it walks them all and is the answer.
+			var bound [3]int64
+			err := s.db.QueryRowContext(ctx, `SELECT day, create_ns, session_id FROM sessions WHERE bot = ?`+
+				after.sessionsFrom()+` ORDER BY day DESC, create_ns DESC, session_id DESC LIMIT 1 OFFSET ?`,
+				append(append([]any{bot}, after.sessionsArgs()...), probeSessions-1)...).Scan(&bound[0], &bound[1], &bound[2])
+			all := errors.Is(err, sql.ErrNoRows)
+			if err != nil && !all {
+				return SearchPage{}, err
+			}
 			probe := q
-			probe.conds = append(slices.Clip(q.conds), ` AND s.session_id IN (SELECT session_id FROM sessions
-				WHERE bot = ?`+after.sessionsFrom()+` ORDER BY day DESC, create_ns DESC, session_id DESC LIMIT ?)`)
-			probe.condArgs = append(append(slices.Clip(q.condArgs), bot), append(after.sessionsArgs(), probeSessions)...)
+			if !all {
+				probe.conds = append(slices.Clip(q.conds), ` AND (s.day, s.create_ns, s.session_id) >= (?, ?, ?)`)
+				probe.condArgs = append(slices.Clip(q.condArgs), bound[0], bound[1], bound[2])
+			}
 			f, err := s.readHits(ctx, bot, walkSQL(probe, after), walkArgs(bot, probe, after, limit))
-			if err != nil || len(f.hits) == limit {
+			if err != nil || all || len(f.hits) == limit {
 				return f.page(after, limit), err
 			}
 		}
