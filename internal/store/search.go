@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -109,17 +111,7 @@ func parseSearch(query string) searchQuery {
 // a read of every message when that did not fill the page.
 func (s *Store) searchPage(ctx context.Context, bot string, q searchQuery, after Cursor, limit int) (SearchPage, error) {
 	if q.match == "" {
-		if limit > 0 {
-			probe := q
-			probe.conds = append(slices.Clip(q.conds), ` AND s.session_id IN (SELECT session_id FROM sessions
-				WHERE bot = ?`+after.sessionsFrom()+` ORDER BY day DESC, create_ns DESC, session_id DESC LIMIT ?)`)
-			probe.condArgs = append(append(slices.Clip(q.condArgs), bot), append(after.sessionsArgs(), probeSessions)...)
-			f, err := s.readHits(ctx, bot, walkSQL(probe, after), walkArgs(bot, probe, after, limit))
-			if err != nil || len(f.hits) == limit {
-				return f.page(after, limit), err
-			}
-		}
-		f, err := s.scanHits(ctx, bot, q, after, limit)
+		f, err := s.shortHits(ctx, bot, q, after, limit)
 		return f.page(after, limit), err
 	}
 	walk := false
@@ -140,6 +132,41 @@ func (s *Store) searchPage(ctx context.Context, bot string, q searchQuery, after
 	}
 	f, err := s.readHits(ctx, bot, sqlText, args)
 	return f.page(after, limit), err
+}
+
+// shortHits finds hits of short words alone, which no index holds: a walk
+// of the newest probeSessions sessions from the cursor on, and when that
+// leaves the page short with older sessions left, a read of every message.
+func (s *Store) shortHits(ctx context.Context, bot string, q searchQuery, after Cursor, limit int) (found, error) {
+	if limit > 0 {
+		bound, err := s.probeBound(ctx, bot, after)
+		if err != nil {
+			return found{}, err
+		}
+		probe := q
+		if bound != nil {
+			probe.conds = append(slices.Clip(q.conds), ` AND (s.day, s.create_ns, s.session_id) >= (?, ?, ?)`)
+			probe.condArgs = append(slices.Clip(q.condArgs), bound...)
+		}
+		f, err := s.readHits(ctx, bot, walkSQL(probe, after), walkArgs(bot, probe, after, limit))
+		if err != nil || bound == nil || len(f.hits) == limit {
+			return f, err
+		}
+	}
+	return s.scanHits(ctx, bot, q, after, limit)
+}
+
+// probeBound is the day, create_ns and session_id of the probeSessions-th
+// session from the cursor on; nil when fewer are left.
+func (s *Store) probeBound(ctx context.Context, bot string, after Cursor) ([]any, error) {
+	var day, ns, id int64
+	err := s.db.QueryRowContext(ctx, `SELECT day, create_ns, session_id FROM sessions WHERE bot = ?`+
+		after.sessionsFrom()+` ORDER BY day DESC, create_ns DESC, session_id DESC LIMIT 1 OFFSET ?`,
+		append(append([]any{bot}, after.sessionsArgs()...), probeSessions-1)...).Scan(&day, &ns, &id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return []any{day, ns, id}, err
 }
 
 // The three ways read the same columns in the same order: the session's
