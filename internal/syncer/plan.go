@@ -85,8 +85,8 @@ func (q *queue) done(w span) {
 	}
 }
 
-// narrow halves the width below w's, a window Neoagent refused as too
-// large, so the next window is w's newer half; false if w is a single day.
+// narrow makes the width half of w's, rounded up, once Neoagent refused w
+// as too large: the next window is w's newer half. False if w is one day.
 func (q *queue) narrow(w span) bool {
 	if w.days() <= 1 {
 		return false
