@@ -17,7 +17,8 @@ import (
 )
 
 // Export: e on the Leads tab writes the leads of the view, as filtered on
-// screen, with their notes, to a .csv or .json file the user names.
+// screen, with their notes, to a .csv or .json file the user names; on the
+// Stats tab, the figures shown to a Markdown file.
 
 // exportOff is what e says in a shared session (neotui serve): the files
 // would land on the server, not with the user.
@@ -254,4 +255,26 @@ func reason(err error) error {
 		return le.Err
 	}
 	return err
+}
+
+// openReportExport asks where to write the figures shown, as Markdown.
+func (m *Model) openReportExport() tea.Cmd {
+	rep := m.stats.report()
+	if rep == nil {
+		m.flash("nothing to export yet: the figures are loading", true)
+		return nil
+	}
+	sh, bot, zone := m.sh, m.sh.BotName, m.sh.loc()
+	what := fmt.Sprintf("the report of %s – %s", rep.From, rep.To)
+	name := freeName(fmt.Sprintf("neotui-report-%s-%s", rep.From, rep.To), ".md")
+	var p *picker
+	p = newPicker(sh, "Export "+what+" as Markdown (.md)", nil, func(_ any, path string) tea.Cmd {
+		return func() tea.Msg {
+			err := writeAtomic(path, func(f *os.File) error { return export.ReportMarkdown(f, rep, bot, zone, zone) })
+			return exportedMsg{path: path, what: what, err: err, retry: p}
+		}
+	}).withInput("file: ", name).withCheck(reportExport.target)
+	p.input.SetWidth(max(min(sh.width-12, 60), 20))
+	m.open(p)
+	return nil
 }

@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -32,7 +31,6 @@ type statsModel struct {
 	stale   bool // the store changed while the tab was hidden
 	top     int  // the first line of the page shown
 	w, h    int
-	loading bool
 	history historyCount
 }
 
@@ -217,7 +215,7 @@ func loadReport(sh *shared, seq int, q store.ReportQuery, withStored bool) tea.C
 
 func (s *statsModel) load() tea.Cmd {
 	s.seq++
-	s.loading, s.stale = true, false
+	s.stale = false
 	count := s.countIfDue()
 	withStored := s.counter() != nil && !s.history.none
 	return tea.Batch(loadReport(s.sh, s.seq, s.query(), withStored), count)
@@ -260,7 +258,7 @@ func (s statsModel) Update(msg tea.Msg) (statsModel, tea.Cmd) {
 		if msg.seq != s.seq {
 			return s, nil // a load for an older range or older data
 		}
-		s.loading, s.err = false, msg.err
+		s.err = msg.err
 		if msg.err == nil {
 			s.rep = msg.rep
 		}
@@ -475,25 +473,3 @@ func (s statsModel) funnel(rep *store.Report) string {
 // syncStats syncs the older days the figures of the Stats tab's range need
 // (the browser syncs the last SyncDays by itself).
 func (m *Model) syncStats() tea.Cmd { return m.status.syncBack(m.stats.syncFrom()) }
-
-// openReportExport asks where to write the figures shown, as Markdown.
-func (m *Model) openReportExport() tea.Cmd {
-	rep := m.stats.report()
-	if rep == nil {
-		m.flash("nothing to export yet: the figures are loading", true)
-		return nil
-	}
-	sh, bot, zone := m.sh, m.sh.BotName, m.sh.loc()
-	what := fmt.Sprintf("the report of %s – %s", rep.From, rep.To)
-	name := freeName(fmt.Sprintf("neotui-report-%s-%s", rep.From, rep.To), ".md")
-	var p *picker
-	p = newPicker(sh, "Export "+what+" as Markdown (.md)", nil, func(_ any, path string) tea.Cmd {
-		return func() tea.Msg {
-			err := writeAtomic(path, func(f *os.File) error { return export.ReportMarkdown(f, rep, bot, zone, zone) })
-			return exportedMsg{path: path, what: what, err: err, retry: p}
-		}
-	}).withInput("file: ", name).withCheck(reportExport.target)
-	p.input.SetWidth(max(min(sh.width-12, 60), 20))
-	m.open(p)
-	return nil
-}

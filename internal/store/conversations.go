@@ -35,7 +35,7 @@ func (s *Store) SearchConversations(ctx context.Context, bot, query string, from
 		if err != nil {
 			return nil, err
 		}
-		found = group(hits, in)
+		found = byConversation(hits, in)
 		if n == 0 || len(hits) < n {
 			break
 		}
@@ -53,9 +53,9 @@ func (s *Store) SearchConversations(ctx context.Context, bot, query string, from
 	return found, s.fillURIs(ctx, bot, found)
 }
 
-// group gathers hits, which come a conversation at a time, by conversation,
-// keeping those that in accepts.
-func group(hits []Hit, in func(Hit) bool) []Found {
+// byConversation gathers hits, which come a conversation at a time, by
+// conversation, keeping those that in accepts.
+func byConversation(hits []Hit, in func(Hit) bool) []Found {
 	var out []Found
 	for _, h := range hits {
 		if !in(h) {

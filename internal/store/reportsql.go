@@ -89,10 +89,10 @@ func (r *reportReader) listBots(ctx context.Context) error {
 		})
 }
 
-// in is the condition that a row of table alias t (sessions or leads) is
+// rowsIn is the condition that a row of table alias t (sessions or leads) is
 // of one of bots and starts in from..to (UTC ns), with its arguments: the
 // day bounds let the (bot, day, create_ns) indexes serve it.
-func in(t string, bots []string, from, to int64) (string, []any) {
+func rowsIn(t string, bots []string, from, to int64) (string, []any) {
 	cond := fmt.Sprintf(`%[1]s.bot IN (%[2]s) AND %[1]s.day BETWEEN ? AND ?
 		AND %[1]s.create_ns >= ? AND %[1]s.create_ns < ?`, t, strings.TrimSuffix(strings.Repeat("?, ", len(bots)), ", "))
 	var args []any
@@ -151,8 +151,8 @@ func midnight(d api.Day, zone *time.Location) int64 {
 // up, in one pass, rather than one lookup per conversation.
 func (r *reportReader) days(ctx context.Context, bot string, rep *Report) error {
 	for _, seg := range segments(r.q.Days, r.prev, r.end) {
-		sessions, sargs := in("s", []string{bot}, seg.from, seg.to)
-		leads, largs := in("l", []string{bot}, seg.from, seg.to)
+		sessions, sargs := rowsIn("s", []string{bot}, seg.from, seg.to)
+		leads, largs := rowsIn("l", []string{bot}, seg.from, seg.to)
 		args := append([]any{seg.offset, dayNs, bot, utcDay(r.prev) - 1, utcDay(r.end-1) + 1}, sargs...)
 		args = append(append(args, seg.offset, dayNs), largs...)
 		err := r.query(ctx, `
@@ -192,7 +192,7 @@ func (r *reportReader) days(ctx context.Context, bot string, rep *Report) error 
 func (r *reportReader) hours(ctx context.Context, bot string, rep *Report) error {
 	const week = 7 * 24
 	for _, seg := range segments(r.q.Hours, r.start, r.end) {
-		sessions, args := in("s", []string{bot}, seg.from, seg.to)
+		sessions, args := rowsIn("s", []string{bot}, seg.from, seg.to)
 		err := r.query(ctx, `
 			SELECT ((s.create_ns + ?) / ?) % ?, sum(s.visitor_count)
 			FROM sessions s WHERE `+sessions+` GROUP BY 1`,
@@ -215,8 +215,8 @@ func (r *reportReader) hours(ctx context.Context, bot string, rep *Report) error
 // topPages are the pages most conversations of the period began on, with
 // the leads and appointments each produced.
 func (r *reportReader) topPages(ctx context.Context) ([]PageFigures, error) {
-	sessions, sargs := in("s", r.bots, r.start, r.end)
-	leads, largs := in("l", r.bots, r.start, r.end)
+	sessions, sargs := rowsIn("s", r.bots, r.start, r.end)
+	leads, largs := rowsIn("l", r.bots, r.start, r.end)
 	var pages []PageFigures
 	err := r.query(ctx, `
 		SELECT uri, sum(c), sum(l) FROM (
@@ -236,7 +236,7 @@ func (r *reportReader) topPages(ctx context.Context) ([]PageFigures, error) {
 
 // funnel counts the period's leads and appointments by their status now.
 func (r *reportReader) funnel(ctx context.Context, f map[Status]int) error {
-	leads, args := in("l", r.bots, r.start, r.end)
+	leads, args := rowsIn("l", r.bots, r.start, r.end)
 	return r.query(ctx, `
 		SELECT coalesce(t.status, 'new'), count(*)
 		FROM leads l LEFT JOIN triage t ON t.bot = l.bot AND t.lead_key = l.key
@@ -257,7 +257,7 @@ func (r *reportReader) funnel(ctx context.Context, f map[Status]int) error {
 // of status is away from new). One logged before the lead's own time (a
 // clock off) counts as immediate.
 func (r *reportReader) medianTimeToContact(ctx context.Context, rep *Report) error {
-	leads, args := in("l", r.bots, r.start, r.end)
+	leads, args := rowsIn("l", r.bots, r.start, r.end)
 	return r.query(ctx, `
 		WITH waits(w) AS (
 			SELECT max((SELECT min(g.at) FROM triage_log g
