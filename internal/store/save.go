@@ -76,7 +76,7 @@ func (s *Store) SaveHistory(ctx context.Context, bot string, from, to api.Day, f
 	if err != nil {
 		return Changes{}, err
 	}
-	//KICK
+	s.savedHistory()
 	return ch, nil
 }
 
