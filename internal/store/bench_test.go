@@ -2,15 +2,18 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/api/apitest"
 )
 
 // The benchmark data set: 100k sessions of 10 messages of about 80 bytes, one
@@ -186,4 +189,103 @@ func BenchmarkSearch(b *testing.B) {
 			}
 		})
 	}
+}
+
+// syncYearEnd ends the year that BenchmarkIngestSync saves.
+var syncYearEnd = time.Date(2025, 3, 7, 12, 0, 0, 0, time.UTC)
+
+// syncWindow is one window of a sync: its days and what the API answered.
+type syncWindow struct {
+	from, to api.Day
+	sessions []api.Session
+	leads    []api.Lead
+}
+
+// syncYear is a year of a big bot as apitest generates it, about 100k
+// conversations, 1.1M messages and 25k leads, cut into windows of days
+// days, newest first as a first sync fetches them; generated once per
+// process and window size, so that the benchmark times the store alone.
+var syncYear = func() func(days int) []syncWindow {
+	var mu sync.Mutex
+	years := map[int][]syncWindow{}
+	return func(days int) []syncWindow {
+		mu.Lock()
+		defer mu.Unlock()
+		if w, ok := years[days]; ok {
+			return w
+		}
+		bot := apitest.Generate(apitest.Spec{Serial: benchBot, Sessions: benchSessions, Days: 365, End: syncYearEnd, Seed: 5})
+		last := api.DayOf(syncYearEnd)
+		for to := last; to > last-366; to -= api.Day(days) {
+			from := to - api.Day(days) + 1
+			years[days] = append(years[days], syncWindow{from, to, bot.Sessions(from, to), bot.Leads(from, to)})
+		}
+		return years[days]
+	}
+}()
+
+// BenchmarkIngestSync saves that year into a new store as a first sync
+// does, each window in its own transaction, in the weekly windows of
+// neotui until now and in the 31-day windows the API allows. ns/op is
+// the ingest alone; tidy-s is the merging of the search index that
+// follows once the store is idle; search-ms and tidied-search-ms are a
+// 3-letter search right after the ingest and after that merging.
+func BenchmarkIngestSync(b *testing.B) {
+	for _, days := range []int{7, 31} {
+		b.Run(fmt.Sprintf("window=%dd", days), func(b *testing.B) {
+			windows := syncYear(days)
+			messages := 0
+			for _, w := range windows {
+				for _, s := range w.sessions {
+					messages += len(s.Messages)
+				}
+			}
+			ctx := context.Background()
+			var tidy, search, tidied time.Duration
+			for b.Loop() {
+				s, err := Open(filepath.Join(b.TempDir(), "neotui.db"))
+				if err != nil {
+					b.Fatal(err)
+				}
+				for _, w := range windows {
+					if _, err := s.SaveLeads(ctx, benchBot, w.from, w.to, syncYearEnd, w.leads); err != nil {
+						b.Fatal(err)
+					}
+					if _, err := s.SaveHistory(ctx, benchBot, w.from, w.to, syncYearEnd, w.sessions); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.StopTimer()
+				search += timeSearch(b, s, "pre")
+				start := time.Now()
+				if _, err := s.TidySearch(ctx); err != nil {
+					b.Fatal(err)
+				}
+				tidy += time.Since(start)
+				tidied += timeSearch(b, s, "pre")
+				s.Close()
+				b.StartTimer()
+			}
+			n := float64(b.N)
+			b.ReportMetric(float64(messages)*n/b.Elapsed().Seconds(), "messages/s")
+			b.ReportMetric(tidy.Seconds()/n, "tidy-s")
+			b.ReportMetric(float64(search.Microseconds())/1000/n, "search-ms")
+			b.ReportMetric(float64(tidied.Microseconds())/1000/n, "tidied-search-ms")
+		})
+	}
+}
+
+// timeSearch is the median time of a few searches for the first 100 hits
+// of query.
+func timeSearch(b *testing.B, s *Store, query string) time.Duration {
+	var times []time.Duration
+	for range 5 {
+		start := time.Now()
+		if _, err := s.Search(context.Background(), benchBot, query, 100); err != nil {
+			b.Fatal(err)
+		}
+		times = append(times, time.Since(start))
+	}
+	slices.Sort(times)
+	return times[len(times)/2]
 }

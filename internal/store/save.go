@@ -8,7 +8,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -66,11 +68,15 @@ func (s *Store) SaveHistory(ctx context.Context, bot string, from, to api.Day, f
 				return fmt.Errorf("session %d: %w", sess.SessionID, err)
 			}
 		}
+		if err := w.flush(ctx); err != nil {
+			return err
+		}
 		return indexNewMessages(ctx, tx, lastID)
 	})
 	if err != nil {
 		return Changes{}, err
 	}
+	s.savedHistory()
 	return ch, nil
 }
 
@@ -198,11 +204,24 @@ func indexNewMessages(ctx context.Context, tx *sql.Tx, lastID int64) error {
 // historyWriter holds the statements SaveHistory runs per session, prepared
 // once per transaction.
 type historyWriter struct {
-	getHash, upsertSession, storedMessages, deleteMessagesFrom, insertMessage *sql.Stmt
+	getHash, upsertSession, storedMessages, deleteMessagesFrom, insertMessage, insertBatch *sql.Stmt
+	// pending are the columns of the messages not inserted yet,
+	// messageColumns each: they go messageBatch to a statement.
+	pending []any
 }
 
+// A statement per message cost a quarter more than messageBatch of them.
+// Not more: the driver looks each parameter up among all of them, so the
+// time to bind a statement grows with the square of its rows.
+
+const (
+	messageBatch   = 16
+	messageColumns = 6
+)
+
 func newHistoryWriter(ctx context.Context, tx *sql.Tx) (*historyWriter, error) {
-	w := &historyWriter{}
+	const insert = `INSERT INTO messages (bot, session_id, seq, type, content, shown) VALUES `
+	w := &historyWriter{pending: make([]any, 0, messageBatch*messageColumns)}
 	for _, p := range []struct {
 		stmt  **sql.Stmt
 		query string
@@ -219,7 +238,8 @@ func newHistoryWriter(ctx context.Context, tx *sql.Tx) (*historyWriter, error) {
 				visitor_count = excluded.visitor_count, ai_count = excluded.ai_count`},
 		{&w.storedMessages, `SELECT type, content FROM messages WHERE bot = ? AND session_id = ? ORDER BY seq`},
 		{&w.deleteMessagesFrom, `DELETE FROM messages WHERE bot = ? AND session_id = ? AND seq >= ?`},
-		{&w.insertMessage, `INSERT INTO messages (bot, session_id, seq, type, content, shown) VALUES (?, ?, ?, ?, ?, ?)`},
+		{&w.insertMessage, insert + valueRows(1)},
+		{&w.insertBatch, insert + valueRows(messageBatch)},
 	} {
 		stmt, err := tx.PrepareContext(ctx, p.query)
 		if err != nil {
@@ -230,7 +250,14 @@ func newHistoryWriter(ctx context.Context, tx *sql.Tx) (*historyWriter, error) {
 	return w, nil
 }
 
-// save stores one session, counting what changed into ch.
+// valueRows is n rows of messageColumns placeholders for VALUES.
+func valueRows(n int) string {
+	row := "(?" + strings.Repeat(", ?", messageColumns-1) + ")"
+	return row + strings.Repeat(", "+row, n-1)
+}
+
+// save stores one session, counting what changed into ch. Its new messages
+// may wait in w until flush.
 func (w *historyWriter) save(ctx context.Context, bot string, sess api.Session, ch *Changes) error {
 	sum := sessionHash(sess)
 	var stored []byte
@@ -269,11 +296,26 @@ func (w *historyWriter) save(ctx context.Context, bot string, sess api.Session, 
 	}
 	for seq := keep; seq < len(sess.Messages); seq++ {
 		m := sess.Messages[seq]
-		if _, err := w.insertMessage.ExecContext(ctx, bot, sess.SessionID, seq, m.Type, m.Content, shownText(m.Type, m.Content)); err != nil {
-			return err
+		w.pending = append(w.pending, bot, sess.SessionID, seq, m.Type, m.Content, shownText(m.Type, m.Content))
+		if len(w.pending) == cap(w.pending) {
+			if _, err := w.insertBatch.ExecContext(ctx, w.pending...); err != nil {
+				return fmt.Errorf("insert messages: %w", err)
+			}
+			w.pending = w.pending[:0]
 		}
 	}
 	ch.NewMessages += len(sess.Messages) - keep
+	return nil
+}
+
+// flush inserts the messages still waiting.
+func (w *historyWriter) flush(ctx context.Context) error {
+	for row := range slices.Chunk(w.pending, messageColumns) {
+		if _, err := w.insertMessage.ExecContext(ctx, row...); err != nil {
+			return fmt.Errorf("insert messages: %w", err)
+		}
+	}
+	w.pending = w.pending[:0]
 	return nil
 }
 

@@ -482,3 +482,51 @@ func TestFailedSaveLeavesNothing(t *testing.T) {
 		})
 	}
 }
+
+// TestSaveAcrossMessageBatches: messages go to the store messageBatch to a
+// statement, the rest one by one; conversations of every length around a
+// batch, and one that grows across a batch, are stored whole and in order.
+func TestSaveAcrossMessageBatches(t *testing.T) {
+	s := openStore(t)
+	ctx := context.Background()
+	day := mustDay(t, "2024-05-01")
+	conversation := func(id int64, n int) api.Session {
+		sess := api.Session{SessionID: id, CreateTime: day.Time().Add(time.Duration(id) * time.Minute), URI: "u"}
+		for i := range n {
+			sess.Messages = append(sess.Messages, msg(api.RoleUser, fmt.Sprintf("conversation %d message %d: c%dm%d", id, i, id, i)))
+		}
+		return sess
+	}
+	var want []api.Session
+	total := 0
+	for i, n := range []int{1, messageBatch - 1, messageBatch, messageBatch + 1, 2*messageBatch + 3, 0, 2} {
+		want = append(want, conversation(int64(i+1), n))
+		total += n
+	}
+	ch, err := s.SaveHistory(ctx, testBot, day, day, fetchedAt, want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch != (Changes{NewSessions: len(want), NewMessages: total}) {
+		t.Errorf("changes = %+v", ch)
+	}
+	grown := conversation(2, 2*messageBatch+1) // from messageBatch-1 messages
+	if _, err := s.SaveHistory(ctx, testBot, day, day, fetchedAt, []api.Session{grown}); err != nil {
+		t.Fatal(err)
+	}
+	want[1] = grown
+	for _, w := range want {
+		got, err := s.Session(ctx, testBot, w.SessionID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sessionText(got) != sessionText(w) {
+			t.Errorf("conversation %d of %d messages stored as %d: %.200s", w.SessionID, len(w.Messages), len(got.Messages), sessionText(got))
+		}
+	}
+	hits, err := s.Search(ctx, testBot, fmt.Sprintf("c2m%d", 2*messageBatch), 0)
+	if err != nil || len(hits) != 1 {
+		t.Errorf("the grown conversation's last message: %d hits, %v", len(hits), err)
+	}
+	checkIntegrity(t, s)
+}

@@ -37,6 +37,7 @@ var (
 type Store struct {
 	db        *sql.DB
 	onUpgrade func(note string)
+	tidier    tidier
 }
 
 // Option tunes how a store is opened.
@@ -98,11 +99,15 @@ func Open(path string, opts ...Option) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open store %s: %w", abs, err)
 	}
+	s.startTidier()
 	return s, nil
 }
 
-// Close closes the store.
-func (s *Store) Close() error { return s.db.Close() }
+// Close closes the store, interrupting the tidying of its search index.
+func (s *Store) Close() error {
+	s.stopTidier()
+	return s.db.Close()
+}
 
 // prepareFile creates the store's file 0600 if it is missing, refuses a file
 // that is not a database without touching it, and tightens the mode of one
