@@ -52,7 +52,7 @@ type recentResults struct {
 
 // recentMax bounds what recentResults holds: results, and rows in all (in
 // items of the corpus), so that a big list keeps a few broad results only.
-const recentMax, recentRows = 16, 4
+const recentMax, recentRows = 16, 2
 
 func (r *recentResults) get(words []string) (result, bool) {
 	r.mu.Lock()
