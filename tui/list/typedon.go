@@ -20,7 +20,8 @@ type follow struct {
 	n     uint8   // how many of b are known
 }
 
-const unknown = ^uint64(0)
+// unknownLater is follow.later when the later occurrences are not known.
+const unknownLater = ^uint64(0)
 
 // followOf notes what follows word at from, its first occurrence in text,
 // and its later occurrences.
@@ -36,7 +37,7 @@ func followOf(text []byte, from int, word []byte) follow {
 	if len(word) == 1 {
 		// A letter occurs a dozen times in a row: finding them all would
 		// cost a single-letter query more than typing on saves.
-		f.later = unknown
+		f.later = unknownLater
 		return f
 	}
 	for p := from + 1; ; p++ {
@@ -101,7 +102,7 @@ func (c *corpus) typedOn(words []string, prev result) result {
 // of the shorter followed by typed: none if no later one was, and not known
 // otherwise.
 func (f follow) after(typed []byte) follow {
-	g := follow{n: f.n - uint8(len(typed)), later: unknown}
+	g := follow{n: f.n - uint8(len(typed)), later: unknownLater}
 	if f.later&sigBits[typed[0]] == 0 {
 		g.later = 0
 	}
