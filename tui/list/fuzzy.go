@@ -67,7 +67,7 @@ type hit struct{ row, score int }
 // as matches are.
 type fuzzyPart struct {
 	hits []hit
-	near []int
+	near []int32
 }
 
 var fuzzyBufs = sync.Pool{New: func() any { return new(fuzzyPart) }}
@@ -75,7 +75,7 @@ var fuzzyBufs = sync.Pool{New: func() any { return new(fuzzyPart) }}
 // fuzzy returns the items of scope (all when nil) that fuzzy-match every
 // word, best total score first, ties in list order; and those near a match
 // (see score), in list order.
-func (c *corpus) fuzzy(words []string, scope []int) (rows, near []int) {
+func (c *corpus) fuzzy(words []string, scope []int32) (rows, near []int32) {
 	q := c.fuzzyQuery(words)
 	parts := parallel(scopeLen(c, scope), func(lo, hi int) *fuzzyPart {
 		s := scorers.Get().(*scorer)
@@ -86,7 +86,7 @@ func (c *corpus) fuzzy(words []string, scope []int) (rows, near []int) {
 			i := at(scope, j)
 			score, isHit, isNear := c.score(i, q, s)
 			if isNear {
-				p.near = append(p.near, i)
+				p.near = append(p.near, int32(i))
 			}
 			if isHit {
 				p.hits = append(p.hits, hit{i, score})
@@ -98,7 +98,7 @@ func (c *corpus) fuzzy(words []string, scope []int) (rows, near []int) {
 	for _, p := range parts {
 		nh, nn = nh+len(p.hits), nn+len(p.near)
 	}
-	hits, near := make([]hit, 0, nh), make([]int, 0, nn)
+	hits, near := make([]hit, 0, nh), make([]int32, 0, nn)
 	for _, p := range parts {
 		hits = append(hits, p.hits...)
 		near = append(near, p.near...)
@@ -112,9 +112,9 @@ func (c *corpus) fuzzy(words []string, scope []int) (rows, near []int) {
 		}
 		return cmp.Compare(a.row, b.row)
 	})
-	rows = make([]int, len(hits))
+	rows = make([]int32, len(hits))
 	for i, h := range hits {
-		rows[i] = h.row
+		rows[i] = int32(h.row)
 	}
 	return rows, near
 }

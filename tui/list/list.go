@@ -169,7 +169,7 @@ func (m Model) itemIndex(row int) int {
 	if len(m.shown.words) == 0 {
 		return row
 	}
-	return m.shown.rows[row]
+	return int(m.shown.rows[row])
 }
 
 // rowOf returns the visible row of the item with key, or -1. It is a linear
