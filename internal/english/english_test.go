@@ -21,3 +21,12 @@ func TestPlural(t *testing.T) {
 		}
 	}
 }
+
+func TestNumber(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 7: "7", 999: "999", 1000: "1,000", 40000: "40,000",
+		100000: "100,000", 1250000: "1,250,000", -1234: "-1,234", -999: "-999"} {
+		if got := Number(n); got != want {
+			t.Errorf("Number(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
