@@ -11,8 +11,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/neotui/neotui/api"
 	"github.com/neotui/neotui/api/apitest"
+	"github.com/neotui/neotui/internal/demo"
 	"github.com/neotui/neotui/internal/store"
 )
 
@@ -23,7 +23,9 @@ var (
 )
 
 // bigStore is a store of 100k conversations and about 1M messages, built
-// once per machine in the temporary directory (about a minute), then reused.
+// once per machine in the temporary directory, then reused: what
+// `neotui demo --sessions 100000` builds (the same generator and filler, a
+// bot of its own), its search index merged as an idle browser merges it.
 func bigStore(b *testing.B) *store.Store {
 	b.Helper()
 	bigOnce.Do(func() {
@@ -42,15 +44,11 @@ func bigStore(b *testing.B) *store.Store {
 		defer st.Close()
 		bot := apitest.Generate(apitest.Spec{Serial: testSerial, Sessions: 100_000, Days: 365, End: testNow, Seed: 5})
 		ctx := context.Background()
-		last := api.DayOf(testNow)
-		for to := last; to > last-366; to -= 7 {
-			from := to - 6
-			if _, bigError = st.SaveHistory(ctx, testSerial, from, to, testNow, bot.Sessions(from, to)); bigError != nil {
-				return
-			}
-			if _, bigError = st.SaveLeads(ctx, testSerial, from, to, testNow, bot.Leads(from, to)); bigError != nil {
-				return
-			}
+		if bigError = demo.Fill(ctx, st, testNow, nil, bot); bigError != nil {
+			return
+		}
+		if _, bigError = st.TidySearch(ctx); bigError != nil {
+			return
 		}
 		bigError = os.WriteFile(bigPath+".done", nil, 0o600)
 	})

@@ -12,7 +12,7 @@ import (
 
 // Serial numbers of the bots DemoBots returns.
 const (
-	DemoSerial   = "de3a0c5e2f7b4d1a9c8e6b5a4f3d2c1b" // the main demo bot, ~600 sessions over 120 days
+	DemoSerial   = "de3a0c5e2f7b4d1a9c8e6b5a4f3d2c1b" // the main demo bot, DemoSessions sessions over 120 days
 	SecondSerial = "5ec0d2b07a1f4c3e9d8b6a5f4e3d2c1b" // a smaller one, ~120 sessions over 45 days
 	// The serials of the docs' own examples (neoagent-api.md).
 	DocsLeadsSerial   = "3254a9d0424c4806b9ea3d0763ccfxxx"
@@ -53,6 +53,15 @@ func (b *Bot) Len() int {
 func (b *Bot) At(i int) (api.Session, api.Lead, bool) {
 	l, ok := b.gen.lead(i)
 	return b.gen.session(i), l, ok
+}
+
+// Days returns the first and last UTC day of the generated sessions and
+// their leads; zero days when nothing is generated.
+func (b *Bot) Days() (first, last api.Day) {
+	if b.Len() == 0 {
+		return 0, 0
+	}
+	return api.DayOf(b.gen.time(0)), api.DayOf(b.gen.time(b.gen.n - 1).Add(maxLeadDelay))
 }
 
 // AddSession adds a session, as when a new conversation arrives.
@@ -205,12 +214,22 @@ func (b *Bot) leadsIn(w window) []api.Lead {
 	return leads
 }
 
+// DemoSessions is how many sessions the main demo bot has unless told.
+const DemoSessions = 600
+
 // DemoBots returns the bots of `neotui demo` and `neotui fake-api`, fresh
-// each call: a main bot with ~600 sessions over the 120 days before now, a
-// smaller second one, and the two docs bots (see DocsLeads and DocsHistory).
-func DemoBots(now time.Time) []*Bot {
+// each call: a main bot with DemoSessions sessions over the 120 days before
+// now, a smaller second one, and the two docs bots (see DocsLeads and
+// DocsHistory).
+func DemoBots(now time.Time) []*Bot { return DemoBotsOf(now, DemoSessions) }
+
+// DemoBotsOf is DemoBots with sessions sessions in the main bot, five a
+// day as DemoBots has them, over 120 days at least and a year at most:
+// `neotui demo --sessions 100000` is a year of a big bot.
+func DemoBotsOf(now time.Time, sessions int) []*Bot {
+	days := min(max(sessions/5, 120), 365)
 	return []*Bot{
-		Generate(Spec{Serial: DemoSerial, Name: "Example Shop", Sessions: 600, Days: 120, End: now, Seed: 1, FirstID: 40001}),
+		Generate(Spec{Serial: DemoSerial, Name: "Example Shop", Sessions: sessions, Days: days, End: now, Seed: 1, FirstID: 40001}),
 		Generate(Spec{Serial: SecondSerial, Name: "Example Shop (Italia)", Sessions: 120, Days: 45, End: now, Seed: 2, FirstID: 90001}),
 		DocsLeadsBot(),
 		DocsHistoryBot(),

@@ -279,3 +279,36 @@ func TestSearchRoundsUp(t *testing.T) {
 		}
 	}
 }
+
+func TestDaysCoverEverySessionAndLead(t *testing.T) {
+	bot := Generate(testSpec)
+	first, last := bot.Days()
+	if got := len(bot.Sessions(first, last)); got != testSpec.Sessions {
+		t.Errorf("Days %s…%s hold %d of %d sessions", first, last, got, testSpec.Sessions)
+	}
+	if got, all := len(bot.Leads(first, last)), len(bot.Leads(0, 0)); got != all {
+		t.Errorf("Days %s…%s hold %d of %d leads", first, last, got, all)
+	}
+	if len(bot.Sessions(first, first)) == 0 || len(bot.Leads(last, last))+len(bot.Sessions(last, last)) == 0 {
+		t.Errorf("Days %s…%s are wider than the data", first, last)
+	}
+	if first, last := Generate(Spec{}).Days(); first != 0 || last != 0 {
+		t.Errorf("an empty bot's Days = %s…%s, want zero", first, last)
+	}
+}
+
+func TestDemoBotsOfScale(t *testing.T) {
+	for _, tc := range []struct{ sessions, days int }{{DemoSessions, 120}, {1000, 200}, {100_000, 365}} {
+		main := DemoBotsOf(testNow, tc.sessions)[0]
+		first, last := main.Days()
+		if main.Len() != tc.sessions || main.Serial() != DemoSerial {
+			t.Errorf("DemoBotsOf(%d): %s with %d sessions", tc.sessions, main.Serial(), main.Len())
+		}
+		if span := int(last - first); span < tc.days-1 || span > tc.days+1 {
+			t.Errorf("DemoBotsOf(%d) spans %d days, want about %d", tc.sessions, span, tc.days)
+		}
+	}
+	if !reflect.DeepEqual(DemoBots(testNow)[0].Sessions(0, 0), DemoBotsOf(testNow, DemoSessions)[0].Sessions(0, 0)) {
+		t.Error("DemoBots is not DemoBotsOf(DemoSessions)")
+	}
+}

@@ -13,6 +13,8 @@ import (
 
 	"github.com/neotui/neotui/api/apitest"
 	"github.com/neotui/neotui/config"
+	"github.com/neotui/neotui/internal/demo"
+	"github.com/neotui/neotui/internal/english"
 	"github.com/neotui/neotui/internal/store"
 	"github.com/neotui/neotui/internal/syncer"
 	"github.com/neotui/neotui/tui"
@@ -126,26 +128,44 @@ func firstNonEmpty(s ...string) string {
 	return ""
 }
 
+// maxDemoSessions bounds --sessions: ten times a big bot's year is already
+// some 3 GB of temporary store.
+const maxDemoSessions = 1_000_000
+
 func (a *app) demoCommand() *cobra.Command {
-	return &cobra.Command{
+	var sessions int
+	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "The browser over built-in sample data: no key, no network",
 		Long: `Run the browser over built-in sample data: a fake Neoagent API on loopback
-and a throwaway store, deleted on exit. Nothing leaves this machine.`,
+and a throwaway store, deleted on exit. Nothing leaves this machine.
+
+--sessions sizes the main sample bot: 100000 is a big bot's year (about
+1.1M messages and 25k leads), to try neotui at scale; the store is built
+first, with its progress on stderr.`,
+		Example: `  neotui demo
+  neotui demo --sessions 100000`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if sessions < 1 || sessions > maxDemoSessions {
+				return usageErrorf("--sessions: from 1 to %s conversations", english.Count(maxDemoSessions))
+			}
 			if !isTerminal(os.Stdin) || !isTerminal(a.stdout) {
 				return errors.New("the demo is the interactive browser and needs a terminal")
 			}
-			return a.demo(cmd.Context())
+			return a.demo(cmd.Context(), sessions)
 		},
 	}
+	cmd.Flags().IntVar(&sessions, "sessions", apitest.DemoSessions, "conversations of the main sample bot")
+	return cmd
 }
 
 // demo wires the browser to an in-process fake API on 127.0.0.1 and a store
-// in a temporary directory.
-func (a *app) demo(ctx context.Context) error {
-	srv, ln, err := apitest.Listen("127.0.0.1:0", apitest.Options{Latency: 150 * time.Millisecond})
+// in a temporary directory, filled with what the fake serves up to now.
+func (a *app) demo(ctx context.Context, sessions int) error {
+	now := a.now()
+	bots := apitest.DemoBotsOf(now, sessions)
+	srv, ln, err := apitest.Listen("127.0.0.1:0", apitest.Options{Latency: 150 * time.Millisecond, Bots: bots})
 	if err != nil {
 		return fmt.Errorf("starting the demo's fake API: %w", err)
 	}
@@ -171,16 +191,33 @@ func (a *app) demo(ctx context.Context) error {
 		RefreshMinutes:    1,
 		Bell:              false,
 	}
-	var sessions []*session
-	for _, bot := range []config.Bot{
-		{Name: "Example Shop (demo)", Serial: apitest.DemoSerial, Key: apitest.DefaultKey},
-		{Name: "Example Shop (Italia)", Serial: apitest.SecondSerial, Key: apitest.DefaultKey},
-	} {
+	var synced []*session
+	for i, name := range []string{"Example Shop (demo)", "Example Shop (Italia)"} {
+		bot := config.Bot{Name: name, Serial: bots[i].Serial(), Key: apitest.DefaultKey}
 		client, err := newClient(cfg, bot, st, a.userAgent()+" (demo)")
 		if err != nil {
 			return err
 		}
-		sessions = append(sessions, &session{cfg: cfg, bot: bot, store: st, client: client})
+		synced = append(synced, &session{cfg: cfg, bot: bot, store: st, client: client})
 	}
-	return a.runBrowser(ctx, sessions)
+	if err := fillDemo(ctx, st, now, a.stderr, bots[:len(synced)]...); err != nil {
+		return err
+	}
+	return a.runBrowser(ctx, synced)
+}
+
+// fillDemo fills the demo's store with what its bots served up to now,
+// telling progress on stderr: redrawn in place on a terminal, else a line
+// per window.
+func fillDemo(ctx context.Context, st *store.Store, now time.Time, stderr io.Writer, bots ...*apitest.Bot) error {
+	start, end := "", "\n"
+	if isTerminal(stderr) {
+		start, end = "\r\033[K", ""
+	}
+	progress := func(done, total int) {
+		fmt.Fprintf(stderr, "%sbuilding the demo store: %s/%s conversations%s", start, english.Count(done), english.Count(total), end)
+	}
+	err := demo.Fill(ctx, st, now, progress, bots...)
+	fmt.Fprint(stderr, start)
+	return err
 }

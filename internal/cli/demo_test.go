@@ -1,0 +1,37 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/neotui/neotui/api/apitest"
+)
+
+func TestDemoSessionsOutOfRange(t *testing.T) {
+	c := newCLI(t, apitest.Options{})
+	for _, n := range []string{"0", "-5", "1000001"} {
+		c.run("demo", "--sessions", n).failsWith(t, 2, "--sessions", "1,000,000")
+	}
+}
+
+// TestDemoAtScale: neotui demo --sessions builds its store first, telling
+// how far on stderr (a line per window when stderr is not a terminal), and
+// opens on all of it.
+func TestDemoAtScale(t *testing.T) {
+	c := newCLI(t, apitest.Options{})
+	stderr := filepath.Join(t.TempDir(), "stderr")
+	tm := newTmuxShell(t, c, 120, 30, fmt.Sprintf("%s demo --sessions 3000 2>%s", binary, stderr))
+	tm.waitFor("2 Conversations 3000", "Example Shop (demo)")
+	b, err := os.ReadFile(stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) < 2 || lines[len(lines)-1] != "building the demo store: 3,120/3,120 conversations" {
+		t.Errorf("stderr while building: %q", b)
+	}
+	tm.keys("q")
+}
