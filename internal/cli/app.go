@@ -32,6 +32,12 @@ type app struct {
 // terminal, else a line per stored window and per pause to log (nil: none).
 // A failed sync is returned, and the caller prints nothing (syncFailed).
 func (a *app) sync(ctx context.Context, s *session, from, to api.Day, leadsOnly bool, log io.Writer) (syncer.Report, error) {
+	return a.syncSaying(ctx, s, from, to, leadsOnly, log, nil)
+}
+
+// syncSaying is sync with before(p), when not nil, leading each progress
+// line on a terminal: how far a longer job has come.
+func (a *app) syncSaying(ctx context.Context, s *session, from, to api.Day, leadsOnly bool, log io.Writer, before func(syncer.Progress) string) (syncer.Report, error) {
 	if s.client == nil {
 		return syncer.Report{}, nil
 	}
@@ -50,7 +56,11 @@ func (a *app) sync(ctx context.Context, s *session, from, to api.Day, leadsOnly 
 		case tty:
 			// Redrawn in place, so never wider than the terminal, where it
 			// would wrap; empty when done, which clears it.
-			fmt.Fprint(a.stderr, "\r\033[K"+ansi.Truncate(progressLine(p, a.now()), width-1, "…"))
+			line := progressLine(p, a.now())
+			if before != nil && line != "" {
+				line = before(p) + " · " + line
+			}
+			fmt.Fprint(a.stderr, "\r\033[K"+ansi.Truncate(line, width-1, "…"))
 		case log != nil && p.Notice != "":
 			fmt.Fprintln(log, p.Paused(a.now()))
 		case log != nil && p.Done > logged && p.Endpoint != "":

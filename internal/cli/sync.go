@@ -13,7 +13,10 @@ import (
 )
 
 func (a *app) syncCommand() *cobra.Command {
-	var r rangeFlags
+	var (
+		r   rangeFlags
+		all bool
+	)
 	cmd := &cobra.Command{
 		Use:   "sync",
 		Short: "Fetch into the local store and report what changed",
@@ -25,19 +28,30 @@ default 31): a window it finds too large is halved, and the width that worked
 is remembered for the bot. The rate limit (rate_limit requests per minute,
 default 10, shared by every neotui on the store) is a budget: the first
 requests go at once, and no minute holds more than rate_limit. While another
-neotui syncs the bot, sync waits for it, then fetches what it did not.`,
+neotui syncs the bot, sync waits for it, then fetches what it did not.
+
+--all fetches the bot's whole history, newest first, until the store holds
+every message Neoagent counts for the bot (its message count; without it,
+until a year holds no conversation), showing how much of it is stored.`,
 		Example: `  neotui sync                 # the last initial_sync_days (default 30)
-  neotui sync --since 90d`,
+  neotui sync --since 90d
+  neotui sync --all           # everything the bot ever had`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if a.flags.offline {
 				return usageErrorf("sync fetches from Neoagent: it cannot run --offline")
+			}
+			if all && (r.since != "" || r.until != "") {
+				return usageErrorf("--all fetches every day there is: leave out --since and --until")
 			}
 			s, err := a.open()
 			if err != nil {
 				return err
 			}
 			defer s.Close()
+			if all {
+				return a.syncAll(cmd.Context(), s)
+			}
 			from, to, err := dayRange(r.since, r.until, strconv.Itoa(s.cfg.InitialSyncDays)+"d", a.now())
 			if err != nil {
 				return err
@@ -55,6 +69,7 @@ neotui syncs the bot, sync waits for it, then fetches what it did not.`,
 		},
 	}
 	r.add(cmd, "initial_sync_days, 30d")
+	cmd.Flags().BoolVar(&all, "all", false, "fetch the bot's whole history, until the store holds all of it")
 	return cmd
 }
 

@@ -252,16 +252,19 @@ func Period(from, to api.Day, zone *time.Location) string {
 // 51,900 messages stored · 93 %" (100 % only when all of it is); "" when
 // Neoagent's count is unknown.
 func Coverage(rep *store.Report) string {
-	if rep.TotalMessages <= 0 {
+	return CoverageOf(rep.StoredMessages, rep.TotalMessages)
+}
+
+// CoverageOf is Coverage of stored messages of total.
+func CoverageOf(stored int, total int64) string {
+	if total <= 0 {
 		return ""
 	}
-	stored := int64(rep.StoredMessages)
-	pct := (stored*200 + rep.TotalMessages) / (2 * rep.TotalMessages) // rounded
-	if pct >= 100 && stored < rep.TotalMessages {
+	pct := (int64(stored)*200 + total) / (2 * total) // rounded
+	if pct >= 100 && int64(stored) < total {
 		pct = 99
 	}
-	return fmt.Sprintf("%s of %s messages stored · %d %%", english.Count(rep.StoredMessages),
-		english.Count(int(rep.TotalMessages)), pct)
+	return fmt.Sprintf("%s of %s messages stored · %d %%", english.Count(stored), english.Count(int(total)), pct)
 }
 
 // MedianLine says the median time to contact, or why there is none.

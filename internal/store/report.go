@@ -177,3 +177,19 @@ func countType(msgs []api.Message, typ string) int {
 	}
 	return n
 }
+
+// HasSessions reports whether the store holds a conversation of the bot on
+// a UTC day from..to: how a full-history sync knows it has walked past the
+// bot's first conversation.
+func (s *Store) HasSessions(ctx context.Context, bot string, from, to api.Day) (bool, error) {
+	if err := requireBot(bot); err != nil {
+		return false, err
+	}
+	var has bool
+	err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sessions WHERE bot = ? AND day BETWEEN ? AND ?)`,
+		bot, int64(from), int64(to)).Scan(&has)
+	if err != nil {
+		return false, fmt.Errorf("look for stored conversations: %w", err)
+	}
+	return has, nil
+}
