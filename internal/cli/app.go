@@ -56,10 +56,11 @@ func (a *app) syncSaying(ctx context.Context, s *session, from, to api.Day, lead
 		case tty:
 			// Redrawn in place, so never wider than the terminal, where it
 			// would wrap; empty when done, which clears it.
-			line := progressLine(p, a.now())
-			if before != nil && line != "" {
-				line = before(p) + " · " + line
+			var also string
+			if before != nil {
+				also = before(p)
 			}
+			line := progressLine(p, a.now(), also)
 			fmt.Fprint(a.stderr, "\r\033[K"+ansi.Truncate(line, width-1, "…"))
 		case log != nil && p.Notice != "":
 			fmt.Fprintln(log, p.Paused(a.now()))
@@ -85,12 +86,16 @@ func syncFailed(err error, offline string) error {
 }
 
 // progressLine is a sync's progress on a terminal, its parts joined by
-// " · ", why it waits first: "Neoagent is limiting requests — retrying in
-// 20 s · syncing history 2/5 (…)"; "" when it is done.
-func progressLine(p syncer.Progress, now time.Time) string {
+// " · ", why it waits first, then also (how far a longer job has come),
+// then the window: "Neoagent is limiting requests — retrying in 20 s ·
+// syncing history 2/5 (…)"; "" when it is done.
+func progressLine(p syncer.Progress, now time.Time, also string) string {
 	var parts []string
 	if paused := p.Paused(now); paused != "" {
 		parts = append(parts, paused)
+	}
+	if also != "" && p.Endpoint != "" {
+		parts = append(parts, also)
 	}
 	if p.Total > 0 && p.Endpoint != "" {
 		parts = append(parts, fmt.Sprintf("syncing %s %d/%d (%s…%s)", p.Endpoint, min(p.Done+1, p.Total), p.Total, p.Window, p.WindowTo))

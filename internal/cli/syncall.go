@@ -94,12 +94,12 @@ func (a *app) historyCount(ctx context.Context, s *session) int64 {
 	return total
 }
 
-// allProgress leads the progress line of a full-history sync: "back to
-// 2025-01-03 · 48,210 of 51,900 messages stored · 93 %".
+// allProgress is how far a full-history sync has come, for its progress
+// line: "48,210 of 51,900 messages stored · 93 %", or without Neoagent's
+// count, "back to 2025-01-03".
 func allProgress(from api.Day, stored int, total int64) string {
-	line := "back to " + from.String()
 	if total > 0 {
-		line += " · " + export.CoverageOf(stored, total)
+		return export.CoverageOf(stored, total)
 	}
-	return line
+	return "back to " + from.String()
 }
