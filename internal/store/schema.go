@@ -363,6 +363,11 @@ func (s *Store) announce(ctx context.Context, tx *sql.Tx, v int) {
 
 // migrate applies the migrations the store has not run yet, each in its own
 // transaction with the version bump, so a crash leaves a whole version.
+// Schema is the version of the store's layout this neotui writes: what a
+// store built for benchmarks is named by, so that a newer layout builds
+// its own rather than upgrading one an older branch still opens.
+func Schema() int { return len(migrations) }
+
 func (s *Store) migrate(ctx context.Context) error {
 	// Checked first without a write lock: opening an up-to-date store must not
 	// wait for another process's sync to commit.
