@@ -265,7 +265,9 @@ func (d detailModel) leadCard(c *cardLines, l store.Lead) {
 	}
 	c.field("created", created)
 	c.linked("page", l.URI, pageLink(l.URI))
-	c.field("count", strconv.FormatInt(l.Count, 10))
+	// Neoagent sends Count with every lead and documents nothing of it: say
+	// so, rather than let it pass for a count of messages or of visits.
+	c.field("count", strconv.FormatInt(l.Count, 10)+" (Neoagent's Count field, undocumented)")
 	c.add(d.triageLine(l))
 	if n := len(d.related); n > 0 {
 		var when []string
