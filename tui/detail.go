@@ -192,7 +192,7 @@ func (d detailModel) card() string {
 		header = "no conversation"
 	}
 	if s := d.session; s != nil {
-		header += " · " + s.CreateTime.In(d.sh.loc()).Format("Jan 02 15:04") + " · " + english.Plural(len(s.Messages), "message")
+		header += " · " + s.CreateTime.In(d.sh.loc()).Format("Jan 02 15:04") + " · " + d.place(len(s.Messages))
 	}
 	if d.lead == nil {
 		d.conversationCard(c, header)
@@ -206,6 +206,16 @@ func (d detailModel) card() string {
 		all = append(all[:most-1], all[len(all)-1])
 	}
 	return strings.Join(all, "\n")
+}
+
+// place says where the reader is in a conversation of n messages: "msg
+// 5/17 · 40%", or "17 messages" before the transcript is laid out.
+func (d detailModel) place(n int) string {
+	msg, total, percent := d.transcript.Position()
+	if total != n || n == 0 {
+		return english.Plural(n, "message")
+	}
+	return fmt.Sprintf("msg %d/%d · %d%%", msg, total, percent)
 }
 
 // cardLines are the lines of a card, as they are added.

@@ -390,6 +390,32 @@ func (m *Model) position() (index, line int) {
 	return m.first + j, m.offset - m.starts[j]
 }
 
+// Position is where the reader is: the message at the top of the screen
+// (from 1) of how many, and how far through the conversation that is, in
+// percent: 100 once its end is on screen. A long message scrolled halfway
+// counts half. (0, 0, 0) when there is nothing to show.
+func (m Model) Position() (msg, total, percent int) {
+	total = len(m.entries)
+	if total == 0 {
+		return 0, 0, 0
+	}
+	index, line := m.position()
+	if m.first+len(m.starts) == total && m.offset >= m.maxOffset() {
+		return index + 1, total, 100
+	}
+	done := float64(index)
+	if j := index - m.first; j >= 0 && j < len(m.starts) {
+		end := len(m.lines)
+		if j+1 < len(m.starts) {
+			end = m.starts[j+1]
+		}
+		if n := end - m.starts[j]; n > 0 {
+			done += float64(line) / float64(n)
+		}
+	}
+	return index + 1, total, min(int(100*done/float64(total)), 99)
+}
+
 // jump brings block i to the top, rendering what that needs.
 func (m *Model) jump(i int) {
 	i = min(max(i, 0), max(len(m.entries)-1, 0))
