@@ -253,6 +253,9 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		// has them; elsewhere n is notes.
 		return m.stepMatch(msg)
 	}
+	if handled := m.jumpKey(msg); handled {
+		return m, nil
+	}
 	if handled, cmd := m.handleTriageKey(msg); handled {
 		return m, cmd
 	}

@@ -25,6 +25,9 @@ func openLead(m Model) *store.Lead { return m.detail.lead }
 func leadList(m Model) *list.Model    { return &m.leads.list }
 func sessionList(m Model) *list.Model { return &m.sessions.list }
 
+// selectedRow is the visible row under a list's cursor.
+func selectedRow(l *list.Model) int { return l.Cursor() }
+
 // hitList is the Search tab's results.
 func hitList(m Model) *list.Model { return &m.search.results }
 

@@ -20,6 +20,9 @@ type KeyMap struct {
 	UnseenOnly, MarkUnseen, SnoozedOnly key.Binding
 	Export, SwitchBot, Mask, Undo       key.Binding
 
+	// Jumps: to a day (Leads, Conversations); to the last visit (Leads).
+	Jump, LastVisit key.Binding
+
 	// For the full help only: the movement keys of the lists and the
 	// transcript, so that every key is listed in one place.
 	Move, Page, HalfPage, Ends, Scroll key.Binding
@@ -57,6 +60,8 @@ func DefaultKeyMap() KeyMap {
 		SwitchBot:   key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "switch bot")),
 		Mask:        key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p", "hide emails/phones")),
 		Undo:        key.NewBinding(key.WithKeys("ctrl+z"), key.WithHelp("ctrl+z", "undo")),
+		Jump:        key.NewBinding(key.WithKeys("ctrl+g", ":"), key.WithHelp("ctrl+g/:", "jump to a day")),
+		LastVisit:   key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "to last visit")),
 		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q/ctrl+c", "quit")),
 		Interrupt:   key.NewBinding(key.WithKeys("ctrl+c")),
 		Move:        key.NewBinding(key.WithKeys("up", "down", "j", "k"), key.WithHelp("↑↓/jk", "move")),
@@ -78,7 +83,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	export.SetEnabled(!k.exportOff)
 	return [][]key.Binding{
 		{k.Move, k.Page, k.HalfPage, k.Ends, k.Open, k.Back},
-		{k.Filter, k.NextMatch, k.Refresh},
+		{k.Filter, k.NextMatch, k.Refresh, k.Jump, k.LastVisit},
 		{k.Status, k.Star, k.Snooze, k.SnoozedOnly, k.Notes, k.Copy, k.UnseenOnly, k.MarkUnseen},
 		{export, k.SwitchBot, k.Mask, k.Undo},
 		{k.NextTab, k.PrevTab, k.LeadsTab, k.SessionsTab, k.Search, k.StatsTab},

@@ -44,6 +44,8 @@ func (m Model) updateData(msg tea.Msg) (Model, tea.Cmd, bool) {
 		}
 	case matchEdgeMsg:
 		m, cmd = m.matchEdge(msg.dir)
+	case jumpMsg:
+		m.jump(msg)
 	case searchResultsMsg:
 		m.search, cmd = m.search.Update(msg)
 	case reportLoadedMsg, historyCountedMsg:

@@ -134,6 +134,9 @@ func (m Model) Selected() (Item, bool) {
 	return m.items[m.itemIndex(m.cursor)], true
 }
 
+// Cursor is the visible row under the cursor.
+func (m Model) Cursor() int { return m.cursor }
+
 // Select moves the cursor to the item with key and reports whether it is
 // visible; a filtered-out or unknown key leaves the cursor where it is.
 func (m *Model) Select(key string) bool {
@@ -163,6 +166,9 @@ func (m Model) VisibleLen() int {
 	}
 	return len(m.shown.rows)
 }
+
+// VisibleItem is the item of a visible row, in the order shown.
+func (m Model) VisibleItem(row int) Item { return m.items[m.itemIndex(row)] }
 
 // itemIndex maps a visible row to its index in items.
 func (m Model) itemIndex(row int) int {
