@@ -75,3 +75,22 @@ func TestJumpToTheLastVisit(t *testing.T) {
 		t.Errorf("v selected row %d (%v), not the one above the separator", row, it)
 	}
 }
+
+// A tab's title counts what it shows: the unseen view its unseen leads, a
+// filter what it lets through of them.
+func TestTabTitlesCountWhatTheyShow(t *testing.T) {
+	st, _ := fillStore(t, 60)
+	m := start(t, st, 120, 40)
+	if !strings.Contains(screen(m), "1 Leads 15 ●15 ") {
+		t.Fatalf("tab bar: %q", strings.SplitN(screen(m), "\n", 2)[0])
+	}
+	m = press(t, m, "enter", "esc", "j", "enter", "esc", "u")
+	if bar := strings.SplitN(screen(m), "\n", 2)[0]; !strings.Contains(bar, "1 Leads 13 ●13 (unseen)") {
+		t.Errorf("unseen view, two leads read: %q", bar)
+	}
+	m = press(t, m, "u", "2")
+	m = press(t, paste(t, press(t, m, "/"), "zzzqqq"), "enter")
+	if bar := strings.SplitN(screen(m), "\n", 2)[0]; !strings.Contains(bar, "2 Conversations 0/60") {
+		t.Errorf("a filter that lets nothing through: %q", bar)
+	}
+}

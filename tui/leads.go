@@ -24,6 +24,7 @@ type leadsModel struct {
 
 	raw        []store.Lead           // as loaded; the rows are built from them
 	unseenN    int                    // of raw, never opened: the tab bar shows it in every frame
+	rows       int                    // leads in the rows: what the view (all, unseen, snoozed) shows
 	known      map[store.LeadRef]bool // each lead of the last complete load
 	newest     time.Time              // the newest lead ever loaded
 	lastVisit  time.Time
@@ -131,6 +132,7 @@ func (l *leadsModel) items() []list.Item {
 		}
 		items = append(items, it)
 	}
+	l.rows = len(rows)
 	return items
 }
 

@@ -108,7 +108,13 @@ func (m Model) listOrPlaceholder(view string, ready bool, n int, empty string) s
 // tabBar is the tabs with their counts, and the bot's name on the right.
 func (m Model) tabBar() string {
 	st := m.sh.styles
-	titles := []tabTitle{{"Leads", len(m.leads.raw)}, {"Conversations", m.sessions.list.Len()}, {"Search", -1}, {"Stats", -1}}
+	// Each counts what it shows: its view (unseen only, snoozed), and what
+	// a filter lets through of it ("3/120").
+	titles := []tabTitle{
+		{"Leads", m.leads.rows, m.leads.list.Narrowed(), m.leads.list.VisibleLen()},
+		{"Conversations", m.sessions.list.Len(), m.sessions.list.Narrowed(), m.sessions.list.VisibleLen()},
+		{"Search", -1, false, 0}, {"Stats", -1, false, 0},
+	}
 	if m.sh.allBots {
 		titles[tabSessions].count = -1 // conversations are per bot: none in the merged inbox
 	}
@@ -126,10 +132,13 @@ func (m Model) tabBar() string {
 	return st.TabBar.Width(m.sh.width).Render(ansi.Truncate(line, m.sh.width, ""))
 }
 
-// tabTitle is a tab's name and count (-1: none).
+// tabTitle is a tab's name and count (-1: none), and when a filter
+// narrows its list, how many rows it lets through.
 type tabTitle struct {
-	name  string
-	count int
+	name     string
+	count    int
+	narrowed bool
+	matches  int
 }
 
 // tabTitles are the tabs' titles side by side, with their counts.
@@ -144,7 +153,10 @@ func (m Model) tabTitles(titles []tabTitle) string {
 		// The count is styled apart, not inside the tab's style: nesting
 		// styled text inside an underline breaks its escape codes.
 		label := style.UnsetPaddingRight().Render(fmt.Sprintf("%d %s", i+1, t.name))
-		if t.count >= 0 {
+		switch {
+		case t.count >= 0 && t.narrowed:
+			label += " " + st.TabCount.Render(fmt.Sprintf("%d/%d", t.matches, t.count))
+		case t.count >= 0:
 			label += " " + st.TabCount.Render(fmt.Sprint(t.count))
 		}
 		if i == int(tabLeads) {

@@ -159,6 +159,10 @@ func (m Model) FilterValue() string { return m.input.Value() }
 // Len is the number of items.
 func (m Model) Len() int { return len(m.items) }
 
+// Narrowed reports whether a filter leaves out items (VisibleLen counts
+// what it lets through).
+func (m Model) Narrowed() bool { return len(m.shown.words) > 0 }
+
 // VisibleLen is the number of items the filter lets through.
 func (m Model) VisibleLen() int {
 	if len(m.shown.words) == 0 {
