@@ -350,6 +350,9 @@ func (m Model) triaged(msg triagedMsg) (Model, tea.Cmd) {
 	if msg.err == nil && msg.undo != nil {
 		m.undos = append(m.undos, msg.undo)
 	}
+	if msg.woke.Key != "" {
+		m.leads.woken = msg.woke
+	}
 	return m, tea.Batch(m.leads.reload(), m.reloadNotes())
 }
 

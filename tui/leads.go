@@ -25,6 +25,7 @@ type leadsModel struct {
 	raw        []store.Lead           // as loaded; the rows are built from them
 	unseenN    int                    // of raw, never opened: the tab bar shows it in every frame
 	rows       int                    // leads in the rows: what the view (all, unseen, snoozed) shows
+	woken      store.LeadRef          // the lead last woken in the snoozed view: the inbox shows it first
 	known      map[store.LeadRef]bool // each lead of the last complete load
 	newest     time.Time              // the newest lead ever loaded
 	lastVisit  time.Time
@@ -66,6 +67,9 @@ func (l *leadsModel) loaded(msg leadsLoadedMsg) (fresh int, cmd tea.Cmd) {
 		}
 	}
 	cmds := []tea.Cmd{l.refresh()}
+	if !msg.snoozed && l.woken.Key != "" && l.list.Select(l.woken.Key) {
+		l.woken = store.LeadRef{} // back in the inbox, on the lead just woken
+	}
 	if !msg.complete {
 		cmds = append(cmds, l.reload())
 	} else if !msg.snoozed {

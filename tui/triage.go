@@ -39,6 +39,8 @@ type triagedMsg struct {
 	// A note an action left at a new version: the undo entries of that
 	// note must expect it (an edit, then ctrl+z of the add before it).
 	note *store.Note
+	// woke is the lead a wake (z x) woke: Z back to the inbox shows it.
+	woke store.LeadRef
 }
 
 // triage runs an action on lead l. act gets the version of the lead the
@@ -105,9 +107,19 @@ func snooze(sh *shared, l store.Lead, until time.Time) tea.Cmd {
 	if until.IsZero() {
 		doing = "wake it"
 	}
-	return triage(sh, l, doing, func(v int64) (store.Change, error) {
+	act := triage(sh, l, doing, func(v int64) (store.Change, error) {
 		return sh.Store.Snooze(sh.ctx, l.Bot, l.Key, until, v, sh.now(), sh.user())
 	})
+	if !until.IsZero() {
+		return act
+	}
+	return func() tea.Msg {
+		msg := act().(triagedMsg)
+		if msg.err == nil {
+			msg.woke = store.LeadRef{Bot: l.Bot, Key: l.Key}
+		}
+		return msg
+	}
 }
 
 // alreadySo answers an action whose outcome was stored already.

@@ -906,3 +906,26 @@ func TestTriageFromAConversation(t *testing.T) {
 		t.Errorf("s on an unopened conversation: %q", flashText(m))
 	}
 }
+
+// Z back to the inbox after waking a lead (z x in the snoozed view) keeps
+// the cursor on that lead, wherever it falls in the inbox.
+func TestBackToTheInboxOnTheLeadJustWoken(t *testing.T) {
+	st, _ := fillStore(t, 60)
+	m := start(t, st, 120, 40)
+	// Snooze three leads from the middle of the inbox.
+	m = press(t, m, "j", "j", "j", "j", "j")
+	var snoozed []string
+	for range 3 {
+		snoozed = append(snoozed, selected(t, m).Key)
+		m = press(t, m, "z", "t")
+	}
+	m = press(t, m, "Z", "j") // the second of the three
+	woken := selected(t, m).Key
+	if !slices.Contains(snoozed, woken) {
+		t.Fatalf("the snoozed view shows %q, not one of %q", woken, snoozed)
+	}
+	m = press(t, m, "z", "x", "Z")
+	if got := selected(t, m).Key; got != woken {
+		t.Errorf("back in the inbox on %q, not on %q, the lead just woken", got, woken)
+	}
+}
