@@ -13,6 +13,7 @@
 //	initial_sync_days: 30               # first run syncs this many days, default 30
 //	refresh_minutes: 5                  # the browser syncs this often, default 5 (0: never)
 //	bell: true                          # ring the terminal bell for new leads, default true
+//	mouse: true                         # the browser takes clicks and the wheel, default true
 //	max_response_mb: 256                # cap on one response, decompressed, and on its records in memory; default 256
 //	request_timeout: 2m                 # the longest one attempt at a request may take; default 2m
 //	default_bot: shop                   # default: the first bot
@@ -85,6 +86,7 @@ type Config struct {
 	InitialSyncDays   int
 	RefreshMinutes    int  // the browser's background sync; 0: never
 	Bell              bool // ring for new leads
+	Mouse             bool // the browser takes clicks and the wheel
 	MaxResponseBytes  int64
 	RequestTimeout    time.Duration // one attempt at a request; the waits between attempts have their own budget
 	Bots              []Bot
@@ -132,6 +134,7 @@ func Load(opts Options) (*Config, error) {
 		InitialSyncDays:   defaultInitialSyncDays,
 		RefreshMinutes:    5,
 		Bell:              true,
+		Mouse:             true,
 		MaxResponseBytes:  defaultMaxResponseMB << 20,
 		RequestTimeout:    defaultRequestTimeout,
 		ConfigDir:         xdgDir(getenv, "XDG_CONFIG_HOME", home, ".config"),

@@ -81,6 +81,8 @@ func parseFile(c *Config, data []byte, mode fs.FileMode, home string) error {
 			err = p.minutes(f, &c.RefreshMinutes)
 		case "bell":
 			err = p.boolean(f, &c.Bell)
+		case "mouse":
+			err = p.boolean(f, &c.Mouse)
 		case "default_bot":
 			defaultBot = f.val
 			c.DefaultBot, err = p.str(f)
@@ -88,7 +90,7 @@ func parseFile(c *Config, data []byte, mode fs.FileMode, home string) error {
 			c.Bots, err = p.bots(f)
 		default:
 			err = p.errf(f.key, "unknown key %q: the keys are base_url, time_zone, rate_limit, history_window_days, "+
-				"initial_sync_days, max_response_mb, request_timeout, refresh_minutes, bell, default_bot and bots", f.key.Value)
+				"initial_sync_days, max_response_mb, request_timeout, refresh_minutes, bell, mouse, default_bot and bots", f.key.Value)
 		}
 		if err != nil {
 			return err

@@ -50,6 +50,9 @@ type Options struct {
 	// NoExport turns e (export to a file) off: under neotui serve the file
 	// would land on the server, not with the SSH user.
 	NoExport bool
+	// NoMouse leaves the mouse to the terminal (mouse: false in the
+	// config): no clicks or wheel for the browser.
+	NoMouse bool
 }
 
 // Bot is one configured bot the browser can switch to.

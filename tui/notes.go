@@ -485,7 +485,18 @@ func joinBlocks(blocks [][]string) []string {
 // what is under it.
 
 func (n *notesModel) render(_ string, w, h int) string {
-	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Top, n.view(min(w-2, notesMaxWidth)))
+	box := n.view(min(w-2, notesMaxWidth))
+	return place(prefixLines(spaces[:n.left(box, w)], box), w, h)
+}
+
+// left is the column where render starts box: centred in w.
+func (n *notesModel) left(box string, w int) int {
+	return min(max((w-lipgloss.Width(box))/2, 0), len(spaces))
+}
+
+func (n *notesModel) area(w, h int) rect {
+	box := n.view(min(w-2, notesMaxWidth))
+	return rect{n.left(box, w), 0, lipgloss.Width(box), min(lipgloss.Height(box), h)}
 }
 
 func (n *notesModel) keyMap() help.KeyMap {

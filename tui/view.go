@@ -20,6 +20,11 @@ import (
 func (m Model) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
+	if !m.sh.NoMouse {
+		// Cell motion: clicks and the wheel, no stream of moves. Shift
+		// still selects text as the terminal's own.
+		v.MouseMode = tea.MouseModeCellMotion
+	}
 	v.WindowTitle = "neotui · " + safetext.Line(m.sh.BotName)
 	return v
 }
@@ -45,18 +50,23 @@ func (m Model) render() string {
 // floatOver draws box centred over body, which stays visible around it:
 // the lead a menu acts on stays in sight.
 func floatOver(body, box string, w, h int) string {
-	x := max((w-lipgloss.Width(box))/2, 0)
-	y := max((h-lipgloss.Height(box))/2, 0)
+	at := floatAt(box, w, h)
 	c := lipgloss.NewCanvas(w, h)
-	c.Compose(lipgloss.NewCompositor(lipgloss.NewLayer(body), lipgloss.NewLayer(box).X(x).Y(y).Z(1)))
+	c.Compose(lipgloss.NewCompositor(lipgloss.NewLayer(body), lipgloss.NewLayer(box).X(at.x).Y(at.y).Z(1)))
 	return lipgloss.NewStyle().Width(w).Height(h).Render(c.Render())
+}
+
+// floatAt is where floatOver draws box in a body of w×h cells.
+func floatAt(box string, w, h int) rect {
+	bw, bh := lipgloss.Width(box), lipgloss.Height(box)
+	return rect{max((w-bw)/2, 0), max((h-bh)/2, 0), bw, bh}
 }
 
 func (m Model) body() string {
 	if m.tab == tabStats {
 		return m.stats.View()
 	}
-	if m.sh.allBots && m.tab != tabLeads && !m.detailOpen {
+	if m.botless() {
 		return m.sh.styles.Muted.Render("The All bots inbox merges leads. Conversations and search are per bot: press b to pick one.")
 	}
 	var left string
@@ -80,15 +90,15 @@ func (m Model) body() string {
 	} else if m.selectionKey() == "" && !m.detailOpen {
 		right = ""
 	}
-	h := m.bodyHeight()
+	lay := m.screenLayout()
 	border := m.sh.styles.PaneBorder
 	if m.detailOpen {
 		border = border.BorderForeground(m.sh.styles.Title.GetForeground()) // the detail has the keys
 	}
 	// The border and its padding, as the style draws them on each line.
 	edge := border.Render("")
-	right = prefixLines(edge, place(right, m.sh.width-m.listWidth()-lipgloss.Width(edge), h))
-	return beside(place(left, m.listWidth(), h), right)
+	right = prefixLines(edge, place(right, lay.detail.w-lipgloss.Width(edge), lay.detail.h))
+	return beside(place(left, lay.left.w, lay.left.h), right)
 }
 
 func (m Model) listOrPlaceholder(view string, ready bool, n int, empty string) string {
@@ -108,15 +118,7 @@ func (m Model) listOrPlaceholder(view string, ready bool, n int, empty string) s
 // tabBar is the tabs with their counts, and the bot's name on the right.
 func (m Model) tabBar() string {
 	st := m.sh.styles
-	titles := []tabTitle{{"Leads", len(m.leads.raw)}, {"Conversations", m.sessions.list.Len()}, {"Search", -1}, {"Stats", -1}}
-	if m.sh.allBots {
-		titles[tabSessions].count = -1 // conversations are per bot: none in the merged inbox
-	}
-	left := m.tabTitles(titles)
-	if ansi.StringWidth(left) > m.sh.width {
-		titles[tabSessions].name = "Chats" // a narrow screen keeps all four tabs in sight
-		left = m.tabTitles(titles)
-	}
+	left := strings.Join(m.tabLabels(), "")
 	right := ""
 	if room := m.sh.width - ansi.StringWidth(left) - 1; room >= 6 {
 		right = st.BotName.Render(ansi.Truncate(safetext.Line(m.sh.BotName), room, "…"))
@@ -132,8 +134,23 @@ type tabTitle struct {
 	count int
 }
 
-// tabTitles are the tabs' titles side by side, with their counts.
-func (m Model) tabTitles(titles []tabTitle) string {
+// tabLabels are the tabs' titles as the tab bar draws them from its left
+// edge, one after the other: the mouse finds a tab by their widths.
+func (m Model) tabLabels() []string {
+	titles := []tabTitle{{"Leads", len(m.leads.raw)}, {"Conversations", m.sessions.list.Len()}, {"Search", -1}, {"Stats", -1}}
+	if m.sh.allBots {
+		titles[tabSessions].count = -1 // conversations are per bot: none in the merged inbox
+	}
+	labels := m.tabTitles(titles)
+	if ansi.StringWidth(strings.Join(labels, "")) > m.sh.width {
+		titles[tabSessions].name = "Chats" // a narrow screen keeps all four tabs in sight
+		labels = m.tabTitles(titles)
+	}
+	return labels
+}
+
+// tabTitles are the tabs' titles, with their counts.
+func (m Model) tabTitles(titles []tabTitle) []string {
 	st := m.sh.styles
 	var parts []string
 	for i, t := range titles {
@@ -160,7 +177,7 @@ func (m Model) tabTitles(titles []tabTitle) string {
 		}
 		parts = append(parts, label+" ")
 	}
-	return strings.Join(parts, "")
+	return parts
 }
 
 // footer is the short help of what has focus.

@@ -49,6 +49,7 @@ func (a *app) browserOptions(s *session, bots []tui.Bot, user string) tui.Option
 		SyncDays:     s.cfg.InitialSyncDays,
 		User:         user,
 		Quiet:        !s.cfg.Bell,
+		NoMouse:      !s.cfg.Mouse,
 		Bots:         append([]tui.Bot(nil), bots...),
 	}
 }
@@ -190,6 +191,7 @@ func (a *app) demo(ctx context.Context, sessions int) error {
 		InitialSyncDays:   30,
 		RefreshMinutes:    1,
 		Bell:              false,
+		Mouse:             true,
 	}
 	var synced []*session
 	for i, name := range []string{"Example Shop (demo)", "Example Shop (Italia)"} {
