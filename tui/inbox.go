@@ -292,6 +292,10 @@ func (m Model) updateTriage(msg tea.Msg) (Model, tea.Cmd, bool) {
 		cmd = m.undo()
 	case notesLoadedMsg:
 		m, cmd = m.notesLoaded(msg)
+	case noteEditedMsg:
+		if n, ok := m.dialog.(*notesModel); ok && n.isFor(msg.lead) {
+			n.edited(msg)
+		}
 	case copiedMsg:
 		switch {
 		case msg.err != nil:

@@ -258,7 +258,7 @@ func (m Model) helpNotes() []string {
 		{"/ filter", "words narrow together · status:won · is:starred · is:unseen"},
 		{"menus", line(newPickerKeys(nil))},
 		{"s status", keyLine(choiceKeys(statusChoices()))},
-		{"n notes", line(defaultNotesKeys())},
+		{"n notes", line(notesKeysFor(m.sh))},
 		{"4 stats", line(defaultStatsKeys())},
 		{"y copy", keyLine(choiceKeys(copyChoices(store.Lead{Lead: api.Lead{Email: "e", PhoneNumber: "p", Name: "n", SessionID: 1}}, nil, false)))},
 	}

@@ -50,6 +50,7 @@ func (a *app) browserOptions(s *session, bots []tui.Bot, user string) tui.Option
 		User:         user,
 		Quiet:        !s.cfg.Bell,
 		NoMouse:      !s.cfg.Mouse,
+		Editor:       firstNonEmpty(a.getenv("VISUAL"), a.getenv("EDITOR")),
 		Bots:         append([]tui.Bot(nil), bots...),
 	}
 }
