@@ -105,9 +105,25 @@ type Bot struct {
 	Serial    string
 	Key       Secret
 	KeySource string // where the key comes from, for messages: "NEOAGENT_API_KEY", "$SHOP_NEOAGENT_KEY", "key file ~/x", "config file /path"
+	// Origin is FromEnv for the bot that NEOAGENT_SERIAL alone defines,
+	// with no bots in the file: its name, "default", is only for --bot, and
+	// screens name it by its serial (Label). "" for a configured bot.
+	Origin string
 
 	keyEnv  string // the variable named by key_env
 	keyFile string // key_file, expanded
+}
+
+// FromEnv is the Origin of the bot NEOAGENT_SERIAL defines.
+const FromEnv = "NEOAGENT_SERIAL"
+
+// Label is how screens name the bot: its name, or for a bot from the
+// environment, which has none of its own, its serial, masked.
+func (b Bot) Label() string {
+	if b.Origin == FromEnv {
+		return "serial " + MaskSerial(b.Serial)
+	}
+	return b.Name
 }
 
 // Options are the inputs Load reads besides the file.
@@ -178,7 +194,7 @@ func Load(opts Options) (*Config, error) {
 	}
 	if len(c.Bots) == 0 {
 		if serial := strings.TrimSpace(getenv("NEOAGENT_SERIAL")); serial != "" {
-			c.Bots = []Bot{{Name: "default", Serial: serial}}
+			c.Bots = []Bot{{Name: "default", Serial: serial, Origin: FromEnv}}
 		}
 	}
 	if c.DefaultBot == "" && len(c.Bots) > 0 {

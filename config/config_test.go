@@ -601,3 +601,25 @@ func checkConfig(t *testing.T, got *Config, want Config) {
 		}
 	}
 }
+
+// TestLabel: screens name a bot from the environment by its serial,
+// masked, not by the "default" that only --bot needs; other bots by name.
+func TestLabel(t *testing.T) {
+	_, e := newEnv(t)
+	e["NEOAGENT_SERIAL"] = "3254a9d0424c4806b9ea3d0763ccfxxx"
+	c, err := Load(Options{Getenv: e.get})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.Bots[0].Label(), "serial ••••fxxx"; got != want {
+		t.Errorf("the bot from the environment is labelled %q, want %q", got, want)
+	}
+	if got := (Bot{Name: "shop", Serial: "3254a9d0"}).Label(); got != "shop" {
+		t.Errorf("a configured bot is labelled %q, want its name", got)
+	}
+	for serial, want := range map[string]string{"abc": "••••", "abcd": "••••", "abcde": "••••bcde", " 36XXGxiY ": "••••GxiY"} {
+		if got := MaskSerial(serial); got != want {
+			t.Errorf("MaskSerial(%q) = %q, want %q", serial, got, want)
+		}
+	}
+}

@@ -50,6 +50,10 @@ type Options struct {
 	// NoExport turns e (export to a file) off: under neotui serve the file
 	// would land on the server, not with the SSH user.
 	NoExport bool
+	// ConfigFile, StorePath and Version are what ? says the browser runs
+	// on: the config file read ("": none), the store's file, neotui's
+	// version.
+	ConfigFile, StorePath, Version string
 	// Editor is the user's editor, a command line ($VISUAL, else $EDITOR):
 	// ctrl+e in the note editor runs it on the note's text.
 	Editor string

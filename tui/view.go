@@ -11,6 +11,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/config"
+	"github.com/neotui/neotui/internal/english"
 	"github.com/neotui/neotui/internal/safetext"
 	"github.com/neotui/neotui/internal/store"
 )
@@ -240,13 +242,53 @@ func (m Model) fullHelp() string {
 		// The status line cuts a long error; here it is whole.
 		title += "\n\n" + st.StatusErr.Width(m.sh.width).Render("The last sync failed: "+syncErrText(err))
 	}
-	return title + "\n\n" + strings.Join(lines, "\n") + "\n\n" + strings.Join(m.helpNotes(), "\n")
+	return strings.Join(m.whereAmI(), "\n") + "\n\n" + title + "\n\n" + strings.Join(lines, "\n") + "\n\n" + strings.Join(m.helpNotes(), "\n")
+}
+
+// whereAmI is what ? says above the keys: which neotui, on which config
+// file, store and bot, synced when.
+func (m Model) whereAmI() []string {
+	sh := m.sh
+	file := sh.ConfigFile
+	if file == "" {
+		file = "none: the environment and defaults"
+	}
+	bot := sh.BotName
+	if serial := config.MaskSerial(sh.Serial); !strings.Contains(bot, serial) {
+		bot += " · serial " + serial // a bot from the environment is named by it already
+	}
+	if sh.allBots {
+		bot = "All bots: " + english.Plural(len(sh.Bots), "bot")
+	}
+	synced := "never"
+	if t := m.status.lastSynced; !t.IsZero() || !m.status.syncedAt.IsZero() {
+		if m.status.syncedAt.After(t) {
+			t = m.status.syncedAt
+		}
+		synced = clock(t, sh.now(), sh.loc()) + " (" + relative(t, sh.now(), sh.loc()) + ")"
+	}
+	rows := [][2]string{{"config", file}, {"store", firstNonEmpty(sh.StorePath, "-")}, {"bot", bot}, {"synced", synced}}
+	if sh.Version != "" {
+		rows = append([][2]string{{"neotui", sh.Version}}, rows...)
+	}
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = m.helpRow(r[0], safetext.Line(r[1])) // paths can hold escapes too
+	}
+	return out
+}
+
+// helpRow is a line of ?: a key, or a name, and its text, wrapped (not
+// cut: the help scrolls on a small screen).
+func (m Model) helpRow(name, text string) string {
+	st := m.sh.styles
+	desc := st.Help.FullDesc.Width(max(m.sh.width-11, 10)).Render(text)
+	return lipgloss.JoinHorizontal(lipgloss.Top, st.Help.FullKey.Render(fitCell(name, 11)), desc)
 }
 
 // helpNotes are the keys of the dialogs, one line each, from their
 // keymaps, wrapped to the screen.
 func (m Model) helpNotes() []string {
-	st := m.sh.styles
 	line := func(k help.KeyMap) string {
 		var all []key.Binding
 		for _, group := range k.FullHelp() {
@@ -270,9 +312,7 @@ func (m Model) helpNotes() []string {
 		" · or type YYYY-MM-DD"})
 	var out []string
 	for _, n := range notes {
-		// Wrapped, not cut: the help scrolls on a small screen.
-		desc := st.Help.FullDesc.Width(max(m.sh.width-11, 10)).Render(n[1])
-		out = append(out, lipgloss.JoinHorizontal(lipgloss.Top, st.Help.FullKey.Render(fitCell(n[0], 11)), desc))
+		out = append(out, m.helpRow(n[0], n[1]))
 	}
 	return out
 }

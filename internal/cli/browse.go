@@ -52,6 +52,9 @@ func (a *app) browserOptions(s *session, bots []tui.Bot, user string) tui.Option
 		NoMouse:      !s.cfg.Mouse,
 		Editor:       firstNonEmpty(a.getenv("VISUAL"), a.getenv("EDITOR")),
 		Bots:         append([]tui.Bot(nil), bots...),
+		ConfigFile:   s.cfg.File,
+		StorePath:    s.cfg.StorePath(),
+		Version:      a.version,
 	}
 }
 
@@ -179,12 +182,8 @@ func (a *app) demo(ctx context.Context, sessions int) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	st, err := store.Open(dir + "/neotui.db")
-	if err != nil {
-		return err
-	}
-	defer st.Close()
 	cfg := &config.Config{
+		DataDir:           dir, // the store's folder, for ? to show
 		BaseURL:           "http://" + ln.Addr().String(),
 		RateLimit:         -1, // the fake has no limit to respect
 		Location:          time.Local,
@@ -194,6 +193,11 @@ func (a *app) demo(ctx context.Context, sessions int) error {
 		Bell:              false,
 		Mouse:             true,
 	}
+	st, err := store.Open(cfg.StorePath())
+	if err != nil {
+		return err
+	}
+	defer st.Close()
 	var synced []*session
 	for i, name := range []string{"Example Shop (demo)", "Example Shop (Italia)"} {
 		bot := config.Bot{Name: name, Serial: bots[i].Serial(), Key: apitest.DefaultKey}

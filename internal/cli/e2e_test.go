@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -396,4 +397,43 @@ func TestSyncShowsProgressOnATerminal(t *testing.T) {
 	if !strings.Contains(string(b), "4 requests") || strings.Contains(string(b), "syncing") || strings.Contains(string(b), "\x1b") {
 		t.Errorf("stdout: %q", b)
 	}
+}
+
+// TestMouseInARealTerminal: the real binary in tmux turns mouse reporting
+// on, and SGR reports typed into its terminal click a tab and a row: the
+// terminal's own bytes, parsed as Bubble Tea reads them. The header names
+// the bot from the environment by its masked serial.
+func TestMouseInARealTerminal(t *testing.T) {
+	c := newCLI(t, apitest.Options{})
+	tm := newTmux(t, c, 120, 36)
+	s := tm.waitFor("1 Leads", "Mallory")
+	if !strings.Contains(strings.Split(s, "\n")[0], "serial ••••-bot") || strings.Contains(s, "default") {
+		t.Errorf("the header does not name the bot from NEOAGENT_SERIAL by its serial:\n%s", s)
+	}
+	x := strings.Index(strings.Split(s, "\n")[0], "2 Conversations")
+	tm.sgr(0, x+2, 0)
+	tm.waitFor("1 leads") // the footer of a tab other than Leads
+	// A click on the third row, once the sync has brought it, then on it
+	// again: it opens, and the detail has the keys.
+	id := ""
+	for deadline := time.Now().Add(15 * time.Second); id == "" && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		id = regexp.MustCompile(`\b\d{5,}\b`).FindString(strings.Split(tm.screen(), "\n")[4])
+	}
+	if id == "" {
+		t.Fatalf("no conversation on the third row:\n%s", tm.screen())
+	}
+	tm.sgr(0, 5, 4)
+	tm.sgr(0, 5, 4)
+	tm.waitFor("esc back", "Conversation "+id)
+}
+
+// sgr types an SGR mouse report of button at column x, row y (from 0).
+func (tm *tmuxTerm) sgr(button, x, y int) {
+	tm.t.Helper()
+	seq := fmt.Sprintf("\x1b[<%d;%d;%dM", button, x+1, y+1)
+	args := []string{"send-keys", "-t", "main", "-H"}
+	for _, b := range []byte(seq) {
+		args = append(args, fmt.Sprintf("%02x", b))
+	}
+	tm.run(args...)
 }
