@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -213,7 +214,43 @@ func (m Model) footer() string {
 			bindings = []key.Binding{k.Move, k.Open, newKey("/", "new search"), k.LeadsTab, k.Help, k.Quit}
 		}
 	}
-	return ansi.Truncate(m.help.ShortHelpView(bindings), m.sh.width, "…")
+	return m.fitFooter(bindings)
+}
+
+// fitFooter is the hints of bindings that fit the screen's width. When not
+// all do, the least useful go first: the movement keys and quit, which
+// everyone tries anyway, then the others from the right; ? help stays, the
+// way to all the others.
+func (m Model) fitFooter(bindings []key.Binding) string {
+	full := m.help
+	full.SetWidth(0) // measured whole: bubbles cuts at its width with "…"
+	for {
+		line := full.ShortHelpView(bindings)
+		if ansi.StringWidth(line) <= m.sh.width {
+			return line
+		}
+		i := m.leastUseful(bindings)
+		if i < 0 {
+			return ansi.Truncate(line, m.sh.width, "…")
+		}
+		bindings = slices.Delete(slices.Clone(bindings), i, i+1)
+	}
+}
+
+// leastUseful is the index of the hint to drop first from a footer; -1
+// when only ? help is left.
+func (m Model) leastUseful(bindings []key.Binding) int {
+	k := m.sh.keys
+	obvious := []string{k.Move.Help().Key, k.Scroll.Help().Key, "↑↓", "j/k", k.Quit.Help().Key}
+	if i := slices.IndexFunc(bindings, func(b key.Binding) bool { return slices.Contains(obvious, b.Help().Key) }); i >= 0 {
+		return i
+	}
+	for i := len(bindings) - 1; i >= 0; i-- {
+		if bindings[i].Help().Key != k.Help.Help().Key {
+			return i
+		}
+	}
+	return -1
 }
 
 // fullHelp lists every key in as many columns as fit: bubbles' own full
