@@ -14,6 +14,7 @@
 //	refresh_minutes: 5                  # the browser syncs this often, default 5 (0: never)
 //	bell: true                          # ring the terminal bell for new leads, default true
 //	mouse: true                         # the browser takes clicks and the wheel, default true
+//	export_dir: ~/exports               # where the browser's e writes; default: the working directory
 //	max_response_mb: 256                # cap on one response, decompressed, and on its records in memory; default 256
 //	request_timeout: 2m                 # the longest one attempt at a request may take; default 2m
 //	default_bot: shop                   # default: the first bot
@@ -84,9 +85,10 @@ type Config struct {
 	RateLimit         float64 // history requests per minute
 	HistoryWindowDays int
 	InitialSyncDays   int
-	RefreshMinutes    int  // the browser's background sync; 0: never
-	Bell              bool // ring for new leads
-	Mouse             bool // the browser takes clicks and the wheel
+	RefreshMinutes    int    // the browser's background sync; 0: never
+	Bell              bool   // ring for new leads
+	Mouse             bool   // the browser takes clicks and the wheel
+	ExportDir         string // where the browser's e writes; "" the working directory
 	MaxResponseBytes  int64
 	RequestTimeout    time.Duration // one attempt at a request; the waits between attempts have their own budget
 	Bots              []Bot

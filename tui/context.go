@@ -50,6 +50,9 @@ type Options struct {
 	// NoExport turns e (export to a file) off: under neotui serve the file
 	// would land on the server, not with the SSH user.
 	NoExport bool
+	// ExportDir is the folder e proposes and a relative name goes to
+	// (export_dir); "" for the working directory.
+	ExportDir string
 	// ConfigFile, StorePath and Version are what ? says the browser runs
 	// on: the config file read ("": none), the store's file, neotui's
 	// version.

@@ -51,6 +51,7 @@ func (a *app) browserOptions(s *session, bots []tui.Bot, user string) tui.Option
 		Quiet:        !s.cfg.Bell,
 		NoMouse:      !s.cfg.Mouse,
 		Editor:       firstNonEmpty(a.getenv("VISUAL"), a.getenv("EDITOR")),
+		ExportDir:    s.cfg.ExportDir,
 		Bots:         append([]tui.Bot(nil), bots...),
 		ConfigFile:   s.cfg.File,
 		StorePath:    s.cfg.StorePath(),
