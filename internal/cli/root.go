@@ -16,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/neotui/neotui/config"
 	"github.com/neotui/neotui/internal/safetext"
 )
 
@@ -137,8 +138,23 @@ never from a flag, where other users could see it in ps.`,
 	pf.StringVar(&a.flags.baseURL, "base-url", "", "Neoagent API base URL (default https://app.neoagent.co)")
 	pf.BoolVar(&a.flags.offline, "offline", false, "use only the local store; make no requests")
 	root.AddCommand(a.demoCommand(), a.leadsCommand(), a.sessionsCommand(), a.reportCommand(), a.searchCommand(), a.syncCommand(), a.fakeAPICommand())
-	root.AddCommand(a.serveCommand())
+	root.AddCommand(a.serveCommand(), a.manCommand())
+	root.RegisterFlagCompletionFunc("bot", a.completeBots)
 	return root
+}
+
+// completeBots offers the configured bots' names to a shell completing
+// --bot.
+func (a *app) completeBots(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	cfg, err := config.Load(config.Options{Path: a.flags.config, Getenv: a.getenv})
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveError
+	}
+	names := make([]string, len(cfg.Bots))
+	for i, b := range cfg.Bots {
+		names[i] = b.Name
+	}
+	return names, cobra.ShellCompDirectiveNoFileComp
 }
 
 // flagError rewords pflag's parse errors, which end in Go's own
