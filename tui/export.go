@@ -13,6 +13,7 @@ import (
 
 	"github.com/neotui/neotui/internal/english"
 	"github.com/neotui/neotui/internal/export"
+	"github.com/neotui/neotui/internal/safetext"
 	"github.com/neotui/neotui/internal/store"
 )
 
@@ -141,7 +142,8 @@ func (s *shared) exportDir() string {
 // freeName is stem+ext in dir, or stem-2, -3…: the first name not taken,
 // so a second export of the day needs no typing. In the working directory
 // it is the name alone; elsewhere (export_dir) the path, so that the
-// dialog shows where the file goes.
+// dialog shows where the file goes, sanitized: a folder's name can hold
+// escape sequences too.
 func freeName(dir, stem, ext string) string {
 	name := stem + ext
 	for i := 2; i < 100; i++ {
@@ -153,7 +155,7 @@ func freeName(dir, stem, ext string) string {
 	if wd, err := os.Getwd(); err == nil && wd == dir {
 		return name
 	}
-	return tildePath(filepath.Join(dir, name))
+	return safetext.Line(tildePath(filepath.Join(dir, name)))
 }
 
 // target turns the typed name into the absolute path to write, a relative
