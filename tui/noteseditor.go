@@ -46,13 +46,24 @@ func (n *notesModel) external() tea.Cmd {
 		n.say(fmt.Sprintf("the editor %s is not found: check $VISUAL or $EDITOR", args[0]), true)
 		return nil
 	}
-	path, err := writeDraft(n.editor.Value())
+	text := n.editor.Value()
+	if text != "" && !strings.HasSuffix(text, "\n") {
+		text += "\n" // a text file's last line ends, as editors expect
+	}
+	path, err := writeDraft(text)
 	if err != nil {
 		n.say("cannot hand the note to the editor: "+err.Error(), true)
 		return nil
 	}
 	lead := n.lead
-	return tea.ExecProcess(exec.Command(bin, append(args[1:], path)...), func(err error) tea.Msg {
+	cmd := exec.Command(bin, append(args[1:], path)...)
+	// The editor gets the terminal itself (the editor is off where the
+	// browser runs on another, under neotui serve). Given the program's
+	// reader and writer instead, wrappers in neotui, exec would hand the
+	// editor pipes, which it cannot edit on, and wait for a key after it
+	// exits.
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	return tea.ExecProcess(cmd, func(err error) tea.Msg {
 		defer os.Remove(path)
 		if err != nil {
 			return noteEditedMsg{lead: lead, err: err}

@@ -64,14 +64,14 @@ func TestNoteInEditor(t *testing.T) {
 	t.Setenv("TMPDIR", tmp)
 	seen := filepath.Join(t.TempDir(), "seen")
 	editor := fakeEditor(t, `ls -l "$1" | cut -c1-10 > "`+seen+`"; cat "$1" >> "`+seen+`"
-printf '\nadded in the editor \033[31mred\033[0m\n' >> "$1"`)
+printf 'added in the editor \033[31mred\033[0m\n' >> "$1"`)
 	final := editInProgram(t, editor, "the text from your editor", "ctrl+s")
 
 	got, err := os.ReadFile(seen)
 	if err != nil {
 		t.Fatalf("the editor did not run: %v", err)
 	}
-	if want := "-rw-------\ntyped first"; string(got) != want {
+	if want := "-rw-------\ntyped first\n"; string(got) != want {
 		t.Errorf("the editor saw %q, want %q: the note's text in a file only the user reads", got, want)
 	}
 	if left, _ := os.ReadDir(tmp); len(left) != 0 {

@@ -437,3 +437,25 @@ func (tm *tmuxTerm) sgr(button, x, y int) {
 	}
 	tm.run(args...)
 }
+
+// TestNoteInEditorInARealTerminal: ctrl+e in the note editor runs $EDITOR
+// on the terminal itself (not on the browser's wrapped reader and writer,
+// through which the editor got pipes and the browser came back blank
+// after it), and the browser comes back with the text the editor saved.
+func TestNoteInEditorInARealTerminal(t *testing.T) {
+	c := newCLI(t, apitest.Options{})
+	editor := filepath.Join(t.TempDir(), "editor")
+	script := "#!/bin/sh\nif [ -t 0 ] && [ -t 1 ]; then echo on a terminal >> \"$1\"; else echo on pipes >> \"$1\"; fi\n"
+	if err := os.WriteFile(editor, []byte(script), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	c.env["EDITOR"] = editor
+	tm := newTmux(t, c, 120, 36)
+	tm.waitFor("1 Leads", "Mallory")
+	tm.keys("n", "a")
+	tm.keys("-l", "typed first")
+	tm.keys("C-e")
+	tm.waitFor("on a terminal", "ctrl+s saves it")
+	tm.keys("C-s")
+	tm.waitFor("added a note")
+}
