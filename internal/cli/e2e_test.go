@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/neotui/neotui/api"
 	"github.com/neotui/neotui/api/apitest"
 )
@@ -410,8 +412,7 @@ func TestMouseInARealTerminal(t *testing.T) {
 	if !strings.Contains(strings.Split(s, "\n")[0], "serial ••••-bot") || strings.Contains(s, "default") {
 		t.Errorf("the header does not name the bot from NEOAGENT_SERIAL by its serial:\n%s", s)
 	}
-	x := strings.Index(strings.Split(s, "\n")[0], "2 Conversations")
-	tm.sgr(0, x+2, 0)
+	tm.sgr(0, tabColumn(t, s, "2 Conversations")+2, 0)
 	tm.waitFor("1 leads") // the footer of a tab other than Leads
 	// A click on the third row, once the sync has brought it, then on it
 	// again: it opens, and the detail has the keys.
@@ -457,5 +458,23 @@ func TestNoteInEditorInARealTerminal(t *testing.T) {
 	tm.keys("C-e")
 	tm.waitFor("on a terminal", "ctrl+s saves it")
 	tm.keys("C-s")
-	tm.waitFor("added a note")
+	s := tm.waitFor("added a note")
+	// The mouse is back too: a click outside the notes closes them, and
+	// one on a tab switches.
+	x := tabColumn(t, s, "2 Conversations") + 2
+	tm.sgr(0, x, 0)
+	tm.waitFor("s set status")
+	tm.sgr(0, x, 0)
+	tm.waitFor("1 leads")
+}
+
+// tabColumn is the cell where title starts on the screen's first line.
+func tabColumn(t *testing.T, screen, title string) int {
+	t.Helper()
+	line := strings.Split(screen, "\n")[0]
+	i := strings.Index(line, title)
+	if i < 0 {
+		t.Fatalf("no %q in the tab bar %q", title, line)
+	}
+	return ansi.StringWidth(line[:i])
 }
