@@ -13,6 +13,8 @@
 //	initial_sync_days: 30               # first run syncs this many days, default 30
 //	refresh_minutes: 5                  # the browser syncs this often, default 5 (0: never)
 //	bell: true                          # ring the terminal bell for new leads, default true
+//	mouse: true                         # the browser takes clicks and the wheel, default true
+//	export_dir: ~/exports               # where the browser's e writes; default: the working directory
 //	max_response_mb: 256                # cap on one response, decompressed, and on its records in memory; default 256
 //	request_timeout: 2m                 # the longest one attempt at a request may take; default 2m
 //	default_bot: shop                   # default: the first bot
@@ -83,8 +85,10 @@ type Config struct {
 	RateLimit         float64 // history requests per minute
 	HistoryWindowDays int
 	InitialSyncDays   int
-	RefreshMinutes    int  // the browser's background sync; 0: never
-	Bell              bool // ring for new leads
+	RefreshMinutes    int    // the browser's background sync; 0: never
+	Bell              bool   // ring for new leads
+	Mouse             bool   // the browser takes clicks and the wheel
+	ExportDir         string // where the browser's e writes; "" the working directory
 	MaxResponseBytes  int64
 	RequestTimeout    time.Duration // one attempt at a request; the waits between attempts have their own budget
 	Bots              []Bot
@@ -103,9 +107,25 @@ type Bot struct {
 	Serial    string
 	Key       Secret
 	KeySource string // where the key comes from, for messages: "NEOAGENT_API_KEY", "$SHOP_NEOAGENT_KEY", "key file ~/x", "config file /path"
+	// Origin is FromEnv for the bot that NEOAGENT_SERIAL alone defines,
+	// with no bots in the file: its name, "default", is only for --bot, and
+	// screens name it by its serial (Label). "" for a configured bot.
+	Origin string
 
 	keyEnv  string // the variable named by key_env
 	keyFile string // key_file, expanded
+}
+
+// FromEnv is the Origin of the bot NEOAGENT_SERIAL defines.
+const FromEnv = "NEOAGENT_SERIAL"
+
+// Label is how screens name the bot: its name, or for a bot from the
+// environment, which has none of its own, its serial, masked.
+func (b Bot) Label() string {
+	if b.Origin == FromEnv {
+		return "serial " + MaskSerial(b.Serial)
+	}
+	return b.Name
 }
 
 // Options are the inputs Load reads besides the file.
@@ -132,6 +152,7 @@ func Load(opts Options) (*Config, error) {
 		InitialSyncDays:   defaultInitialSyncDays,
 		RefreshMinutes:    5,
 		Bell:              true,
+		Mouse:             true,
 		MaxResponseBytes:  defaultMaxResponseMB << 20,
 		RequestTimeout:    defaultRequestTimeout,
 		ConfigDir:         xdgDir(getenv, "XDG_CONFIG_HOME", home, ".config"),
@@ -175,7 +196,7 @@ func Load(opts Options) (*Config, error) {
 	}
 	if len(c.Bots) == 0 {
 		if serial := strings.TrimSpace(getenv("NEOAGENT_SERIAL")); serial != "" {
-			c.Bots = []Bot{{Name: "default", Serial: serial}}
+			c.Bots = []Bot{{Name: "default", Serial: serial, Origin: FromEnv}}
 		}
 	}
 	if c.DefaultBot == "" && len(c.Bots) > 0 {

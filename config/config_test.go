@@ -78,6 +78,7 @@ func TestLoadDefaults(t *testing.T) {
 		InitialSyncDays:   30,
 		RefreshMinutes:    5,
 		Bell:              true,
+		Mouse:             true,
 		MaxResponseBytes:  256 << 20,
 		RequestTimeout:    2 * time.Minute,
 		DataDir:           filepath.Join(home, ".local", "share", "neotui"),
@@ -127,6 +128,7 @@ func TestLoadExample(t *testing.T) {
 		InitialSyncDays:   30,
 		RefreshMinutes:    5,
 		Bell:              true,
+		Mouse:             true,
 		MaxResponseBytes:  256 << 20,
 		RequestTimeout:    2 * time.Minute,
 		Bots: []Bot{
@@ -152,6 +154,8 @@ history_window_days: 3
 initial_sync_days: 90
 refresh_minutes: 0
 bell: false
+mouse: false
+export_dir: ~/exports
 max_response_mb: 16
 request_timeout: 90s
 bots:
@@ -164,7 +168,7 @@ bots:
 		t.Fatal(err)
 	}
 	if c.BaseURL != "http://localhost:8080" || c.Location.String() != "America/New_York" ||
-		c.RateLimit != 2.5 || c.HistoryWindowDays != 3 || c.InitialSyncDays != 90 || c.RefreshMinutes != 0 || c.Bell ||
+		c.RateLimit != 2.5 || c.HistoryWindowDays != 3 || c.InitialSyncDays != 90 || c.RefreshMinutes != 0 || c.Bell || c.Mouse || c.ExportDir != filepath.Join(home, "exports") ||
 		c.MaxResponseBytes != 16<<20 || c.RequestTimeout != 90*time.Second || c.Bots[0].Serial != "0012" || c.DefaultBot != "one" {
 		t.Errorf("got %+v", c)
 	}
@@ -366,7 +370,8 @@ func TestLoadErrors(t *testing.T) {
 		{"syntax, tab indentation", "rate_limit: 1\nbots:\n\t- name: a\n", "config FILE line 3: found character that cannot start any token"},
 		{"two documents", "rate_limit: 1\n---\nrate_limit: 2\n", "config FILE line 2: a second document (after ---) is not supported: keep one"},
 		{"not a mapping", "- a\n- b\n", "config FILE line 1: expected settings such as base_url: and bots:, found a list"},
-		{"unknown key", "rate_limit: 1\nratelimit: 2\n", `config FILE line 2: unknown key "ratelimit": the keys are base_url, time_zone, rate_limit, history_window_days, initial_sync_days, max_response_mb, request_timeout, refresh_minutes, bell, default_bot and bots`},
+		{"relative export_dir", "export_dir: exports\n", `config FILE line 1: export_dir must be a full path or start with ~/, not "exports"`},
+		{"unknown key", "rate_limit: 1\nratelimit: 2\n", `config FILE line 2: unknown key "ratelimit": the keys are base_url, time_zone, rate_limit, history_window_days, initial_sync_days, max_response_mb, request_timeout, refresh_minutes, bell, mouse, export_dir, default_bot and bots`},
 		{"repeated key", "rate_limit: 1\n\nrate_limit: 2\n", "config FILE line 3: rate_limit is set twice (first on line 1)"},
 		{"unknown bot key", "bots:\n  - name: a\n    serial: s\n    token: k\n", `config FILE line 4: unknown key "token" in a bot: a bot has name, serial, and one of key_env, key_file or key`},
 		{"bot without name", "bots:\n  - name: a\n    serial: s\n  - serial: t\n", "config FILE line 4: a bot has no name: add name: to it"},
@@ -595,6 +600,28 @@ func checkConfig(t *testing.T, got *Config, want Config) {
 			if g, w := got.Bots[i].Key.Reveal(), want.Bots[i].Key.Reveal(); g != w {
 				t.Errorf("bot %d key = %q, want %q", i, g, w)
 			}
+		}
+	}
+}
+
+// TestLabel: screens name a bot from the environment by its serial,
+// masked, not by the "default" that only --bot needs; other bots by name.
+func TestLabel(t *testing.T) {
+	_, e := newEnv(t)
+	e["NEOAGENT_SERIAL"] = "3254a9d0424c4806b9ea3d0763ccfxxx"
+	c, err := Load(Options{Getenv: e.get})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.Bots[0].Label(), "serial ••••fxxx"; got != want {
+		t.Errorf("the bot from the environment is labelled %q, want %q", got, want)
+	}
+	if got := (Bot{Name: "shop", Serial: "3254a9d0"}).Label(); got != "shop" {
+		t.Errorf("a configured bot is labelled %q, want its name", got)
+	}
+	for serial, want := range map[string]string{"abc": "••••", "abcd": "••••", "abcde": "••••bcde", " 36XXGxiY ": "••••GxiY"} {
+		if got := MaskSerial(serial); got != want {
+			t.Errorf("MaskSerial(%q) = %q, want %q", serial, got, want)
 		}
 	}
 }

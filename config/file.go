@@ -81,6 +81,10 @@ func parseFile(c *Config, data []byte, mode fs.FileMode, home string) error {
 			err = p.minutes(f, &c.RefreshMinutes)
 		case "bell":
 			err = p.boolean(f, &c.Bell)
+		case "mouse":
+			err = p.boolean(f, &c.Mouse)
+		case "export_dir":
+			err = p.folder(f, &c.ExportDir)
 		case "default_bot":
 			defaultBot = f.val
 			c.DefaultBot, err = p.str(f)
@@ -88,7 +92,7 @@ func parseFile(c *Config, data []byte, mode fs.FileMode, home string) error {
 			c.Bots, err = p.bots(f)
 		default:
 			err = p.errf(f.key, "unknown key %q: the keys are base_url, time_zone, rate_limit, history_window_days, "+
-				"initial_sync_days, max_response_mb, request_timeout, refresh_minutes, bell, default_bot and bots", f.key.Value)
+				"initial_sync_days, max_response_mb, request_timeout, refresh_minutes, bell, mouse, export_dir, default_bot and bots", f.key.Value)
 		}
 		if err != nil {
 			return err
@@ -311,6 +315,21 @@ func (p *parser) duration(f field, dst *time.Duration) error {
 		return p.errf(f.val, "%s must be longer than 0, not %s", f.key.Value, f.val.Value)
 	}
 	*dst = d
+	return nil
+}
+
+// folder reads a folder's full path; ~/ at its start is the home folder.
+// A relative path is refused: relative to what would be a guess.
+func (p *parser) folder(f field, dst *string) error {
+	v, err := p.str(f)
+	if err != nil || v == "" {
+		return err
+	}
+	path := expandHome(v, p.home)
+	if !filepath.IsAbs(path) {
+		return p.errf(f.val, "%s must be a full path or start with ~/, not %q", f.key.Value, v)
+	}
+	*dst = filepath.Clean(path)
 	return nil
 }
 

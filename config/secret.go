@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"io"
+	"strings"
 )
 
 const redacted = "[redacted]"
@@ -26,3 +27,14 @@ func (Secret) Format(f fmt.State, verb rune) { io.WriteString(f, redacted) }
 
 func (Secret) MarshalText() ([]byte, error) { return []byte(redacted), nil }
 func (Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }
+
+// MaskSerial is a chatbot's serial as screens show it: its last four
+// characters, enough to tell one's own bots apart, not to use it.
+func MaskSerial(serial string) string {
+	const mask = "••••"
+	r := []rune(strings.TrimSpace(serial))
+	if len(r) <= 4 {
+		return mask
+	}
+	return mask + string(r[len(r)-4:])
+}

@@ -180,6 +180,8 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m, m.detail.setDark(msg.IsDark())
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
+	case tea.MouseMsg:
+		return m.mouse(msg)
 	case tea.PasteMsg:
 		if m.dialog != nil {
 			_, cmd := m.dialog.update(msg)

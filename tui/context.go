@@ -50,6 +50,22 @@ type Options struct {
 	// NoExport turns e (export to a file) off: under neotui serve the file
 	// would land on the server, not with the SSH user.
 	NoExport bool
+	// ExportDir is the folder e proposes and a relative name goes to
+	// (export_dir); "" for the working directory.
+	ExportDir string
+	// ConfigFile, StorePath and Version are what ? says the browser runs
+	// on: the config file read ("": none), the store's file, neotui's
+	// version.
+	ConfigFile, StorePath, Version string
+	// Editor is the user's editor, a command line ($VISUAL, else $EDITOR):
+	// ctrl+e in the note editor runs it on the note's text.
+	Editor string
+	// NoEditor turns ctrl+e off: under neotui serve the editor would run
+	// on the server, and an editor runs commands (vim's :!).
+	NoEditor bool
+	// NoMouse leaves the mouse to the terminal (mouse: false in the
+	// config): no clicks or wheel for the browser.
+	NoMouse bool
 }
 
 // Bot is one configured bot the browser can switch to.

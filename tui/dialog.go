@@ -17,6 +17,9 @@ type dialog interface {
 	// render draws the dialog over body, the w×h cells of the screen
 	// between the tab bar and the status line.
 	render(body string, w, h int) string
+	// area is the cells that render covers of a body of w×h cells: a click
+	// outside them closes the dialog.
+	area(w, h int) rect
 	// setSize follows the terminal's size.
 	setSize(w, h int)
 	// keyMap is the dialog's keys: the footer shows its short help, and
@@ -83,21 +86,23 @@ func (h *helpScreen) update(msg tea.Msg) (bool, tea.Cmd) {
 	case key.Matches(k, h.keys.Close):
 		return true, nil
 	case key.Matches(k, h.keys.Down):
-		h.top++
+		h.scroll(1)
 	case key.Matches(k, h.keys.Up):
-		h.top--
+		h.scroll(-1)
 	case key.Matches(k, h.keys.PageDown):
-		h.top += h.page
+		h.scroll(h.page)
 	case key.Matches(k, h.keys.PageUp):
-		h.top -= h.page
+		h.scroll(-h.page)
 	case key.Matches(k, h.keys.Top):
 		h.top = 0
 	case key.Matches(k, h.keys.Bottom):
 		h.top = h.last()
 	}
-	h.top = max(min(h.top, h.last()), 0)
 	return false, nil
 }
+
+// scroll moves the text by n lines, within it.
+func (h *helpScreen) scroll(n int) { h.top = max(min(h.top+n, h.last()), 0) }
 
 func (h *helpScreen) render(_ string, _, _ int) string {
 	if len(h.lines) == 0 {
@@ -107,6 +112,8 @@ func (h *helpScreen) render(_ string, _, _ int) string {
 }
 
 func (h *helpScreen) setSize(int, int) {} // the root gives it text for the new size
+
+func (h *helpScreen) area(w, hh int) rect { return rect{0, 0, w, hh} } // the whole body
 
 func (h *helpScreen) keyMap() help.KeyMap { return h.keys }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/neotui/neotui/internal/english"
 	"github.com/neotui/neotui/internal/export"
+	"github.com/neotui/neotui/internal/safetext"
 	"github.com/neotui/neotui/internal/store"
 )
 
@@ -115,42 +116,55 @@ func (m *Model) openExport() tea.Cmd {
 		return nil
 	}
 	what := english.Plural(len(leads), "lead") + " (" + strings.Join(m.leads.viewLimits(), ", ") + ")"
-	name := freeName("neotui-leads-"+m.sh.now().In(m.sh.loc()).Format("2006-01-02"), ".csv")
 	sh := m.sh
+	dir := sh.exportDir()
+	name := freeName(dir, "neotui-leads-"+sh.now().In(sh.loc()).Format("2006-01-02"), ".csv")
 	var p *picker
 	p = newPicker(sh, "Export "+what+" to .csv or .json", nil, func(_ any, path string) tea.Cmd {
 		return exportLeads(sh, leads, path, what, p)
-	}).withInput("file: ", name).withCheck(leadsExport.target)
+	}).withInput("file: ", name).withCheck(func(typed string) (string, error) { return leadsExport.target(typed, dir) })
 	// Room for a long path, within the screen (border, padding, prompt, cursor).
 	p.input.SetWidth(max(min(sh.width-12, 60), 20))
 	m.open(p)
 	return nil
 }
 
-// freeName is stem+ext in the working directory, or stem-2, -3…: the
-// first name not taken, so a second export of the day needs no typing.
-func freeName(stem, ext string) string {
+// exportDir is the folder exports go to unless the name typed says
+// otherwise: export_dir, else the working directory; "" if unknown.
+func (s *shared) exportDir() string {
+	if s.ExportDir != "" {
+		return s.ExportDir
+	}
+	wd, _ := os.Getwd()
+	return wd
+}
+
+// freeName is stem+ext in dir, or stem-2, -3…: the first name not taken,
+// so a second export of the day needs no typing. In the working directory
+// it is the name alone; elsewhere (export_dir) the path, so that the
+// dialog shows where the file goes, sanitized: a folder's name can hold
+// escape sequences too.
+func freeName(dir, stem, ext string) string {
 	name := stem + ext
 	for i := 2; i < 100; i++ {
-		if _, err := os.Lstat(name); errors.Is(err, os.ErrNotExist) {
+		if _, err := os.Lstat(filepath.Join(dir, name)); errors.Is(err, os.ErrNotExist) {
 			break
 		}
 		name = fmt.Sprintf("%s-%d%s", stem, i, ext)
 	}
-	return name
+	if wd, err := os.Getwd(); err == nil && wd == dir {
+		return name
+	}
+	return safetext.Line(tildePath(filepath.Join(dir, name)))
 }
 
-// target turns the typed name into the absolute path to write, or
-// says in one sentence why not. It looks at the disk (is the name free, is
-// the folder there) so that the dialog can stay open to fix the name: one
-// or two stats of a path the user just typed.
-func (k exportKind) target(typed string) (string, error) {
+// target turns the typed name into the absolute path to write, a relative
+// one under dir, or says in one sentence why not. It looks at the disk (is
+// the name free, is the folder there) so that the dialog can stay open to
+// fix the name: one or two stats of a path the user just typed.
+func (k exportKind) target(typed, dir string) (string, error) {
 	home, _ := os.UserHomeDir()
-	wd, err := os.Getwd()
-	if err != nil {
-		wd = ""
-	}
-	path, err := exportPath(typed, home, wd, k)
+	path, err := exportPath(typed, home, dir, k)
 	if err != nil {
 		return "", err
 	}
@@ -170,9 +184,9 @@ var (
 )
 
 // exportPath is the absolute path of a typed name: ~ and ~/… are under
-// home, a relative name is under wd. Only kind's types (any case) are
+// home, a relative name is under dir (export_dir or the working folder). Only kind's types (any case) are
 // written.
-func exportPath(typed, home, wd string, kind exportKind) (string, error) {
+func exportPath(typed, home, dir string, kind exportKind) (string, error) {
 	p := strings.TrimSpace(typed)
 	switch {
 	case p == "~" || strings.HasPrefix(p, "~/") || strings.HasPrefix(p, "~"+string(filepath.Separator)):
@@ -183,10 +197,10 @@ func exportPath(typed, home, wd string, kind exportKind) (string, error) {
 	case strings.HasPrefix(p, "~"):
 		return "", fmt.Errorf("%s: only ~/ is expanded, not ~name: write the full path", p)
 	case !filepath.IsAbs(p):
-		if wd == "" {
+		if dir == "" {
 			return "", errors.New("the working folder is not known: write the full path")
 		}
-		p = filepath.Join(wd, p)
+		p = filepath.Join(dir, p)
 	}
 	p = filepath.Clean(p)
 	ext := filepath.Ext(p)
@@ -227,14 +241,9 @@ func checkExportTarget(path string) error {
 	return nil
 }
 
-// shortPath is path as the user would type it: relative to the working
-// folder when under it, else with ~ for the home folder.
-func shortPath(path string) string {
-	if wd, err := os.Getwd(); err == nil {
-		if rel, err := filepath.Rel(wd, path); err == nil && filepath.IsLocal(rel) {
-			return rel
-		}
-	}
+// tildePath is path with ~ for the home folder when under it, as the user
+// would type it.
+func tildePath(path string) string {
 	if home, err := os.UserHomeDir(); err == nil && home != "" {
 		if rel, err := filepath.Rel(home, path); err == nil && filepath.IsLocal(rel) {
 			return filepath.Join("~", rel)
@@ -266,14 +275,15 @@ func (m *Model) openReportExport() tea.Cmd {
 	}
 	sh, bot, zone := m.sh, m.sh.BotName, m.sh.loc()
 	what := fmt.Sprintf("the report of %s – %s", rep.From, rep.To)
-	name := freeName(fmt.Sprintf("neotui-report-%s-%s", rep.From, rep.To), ".md")
+	dir := sh.exportDir()
+	name := freeName(dir, fmt.Sprintf("neotui-report-%s-%s", rep.From, rep.To), ".md")
 	var p *picker
 	p = newPicker(sh, "Export "+what+" as Markdown (.md)", nil, func(_ any, path string) tea.Cmd {
 		return func() tea.Msg {
 			err := writeAtomic(path, func(f *os.File) error { return export.ReportMarkdown(f, rep, bot, zone, zone) })
 			return exportedMsg{path: path, what: what, err: err, retry: p}
 		}
-	}).withInput("file: ", name).withCheck(reportExport.target)
+	}).withInput("file: ", name).withCheck(func(typed string) (string, error) { return reportExport.target(typed, dir) })
 	p.input.SetWidth(max(min(sh.width-12, 60), 20))
 	m.open(p)
 	return nil

@@ -115,7 +115,7 @@ func TestExportExpandsHome(t *testing.T) {
 	if pickerOf(m) != nil {
 		t.Error("the dialog stayed open after the export")
 	}
-	if msg := "exported to ~/leads.csv: " + english.Plural(len(want), "lead") + " (snoozed hidden)"; flashText(m) != msg {
+	if msg := "exported to " + path + ": " + english.Plural(len(want), "lead") + " (snoozed hidden)"; flashText(m) != msg {
 		t.Errorf("status %q, want %q", flashText(m), msg)
 	}
 }
@@ -139,8 +139,8 @@ func TestExportRelativeNameIsUnderTheWorkingDirectory(t *testing.T) {
 	if recs[0]["Name"] != want[0].Name || recs[0]["Status"] == nil {
 		t.Errorf("first record %v, want %q with its status", recs[0], want[0].Name)
 	}
-	if !strings.HasPrefix(flashText(m), "exported to Leads.JSON: ") {
-		t.Errorf("status %q does not name Leads.JSON, as typed", flashText(m))
+	if !strings.HasPrefix(flashText(m), "exported to "+path+": ") {
+		t.Errorf("status %q does not name %s, the whole path written", flashText(m), path)
 	}
 	fi, err := os.Stat(path)
 	if err != nil || fi.Mode().Perm() != 0o600 {
@@ -362,5 +362,37 @@ func TestAllBotsExportNamesEachBot(t *testing.T) {
 	}
 	if h := rows[0]; h[len(h)-1] != "BotName" || names[testSerial] != "Test Shop" || names["bot-2"] != "Clinic" {
 		t.Errorf("header %v, bots named %v", rows[0], names)
+	}
+}
+
+// TestExportDir: with export_dir set, e proposes a file there (its path in
+// the box, ~ for home), a relative name goes there, and the status line
+// says the whole path written.
+func TestExportDir(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Chdir(t.TempDir()) // not where the files go
+	dir := filepath.Join(home, "exports")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := fillStore(t, 60)
+	opts := testOptions(st)
+	opts.ExportDir = dir
+	m := New(opts)
+	t.Cleanup(m.Close)
+	m = settle(t, m, sizeCmd(120, 40), m.Init())
+	m = press(t, m, "e")
+	if got, want := pickerOf(m).valueOf(), "~/exports/neotui-leads-2026-03-10.csv"; got != want {
+		t.Errorf("e proposes %q, want %q", got, want)
+	}
+	m = awaitModel(t, press(t, m, "enter"), exported)
+	path := filepath.Join(dir, "neotui-leads-2026-03-10.csv")
+	if _, err := os.Stat(path); err != nil || !strings.HasPrefix(flashText(m), "exported to "+path+": ") {
+		t.Errorf("the proposed name wrote %s (%v); status %q", path, err, flashText(m))
+	}
+	m = awaitModel(t, typeExportName(t, m, "second.json"), func(m Model) bool { return strings.Contains(flashText(m), "second.json") })
+	if _, err := os.Stat(filepath.Join(dir, "second.json")); err != nil {
+		t.Errorf("a relative name did not go to export_dir: %v; status %q", err, flashText(m))
 	}
 }

@@ -78,6 +78,8 @@ func TestGolden(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			st, _ := fillStore(t, 60)
 			m := start(t, st, tt.w, tt.h)
+			// What ? shows first, as a user's installation would have it.
+			m.sh.ConfigFile, m.sh.StorePath, m.sh.Version = "/home/ana/.config/neotui/config.yml", "/home/ana/.local/share/neotui/neotui.db", "v1.2.0"
 			m = press(t, m, tt.keys...)
 			checkFrame(t, m, tt.w, tt.h)
 			golden.RequireEqual(t, strings.TrimRight(screen(m), " \n"))

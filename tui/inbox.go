@@ -292,6 +292,10 @@ func (m Model) updateTriage(msg tea.Msg) (Model, tea.Cmd, bool) {
 		cmd = m.undo()
 	case notesLoadedMsg:
 		m, cmd = m.notesLoaded(msg)
+	case noteEditedMsg:
+		if n, ok := m.dialog.(*notesModel); ok && n.isFor(msg.lead) {
+			n.edited(msg)
+		}
 	case copiedMsg:
 		switch {
 		case msg.err != nil:
@@ -310,7 +314,8 @@ func (m Model) updateTriage(msg tea.Msg) (Model, tea.Cmd, bool) {
 		case msg.err != nil:
 			m.flash("export failed: "+msg.err.Error(), true)
 		default:
-			m.flash(fmt.Sprintf("exported to %s: %s", shortPath(msg.path), msg.what), false)
+			// The whole path: the file is to be found, whatever folder it went to.
+			m.flash(fmt.Sprintf("exported to %s: %s", msg.path, msg.what), false)
 		}
 	case switchBotMsg:
 		cmd = m.switchBot(msg)

@@ -16,6 +16,10 @@ func (m Model) tooSmall() bool {
 	return m.sh.width > 0 && (m.sh.width < minWidth || m.sh.height < minHeight)
 }
 
+// botless reports the All bots inbox on a tab whose data is per bot: a
+// sentence stands where the list would.
+func (m Model) botless() bool { return m.sh.allBots && m.tab != tabLeads && !m.detailOpen }
+
 // activeList is the list of the current tab (nil on Search).
 func (m *Model) activeList() *list.Model {
 	switch m.tab {
@@ -92,8 +96,44 @@ func (m Model) listWidth() int {
 	return m.sh.width
 }
 
-// bodyHeight is the screen less the tab bar (2 lines), status and footer.
-func (m Model) bodyHeight() int { return max(m.sh.height-4, 1) }
+// The frame's lines around the body: the tab bar (its titles, then its
+// border) above, the status line and the footer below.
+const tabBarLines, belowBody = 2, 2
+
+// bodyHeight is the screen less the tab bar, status and footer.
+func (m Model) bodyHeight() int { return max(m.sh.height-tabBarLines-belowBody, 1) }
+
+// rect is a block of the screen, in cells from its top-left corner.
+type rect struct{ x, y, w, h int }
+
+func (r rect) has(x, y int) bool { return x >= r.x && x < r.x+r.w && y >= r.y && y < r.y+r.h }
+
+// screenLayout is where the frame draws each block. render draws by it and
+// the mouse finds what is under the pointer with it, so that the two agree.
+type screenLayout struct {
+	tabs rect // the line of the tab titles
+	body rect // between the tab bar and the status line
+	// left is the list, the search or the stats page; detail the pane
+	// beside it (its border included) or, narrow, in its place. Either is
+	// zero when not drawn.
+	left, detail rect
+}
+
+func (m Model) screenLayout() screenLayout {
+	w, h := m.sh.width, m.bodyHeight()
+	l := screenLayout{tabs: rect{0, 0, w, 1}, body: rect{0, tabBarLines, w, h}}
+	switch {
+	case m.tab == tabStats || (!m.split() && !m.detailOpen):
+		l.left = l.body // the stats page has no pane beside it
+	case !m.split():
+		l.detail = l.body
+	default:
+		lw := m.listWidth()
+		l.left = rect{0, tabBarLines, lw, h}
+		l.detail = rect{lw, tabBarLines, w - lw, h}
+	}
+	return l
+}
 
 // open puts d up, sized to the screen.
 func (m *Model) open(d dialog) {

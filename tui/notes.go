@@ -34,6 +34,8 @@ type notesModel struct {
 	deleting bool   // d pressed once
 	err      error  // loading the notes failed
 	failure  string // why the text in the editor is not saved, and what the keys do now
+	hint     string // what ctrl+e did, until the next key (noteseditor.go)
+	hintErr  bool
 }
 
 // The overlay sits in the screen's body, below the tab bar (2 lines) and
@@ -47,44 +49,6 @@ const (
 	notesMinEditor = 3
 	notesMaxEditor = 8
 )
-
-// notesKeyMap is the keys of the notes: of the list, and of the editor.
-type notesKeyMap struct {
-	Add, Edit, Delete, Down, Up, Undo, Close key.Binding
-	Save, Cancel                             key.Binding // the editor's
-	editing, dropping                        bool        // which keys the footer shows
-}
-
-func defaultNotesKeys() notesKeyMap {
-	return notesKeyMap{
-		Add:    newKey("a", "add"),
-		Edit:   key.NewBinding(key.WithKeys("e", "enter"), key.WithHelp("e", "edit")),
-		Delete: key.NewBinding(key.WithKeys("d"), key.WithHelp("dd", "delete")),
-		Down:   key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("j/k", "move")),
-		Up:     key.NewBinding(key.WithKeys("k", "up")),
-		Undo:   newKey("ctrl+z", "undo"),
-		Close:  key.NewBinding(key.WithKeys("esc", "q", "n"), key.WithHelp("esc", "close")),
-		Save:   newKey("ctrl+s", "save"),
-		Cancel: newKey("esc", "cancel"),
-	}
-}
-
-// ShortHelp is the footer: the editor's keys while it is on.
-func (k notesKeyMap) ShortHelp() []key.Binding {
-	if k.editing {
-		cancel := k.Cancel
-		if k.dropping {
-			cancel.SetHelp("esc", "drop the text")
-		}
-		return []key.Binding{k.Save, cancel}
-	}
-	return []key.Binding{k.Add, k.Edit, k.Delete, k.Down, k.Undo, k.Close}
-}
-
-// FullHelp is every key, for the ? screen.
-func (k notesKeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Add, k.Edit, k.Delete, k.Save, k.Close}}
-}
 
 // undoMsg asks the root to take the last action back (ctrl+z in the notes).
 type undoMsg struct{}
@@ -124,7 +88,7 @@ func newNotes(sh *shared, l store.Lead) *notesModel {
 	ta.Placeholder = "A note for the team…"
 	ta.ShowLineNumbers = false
 	ta.CharLimit = 8000
-	return &notesModel{sh: sh, keys: defaultNotesKeys(), lead: l, editor: ta}
+	return &notesModel{sh: sh, keys: notesKeysFor(sh), lead: l, editor: ta}
 }
 
 // setSize sizes the editor for a terminal of w×h: the overlay is drawn
@@ -143,7 +107,7 @@ func (n *notesModel) typing() bool { return n.editorOn }
 
 // startEditor opens the editor on note (nil: a new note).
 func (n *notesModel) startEditor(note *store.Note) tea.Cmd {
-	n.editing, n.editorOn, n.failure = note, true, ""
+	n.editing, n.editorOn, n.failure, n.hint = note, true, "", ""
 	n.editor.Reset()
 	if note != nil {
 		// The body may be another operator's: edit what the screen can show.
@@ -154,7 +118,7 @@ func (n *notesModel) startEditor(note *store.Note) tea.Cmd {
 }
 
 func (n *notesModel) closeEditor() {
-	n.editorOn, n.failure, n.dropping = false, "", false
+	n.editorOn, n.failure, n.dropping, n.hint = false, "", false, ""
 	n.editor.Blur()
 }
 
@@ -196,7 +160,10 @@ func (n *notesModel) update(msg tea.Msg) (closed bool, cmd tea.Cmd) {
 // editorKey takes a key while the editor is on: every key is text but
 // save and cancel.
 func (n *notesModel) editorKey(msg tea.KeyPressMsg) tea.Cmd {
+	n.hint = ""
 	switch {
+	case key.Matches(msg, n.keys.External):
+		return n.external()
 	case key.Matches(msg, n.keys.Cancel):
 		if n.unsaved() && !n.dropping {
 			n.dropping = true // typed text is not dropped by one stray key
@@ -359,10 +326,18 @@ func (n *notesModel) view(width int) string {
 		for _, l := range strings.Split(n.editor.View(), "\n") {
 			bottom = append(bottom, ansi.Truncate(l, inner, ""))
 		}
-		if n.dropping {
+		switch {
+		case n.dropping:
 			bottom = append(bottom, st.StatusErr.Render(dropHint))
-		} else {
-			bottom = append(bottom, st.Muted.Render(keyLine([]key.Binding{n.keys.Save, n.keys.Cancel})))
+		case n.hint != "":
+			style := st.Muted
+			if n.hintErr {
+				style = st.StatusErr
+			}
+			bottom = append(bottom, wrapLines(style, n.hint, inner)...)
+		default:
+			keys := keyLine([]key.Binding{n.keys.Save, n.keys.external(), n.keys.Cancel})
+			bottom = append(bottom, st.Muted.Render(ansi.Truncate(keys, inner, "…")))
 		}
 	} else {
 		hint := keyLine([]key.Binding{n.keys.Add, n.keys.Edit, n.keys.Delete, n.keys.Close})
@@ -485,7 +460,18 @@ func joinBlocks(blocks [][]string) []string {
 // what is under it.
 
 func (n *notesModel) render(_ string, w, h int) string {
-	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Top, n.view(min(w-2, notesMaxWidth)))
+	box := n.view(min(w-2, notesMaxWidth))
+	return place(prefixLines(spaces[:n.left(box, w)], box), w, h)
+}
+
+// left is the column where render starts box: centred in w.
+func (n *notesModel) left(box string, w int) int {
+	return min(max((w-lipgloss.Width(box))/2, 0), len(spaces))
+}
+
+func (n *notesModel) area(w, h int) rect {
+	box := n.view(min(w-2, notesMaxWidth))
+	return rect{n.left(box, w), 0, lipgloss.Width(box), min(lipgloss.Height(box), h)}
 }
 
 func (n *notesModel) keyMap() help.KeyMap {

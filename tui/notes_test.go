@@ -207,7 +207,7 @@ func TestNotesFit80x24(t *testing.T) {
 	m = press(t, m, "a")
 	checkFrame(t, m, 80, 24)
 	s = screen(m)
-	for _, want := range []string{"Notes · ", "New note", "A note for the team", "ctrl+s save · esc cancel", "more"} {
+	for _, want := range []string{"Notes · ", "New note", "A note for the team", "ctrl+s save · ctrl+e edit in $EDITOR · esc cancel", "more"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("with the editor open at 80×24 the screen lacks %q:\n%s", want, s)
 		}
@@ -216,7 +216,7 @@ func TestNotesFit80x24(t *testing.T) {
 	lines := strings.Split(s, "\n")
 	hint := -1
 	for i, l := range lines {
-		if strings.Contains(l, "ctrl+s save · esc cancel") {
+		if strings.Contains(l, "ctrl+s save · ctrl+e edit in $EDITOR · esc cancel") {
 			hint = i
 		}
 	}

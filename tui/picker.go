@@ -250,4 +250,6 @@ func (p *picker) render(body string, w, h int) string { return floatOver(body, p
 
 func (p *picker) setSize(int, int) {} // view reads the size when it draws
 
+func (p *picker) area(w, h int) rect { return floatAt(p.view(), w, h) }
+
 func (p *picker) keyMap() help.KeyMap { return p.keys }

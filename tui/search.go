@@ -71,9 +71,13 @@ func (s *searchModel) step(dir int, id int64) (store.Hit, bool) {
 
 func (s searchModel) typing() bool { return s.input.Focused() }
 
+// searchHead is the lines View draws above the results: the query box and
+// the line that says what was found.
+const searchHead = 2
+
 func (s *searchModel) setSize(w, h int) {
 	s.input.SetWidth(w - len(s.input.Prompt) - 1)
-	s.height = h - 2
+	s.height = h - searchHead
 	s.results.SetSize(w, s.height)
 }
 
@@ -112,16 +116,22 @@ func (s searchModel) Update(msg tea.Msg) (searchModel, tea.Cmd) {
 		case key.Matches(msg, s.sh.keys.Filter):
 			return s, s.input.Focus()
 		case key.Matches(msg, s.sh.keys.Open):
-			if it, ok := s.results.Selected(); ok {
-				h := it.(*hitItem)
-				return s, func() tea.Msg { return openHitMsg{hit: h.hit, query: s.query} }
-			}
-			return s, nil
+			return s, s.openSelected()
 		}
 	}
 	var cmd tea.Cmd
 	s.results, cmd = s.results.Update(msg)
 	return s, tea.Batch(cmd, s.readMore())
+}
+
+// openSelected asks the app to open the selected hit.
+func (s searchModel) openSelected() tea.Cmd {
+	it, ok := s.results.Selected()
+	if !ok {
+		return nil
+	}
+	h, query := it.(*hitItem), s.query
+	return func() tea.Msg { return openHitMsg{hit: h.hit, query: query} }
 }
 
 // showPage takes a page of hits: the first of a search replaces the rows,

@@ -304,6 +304,11 @@ func (s statsModel) handleKey(msg tea.KeyPressMsg) (statsModel, tea.Cmd) {
 	return s, nil
 }
 
+// scroll moves the page by n lines (the mouse wheel).
+func (s *statsModel) scroll(n int) {
+	s.top = min(max(s.top+n, 0), max(len(s.page())-s.h, 0))
+}
+
 // view
 
 func (s statsModel) View() string {

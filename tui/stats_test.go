@@ -163,7 +163,7 @@ func TestStatsExportMarkdown(t *testing.T) {
 	if !strings.HasPrefix(md, "# Report · Test Shop\n") || !strings.Contains(md, "| Conversations | "+shown+" |") || !strings.Contains(md, "## Top pages") {
 		t.Errorf("the report:\n%s", md)
 	}
-	if !strings.HasPrefix(flashText(m), "exported to march.md: the report of ") {
+	if !strings.HasPrefix(flashText(m), "exported to "+filepath.Join(dir, "march.md")+": the report of ") {
 		t.Errorf("status %q", flashText(m))
 	}
 }

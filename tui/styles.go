@@ -90,7 +90,21 @@ func newStyles(isDark bool) Styles {
 		CardValue:  lipgloss.NewStyle().Foreground(fg),
 		PaneBorder: lipgloss.NewStyle().BorderStyle(lipgloss.NormalBorder()).BorderLeft(true).BorderForeground(subtle).PaddingLeft(1),
 		Title:      lipgloss.NewStyle().Foreground(accent).Bold(true),
-		Help:       help.DefaultStyles(isDark),
+		Help:       helpStyles(ld),
 		isDark:     isDark,
+	}
+}
+
+// helpStyles are the footer's and ?'s: keys and what they do at 4.5:1 or
+// more against the background (WCAG AA), the separators at 3:1; bubbles'
+// own greys fall to 2:1 and less on black, hard to read over SSH. The
+// ratios are tested against common backgrounds, also in 256 colours.
+func helpStyles(ld lipgloss.LightDarkFunc) help.Styles {
+	keys := lipgloss.NewStyle().Foreground(ld(lipgloss.Color("#303030"), lipgloss.Color("#D0D0D0")))
+	desc := lipgloss.NewStyle().Foreground(ld(lipgloss.Color("#5E5E5E"), lipgloss.Color("#A0A0A0")))
+	sep := lipgloss.NewStyle().Foreground(ld(lipgloss.Color("#858585"), lipgloss.Color("#767676")))
+	return help.Styles{
+		ShortKey: keys, ShortDesc: desc, ShortSeparator: sep, Ellipsis: sep,
+		FullKey: keys, FullDesc: desc, FullSeparator: sep,
 	}
 }

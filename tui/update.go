@@ -255,11 +255,17 @@ func (m Model) delegate(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		return m, cmd
 	}
-	cmds := []tea.Cmd{cmd, m.follow()}
+	return m, tea.Batch(cmd, m.moved())
+}
+
+// moved follows the active list's cursor: the detail shows its row, and
+// the list's end loads older history.
+func (m *Model) moved() tea.Cmd {
+	cmds := []tea.Cmd{m.follow()}
 	if l := m.activeList(); l != nil && l.VisibleLen() > 0 && l.AtEnd() {
 		cmds = append(cmds, m.loadOlder())
 	}
-	return m, tea.Batch(cmds...)
+	return tea.Batch(cmds...)
 }
 
 // delegateAll passes messages nobody claimed (the children's own async

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -11,6 +12,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/config"
+	"github.com/neotui/neotui/internal/english"
 	"github.com/neotui/neotui/internal/safetext"
 	"github.com/neotui/neotui/internal/store"
 )
@@ -20,6 +23,11 @@ import (
 func (m Model) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
+	if !m.sh.NoMouse {
+		// Cell motion: clicks and the wheel, no stream of moves. Shift
+		// still selects text as the terminal's own.
+		v.MouseMode = tea.MouseModeCellMotion
+	}
 	v.WindowTitle = "neotui · " + safetext.Line(m.sh.BotName)
 	return v
 }
@@ -45,18 +53,23 @@ func (m Model) render() string {
 // floatOver draws box centred over body, which stays visible around it:
 // the lead a menu acts on stays in sight.
 func floatOver(body, box string, w, h int) string {
-	x := max((w-lipgloss.Width(box))/2, 0)
-	y := max((h-lipgloss.Height(box))/2, 0)
+	at := floatAt(box, w, h)
 	c := lipgloss.NewCanvas(w, h)
-	c.Compose(lipgloss.NewCompositor(lipgloss.NewLayer(body), lipgloss.NewLayer(box).X(x).Y(y).Z(1)))
+	c.Compose(lipgloss.NewCompositor(lipgloss.NewLayer(body), lipgloss.NewLayer(box).X(at.x).Y(at.y).Z(1)))
 	return lipgloss.NewStyle().Width(w).Height(h).Render(c.Render())
+}
+
+// floatAt is where floatOver draws box in a body of w×h cells.
+func floatAt(box string, w, h int) rect {
+	bw, bh := lipgloss.Width(box), lipgloss.Height(box)
+	return rect{max((w-bw)/2, 0), max((h-bh)/2, 0), bw, bh}
 }
 
 func (m Model) body() string {
 	if m.tab == tabStats {
 		return m.stats.View()
 	}
-	if m.sh.allBots && m.tab != tabLeads && !m.detailOpen {
+	if m.botless() {
 		return m.sh.styles.Muted.Render("The All bots inbox merges leads. Conversations and search are per bot: press b to pick one.")
 	}
 	var left string
@@ -80,15 +93,15 @@ func (m Model) body() string {
 	} else if m.selectionKey() == "" && !m.detailOpen {
 		right = ""
 	}
-	h := m.bodyHeight()
+	lay := m.screenLayout()
 	border := m.sh.styles.PaneBorder
 	if m.detailOpen {
 		border = border.BorderForeground(m.sh.styles.Title.GetForeground()) // the detail has the keys
 	}
 	// The border and its padding, as the style draws them on each line.
 	edge := border.Render("")
-	right = prefixLines(edge, place(right, m.sh.width-m.listWidth()-lipgloss.Width(edge), h))
-	return beside(place(left, m.listWidth(), h), right)
+	right = prefixLines(edge, place(right, lay.detail.w-lipgloss.Width(edge), lay.detail.h))
+	return beside(place(left, lay.left.w, lay.left.h), right)
 }
 
 func (m Model) listOrPlaceholder(view string, ready bool, n int, empty string) string {
@@ -108,21 +121,7 @@ func (m Model) listOrPlaceholder(view string, ready bool, n int, empty string) s
 // tabBar is the tabs with their counts, and the bot's name on the right.
 func (m Model) tabBar() string {
 	st := m.sh.styles
-	// Each counts what it shows: its view (unseen only, snoozed), and what
-	// a filter lets through of it ("3/120").
-	titles := []tabTitle{
-		{"Leads", m.leads.rows, m.leads.list.Narrowed(), m.leads.list.VisibleLen()},
-		{"Conversations", m.sessions.list.Len(), m.sessions.list.Narrowed(), m.sessions.list.VisibleLen()},
-		{"Search", -1, false, 0}, {"Stats", -1, false, 0},
-	}
-	if m.sh.allBots {
-		titles[tabSessions].count = -1 // conversations are per bot: none in the merged inbox
-	}
-	left := m.tabTitles(titles)
-	if ansi.StringWidth(left) > m.sh.width {
-		titles[tabSessions].name = "Chats" // a narrow screen keeps all four tabs in sight
-		left = m.tabTitles(titles)
-	}
+	left := strings.Join(m.tabLabels(), "")
 	right := ""
 	if room := m.sh.width - ansi.StringWidth(left) - 1; room >= 6 {
 		right = st.BotName.Render(ansi.Truncate(safetext.Line(m.sh.BotName), room, "…"))
@@ -141,8 +140,29 @@ type tabTitle struct {
 	matches  int
 }
 
-// tabTitles are the tabs' titles side by side, with their counts.
-func (m Model) tabTitles(titles []tabTitle) string {
+// tabLabels are the tabs' titles as the tab bar draws them from its left
+// edge, one after the other: the mouse finds a tab by their widths.
+func (m Model) tabLabels() []string {
+	// Each counts what it shows: its view (unseen only, snoozed), and what
+	// a filter lets through of it ("3/120").
+	titles := []tabTitle{
+		{"Leads", m.leads.rows, m.leads.list.Narrowed(), m.leads.list.VisibleLen()},
+		{"Conversations", m.sessions.list.Len(), m.sessions.list.Narrowed(), m.sessions.list.VisibleLen()},
+		{"Search", -1, false, 0}, {"Stats", -1, false, 0},
+	}
+	if m.sh.allBots {
+		titles[tabSessions].count = -1 // conversations are per bot: none in the merged inbox
+	}
+	labels := m.tabTitles(titles)
+	if ansi.StringWidth(strings.Join(labels, "")) > m.sh.width {
+		titles[tabSessions].name = "Chats" // a narrow screen keeps all four tabs in sight
+		labels = m.tabTitles(titles)
+	}
+	return labels
+}
+
+// tabTitles are the tabs' titles, with their counts.
+func (m Model) tabTitles(titles []tabTitle) []string {
 	st := m.sh.styles
 	var parts []string
 	for i, t := range titles {
@@ -172,7 +192,7 @@ func (m Model) tabTitles(titles []tabTitle) string {
 		}
 		parts = append(parts, label+" ")
 	}
-	return strings.Join(parts, "")
+	return parts
 }
 
 // footer is the short help of what has focus.
@@ -206,7 +226,43 @@ func (m Model) footer() string {
 			bindings = []key.Binding{k.Move, k.Open, newKey("/", "new search"), k.LeadsTab, k.Help, k.Quit}
 		}
 	}
-	return ansi.Truncate(m.help.ShortHelpView(bindings), m.sh.width, "…")
+	return m.fitFooter(bindings)
+}
+
+// fitFooter is the hints of bindings that fit the screen's width. When not
+// all do, the least useful go first: the movement keys and quit, which
+// everyone tries anyway, then the others from the right; ? help stays, the
+// way to all the others.
+func (m Model) fitFooter(bindings []key.Binding) string {
+	full := m.help
+	full.SetWidth(0) // measured whole: bubbles cuts at its width with "…"
+	for {
+		line := full.ShortHelpView(bindings)
+		if ansi.StringWidth(line) <= m.sh.width {
+			return line
+		}
+		i := m.leastUseful(bindings)
+		if i < 0 {
+			return ansi.Truncate(line, m.sh.width, "…")
+		}
+		bindings = slices.Delete(slices.Clone(bindings), i, i+1)
+	}
+}
+
+// leastUseful is the index of the hint to drop first from a footer; -1
+// when only ? help is left.
+func (m Model) leastUseful(bindings []key.Binding) int {
+	k := m.sh.keys
+	obvious := []string{k.Move.Help().Key, k.Scroll.Help().Key, "↑↓", "j/k", k.Quit.Help().Key}
+	if i := slices.IndexFunc(bindings, func(b key.Binding) bool { return slices.Contains(obvious, b.Help().Key) }); i >= 0 {
+		return i
+	}
+	for i := len(bindings) - 1; i >= 0; i-- {
+		if bindings[i].Help().Key != k.Help.Help().Key {
+			return i
+		}
+	}
+	return -1
 }
 
 // fullHelp lists every key in as many columns as fit: bubbles' own full
@@ -235,13 +291,53 @@ func (m Model) fullHelp() string {
 		// The status line cuts a long error; here it is whole.
 		title += "\n\n" + st.StatusErr.Width(m.sh.width).Render("The last sync failed: "+syncErrText(err))
 	}
-	return title + "\n\n" + strings.Join(lines, "\n") + "\n\n" + strings.Join(m.helpNotes(), "\n")
+	return strings.Join(m.whereAmI(), "\n") + "\n\n" + title + "\n\n" + strings.Join(lines, "\n") + "\n\n" + strings.Join(m.helpNotes(), "\n")
+}
+
+// whereAmI is what ? says above the keys: which neotui, on which config
+// file, store and bot, synced when.
+func (m Model) whereAmI() []string {
+	sh := m.sh
+	file := sh.ConfigFile
+	if file == "" {
+		file = "none: the environment and defaults"
+	}
+	bot := sh.BotName
+	if serial := config.MaskSerial(sh.Serial); !strings.Contains(bot, serial) {
+		bot += " · serial " + serial // a bot from the environment is named by it already
+	}
+	if sh.allBots {
+		bot = "All bots: " + english.Plural(len(sh.Bots), "bot")
+	}
+	synced := "never"
+	if t := m.status.lastSynced; !t.IsZero() || !m.status.syncedAt.IsZero() {
+		if m.status.syncedAt.After(t) {
+			t = m.status.syncedAt
+		}
+		synced = clock(t, sh.now(), sh.loc()) + " (" + relative(t, sh.now(), sh.loc()) + ")"
+	}
+	rows := [][2]string{{"config", file}, {"store", firstNonEmpty(sh.StorePath, "-")}, {"bot", bot}, {"synced", synced}}
+	if sh.Version != "" {
+		rows = append([][2]string{{"neotui", sh.Version}}, rows...)
+	}
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = m.helpRow(r[0], safetext.Line(r[1])) // paths can hold escapes too
+	}
+	return out
+}
+
+// helpRow is a line of ?: a key, or a name, and its text, wrapped (not
+// cut: the help scrolls on a small screen).
+func (m Model) helpRow(name, text string) string {
+	st := m.sh.styles
+	desc := st.Help.FullDesc.Width(max(m.sh.width-11, 10)).Render(text)
+	return lipgloss.JoinHorizontal(lipgloss.Top, st.Help.FullKey.Render(fitCell(name, 11)), desc)
 }
 
 // helpNotes are the keys of the dialogs, one line each, from their
 // keymaps, wrapped to the screen.
 func (m Model) helpNotes() []string {
-	st := m.sh.styles
 	line := func(k help.KeyMap) string {
 		var all []key.Binding
 		for _, group := range k.FullHelp() {
@@ -253,7 +349,7 @@ func (m Model) helpNotes() []string {
 		{"/ filter", "words narrow together · status:won · is:starred · is:unseen"},
 		{"menus", line(newPickerKeys(nil))},
 		{"s status", keyLine(choiceKeys(statusChoices()))},
-		{"n notes", line(defaultNotesKeys())},
+		{"n notes", line(notesKeysFor(m.sh))},
 		{"4 stats", line(defaultStatsKeys())},
 		{"y copy", keyLine(choiceKeys(copyChoices(store.Lead{Lead: api.Lead{Email: "e", PhoneNumber: "p", Name: "n", SessionID: 1}}, nil, false)))},
 	}
@@ -265,9 +361,7 @@ func (m Model) helpNotes() []string {
 		" · or type YYYY-MM-DD"})
 	var out []string
 	for _, n := range notes {
-		// Wrapped, not cut: the help scrolls on a small screen.
-		desc := st.Help.FullDesc.Width(max(m.sh.width-11, 10)).Render(n[1])
-		out = append(out, lipgloss.JoinHorizontal(lipgloss.Top, st.Help.FullKey.Render(fitCell(n[0], 11)), desc))
+		out = append(out, m.helpRow(n[0], n[1]))
 	}
 	return out
 }

@@ -155,7 +155,7 @@ func (s *session) fetchSession(ctx context.Context, id int64, sync func(from, to
 func (a *app) browserBots(sessions []*session) []tui.Bot {
 	bots := make([]tui.Bot, len(sessions))
 	for i, s := range sessions {
-		bots[i] = tui.Bot{Name: s.bot.Name, Serial: s.bot.Serial}
+		bots[i] = tui.Bot{Name: s.bot.Label(), Serial: s.bot.Serial}
 		if s.client == nil {
 			continue
 		}
@@ -176,7 +176,7 @@ func (a *app) browserBots(sessions []*session) []tui.Bot {
 func (a *app) servedBots(sessions []*session, syncs *serve.Syncs) []tui.Bot {
 	bots := make([]tui.Bot, len(sessions))
 	for i, s := range sessions {
-		bots[i] = tui.Bot{Name: s.bot.Name, Serial: s.bot.Serial}
+		bots[i] = tui.Bot{Name: s.bot.Label(), Serial: s.bot.Serial}
 		if s.client == nil {
 			continue
 		}

@@ -49,7 +49,13 @@ func (a *app) browserOptions(s *session, bots []tui.Bot, user string) tui.Option
 		SyncDays:     s.cfg.InitialSyncDays,
 		User:         user,
 		Quiet:        !s.cfg.Bell,
+		NoMouse:      !s.cfg.Mouse,
+		Editor:       firstNonEmpty(a.getenv("VISUAL"), a.getenv("EDITOR")),
+		ExportDir:    s.cfg.ExportDir,
 		Bots:         append([]tui.Bot(nil), bots...),
+		ConfigFile:   s.cfg.File,
+		StorePath:    s.cfg.StorePath(),
+		Version:      a.version,
 	}
 }
 
@@ -177,12 +183,8 @@ func (a *app) demo(ctx context.Context, sessions int) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	st, err := store.Open(dir + "/neotui.db")
-	if err != nil {
-		return err
-	}
-	defer st.Close()
 	cfg := &config.Config{
+		DataDir:           dir, // the store's folder, for ? to show
 		BaseURL:           "http://" + ln.Addr().String(),
 		RateLimit:         -1, // the fake has no limit to respect
 		Location:          time.Local,
@@ -190,7 +192,13 @@ func (a *app) demo(ctx context.Context, sessions int) error {
 		InitialSyncDays:   30,
 		RefreshMinutes:    1,
 		Bell:              false,
+		Mouse:             true,
 	}
+	st, err := store.Open(cfg.StorePath())
+	if err != nil {
+		return err
+	}
+	defer st.Close()
 	var synced []*session
 	for i, name := range []string{"Example Shop (demo)", "Example Shop (Italia)"} {
 		bot := config.Bot{Name: name, Serial: bots[i].Serial(), Key: apitest.DefaultKey}

@@ -6,11 +6,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/neotui/neotui/api"
 	"github.com/neotui/neotui/api/apitest"
@@ -396,4 +399,82 @@ func TestSyncShowsProgressOnATerminal(t *testing.T) {
 	if !strings.Contains(string(b), "4 requests") || strings.Contains(string(b), "syncing") || strings.Contains(string(b), "\x1b") {
 		t.Errorf("stdout: %q", b)
 	}
+}
+
+// TestMouseInARealTerminal: the real binary in tmux turns mouse reporting
+// on, and SGR reports typed into its terminal click a tab and a row: the
+// terminal's own bytes, parsed as Bubble Tea reads them. The header names
+// the bot from the environment by its masked serial.
+func TestMouseInARealTerminal(t *testing.T) {
+	c := newCLI(t, apitest.Options{})
+	tm := newTmux(t, c, 120, 36)
+	s := tm.waitFor("1 Leads", "Mallory")
+	if !strings.Contains(strings.Split(s, "\n")[0], "serial ••••-bot") || strings.Contains(s, "default") {
+		t.Errorf("the header does not name the bot from NEOAGENT_SERIAL by its serial:\n%s", s)
+	}
+	tm.sgr(0, tabColumn(t, s, "2 Conversations")+2, 0)
+	tm.waitFor("1 leads") // the footer of a tab other than Leads
+	// A click on the third row, once the sync has brought it, then on it
+	// again: it opens, and the detail has the keys.
+	id := ""
+	for deadline := time.Now().Add(15 * time.Second); id == "" && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		id = regexp.MustCompile(`\b\d{5,}\b`).FindString(strings.Split(tm.screen(), "\n")[4])
+	}
+	if id == "" {
+		t.Fatalf("no conversation on the third row:\n%s", tm.screen())
+	}
+	tm.sgr(0, 5, 4)
+	tm.sgr(0, 5, 4)
+	tm.waitFor("esc back", "Conversation "+id)
+}
+
+// sgr types an SGR mouse report of button at column x, row y (from 0).
+func (tm *tmuxTerm) sgr(button, x, y int) {
+	tm.t.Helper()
+	seq := fmt.Sprintf("\x1b[<%d;%d;%dM", button, x+1, y+1)
+	args := []string{"send-keys", "-t", "main", "-H"}
+	for _, b := range []byte(seq) {
+		args = append(args, fmt.Sprintf("%02x", b))
+	}
+	tm.run(args...)
+}
+
+// TestNoteInEditorInARealTerminal: ctrl+e in the note editor runs $EDITOR
+// on the terminal itself (not on the browser's wrapped reader and writer,
+// through which the editor got pipes and the browser came back blank
+// after it), and the browser comes back with the text the editor saved.
+func TestNoteInEditorInARealTerminal(t *testing.T) {
+	c := newCLI(t, apitest.Options{})
+	editor := filepath.Join(t.TempDir(), "editor")
+	script := "#!/bin/sh\nif [ -t 0 ] && [ -t 1 ]; then echo on a terminal >> \"$1\"; else echo on pipes >> \"$1\"; fi\n"
+	if err := os.WriteFile(editor, []byte(script), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	c.env["EDITOR"] = editor
+	tm := newTmux(t, c, 120, 36)
+	tm.waitFor("1 Leads", "Mallory")
+	tm.keys("n", "a")
+	tm.keys("-l", "typed first")
+	tm.keys("C-e")
+	tm.waitFor("on a terminal", "ctrl+s saves it")
+	tm.keys("C-s")
+	s := tm.waitFor("added a note")
+	// The mouse is back too: a click outside the notes closes them, and
+	// one on a tab switches.
+	x := tabColumn(t, s, "2 Conversations") + 2
+	tm.sgr(0, x, 0)
+	tm.waitFor("s set status")
+	tm.sgr(0, x, 0)
+	tm.waitFor("1 leads")
+}
+
+// tabColumn is the cell where title starts on the screen's first line.
+func tabColumn(t *testing.T, screen, title string) int {
+	t.Helper()
+	line := strings.Split(screen, "\n")[0]
+	i := strings.Index(line, title)
+	if i < 0 {
+		t.Fatalf("no %q in the tab bar %q", title, line)
+	}
+	return ansi.StringWidth(line[:i])
 }

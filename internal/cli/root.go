@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -15,18 +16,51 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/neotui/neotui/config"
 	"github.com/neotui/neotui/internal/safetext"
 )
 
-// buildVersion is version when the build set one, else the module's.
+// buildVersion is version when the build set one (-X main.version), else
+// what the build info says (moduleVersion).
 func buildVersion(version string) string {
 	if version != "" {
 		return version
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		return moduleVersion(bi)
 	}
-	return "dev"
+	return "devel"
+}
+
+// pseudoVersion is a Go pseudo-version (v0.0.0-20260310150000-85df063a1b2c),
+// as golang.org/x/mod/module matches one.
+var pseudoVersion = regexp.MustCompile(`^v[0-9]+\.(0\.0-|\d+\.\d+-([^+]*\.)?0\.)\d{14}-[A-Za-z0-9]+(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$`)
+
+// moduleVersion is the release a binary was built from (go install
+// …@v1.2.0), or "devel (commit, time)" for a build of a checkout: Go stamps
+// one with a pseudo-version, which reads like a release but names none,
+// and a modified tree with +dirty.
+func moduleVersion(bi *debug.BuildInfo) string {
+	v := bi.Main.Version
+	if v != "" && v != "(devel)" && !pseudoVersion.MatchString(v) && !strings.HasSuffix(v, "+dirty") {
+		return v
+	}
+	vcs := map[string]string{}
+	for _, s := range bi.Settings {
+		vcs[s.Key] = s.Value
+	}
+	rev := vcs["vcs.revision"]
+	if rev == "" {
+		return "devel"
+	}
+	rev = rev[:min(len(rev), 7)] // as git log --oneline shows it
+	if vcs["vcs.modified"] == "true" {
+		rev += "+dirty"
+	}
+	if t := vcs["vcs.time"]; t != "" {
+		rev += ", " + t
+	}
+	return "devel (" + rev + ")"
 }
 
 // Exit codes of the CLI contract.
@@ -104,8 +138,23 @@ never from a flag, where other users could see it in ps.`,
 	pf.StringVar(&a.flags.baseURL, "base-url", "", "Neoagent API base URL (default https://app.neoagent.co)")
 	pf.BoolVar(&a.flags.offline, "offline", false, "use only the local store; make no requests")
 	root.AddCommand(a.demoCommand(), a.leadsCommand(), a.sessionsCommand(), a.reportCommand(), a.searchCommand(), a.syncCommand(), a.fakeAPICommand())
-	root.AddCommand(a.serveCommand())
+	root.AddCommand(a.serveCommand(), a.manCommand())
+	root.RegisterFlagCompletionFunc("bot", a.completeBots)
 	return root
+}
+
+// completeBots offers the configured bots' names to a shell completing
+// --bot.
+func (a *app) completeBots(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	cfg, err := config.Load(config.Options{Path: a.flags.config, Getenv: a.getenv})
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveError
+	}
+	names := make([]string, len(cfg.Bots))
+	for i, b := range cfg.Bots {
+		names[i] = b.Name
+	}
+	return names, cobra.ShellCompDirectiveNoFileComp
 }
 
 // flagError rewords pflag's parse errors, which end in Go's own

@@ -196,6 +196,10 @@ func (a *app) sessionOptions(s *session, bots []tui.Bot, user string) tui.Option
 	opts := a.browserOptions(s, bots, user)
 	opts.RefreshEvery = -1
 	opts.NoExport = true // e would write on the server's disk
+	// Where it would write: no session has a working directory of its own.
+	opts.ExportDir = firstNonEmpty(s.cfg.ExportDir, s.cfg.DataDir)
+	// ctrl+e would run the server's editor, and an editor runs commands.
+	opts.Editor, opts.NoEditor = "", true
 	return opts
 }
 

@@ -423,6 +423,13 @@ func (m *Model) jump(i int) {
 	m.rebuild(i, 0)
 }
 
+// Scroll moves the text by delta lines (up for a negative delta), as the
+// scrolling keys do: for the mouse wheel.
+func (m *Model) Scroll(delta int) {
+	m.scroll(delta)
+	m.current = -1
+}
+
 func (m *Model) scroll(delta int) {
 	m.offset = min(max(m.offset+delta, 0), m.maxOffset())
 }
