@@ -103,16 +103,17 @@ func foldAsIndexed(ctx context.Context, word string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// Made once; IF NOT EXISTS in case database/sql opened a new connection.
+	if _, err := db.ExecContext(ctx, `
+		CREATE VIRTUAL TABLE IF NOT EXISTS fold USING fts5(text, tokenize='trigram remove_diacritics 1');
+		CREATE VIRTUAL TABLE IF NOT EXISTS fold_terms USING fts5vocab(fold, instance);`); err != nil {
+		return "", err
+	}
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return "", err
 	}
-	defer tx.Rollback() // leaves the database empty for the next word
-	if _, err := tx.ExecContext(ctx, `
-		CREATE VIRTUAL TABLE fold USING fts5(text, tokenize='trigram remove_diacritics 1');
-		CREATE VIRTUAL TABLE fold_terms USING fts5vocab(fold, instance);`); err != nil {
-		return "", err
-	}
+	defer tx.Rollback() // leaves the table empty for the next word
 	if _, err := tx.ExecContext(ctx, `INSERT INTO fold (text) VALUES (? || ?)`, word, indexEnd); err != nil {
 		return "", err
 	}
