@@ -31,7 +31,7 @@ func bigStore(b *testing.B) *store.Store {
 	bigOnce.Do(func() {
 		// Named by the schema it was built with: a newer neotui would
 		// upgrade a store an older one could then no longer open.
-		bigPath = filepath.Join(os.TempDir(), "neotui-bench-100k-v1-schema6.db")
+		bigPath = filepath.Join(os.TempDir(), "neotui-bench-100k-v1-schema10-terms.db")
 		if _, err := os.Stat(bigPath + ".done"); err == nil {
 			return
 		}
