@@ -142,14 +142,14 @@ func (s *Store) searchPage(ctx context.Context, bot string, q searchQuery, after
 		if err != nil {
 			return SearchPage{}, err
 		}
-		switch {
-		case n >= rareTerms:
+		switch { // see fewTerms and rareTerms
+		case n >= rareTerms: // no short word, or none the index holds rarely
 			q = q.and(` AND m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)`, q.match)
 			sqlText = walkSQL(q, after)
-		case n < fewTerms:
+		case n < fewTerms: // each of the short word's messages asks the index
 			q = q.holding(r).and(` AND EXISTS (SELECT 1 FROM messages_fts WHERE messages_fts MATCH ? AND rowid = m.id)`, q.match)
 			sqlText = scanSQL(q, after)
-		default:
+		default: // the long words' matches, as a set
 			q = q.holding(r).and(` AND m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)`, q.match)
 			sqlText = scanSQL(q, after)
 		}
