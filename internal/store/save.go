@@ -194,7 +194,7 @@ func saveMarks(ctx context.Context, tx *sql.Tx, bot string, ep Endpoint, from, t
 // delete trigger would remove index entries that were never added.
 func indexNewMessages(ctx context.Context, tx *sql.Tx, lastID int64) error {
 	_, err := tx.ExecContext(ctx, `
-		INSERT INTO messages_fts (rowid, content) SELECT id, coalesce(shown, content) FROM messages WHERE id > ?`, lastID)
+		INSERT INTO messages_fts (rowid, content) SELECT id, content FROM messages_indexed WHERE id > ?`, lastID)
 	if err != nil {
 		return fmt.Errorf("index new messages: %w", err)
 	}

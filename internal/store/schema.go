@@ -315,6 +315,37 @@ INSERT INTO messages_fts (messages_fts, rank) VALUES ('crisismerge', 64);
 -- default): a week of a big bot's messages is one segment, not four.
 INSERT INTO messages_fts (messages_fts, rank) VALUES ('hashsize', 4194304);
 `,
+
+	// 10: search finds a word of one or two letters through the index (see
+	// searchterms.go), not by reading every message: the index is made anew
+	// over the shown text with two newlines appended (indexEnd), so that
+	// every letter of a text starts a trigram, and its terms are listed.
+	`
+DROP TRIGGER messages_fts_delete;
+DROP TRIGGER messages_fts_update;
+DROP TABLE messages_fts;
+-- What the index holds; indexNewMessages and the triggers append the same.
+CREATE VIEW messages_indexed AS SELECT id, coalesce(shown, content) || char(10, 10) AS content FROM messages;
+CREATE VIRTUAL TABLE messages_fts USING fts5(
+	content, content='messages_indexed', content_rowid='id',
+	tokenize='trigram remove_diacritics 1'
+);
+-- Migration 9's settings, which went with the old index.
+INSERT INTO messages_fts (messages_fts, rank) VALUES ('automerge', 0);
+INSERT INTO messages_fts (messages_fts, rank) VALUES ('crisismerge', 64);
+INSERT INTO messages_fts (messages_fts, rank) VALUES ('hashsize', 4194304);
+INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+	INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.id, coalesce(old.shown, old.content) || char(10, 10));
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF content, shown ON messages BEGIN
+	INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.id, coalesce(old.shown, old.content) || char(10, 10));
+	INSERT INTO messages_fts (rowid, content) VALUES (new.id, coalesce(new.shown, new.content) || char(10, 10));
+END;
+-- Every occurrence of every term: WHERE term >= ? AND term < ? reads a
+-- range of them, in order, from the index's own term order.
+CREATE VIRTUAL TABLE messages_terms USING fts5vocab(messages_fts, instance);
+`,
 }
 
 // shownIndex is the full-text index over the shown text, as migration 4
@@ -347,17 +378,22 @@ var migrationFills = map[int]func(context.Context, *sql.Tx) error{
 
 // slowMigrations say what a migration does that takes long on a big store:
 // one that re-indexes every message, about a minute per million.
-var slowMigrations = map[int]string{4: "indexing %d messages for search as they are shown"}
+var slowMigrations = map[int]string{
+	4:  "indexing %d messages for search as they are shown",
+	10: "indexing %d messages for search of words of one or two letters",
+}
 
-// announce tells the user waiting on migration v of a big store why.
+// announce tells the user waiting on migration v of a big store why, once
+// per Open: the note of the first slow migration stands for those after it.
 func (s *Store) announce(ctx context.Context, tx *sql.Tx, v int) {
 	what, ok := slowMigrations[v]
-	if !ok || s.onUpgrade == nil {
+	if !ok || s.onUpgrade == nil || s.announced {
 		return
 	}
 	var n int
 	if tx.QueryRowContext(ctx, `SELECT count(*) FROM messages`).Scan(&n) == nil && n >= 50_000 {
 		s.onUpgrade("upgrading the store, once: " + fmt.Sprintf(what, n) + " (about a minute per million)…")
+		s.announced = true
 	}
 }
 

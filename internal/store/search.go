@@ -45,19 +45,22 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 // ms; with few matches it is the other way round.
 const denseMatches = 2000
 
-// probeSessions is how many sessions a search of short words only walks,
-// newest first, before it takes them for rare: walking every session reads
-// each one's messages apart (seconds at 1M messages), where reading the
-// messages in the order they are stored and sorting the few matches takes
-// a few hundred ms.
-const probeSessions = 500
+// probeSessions is how many sessions a search of short words that the
+// index holds often walks, newest first, before it takes them for rare
+// after all (a word the index folds, "ü" held as "u", or one only old
+// sessions hold): walking every session reads each one's messages apart
+// (seconds at 1M messages), where reading the messages in the order they
+// are stored and sorting the few matches takes a few hundred ms. A word
+// that the index holds rareTerms times, in messages spread over time, fills
+// a page within about 2,000 sessions.
+const probeSessions = 4000
 
 // Search finds the bot's messages whose text contains every whitespace-separated
 // word of query, ignoring case, newest session first and in order within a
 // session; limit 0 means no limit. Words of three or more characters go
 // through the trigram index, which also ignores accents ("jose" finds "José");
-// shorter ones, which trigrams cannot index, through LIKE, which ignores
-// ASCII case only.
+// shorter ones match as LIKE does, ignoring ASCII case only (the index finds
+// the messages that may hold them: searchterms.go).
 func (s *Store) Search(ctx context.Context, bot, query string, limit int) ([]Hit, error) {
 	page, err := s.SearchPage(ctx, bot, query, Cursor{}, limit)
 	return page.Hits, err
@@ -86,6 +89,14 @@ type searchQuery struct {
 	match    string
 	conds    []string
 	condArgs []any
+	short    []string // the short words
+}
+
+// and is q with one more condition.
+func (q searchQuery) and(cond string, args ...any) searchQuery {
+	q.conds = append(slices.Clip(q.conds), cond)
+	q.condArgs = append(slices.Clip(q.condArgs), args...)
+	return q
 }
 
 func parseSearch(query string) searchQuery {
@@ -98,17 +109,18 @@ func parseSearch(query string) searchQuery {
 			phrases = append(phrases, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
 			continue
 		}
-		q.conds = append(q.conds, ` AND coalesce(m.shown, m.content) LIKE ? ESCAPE '\'`)
-		q.condArgs = append(q.condArgs, "%"+likeEscaper.Replace(w)+"%")
+		q = q.and(` AND coalesce(m.shown, m.content) LIKE ? ESCAPE '\'`, "%"+likeEscaper.Replace(w)+"%")
+		q.short = append(q.short, w)
 	}
 	q.match = strings.Join(phrases, " ") // juxtaposed FTS5 strings must all match
 	return q
 }
 
 // searchPage picks how to find the page: through the index's matches,
-// sorted, when they are few; walking the sessions newest first when they
-// are many; and for short words only, a walk of the newest sessions, then
-// a read of every message when that did not fill the page.
+// sorted, when they are few; when they are many, the messages that may hold
+// a short word of the query that the index holds rarely, sorted, or else a
+// walk of the sessions newest first; and for short words only, see
+// shortHits.
 func (s *Store) searchPage(ctx context.Context, bot string, q searchQuery, after Cursor, limit int) (SearchPage, error) {
 	if q.match == "" {
 		f, err := s.shortHits(ctx, bot, q, after, limit)
@@ -126,18 +138,40 @@ func (s *Store) searchPage(ctx context.Context, bot string, q searchQuery, after
 	}
 	sqlText, args := indexSQL(q, after), indexArgs(bot, q, after, limit)
 	if walk {
-		q.conds = append(q.conds, ` AND m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)`)
-		q.condArgs = append(q.condArgs, q.match)
-		sqlText, args = walkSQL(q, after), walkArgs(bot, q, after, limit)
+		r, n, err := s.rarestWord(ctx, q.short)
+		if err != nil {
+			return SearchPage{}, err
+		}
+		switch { // see fewTerms and rareTerms
+		case n >= rareTerms: // no short word, or none the index holds rarely
+			q = q.and(` AND m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)`, q.match)
+			sqlText = walkSQL(q, after)
+		case n < fewTerms: // each of the short word's messages asks the index
+			q = q.holding(r).and(` AND EXISTS (SELECT 1 FROM messages_fts WHERE messages_fts MATCH ? AND rowid = m.id)`, q.match)
+			sqlText = scanSQL(q, after)
+		default: // the long words' matches, as a set
+			q = q.holding(r).and(` AND m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)`, q.match)
+			sqlText = scanSQL(q, after)
+		}
+		args = walkArgs(bot, q, after, limit)
 	}
 	f, err := s.readHits(ctx, bot, sqlText, args)
 	return f.page(after, limit), err
 }
 
-// shortHits finds hits of short words alone, which no index holds: a walk
-// of the newest probeSessions sessions from the cursor on, and when that
-// leaves the page short with older sessions left, a read of every message.
+// shortHits finds hits of short words alone. When the index holds one of
+// them rarely, the messages it may be in are read and sorted; else a walk of
+// the newest probeSessions sessions from the cursor on, and when that leaves
+// the page short with older sessions left, a read of every message.
 func (s *Store) shortHits(ctx context.Context, bot string, q searchQuery, after Cursor, limit int) (found, error) {
+	r, n, err := s.rarestWord(ctx, q.short)
+	if err != nil {
+		return found{}, err
+	}
+	if n < rareTerms {
+		q = q.holding(r)
+		return s.readHits(ctx, bot, scanSQL(q, after), walkArgs(bot, q, after, limit))
+	}
 	if limit > 0 {
 		bound, err := s.probeBound(ctx, bot, after)
 		if err != nil {
@@ -145,8 +179,7 @@ func (s *Store) shortHits(ctx context.Context, bot string, q searchQuery, after 
 		}
 		probe := q
 		if bound != nil {
-			probe.conds = append(slices.Clip(q.conds), ` AND (s.day, s.create_ns, s.session_id) >= (?, ?, ?)`)
-			probe.condArgs = append(slices.Clip(q.condArgs), bound...)
+			probe = q.and(` AND (s.day, s.create_ns, s.session_id) >= (?, ?, ?)`, bound...)
 		}
 		f, err := s.readHits(ctx, bot, walkSQL(probe, after), walkArgs(bot, probe, after, limit))
 		if err != nil || bound == nil || len(f.hits) == limit {

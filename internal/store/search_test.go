@@ -123,9 +123,22 @@ func TestSearchStrategiesAgree(t *testing.T) {
 
 // TestSearchPagesAddUp: a search read a page at a time finds what it finds
 // in one read, in order, whichever way it goes: through the index's sorted
-// matches, walking the sessions for a dense word, walking for a short one,
-// or reading every message for a rare short one.
+// matches, walking the sessions for a dense word, through the index's terms
+// for a short word it holds rarely (beside a dense word too: each message
+// asking the index about it, or the set of its matches); and when every
+// short word is common, walking for a short one, or reading every message
+// for one only old sessions hold.
 func TestSearchPagesAddUp(t *testing.T) {
+	for _, rare := range []int{rareTerms, 1} {
+		t.Run(fmt.Sprintf("rare below %d", rare), func(t *testing.T) {
+			defer func(n int) { rareTerms = n }(rareTerms)
+			rareTerms = rare
+			testSearchPagesAddUp(t)
+		})
+	}
+}
+
+func testSearchPagesAddUp(t *testing.T) {
 	s := openStore(t)
 	ctx := context.Background()
 	var sessions []api.Session
@@ -135,6 +148,12 @@ func TestSearchPagesAddUp(t *testing.T) {
 			text := fmt.Sprintf("Appointment %d-%d", i, j)
 			if i%701 == 5 {
 				text += " rarissimo q9" // in few, and old, sessions
+			}
+			if i%1409 == 7 && j == 0 {
+				text += " z8" // in fewer still
+			}
+			if i%50 == 3 && j == 1 {
+				text += " k7" // in more, still few
 			}
 			sess.Messages = append(sess.Messages, msg(api.RoleUser, text))
 		}
@@ -146,7 +165,7 @@ func TestSearchPagesAddUp(t *testing.T) {
 	for _, tc := range []struct {
 		query string
 		limit int
-	}{{"rarissimo", 5}, {"appointment -", 499}, {"-", 499}, {"q9", 5}, {"appointment q9", 5}} {
+	}{{"rarissimo", 5}, {"appointment -", 499}, {"-", 499}, {"q9", 5}, {"appointment q9", 5}, {"appointment z8", 2}, {"appointment k7", 20}} {
 		query := tc.query
 		t.Run(query, func(t *testing.T) {
 			all, err := s.Search(ctx, testBot, query, 0)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"slices"
 	"sync"
 )
 
@@ -27,9 +26,7 @@ func (s *Store) scanHits(ctx context.Context, bot string, q searchQuery, after C
 	)
 	for i, ids := range halves {
 		wg.Go(func() {
-			half := q
-			half.conds = append(slices.Clip(q.conds), ` AND m.id BETWEEN ? AND ?`)
-			half.condArgs = append(slices.Clip(q.condArgs), ids[0], ids[1])
+			half := q.and(` AND m.id BETWEEN ? AND ?`, ids[0], ids[1])
 			parts[i], errs[i] = s.readHits(ctx, bot, scanSQL(half, after), walkArgs(bot, half, after, limit))
 		})
 	}
@@ -42,7 +39,8 @@ func (s *Store) scanHits(ctx context.Context, bot string, q searchQuery, after C
 
 // scanSQL reads the messages in the order they are stored and sorts the
 // matches. +m.bot keeps SQLite from reading them through an index, one seek
-// per message.
+// per message; with m.id IN (…) among q's conditions (holding), it reads
+// those messages alone, by id.
 func scanSQL(q searchQuery, after Cursor) string {
 	return `
 		SELECT s.day, s.create_ns, s.create_time, m.session_id, m.seq, m.type, m.content

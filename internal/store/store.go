@@ -37,6 +37,7 @@ var (
 type Store struct {
 	db        *sql.DB
 	onUpgrade func(note string)
+	announced bool // onUpgrade was called
 	tidier    tidier
 }
 

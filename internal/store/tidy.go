@@ -75,6 +75,9 @@ type tidier struct {
 func (s *Store) startTidier() {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.tidier = tidier{saved: make(chan struct{}, 1), cancel: cancel, done: make(chan struct{})}
+	// As if after a save: an index left unmerged (a sync cut short, an
+	// upgrade that made it anew) is merged once the store is idle.
+	s.savedHistory()
 	go s.tidyWhenIdle(ctx)
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -137,6 +138,32 @@ func TestTheStoreTidiesWhenIdle(t *testing.T) {
 	for deadline := time.Now().Add(10 * time.Second); ftsSegments(t, s) >= 4; time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("%d segments 10 s after the last save: the idle store did not merge them", ftsSegments(t, s))
+		}
+	}
+	wantWeeksFound(t, s, 12)
+}
+
+// TestTheStoreTidiesOnceIdleAfterOpening: an index left unmerged (here by
+// a process that closed before it was idle; also by an upgrade that made
+// the index anew) is merged once the store that opens it is idle.
+func TestTheStoreTidiesOnceIdleAfterOpening(t *testing.T) {
+	defer func(d time.Duration) { tidyIdle = d }(tidyIdle)
+	tidyIdle = time.Hour
+	path := filepath.Join(t.TempDir(), "neotui.db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	saveWeeks(t, s, 12)
+	s.Close()
+	tidyIdle = 10 * time.Millisecond
+	if s, err = Open(path); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for deadline := time.Now().Add(10 * time.Second); ftsSegments(t, s) >= 4; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d segments 10 s after opening: the idle store did not merge them", ftsSegments(t, s))
 		}
 	}
 	wantWeeksFound(t, s, 12)
