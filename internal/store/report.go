@@ -36,7 +36,7 @@ type Totals struct {
 	AIMessages      int // of Type AI; the rest are system notes
 	Leads           int // of Type Lead
 	Appointments    int // of Type Appointment
-	Converted       int // conversations that produced a lead or appointment (one stored within a day of the periods)
+	Converted       int // conversations that produced a lead or appointment (one is stored)
 }
 
 // AvgMessages is the mean number of messages per conversation; 0 without any.

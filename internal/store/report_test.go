@@ -249,3 +249,40 @@ func TestStoredMessages(t *testing.T) {
 		t.Errorf("another bot's: %d", n)
 	}
 }
+
+// A conversation converted whichever of it and its lead was stored first:
+// a sync fetches the leads before the conversations.
+func TestConvertedWhicheverCameFirst(t *testing.T) {
+	s := openStore(t)
+	ctx := context.Background()
+	at := func(v string) time.Time { return mustTime(t, v) }
+	from, to := mustDay(t, "2024-01-01"), mustDay(t, "2024-01-31")
+	leads := []api.Lead{{Type: api.TypeLead, Name: "V", SessionID: 20, CreateTime: at("2024-01-10T10:05:00Z")}}
+	if _, err := s.SaveLeads(ctx, testBot, from, to, fetchedAt, leads); err != nil {
+		t.Fatal(err)
+	}
+	sessions := []api.Session{
+		{SessionID: 20, CreateTime: at("2024-01-10T10:00:00Z"), Messages: msgs(api.RoleUser)}, // its lead stored before it
+		{SessionID: 21, CreateTime: at("2024-01-10T11:00:00Z"), Messages: msgs(api.RoleUser)}, // its lead stored after it
+		{SessionID: 22, CreateTime: at("2024-01-10T12:00:00Z"), Messages: msgs(api.RoleUser)}, // no lead
+	}
+	if _, err := s.SaveHistory(ctx, testBot, from, to, fetchedAt, sessions); err != nil {
+		t.Fatal(err)
+	}
+	leads = append(leads, api.Lead{Type: api.TypeAppointment, Name: "W", SessionID: 21, CreateTime: at("2024-01-10T11:05:00Z")})
+	if _, err := s.SaveLeads(ctx, testBot, from, to, fetchedAt, leads); err != nil {
+		t.Fatal(err)
+	}
+	// A conversation fetched again keeps what it knows.
+	sessions[0].Messages = msgs(api.RoleUser, api.RoleAI)
+	if _, err := s.SaveHistory(ctx, testBot, from, to, fetchedAt, sessions); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := s.Report(ctx, ReportQuery{Bot: testBot, From: mustDay(t, "2024-01-10"), To: mustDay(t, "2024-01-10")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Totals.Conversations != 3 || rep.Totals.Converted != 2 {
+		t.Errorf("%d conversations, %d converted; want 3, 2", rep.Totals.Conversations, rep.Totals.Converted)
+	}
+}

@@ -148,18 +148,17 @@ func midnight(d api.Day, zone *time.Location) int64 {
 
 // days counts bot's conversations, their messages and its leads by local
 // day, into the period's days and totals and the previous period's totals.
-// A conversation converted if a lead of it is stored: leads are made during
-// their conversation, so only those within a day of the periods are looked
-// up, in one pass, rather than one lookup per conversation.
+// A conversation converted if a lead of it is stored (sessions.has_lead,
+// which the store keeps as leads arrive).
 func (r *reportReader) days(ctx context.Context, bot string, rep *Report) error {
 	for _, seg := range segments(r.q.Days, r.prev, r.end) {
 		sessions, sargs := rowsIn("s", []string{bot}, seg.from, seg.to)
 		leads, largs := rowsIn("l", []string{bot}, seg.from, seg.to)
-		args := append([]any{seg.offset, dayNs, bot, utcDay(r.prev) - 1, utcDay(r.end-1) + 1}, sargs...)
+		args := append([]any{seg.offset, dayNs}, sargs...)
 		args = append(append(args, seg.offset, dayNs), largs...)
 		err := r.query(ctx, `
 			SELECT (s.create_ns + ?) / ?, count(*), sum(s.message_count), sum(s.visitor_count), sum(s.ai_count),
-				sum(s.session_id IN (SELECT session_id FROM leads WHERE bot = ? AND day BETWEEN ? AND ?)), 0, 0
+				sum(s.has_lead), 0, 0
 			FROM sessions s WHERE `+sessions+` GROUP BY 1
 			UNION ALL
 			SELECT (l.create_ns + ?) / ?, 0, 0, 0, 0, 0, sum(l.type = 'Lead'), sum(l.type = 'Appointment')

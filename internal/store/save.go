@@ -229,8 +229,9 @@ func newHistoryWriter(ctx context.Context, tx *sql.Tx) (*historyWriter, error) {
 		{&w.getHash, `SELECT hash FROM sessions WHERE bot = ? AND session_id = ?`},
 		{&w.upsertSession, `
 			INSERT INTO sessions (bot, session_id, create_time, create_ns, day, uri,
-			                      message_count, preview, hash, visitor_count, ai_count)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			                      message_count, preview, hash, visitor_count, ai_count, has_lead)
+			VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
+				EXISTS (SELECT 1 FROM leads WHERE bot = ?1 AND session_id = ?2))
 			ON CONFLICT (bot, session_id) DO UPDATE SET
 				create_time = excluded.create_time, create_ns = excluded.create_ns,
 				day = excluded.day, uri = excluded.uri, message_count = excluded.message_count,

@@ -64,7 +64,11 @@ func TestMigrateVersion9IndexesShortWords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{`DROP TABLE messages_terms; DROP TRIGGER messages_fts_delete; DROP TRIGGER messages_fts_update;
+	// Back to version 9: migration 11 undone, then 10.
+	for _, q := range []string{`DROP TRIGGER leads_mark_session; DROP INDEX sessions_rows;
+		ALTER TABLE sessions DROP COLUMN has_lead;
+		CREATE INDEX sessions_rows ON sessions (bot, day, create_ns, session_id, message_count, uri, preview, visitor_count, ai_count)`,
+		`DROP TABLE messages_terms; DROP TRIGGER messages_fts_delete; DROP TRIGGER messages_fts_update;
 		DROP TABLE messages_fts; DROP VIEW messages_indexed`, shownIndex, migrations[8], "PRAGMA user_version = 9"} {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatal(err)
