@@ -230,8 +230,8 @@ func newHistoryWriter(ctx context.Context, tx *sql.Tx) (*historyWriter, error) {
 		{&w.upsertSession, `
 			INSERT INTO sessions (bot, session_id, create_time, create_ns, day, uri,
 			                      message_count, preview, hash, visitor_count, ai_count, has_lead)
-			VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
-				EXISTS (SELECT 1 FROM leads WHERE bot = ?1 AND session_id = ?2))
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+				EXISTS (SELECT 1 FROM leads WHERE bot = ? AND session_id = ?))
 			ON CONFLICT (bot, session_id) DO UPDATE SET
 				create_time = excluded.create_time, create_ns = excluded.create_ns,
 				day = excluded.day, uri = excluded.uri, message_count = excluded.message_count,
@@ -274,7 +274,8 @@ func (w *historyWriter) save(ctx context.Context, bot string, sess api.Session, 
 
 	if _, err := w.upsertSession.ExecContext(ctx, bot, sess.SessionID,
 		formatTime(sess.CreateTime), unixNano(sess.CreateTime), int64(api.DayOf(sess.CreateTime)),
-		sess.URI, len(sess.Messages), preview(sess.Messages), sum, countType(sess.Messages, api.RoleUser), countType(sess.Messages, api.RoleAI)); err != nil {
+		sess.URI, len(sess.Messages), preview(sess.Messages), sum, countType(sess.Messages, api.RoleUser), countType(sess.Messages, api.RoleAI),
+		bot, sess.SessionID); err != nil {
 		return err
 	}
 	keep := 0
