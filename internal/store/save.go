@@ -231,7 +231,7 @@ func newHistoryWriter(ctx context.Context, tx *sql.Tx) (*historyWriter, error) {
 			INSERT INTO sessions (bot, session_id, create_time, create_ns, day, uri,
 			                      message_count, preview, hash, visitor_count, ai_count, has_lead)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-				EXISTS (SELECT 1 FROM leads WHERE bot = ? AND session_id = ?))
+				CASE WHEN EXISTS (SELECT 1 FROM leads WHERE bot = ? AND session_id = ?) THEN 1 ELSE 0 END)
 			ON CONFLICT (bot, session_id) DO UPDATE SET
 				create_time = excluded.create_time, create_ns = excluded.create_ns,
 				day = excluded.day, uri = excluded.uri, message_count = excluded.message_count,
