@@ -10,22 +10,20 @@ import (
 	"github.com/junegunn/fzf/src/algo"
 )
 
-// corpus is the searchable form of the items of one SetItems call. Nothing
+// corpus is the searchable form of the items of one SetRows call. Nothing
 // changes it after it is built but recent, which has its own lock, so filter
 // commands may read it from other goroutines while the model moves on.
 //
-// Texts live in two arenas rather than 100k small slices: building them
-// allocates a handful of times, and the garbage collector has no pointers to
-// follow in them.
+// Texts live in one arena rather than 100k small slices: building it
+// allocates once, at its size, and the garbage collector has no pointers to
+// follow in it.
 type corpus struct {
-	// lower is every FilterText lower-cased, for the substring pass.
-	lower []byte
-	// fold is lower with accents removed as fzf normalizes them, for the
-	// fuzzy pass, which runs with fzf's normalization.
+	// fold is every FilterText lower-cased, and with accents removed as fzf
+	// normalizes them: what the substring pass and the fuzzy pass (which runs
+	// with fzf's normalization) both search.
 	fold []byte
-	// lowerAt[i] and foldAt[i] are where item i starts; one more entry marks
-	// the end.
-	lowerAt, foldAt []int32
+	// foldAt[i] is where item i starts; one more entry marks the end.
+	foldAt []int32
 	// pairs is a 256-bit Bloom filter per item of the byte pairs in its
 	// fold text. A word whose pairs are not all there is not a substring:
 	// one AND per item rules out most of them before any scan, which matters
@@ -83,22 +81,52 @@ type pairSet [4]uint64
 
 // newCorpus builds the corpus of items. prev is the corpus of prevItems, the
 // items shown so far: the tail of the list whose texts did not change is
-// copied from it rather than lowered again, so a reload that merges new leads
+// copied from it rather than folded again, so a reload that merges new leads
 // in at the top costs little more than a copy.
+//
+// The arena is allocated once, at its size: the fresh texts are measured
+// first, then folded into their places, each pass in parallel parts. A
+// corpus built in parts and joined would allocate its texts twice.
 func newCorpus(items []Item, prev *corpus, prevItems []Item) *corpus {
 	same := 0
 	for same < len(items) && same < len(prevItems) &&
 		items[len(items)-1-same].FilterText() == prevItems[len(prevItems)-1-same].FilterText() {
 		same++
 	}
-	fresh := items[:len(items)-same]
-	parts := parallel(len(fresh), func(lo, hi int) *corpus {
-		return buildCorpus(fresh[lo:hi])
+	fresh, n := len(items)-same, len(items)
+	c := &corpus{foldAt: make([]int32, n+1), pairs: make([]pairSet, n), sig: make([]uint64, n)}
+	parallel(fresh, func(lo, hi int) struct{} {
+		for i := lo; i < hi; i++ {
+			c.foldAt[i+1] = int32(foldedLen(items[i].FilterText()))
+		}
+		return struct{}{}
+	})
+	from := 0 // where the copied tail starts in prev
+	if same > 0 {
+		from = prev.len() - same
+		for k := range same {
+			c.foldAt[fresh+k+1] = prev.foldAt[from+k+1] - prev.foldAt[from+k]
+		}
+	}
+	for i := range n {
+		c.foldAt[i+1] += c.foldAt[i]
+	}
+	c.fold = make([]byte, c.foldAt[n])
+	parallel(fresh, func(lo, hi int) struct{} {
+		for i := lo; i < hi; i++ {
+			// Capped at its place: a text folded longer than measured could
+			// only reallocate, never spill into the next.
+			at, end := c.foldAt[i], c.foldAt[i+1]
+			text := appendFolded(c.fold[at:at:end], items[i].FilterText())
+			c.pairs[i], c.sig[i] = pairsAndSignature(text)
+		}
+		return struct{}{}
 	})
 	if same > 0 {
-		parts = append(parts, prev.tail(prev.len()-same))
+		copy(c.fold[c.foldAt[fresh]:], prev.fold[prev.foldAt[from]:prev.foldAt[prev.len()]])
+		copy(c.pairs[fresh:], prev.pairs[from:])
+		copy(c.sig[fresh:], prev.sig[from:])
 	}
-	c := joinCorpora(parts)
 	c.countBytes()
 	return c
 }
@@ -117,96 +145,76 @@ func (c *corpus) countBytes() {
 	}
 }
 
-func buildCorpus(items []Item) *corpus {
-	texts := make([]string, len(items))
-	size := 0
-	for i, it := range items {
-		texts[i] = it.FilterText()
-		size += len(texts[i])
-	}
-	c := &corpus{
-		lower:   make([]byte, 0, size),
-		fold:    make([]byte, 0, size),
-		lowerAt: make([]int32, 0, len(items)+1),
-		foldAt:  make([]int32, 0, len(items)+1),
-		pairs:   make([]pairSet, len(items)),
-		sig:     make([]uint64, len(items)),
-	}
-	for i, t := range texts {
-		c.lowerAt = append(c.lowerAt, int32(len(c.lower)))
-		c.foldAt = append(c.foldAt, int32(len(c.fold)))
-		c.lower, c.fold = appendFolded(c.lower, c.fold, t)
-		c.pairs[i] = pairsOf(c.fold[c.foldAt[i]:])
-		c.sig[i] = signature(c.fold[c.foldAt[i]:])
-	}
-	c.lowerAt = append(c.lowerAt, int32(len(c.lower)))
-	c.foldAt = append(c.foldAt, int32(len(c.fold)))
-	return c
-}
-
-// tail is c from item i on, sharing c's memory; its offsets still point
-// into c's arenas.
-func (c *corpus) tail(i int) *corpus {
-	return &corpus{
-		lower: c.lower, fold: c.fold,
-		lowerAt: c.lowerAt[i:], foldAt: c.foldAt[i:],
-		pairs: c.pairs[i:], sig: c.sig[i:],
-	}
-}
-
-// joinCorpora concatenates parts into one corpus, in order.
-func joinCorpora(parts []*corpus) *corpus {
-	if len(parts) == 1 && parts[0].lowerAt[0] == 0 {
-		return parts[0] // a whole corpus: nothing to move
-	}
-	c := &corpus{}
-	for _, p := range parts {
-		n := p.len()
-		c.lowerAt = appendShifted(c.lowerAt, p.lowerAt[:n], int32(len(c.lower))-p.lowerAt[0])
-		c.foldAt = appendShifted(c.foldAt, p.foldAt[:n], int32(len(c.fold))-p.foldAt[0])
-		c.lower = append(c.lower, p.lower[p.lowerAt[0]:p.lowerAt[n]]...)
-		c.fold = append(c.fold, p.fold[p.foldAt[0]:p.foldAt[n]]...)
-		c.pairs = append(c.pairs, p.pairs...)
-		c.sig = append(c.sig, p.sig...)
-	}
-	c.lowerAt = append(c.lowerAt, int32(len(c.lower)))
-	c.foldAt = append(c.foldAt, int32(len(c.fold)))
-	return c
-}
-
-func appendShifted(dst, offsets []int32, by int32) []int32 {
-	for _, o := range offsets {
-		dst = append(dst, o+by)
-	}
-	return dst
-}
-
 func (c *corpus) len() int { return len(c.sig) }
 
-func (c *corpus) lowerText(i int) []byte { return c.lower[c.lowerAt[i]:c.lowerAt[i+1]] }
-func (c *corpus) foldText(i int) []byte  { return c.fold[c.foldAt[i]:c.foldAt[i+1]] }
+func (c *corpus) foldText(i int) []byte { return c.fold[c.foldAt[i]:c.foldAt[i+1]] }
 
-// appendFolded appends s lower-cased to lower and, accents removed too, to
-// fold. It lower-cases rune by rune as strings.ToLower does, so queries
-// lower-cased with that match; ASCII, most of a lead, takes a short cut.
-func appendFolded(lower, fold []byte, s string) ([]byte, []byte) {
+// appendFolded appends s folded: lower-cased rune by rune as strings.ToLower
+// does, so queries lower-cased with that match, and accents removed (see
+// normalize). Runs of ASCII, most of a text, are copied and lowered whole.
+func appendFolded(fold []byte, s string) []byte {
 	for i := 0; i < len(s); {
-		if b := s[i]; b < utf8.RuneSelf {
-			if 'A' <= b && b <= 'Z' {
-				b += 'a' - 'A'
+		if n := asciiRun(s[i:]); n > 0 {
+			at := len(fold)
+			fold = append(fold, s[i:i+n]...)
+			for k, b := range fold[at:] {
+				fold[at+k] = asciiLower[b]
 			}
-			lower, fold = append(lower, b), append(fold, b)
-			i++
+			i += n
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
-		r = unicode.ToLower(r)
-		lower = utf8.AppendRune(lower, r)
-		fold = utf8.AppendRune(fold, normalize(r))
+		fold = utf8.AppendRune(fold, foldRune(r))
 	}
-	return lower, fold
+	return fold
 }
+
+// foldedLen is the length of s folded, as appendFolded folds it.
+func foldedLen(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		if a := asciiRun(s[i:]); a > 0 {
+			n += a
+			i += a
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		n += utf8.RuneLen(foldRune(r))
+	}
+	return n
+}
+
+func foldRune(r rune) rune { return normalize(unicode.ToLower(r)) }
+
+// asciiRun is how many bytes at the start of s are ASCII, read eight at a
+// time.
+func asciiRun(s string) int {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if w&0x8080808080808080 != 0 {
+			break
+		}
+	}
+	for i < len(s) && s[i] < utf8.RuneSelf {
+		i++
+	}
+	return i
+}
+
+// asciiLower lowers an ASCII byte.
+var asciiLower = func() (t [utf8.RuneSelf]byte) {
+	for b := range t {
+		t[b] = byte(b)
+		if 'A' <= b && b <= 'Z' {
+			t[b] += 'a' - 'A'
+		}
+	}
+	return t
+}()
 
 // normalize removes an accent as fzf does (é → e, ñ → n). fzf exports the
 // mapping only for slices, so it is taken once into a table.
@@ -235,6 +243,22 @@ func pairsOf(b []byte) pairSet {
 		s[h>>6] |= 1 << (h & 63)
 	}
 	return s
+}
+
+// pairsAndSignature is pairsOf and signature of b, in one pass.
+func pairsAndSignature(b []byte) (pairSet, uint64) {
+	var s pairSet
+	var sig uint64
+	prev := byte(0)
+	for i, c := range b {
+		sig |= sigBits[c]
+		if i > 0 {
+			h := pairHash(prev, c)
+			s[h>>6] |= 1 << (h & 63)
+		}
+		prev = c
+	}
+	return s, sig
 }
 
 // pairHash spreads a byte pair over 0..255: the top byte of a

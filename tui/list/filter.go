@@ -192,7 +192,7 @@ func (c *corpus) substring(words []string, scope []int32) result {
 	needles := make([][]byte, len(words))
 	var need pairSet
 	for i, w := range words {
-		_, needles[i] = appendFolded(nil, nil, w)
+		needles[i] = appendFolded(nil, w)
 		need = need.union(pairsOf(needles[i]))
 	}
 	last := needles[len(needles)-1]

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -80,33 +81,41 @@ func sameCorpus(t *testing.T, a, b *corpus) {
 		t.Fatalf("%d items, want %d", a.len(), b.len())
 	}
 	for i := range a.len() {
-		if !bytes.Equal(a.lowerText(i), b.lowerText(i)) || !bytes.Equal(a.foldText(i), b.foldText(i)) ||
-			a.pairs[i] != b.pairs[i] || a.sig[i] != b.sig[i] {
-			t.Fatalf("item %d: %q/%q, want %q/%q", i, a.lowerText(i), a.foldText(i), b.lowerText(i), b.foldText(i))
+		if !bytes.Equal(a.foldText(i), b.foldText(i)) || a.pairs[i] != b.pairs[i] || a.sig[i] != b.sig[i] {
+			t.Fatalf("item %d: %q, want %q", i, a.foldText(i), b.foldText(i))
 		}
 	}
 }
 
 func TestCorpus(t *testing.T) {
 	c := newCorpus(leads("María GARCÍA", "İstanbul Ñandú", "", "佐藤花子"), nil, nil)
-	want := []struct{ lower, fold string }{
-		{"maría garcía", "maria garcia"},
-		{strings.ToLower("İstanbul Ñandú"), "istanbul nandu"}, // as queries are lowered
-		{"", ""},
-		{"佐藤花子", "佐藤花子"},
-	}
+	// As queries are lowered: İ is i.
+	want := []string{"maria garcia", "istanbul nandu", "", "佐藤花子"}
 	for i, w := range want {
-		if string(c.lowerText(i)) != w.lower || string(c.foldText(i)) != w.fold {
-			t.Errorf("item %d: %q/%q, want %q/%q", i, c.lowerText(i), c.foldText(i), w.lower, w.fold)
+		if string(c.foldText(i)) != w {
+			t.Errorf("item %d: %q, want %q", i, c.foldText(i), w)
 		}
 	}
 }
 
+// The arena is cut to the lengths foldedLen measures: for every rune, and
+// bytes that are none, they must be what appendFolded writes.
+func TestFoldedLen(t *testing.T) {
+	for r := range rune(unicode.MaxRune + 1) {
+		if s := string(r); foldedLen(s) != len(appendFolded(nil, s)) {
+			t.Fatalf("%U: foldedLen %d, folded %q", r, foldedLen(s), appendFolded(nil, s))
+		}
+	}
+	if s := "\xff\xc3 ok"; foldedLen(s) != len(appendFolded(nil, s)) {
+		t.Fatalf("invalid UTF-8: foldedLen %d, folded %q", foldedLen(s), appendFolded(nil, s))
+	}
+}
+
 // Built in parallel parts, or partly copied from the previous corpus, a
-// corpus must be the one built in one go.
+// corpus must be the one built item by item.
 func TestCorpusJoin(t *testing.T) {
 	items := numbered(parallelMin*2+7, "Lead %d Ñandú")
-	whole := buildCorpus(items)
+	whole := corpusOneByOne(items)
 	sameCorpus(t, newCorpus(items, nil, nil), whole)
 
 	prev := items[500:]
@@ -116,9 +125,21 @@ func TestCorpusJoin(t *testing.T) {
 	// A changed text in the tail is not copied.
 	changed := slices.Clone(items)
 	changed[len(changed)-3] = lead{key: "k", text: "changed"}
-	sameCorpus(t, newCorpus(changed, merged, items), buildCorpus(changed))
+	sameCorpus(t, newCorpus(changed, merged, items), corpusOneByOne(changed))
 
-	sameCorpus(t, newCorpus(nil, merged, items), buildCorpus(nil))
+	sameCorpus(t, newCorpus(nil, merged, items), corpusOneByOne(nil))
+}
+
+// corpusOneByOne is the corpus of items, each folded alone.
+func corpusOneByOne(items []Item) *corpus {
+	c := &corpus{foldAt: []int32{0}}
+	for _, it := range items {
+		text := appendFolded(nil, it.FilterText())
+		c.fold = append(c.fold, text...)
+		c.foldAt = append(c.foldAt, int32(len(c.fold)))
+		c.pairs, c.sig = append(c.pairs, pairsOf(text)), append(c.sig, signature(text))
+	}
+	return c
 }
 
 func TestFuzzyOrder(t *testing.T) {

@@ -58,8 +58,8 @@ func followOf(text []byte, from int, word []byte) follow {
 // it: most rows match, or fail, without their text being read. The others
 // are searched from the first occurrence on.
 func (c *corpus) typedOn(words []string, prev result) result {
-	_, word := appendFolded(nil, nil, words[len(words)-1])
-	_, old := appendFolded(nil, nil, prev.words[len(prev.words)-1])
+	word := appendFolded(nil, words[len(words)-1])
+	old := appendFolded(nil, prev.words[len(prev.words)-1])
 	typed := word[len(old):]
 	bit := sigBits[typed[0]]
 	need := pairsOf(word)
