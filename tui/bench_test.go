@@ -14,6 +14,7 @@ import (
 	"github.com/neotui/neotui/api/apitest"
 	"github.com/neotui/neotui/internal/demo"
 	"github.com/neotui/neotui/internal/store"
+	"github.com/neotui/neotui/tui/list"
 )
 
 var (
@@ -73,7 +74,7 @@ func BenchmarkFirstFrame(b *testing.B) {
 		var model tea.Model = m
 		model, _ = model.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 		model, _ = model.Update(loadLeads(m.sh, 0, firstPage)())
-		model, _ = model.Update(loadSessions(m.sh, 0, firstPage)())
+		model, _ = model.Update(loadSessions(m.sh, 0, firstPage, list.Rows{})())
 		frame := model.View()
 		if len(frame.Content) < 1000 {
 			b.Fatalf("first frame is nearly empty: %q", frame.Content)
@@ -92,7 +93,7 @@ func BenchmarkFullLoad(b *testing.B) {
 	model, _ = model.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	for b.Loop() {
 		start := time.Now()
-		msg := loadSessions(m.sh, 0, 0)() // the query and the rows, off the UI goroutine
+		msg := loadSessions(m.sh, 0, 0, list.Rows{})() // the query and the rows, off the UI goroutine
 		loaded := time.Now()
 		model, _ = model.Update(msg)
 		b.ReportMetric(float64(loaded.Sub(start).Microseconds())/1000, "load-ms")
@@ -118,7 +119,7 @@ func BenchmarkKeystroke(b *testing.B) {
 	b.Cleanup(m.Close)
 	m = settle(b, m, sizeCmd(120, 40))
 	// Loaded here, not in settle: 100k rows take longer than it waits.
-	for _, load := range []tea.Cmd{loadLeads(m.sh, 0, 0), loadSessions(m.sh, 0, 0)} {
+	for _, load := range []tea.Cmd{loadLeads(m.sh, 0, 0), loadSessions(m.sh, 0, 0, list.Rows{})} {
 		next, cmd := m.Update(load())
 		m = settle(b, next.(Model), cmd)
 	}

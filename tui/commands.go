@@ -12,6 +12,7 @@ import (
 	"github.com/neotui/neotui/api"
 	"github.com/neotui/neotui/internal/store"
 	"github.com/neotui/neotui/internal/syncer"
+	"github.com/neotui/neotui/tui/list"
 )
 
 // firstPage is how many rows the start-up load reads before the rest, so the
@@ -45,14 +46,16 @@ func loadLeads(sh *shared, seq, limit int) tea.Cmd {
 	}
 }
 
-func loadSessions(sh *shared, seq, limit int) tea.Cmd {
+// loadSessions reads the conversations into rows indexed for the filter,
+// both off the update loop. prev are the rows shown (see list.NewRows).
+func loadSessions(sh *shared, seq, limit int, prev list.Rows) tea.Cmd {
 	q := store.SessionQuery{Bot: sh.Serial, Limit: limit}
 	return func() tea.Msg {
 		// Two parts, one a core: the rows of each are built as they arrive.
 		var parts [2]sessionRows
 		err := sh.Store.EachSessionParts(sh.ctx, q, len(parts), func(p int, r store.SessionRow) { parts[p].add(r) })
-		items := sessionItems(&parts[0], &parts[1])
-		return sessionsLoadedMsg{seq: seq, items: items, complete: limit == 0 || len(items) < limit, err: err}
+		rows := list.NewRows(sessionItems(&parts[0], &parts[1]), prev)
+		return sessionsLoadedMsg{seq: seq, rows: rows, complete: limit == 0 || rows.Len() < limit, err: err}
 	}
 }
 

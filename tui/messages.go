@@ -20,7 +20,7 @@ type leadsLoadedMsg struct {
 
 type sessionsLoadedMsg struct {
 	seq      int
-	items    []list.Item // one *sessionItem per conversation, built off the UI goroutine
+	rows     list.Rows // one *sessionItem per conversation, built and indexed off the UI goroutine
 	complete bool
 	err      error
 }

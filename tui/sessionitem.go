@@ -2,6 +2,7 @@ package tui
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"charm.land/lipgloss/v2"
@@ -13,54 +14,46 @@ import (
 )
 
 // sessionItem is a row of the Conversations tab: what it draws, no more.
-// Its ID and preview are parts of its filter text, one string, and its page
-// is shared with every row of that page, so that 100k rows cost little more
-// than their text.
+// Its ID and preview are parts of its filter text, one string cut from the
+// load's arena, and its page is shared with every row of that page, so that
+// 100k rows cost little more than their text.
 type sessionItem struct {
 	filter  string // "ID preview URI": what the live filter searches
 	page    string // shared by the rows of one URI
 	id      int64
 	created int64 // UTC unix nanoseconds
-	count   int
-	// filter[:idEnd] is the ID, filter[idEnd+1:previewEnd] the preview
-	// made safe.
-	idEnd, previewEnd int32
+	count   int32
+	// filter[len(Key())+1:previewEnd] is the preview made safe.
+	previewEnd int32
 }
 
+// newSessionItem is the row of s alone.
 func newSessionItem(s store.SessionRow) *sessionItem {
-	it := &sessionItem{}
-	it.fill(s, pagePath(s.URI), nil)
-	return it
-}
-
-// fill makes it the row of s, building its filter text in buf (scratch,
-// returned grown for the next row).
-func (it *sessionItem) fill(s store.SessionRow, page string, buf []byte) []byte {
-	preview := safetext.Line(s.Preview)
-	if preview == "" {
-		preview = "(no messages)"
-	}
-	buf = strconv.AppendInt(buf[:0], s.SessionID, 10)
-	n := len(buf)
-	buf = append(append(append(append(buf, ' '), preview...), ' '), safetext.Line(s.URI)...)
-	*it = sessionItem{filter: string(buf), page: page, id: s.SessionID, created: s.CreateTime.UnixNano(),
-		count: s.MessageCount, idEnd: int32(n), previewEnd: int32(n + 1 + len(preview))}
-	return buf
+	var r sessionRows
+	r.add(s)
+	return &r.blocks[0][0]
 }
 
 func pagePath(uri string) string { return safetext.Line(export.PagePath(uri)) }
 
 func (i *sessionItem) FilterText() string { return i.filter }
-func (i *sessionItem) Key() string        { return i.filter[:i.idEnd] }
-func (i *sessionItem) preview() string    { return i.filter[i.idEnd+1 : i.previewEnd] }
+func (i *sessionItem) Key() string        { return i.filter[:strings.IndexByte(i.filter, ' ')] }
+func (i *sessionItem) preview() string    { return i.filter[len(i.Key())+1 : i.previewEnd] }
 
 // sessionRows builds the rows of a load: the items in blocks rather than
-// one allocation each, one page string per URI.
+// one allocation each, their texts in an arena, one page per URI.
 type sessionRows struct {
 	blocks [][]sessionItem
 	n      int
-	pages  map[string]string // URI → its page
-	buf    []byte
+	uris   map[string]uriParts
+	texts  arena
+	num    [20]byte // an ID's digits
+}
+
+// uriParts are what rows show and search of a URI.
+type uriParts struct {
+	line string // the URI made safe
+	page string
 }
 
 // rowBlock is how many rows share one allocation.
@@ -70,18 +63,23 @@ func (r *sessionRows) add(s store.SessionRow) {
 	if len(r.blocks) == 0 || len(r.blocks[len(r.blocks)-1]) == rowBlock {
 		r.blocks = append(r.blocks, make([]sessionItem, 0, rowBlock))
 	}
-	page, ok := r.pages[s.URI]
+	uri, ok := r.uris[s.URI]
 	if !ok {
-		if r.pages == nil {
-			r.pages = map[string]string{}
+		if r.uris == nil {
+			r.uris = map[string]uriParts{}
 		}
-		page = pagePath(s.URI)
-		r.pages[s.URI] = page
+		uri = uriParts{line: safetext.Line(s.URI), page: pagePath(s.URI)}
+		r.uris[s.URI] = uri
 	}
+	preview := safetext.Line(s.Preview)
+	if preview == "" {
+		preview = "(no messages)"
+	}
+	id := strconv.AppendInt(r.num[:0], s.SessionID, 10)
+	filter := r.texts.join(string(id), preview, uri.line)
 	last := len(r.blocks) - 1
-	r.blocks[last] = r.blocks[last][:len(r.blocks[last])+1]
-	it := &r.blocks[last][len(r.blocks[last])-1]
-	r.buf = it.fill(s, page, r.buf)
+	r.blocks[last] = append(r.blocks[last], sessionItem{filter: filter, page: uri.page, id: s.SessionID,
+		created: s.CreateTime.UnixNano(), count: int32(s.MessageCount), previewEnd: int32(len(id) + 1 + len(preview))})
 	r.n++
 }
 
@@ -103,6 +101,38 @@ func sessionItems(parts ...*sessionRows) []list.Item {
 	return items
 }
 
+// arena cuts the strings of a load's rows from blocks of up to arenaBlock
+// bytes, each twice the last: 100k rows' texts in a few dozen allocations
+// rather than 100k, with no size class's rounding each.
+type arena struct {
+	b strings.Builder
+}
+
+const arenaBlock = 256 << 10
+
+// join returns parts joined by spaces, cut from the arena. A strings.Builder
+// only ever appends: the strings it returned stay as they were, and within
+// its capacity it never moves them.
+func (a *arena) join(parts ...string) string {
+	n := len(parts) - 1
+	for _, p := range parts {
+		n += len(p)
+	}
+	if a.b.Cap()-a.b.Len() < n {
+		size := min(max(2*a.b.Cap(), 4<<10), arenaBlock)
+		a.b = strings.Builder{}
+		a.b.Grow(max(n, size))
+	}
+	from := a.b.Len()
+	for i, p := range parts {
+		if i > 0 {
+			a.b.WriteByte(' ')
+		}
+		a.b.WriteString(p)
+	}
+	return a.b.String()[from:]
+}
+
 // renderSession draws a conversation row: marker, when, ID, count, first
 // message, page.
 func renderSession(sh *shared) list.RenderFunc {
@@ -117,7 +147,7 @@ func renderSession(sh *shared) list.RenderFunc {
 		}
 		r.cell(relative(time.Unix(0, s.created), sh.now(), sh.loc()), 8, sh.styles.Muted)
 		r.cell(s.Key(), 7, sh.styles.Muted)
-		r.cell(strconv.Itoa(s.count), 3, sh.styles.Muted)
+		r.cell(strconv.Itoa(int(s.count)), 3, sh.styles.Muted)
 		preview := s.preview()
 		if sh.masked {
 			preview = mask(preview)

@@ -366,7 +366,7 @@ func BenchmarkView100k(b *testing.B) {
 }
 
 // BenchmarkSetItems100k is the cost of SetItems inside Update: a first load
-// lowers every text, a reload that merges leads in at the top copies the
+// folds every text, a reload that merges leads in at the top copies the
 // rest from the previous corpus.
 func BenchmarkSetItems100k(b *testing.B) {
 	items := benchListItems(benchItems)
