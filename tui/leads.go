@@ -22,10 +22,10 @@ type leadsModel struct {
 	seq   int          // of the newest load asked for
 	ready bool
 
-	raw        []store.Lead           // as loaded; the rows are built from them
-	unseenN    int                    // of raw, never opened: the tab bar shows it in every frame
-	known      map[store.LeadRef]bool // each lead of the last complete load
-	newest     time.Time              // the newest lead ever loaded
+	raw        []store.Lead // as loaded; the rows are built from them
+	unseenN    int          // of raw, never opened: the tab bar shows it in every frame
+	learned    bool         // a complete load came: the next may bring news
+	newest     time.Time    // the newest lead ever loaded
 	lastVisit  time.Time
 	unseenOnly bool
 }
@@ -79,7 +79,7 @@ func (l *leadsModel) refresh() tea.Cmd { return l.list.SetItems(l.items()) }
 
 // forget empties the tab: another bot was chosen.
 func (l *leadsModel) forget() {
-	l.known, l.newest, l.ready = nil, time.Time{}, false
+	l.learned, l.newest, l.ready = false, time.Time{}, false
 	l.list.SetItems(nil)
 }
 
@@ -134,26 +134,24 @@ func (l *leadsModel) items() []list.Item {
 	return items
 }
 
-// announceNew compares a complete load with the last one: leads never
-// loaded before and newer than any loaded before arrived (a sync, another
-// process). A snoozed lead coming back, or older history loading, is not
-// news. The first load only learns.
+// announceNew counts the leads of a complete load newer than any loaded
+// before: they arrived (a sync, another process). Such a lead cannot have
+// been loaded before, so no set of the leads loaded is kept. A snoozed lead
+// coming back, or older history loading, is not news. The first load only
+// learns.
 func (l *leadsModel) announceNew(leads []store.Lead) int {
 	fresh := 0
-	known := make(map[store.LeadRef]bool, len(leads))
 	newest := l.newest
 	for _, ld := range leads {
-		ref := store.LeadRef{Bot: ld.Bot, Key: ld.Key} // the lead's own strings: no copy
-		known[ref] = true
-		if l.known != nil && !l.known[ref] && ld.CreateTime.After(l.newest) {
+		if ld.CreateTime.After(l.newest) {
 			fresh++
 		}
 		if ld.CreateTime.After(newest) {
 			newest = ld.CreateTime
 		}
 	}
-	first := l.known == nil
-	l.known, l.newest = known, newest
+	first := !l.learned
+	l.learned, l.newest = true, newest
 	if first {
 		return 0
 	}
