@@ -14,17 +14,17 @@ import (
 )
 
 // sessionItem is a row of the Conversations tab: what it draws, no more.
-// Its ID and preview are parts of its filter text, one string cut from the
-// load's arena, and its page is shared with every row of that page, so that
-// 100k rows cost little more than their text.
+// Its ID and preview are its filter text, one string cut from the load's
+// arena; its URI, which the filter searches too, and its page are shared
+// with every row of that URI, so that 100k rows cost little more than
+// their previews.
 type sessionItem struct {
-	filter  string // "ID preview URI": what the live filter searches
-	page    string // shared by the rows of one URI
-	id      int64
-	created int64 // UTC unix nanoseconds
+	text string // "ID preview"
+	uri  *uriParts
+	id   int64
+	// created is in UTC unix nanoseconds.
+	created int64
 	count   int32
-	// filter[len(Key())+1:previewEnd] is the preview made safe.
-	previewEnd int32
 }
 
 // newSessionItem is the row of s alone.
@@ -36,16 +36,17 @@ func newSessionItem(s store.SessionRow) *sessionItem {
 
 func pagePath(uri string) string { return safetext.Line(export.PagePath(uri)) }
 
-func (i *sessionItem) FilterText() string { return i.filter }
-func (i *sessionItem) Key() string        { return i.filter[:strings.IndexByte(i.filter, ' ')] }
-func (i *sessionItem) preview() string    { return i.filter[len(i.Key())+1 : i.previewEnd] }
+func (i *sessionItem) FilterText() string   { return i.text }
+func (i *sessionItem) FilterSuffix() string { return i.uri.line }
+func (i *sessionItem) Key() string          { return i.text[:strings.IndexByte(i.text, ' ')] }
+func (i *sessionItem) preview() string      { return i.text[len(i.Key())+1:] }
 
 // sessionRows builds the rows of a load: the items in blocks rather than
 // one allocation each, their texts in an arena, one page per URI.
 type sessionRows struct {
 	blocks [][]sessionItem
 	n      int
-	uris   map[string]uriParts
+	uris   map[string]*uriParts
 	texts  arena
 	num    [20]byte // an ID's digits
 }
@@ -66,9 +67,9 @@ func (r *sessionRows) add(s store.SessionRow) {
 	uri, ok := r.uris[s.URI]
 	if !ok {
 		if r.uris == nil {
-			r.uris = map[string]uriParts{}
+			r.uris = map[string]*uriParts{}
 		}
-		uri = uriParts{line: safetext.Line(s.URI), page: pagePath(s.URI)}
+		uri = &uriParts{line: safetext.Line(s.URI), page: pagePath(s.URI)}
 		r.uris[s.URI] = uri
 	}
 	preview := safetext.Line(s.Preview)
@@ -76,10 +77,9 @@ func (r *sessionRows) add(s store.SessionRow) {
 		preview = "(no messages)"
 	}
 	id := strconv.AppendInt(r.num[:0], s.SessionID, 10)
-	filter := r.texts.join(string(id), preview, uri.line)
 	last := len(r.blocks) - 1
-	r.blocks[last] = append(r.blocks[last], sessionItem{filter: filter, page: uri.page, id: s.SessionID,
-		created: s.CreateTime.UnixNano(), count: int32(s.MessageCount), previewEnd: int32(len(id) + 1 + len(preview))})
+	r.blocks[last] = append(r.blocks[last], sessionItem{text: r.texts.join(string(id), preview), uri: uri,
+		id: s.SessionID, created: s.CreateTime.UnixNano(), count: int32(s.MessageCount)})
 	r.n++
 }
 
@@ -153,7 +153,7 @@ func renderSession(sh *shared) list.RenderFunc {
 			preview = mask(preview)
 		}
 		r.cell(preview, previewW, lipgloss.NewStyle())
-		r.cell(s.page, pageW, sh.styles.Muted)
+		r.cell(s.uri.page, pageW, sh.styles.Muted)
 		return r.String()
 	}
 }

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"testing"
-	"unsafe"
 
 	"github.com/neotui/neotui/internal/store"
 )
@@ -22,14 +21,16 @@ func TestSessionItem(t *testing.T) {
 			"9 ab c u", "9", "ab c"},
 	} {
 		it := newSessionItem(tc.row)
-		if it.FilterText() != tc.filter || it.Key() != tc.key || it.preview() != tc.preview {
+		filter := it.FilterText() + " " + it.FilterSuffix() // as the list searches a list.Suffixed
+		if filter != tc.filter || it.Key() != tc.key || it.preview() != tc.preview {
 			t.Errorf("row of %+v: filter %q, key %q, preview %q; want %q, %q, %q",
-				tc.row, it.FilterText(), it.Key(), it.preview(), tc.filter, tc.key, tc.preview)
+				tc.row, filter, it.Key(), it.preview(), tc.filter, tc.key, tc.preview)
 		}
 	}
 }
 
-// TestSessionRowsSharePages: the rows of one page hold one copy of it.
+// TestSessionRowsSharePages: the rows of one page hold one copy of it, and
+// of their URI.
 func TestSessionRowsSharePages(t *testing.T) {
 	var rows sessionRows
 	for i := range 3000 { // more than a block
@@ -39,11 +40,11 @@ func TestSessionRowsSharePages(t *testing.T) {
 	if len(items) != 3000 {
 		t.Fatalf("%d items", len(items))
 	}
-	first := items[0].(*sessionItem).page
+	first := items[0].(*sessionItem).uri
 	for i, it := range items {
 		s := it.(*sessionItem)
-		if s.id != int64(i) || s.page != "/pricing?x=1" || unsafe.StringData(s.page) != unsafe.StringData(first) {
-			t.Fatalf("item %d: id %d, page %q (a copy: %v)", i, s.id, s.page, unsafe.StringData(s.page) != unsafe.StringData(first))
+		if s.id != int64(i) || s.uri.page != "/pricing?x=1" || s.uri != first {
+			t.Fatalf("item %d: id %d, page %q (a copy: %v)", i, s.id, s.uri.page, s.uri != first)
 		}
 	}
 }

@@ -90,14 +90,19 @@ type pairSet [4]uint64
 func newCorpus(items []Item, prev *corpus, prevItems []Item) *corpus {
 	same := 0
 	for same < len(items) && same < len(prevItems) &&
-		items[len(items)-1-same].FilterText() == prevItems[len(prevItems)-1-same].FilterText() {
+		sameText(items[len(items)-1-same], prevItems[len(prevItems)-1-same]) {
 		same++
 	}
 	fresh, n := len(items)-same, len(items)
 	c := &corpus{foldAt: make([]int32, n+1), pairs: make([]pairSet, n), sig: make([]uint64, n)}
 	parallel(fresh, func(lo, hi int) struct{} {
 		for i := lo; i < hi; i++ {
-			c.foldAt[i+1] = int32(foldedLen(items[i].FilterText()))
+			text, suffix, ok := filterText(items[i])
+			n := foldedLen(text)
+			if ok {
+				n += 1 + foldedLen(suffix)
+			}
+			c.foldAt[i+1] = int32(n)
 		}
 		return struct{}{}
 	})
@@ -117,8 +122,12 @@ func newCorpus(items []Item, prev *corpus, prevItems []Item) *corpus {
 			// Capped at its place: a text folded longer than measured could
 			// only reallocate, never spill into the next.
 			at, end := c.foldAt[i], c.foldAt[i+1]
-			text := appendFolded(c.fold[at:at:end], items[i].FilterText())
-			c.pairs[i], c.sig[i] = pairsAndSignature(text)
+			text, suffix, ok := filterText(items[i])
+			fold := appendFolded(c.fold[at:at:end], text)
+			if ok {
+				fold = appendFolded(append(fold, ' '), suffix)
+			}
+			c.pairs[i], c.sig[i] = pairsAndSignature(fold)
 		}
 		return struct{}{}
 	})
@@ -129,6 +138,22 @@ func newCorpus(items []Item, prev *corpus, prevItems []Item) *corpus {
 	}
 	c.countBytes()
 	return c
+}
+
+// filterText is what the filter searches of it: its FilterText, and its
+// FilterSuffix after a space when ok.
+func filterText(it Item) (text, suffix string, ok bool) {
+	if s, ok := it.(Suffixed); ok {
+		return s.FilterText(), s.FilterSuffix(), true
+	}
+	return it.FilterText(), "", false
+}
+
+// sameText reports whether a and b are searched as the same text.
+func sameText(a, b Item) bool {
+	at, as, aok := filterText(a)
+	bt, bs, bok := filterText(b)
+	return at == bt && as == bs && aok == bok
 }
 
 // freqSample is how many texts countBytes reads: enough to rank letters,

@@ -130,6 +130,33 @@ func TestCorpusJoin(t *testing.T) {
 	sameCorpus(t, newCorpus(nil, merged, items), corpusOneByOne(nil))
 }
 
+// paged is a lead whose page is its filter suffix.
+type paged struct {
+	lead
+	page string
+}
+
+func (p paged) FilterSuffix() string { return p.page }
+
+// A Suffixed item is searched as its text, a space and its suffix: as an
+// item holding them joined, from one load to the next.
+func TestSuffixed(t *testing.T) {
+	split := []Item{paged{lead{"k0", "7 hello"}, "https://shop.example/pricing"},
+		paged{lead{"k1", "8 Ñandú"}, "https://shop.example/"}, lead{"k2", "9 plain"}}
+	joined := leads("7 hello https://shop.example/pricing", "8 Ñandú https://shop.example/", "9 plain")
+	c := newCorpus(split, nil, nil)
+	sameCorpus(t, c, corpusOneByOne(joined))
+	if got := c.filter(parseQuery("hello pricing"), result{}); !slices.Equal(ints(got.rows), []int{0}) || got.fuzzy {
+		t.Errorf("hello pricing: rows %v, fuzzy %v", got.rows, got.fuzzy)
+	}
+
+	// The suffix changed: the item is folded again, not copied.
+	moved := slices.Clone(split)
+	moved[1] = paged{lead{"k1", "8 Ñandú"}, "https://shop.example/cart"}
+	sameCorpus(t, newCorpus(moved, c, split), corpusOneByOne(leads("7 hello https://shop.example/pricing",
+		"8 Ñandú https://shop.example/cart", "9 plain")))
+}
+
 // corpusOneByOne is the corpus of items, each folded alone.
 func corpusOneByOne(items []Item) *corpus {
 	c := &corpus{foldAt: []int32{0}}

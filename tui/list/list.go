@@ -23,6 +23,15 @@ type Item interface {
 	Key() string
 }
 
+// Suffixed is an Item whose filter text goes on, after a space, with its
+// FilterSuffix: text that many items hold alike, such as the page a visitor
+// was on, so that each shares one copy rather than holding its own inside
+// FilterText. The live filter searches the two as one text.
+type Suffixed interface {
+	Item
+	FilterSuffix() string
+}
+
 // RenderFunc draws one row at exactly width cells (the list pads or
 // truncates if it doesn't). terms are the active filter words, lower-cased,
 // so the renderer can highlight them (see Highlight).
