@@ -4,10 +4,6 @@ import (
 	"runtime"
 	"slices"
 	"sync"
-	"unicode"
-	"unicode/utf8"
-
-	"github.com/junegunn/fzf/src/algo"
 )
 
 // corpus is the searchable form of the items of one SetRows call. Nothing
@@ -20,12 +16,17 @@ import (
 type corpus struct {
 	// fold is every FilterText lower-cased, and with accents removed as fzf
 	// normalizes them: what the substring pass and the fuzzy pass (which runs
-	// with fzf's normalization) both search.
+	// with fzf's normalization) both search, with the item's suffix.
 	fold []byte
 	// foldAt[i] is where item i starts; one more entry marks the end.
 	foldAt []int32
+	// suffix[i] is the index in suffixes of item i's FilterSuffix (see
+	// Suffixed), or -1; nil when no item has one. A suffix is folded once
+	// for all the items that share it.
+	suffix   []int32
+	suffixes []suffix
 	// pairs is a 256-bit Bloom filter per item of the byte pairs in its
-	// fold text. A word whose pairs are not all there is not a substring:
+	// fold text and suffix. A word whose pairs are not all there is not a substring:
 	// one AND per item rules out most of them before any scan, which matters
 	// because bytes.Index costs a call per occurrence of the word's first
 	// byte, and letters like "m" occur five times in a lead.
@@ -94,24 +95,20 @@ func newCorpus(items []Item, prev *corpus, prevItems []Item) *corpus {
 		same++
 	}
 	fresh, n := len(items)-same, len(items)
-	c := &corpus{foldAt: make([]int32, n+1), pairs: make([]pairSet, n), sig: make([]uint64, n)}
-	parallel(fresh, func(lo, hi int) struct{} {
-		for i := lo; i < hi; i++ {
-			text, suffix, ok := filterText(items[i])
-			n := foldedLen(text)
-			if ok {
-				n += 1 + foldedLen(suffix)
-			}
-			c.foldAt[i+1] = int32(n)
-		}
-		return struct{}{}
-	})
 	from := 0 // where the copied tail starts in prev
 	if same > 0 {
 		from = prev.len() - same
-		for k := range same {
-			c.foldAt[fresh+k+1] = prev.foldAt[from+k+1] - prev.foldAt[from+k]
+	}
+	c := &corpus{foldAt: make([]int32, n+1), pairs: make([]pairSet, n), sig: make([]uint64, n)}
+	c.indexSuffixes(items, fresh, prev, from)
+	parallel(fresh, func(lo, hi int) struct{} {
+		for i := lo; i < hi; i++ {
+			c.foldAt[i+1] = int32(foldedLen(items[i].FilterText()))
 		}
+		return struct{}{}
+	})
+	for k := range same {
+		c.foldAt[fresh+k+1] = prev.foldAt[from+k+1] - prev.foldAt[from+k]
 	}
 	for i := range n {
 		c.foldAt[i+1] += c.foldAt[i]
@@ -122,12 +119,14 @@ func newCorpus(items []Item, prev *corpus, prevItems []Item) *corpus {
 			// Capped at its place: a text folded longer than measured could
 			// only reallocate, never spill into the next.
 			at, end := c.foldAt[i], c.foldAt[i+1]
-			text, suffix, ok := filterText(items[i])
-			fold := appendFolded(c.fold[at:at:end], text)
-			if ok {
-				fold = appendFolded(append(fold, ' '), suffix)
-			}
+			fold := appendFolded(c.fold[at:at:end], items[i].FilterText())
 			c.pairs[i], c.sig[i] = pairsAndSignature(fold)
+			if k := c.suffixOf(i); k >= 0 {
+				c.pairs[i], c.sig[i] = c.pairs[i].union(c.suffixes[k].pairs), c.sig[i]|c.suffixes[k].sig
+				if len(fold) > 0 { // the pair across the space that joins them
+					c.pairs[i].add(fold[len(fold)-1], ' ')
+				}
+			}
 		}
 		return struct{}{}
 	})
@@ -140,20 +139,74 @@ func newCorpus(items []Item, prev *corpus, prevItems []Item) *corpus {
 	return c
 }
 
-// filterText is what the filter searches of it: its FilterText, and its
-// FilterSuffix after a space when ok.
-func filterText(it Item) (text, suffix string, ok bool) {
-	if s, ok := it.(Suffixed); ok {
-		return s.FilterText(), s.FilterSuffix(), true
+// suffix is a FilterSuffix, folded once for every item that has it.
+type suffix struct {
+	text  string // as given
+	fold  []byte // " " and the text folded: what follows an item's own
+	pairs pairSet
+	sig   uint64
+}
+
+func newSuffix(text string) suffix {
+	s := suffix{text: text, fold: appendFolded([]byte{' '}, text)}
+	s.pairs, s.sig = pairsAndSignature(s.fold)
+	return s
+}
+
+// indexSuffixes finds the suffix of each fresh item (the first fresh of
+// items), folding each new one once. The tail copied from prev, from its
+// item from on, keeps its indices: prev's suffixes come first.
+func (c *corpus) indexSuffixes(items []Item, fresh int, prev *corpus, from int) {
+	none := func() { // no suffix yet: every entry -1
+		c.suffix = make([]int32, len(items))
+		for j := range c.suffix {
+			c.suffix[j] = -1
+		}
 	}
-	return it.FilterText(), "", false
+	if fresh < len(items) && prev.suffix != nil {
+		c.suffixes = slices.Clone(prev.suffixes) // prev may be in use elsewhere
+		none()
+		copy(c.suffix[fresh:], prev.suffix[from:])
+	}
+	var index map[string]int32
+	for i, it := range items[:fresh] {
+		s, ok := it.(Suffixed)
+		if !ok {
+			continue
+		}
+		if c.suffix == nil {
+			none()
+		}
+		if index == nil {
+			index = make(map[string]int32, len(c.suffixes))
+			for k, s := range c.suffixes {
+				index[s.text] = int32(k)
+			}
+		}
+		text := s.FilterSuffix()
+		k, ok := index[text]
+		if !ok {
+			k = int32(len(c.suffixes))
+			c.suffixes = append(c.suffixes, newSuffix(text))
+			index[text] = k
+		}
+		c.suffix[i] = k
+	}
+}
+
+// suffixOf is the index of item i's suffix, or -1.
+func (c *corpus) suffixOf(i int) int {
+	if c.suffix == nil {
+		return -1
+	}
+	return int(c.suffix[i])
 }
 
 // sameText reports whether a and b are searched as the same text.
 func sameText(a, b Item) bool {
-	at, as, aok := filterText(a)
-	bt, bs, bok := filterText(b)
-	return at == bt && as == bs && aok == bok
+	as, aok := a.(Suffixed)
+	bs, bok := b.(Suffixed)
+	return a.FilterText() == b.FilterText() && aok == bok && (!aok || as.FilterSuffix() == bs.FilterSuffix())
 }
 
 // freqSample is how many texts countBytes reads: enough to rank letters,
@@ -163,8 +216,9 @@ const freqSample = 4096
 func (c *corpus) countBytes() {
 	c.freq = [256]uint32{}
 	step := max(c.len()/freqSample, 1)
+	var buf []byte
 	for i := 0; i < c.len(); i += step {
-		for _, b := range c.foldText(i) {
+		for _, b := range c.text(i, &buf) {
 			c.freq[b]++
 		}
 	}
@@ -172,164 +226,18 @@ func (c *corpus) countBytes() {
 
 func (c *corpus) len() int { return len(c.sig) }
 
-func (c *corpus) foldText(i int) []byte { return c.fold[c.foldAt[i]:c.foldAt[i+1]] }
-
-// appendFolded appends s folded: lower-cased rune by rune as strings.ToLower
-// does, so queries lower-cased with that match, and accents removed (see
-// normalize). Runs of ASCII, most of a text, are copied and lowered whole.
-func appendFolded(fold []byte, s string) []byte {
-	for i := 0; i < len(s); {
-		if n := asciiRun(s[i:]); n > 0 {
-			at := len(fold)
-			fold = append(fold, s[i:i+n]...)
-			for k, b := range fold[at:] {
-				fold[at+k] = asciiLower[b]
-			}
-			i += n
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		fold = utf8.AppendRune(fold, foldRune(r))
+// text is item i's folded text, its suffix included: its own text in the
+// arena, or, for an item with a suffix, the two joined in *buf (scratch of
+// the caller's, reused).
+func (c *corpus) text(i int, buf *[]byte) []byte {
+	own := c.fold[c.foldAt[i]:c.foldAt[i+1]]
+	k := c.suffixOf(i)
+	if k < 0 {
+		return own
 	}
-	return fold
+	*buf = append(append((*buf)[:0], own...), c.suffixes[k].fold...)
+	return *buf
 }
-
-// foldedLen is the length of s folded, as appendFolded folds it.
-func foldedLen(s string) int {
-	n := 0
-	for i := 0; i < len(s); {
-		if a := asciiRun(s[i:]); a > 0 {
-			n += a
-			i += a
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		n += utf8.RuneLen(foldRune(r))
-	}
-	return n
-}
-
-func foldRune(r rune) rune { return normalize(unicode.ToLower(r)) }
-
-// asciiRun is how many bytes at the start of s are ASCII, read eight at a
-// time.
-func asciiRun(s string) int {
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		if w&0x8080808080808080 != 0 {
-			break
-		}
-	}
-	for i < len(s) && s[i] < utf8.RuneSelf {
-		i++
-	}
-	return i
-}
-
-// asciiLower lowers an ASCII byte.
-var asciiLower = func() (t [utf8.RuneSelf]byte) {
-	for b := range t {
-		t[b] = byte(b)
-		if 'A' <= b && b <= 'Z' {
-			t[b] += 'a' - 'A'
-		}
-	}
-	return t
-}()
-
-// normalize removes an accent as fzf does (é → e, ñ → n). fzf exports the
-// mapping only for slices, so it is taken once into a table.
-func normalize(r rune) rune {
-	if r < normFirst || r > normLast {
-		return r
-	}
-	return normTable()[r-normFirst]
-}
-
-// The range fzf normalizes.
-const normFirst, normLast = 0x00C0, 0xFF61
-
-var normTable = sync.OnceValue(func() []rune {
-	all := make([]rune, normLast-normFirst+1)
-	for i := range all {
-		all[i] = normFirst + rune(i)
-	}
-	return algo.NormalizeRunes(all)
-})
-
-func pairsOf(b []byte) pairSet {
-	var s pairSet
-	for i := 1; i < len(b); i++ {
-		h := pairHash(b[i-1], b[i])
-		s[h>>6] |= 1 << (h & 63)
-	}
-	return s
-}
-
-// pairsAndSignature is pairsOf and signature of b, in one pass.
-func pairsAndSignature(b []byte) (pairSet, uint64) {
-	var s pairSet
-	var sig uint64
-	prev := byte(0)
-	for i, c := range b {
-		sig |= sigBits[c]
-		if i > 0 {
-			h := pairHash(prev, c)
-			s[h>>6] |= 1 << (h & 63)
-		}
-		prev = c
-	}
-	return s, sig
-}
-
-// pairHash spreads a byte pair over 0..255: the top byte of a
-// multiplicative hash.
-func pairHash(a, b byte) uint32 {
-	return (uint32(a)<<8 | uint32(b)) * 0x9E3779B1 >> 24
-}
-
-func (s pairSet) contains(t pairSet) bool {
-	return s[0]&t[0] == t[0] && s[1]&t[1] == t[1] && s[2]&t[2] == t[2] && s[3]&t[3] == t[3]
-}
-
-func (s pairSet) union(t pairSet) pairSet {
-	return pairSet{s[0] | t[0], s[1] | t[1], s[2] | t[2], s[3] | t[3]}
-}
-
-// signature sets a bit per byte class present in b: see sigBits.
-func signature(b []byte) uint64 {
-	var s uint64
-	for _, c := range b {
-		s |= sigBits[c]
-	}
-	return s
-}
-
-const nonASCII = 1 << 63
-
-// sigBits maps a byte to its signature bit: b-'a' for letters, 26+b-'0'
-// for digits, so distinct letters and digits never share one, and 36+b%27
-// for any other byte; bytes of multi-byte runes also set bit 63.
-var sigBits = func() (bits [256]uint64) {
-	for c := range 256 {
-		switch {
-		case 'a' <= c && c <= 'z':
-			bits[c] = 1 << (c - 'a')
-		case '0' <= c && c <= '9':
-			bits[c] = 1 << (26 + c - '0')
-		default:
-			bits[c] = 1 << (36 + c%27)
-		}
-		if c >= utf8.RuneSelf {
-			bits[c] |= nonASCII
-		}
-	}
-	return bits
-}()
 
 // parallelMin is the number of items below which a search stays on one
 // goroutine: starting more costs more than it saves.

@@ -81,8 +81,9 @@ func sameCorpus(t *testing.T, a, b *corpus) {
 		t.Fatalf("%d items, want %d", a.len(), b.len())
 	}
 	for i := range a.len() {
-		if !bytes.Equal(a.foldText(i), b.foldText(i)) || a.pairs[i] != b.pairs[i] || a.sig[i] != b.sig[i] {
-			t.Fatalf("item %d: %q, want %q", i, a.foldText(i), b.foldText(i))
+		var abuf, bbuf []byte
+		if at, bt := a.text(i, &abuf), b.text(i, &bbuf); !bytes.Equal(at, bt) || a.pairs[i] != b.pairs[i] || a.sig[i] != b.sig[i] {
+			t.Fatalf("item %d: %q, want %q", i, at, bt)
 		}
 	}
 }
@@ -92,8 +93,9 @@ func TestCorpus(t *testing.T) {
 	// As queries are lowered: İ is i.
 	want := []string{"maria garcia", "istanbul nandu", "", "佐藤花子"}
 	for i, w := range want {
-		if string(c.foldText(i)) != w {
-			t.Errorf("item %d: %q, want %q", i, c.foldText(i), w)
+		var buf []byte
+		if got := c.text(i, &buf); string(got) != w {
+			t.Errorf("item %d: %q, want %q", i, got, w)
 		}
 	}
 }
@@ -155,6 +157,13 @@ func TestSuffixed(t *testing.T) {
 	moved[1] = paged{lead{"k1", "8 Ñandú"}, "https://shop.example/cart"}
 	sameCorpus(t, newCorpus(moved, c, split), corpusOneByOne(leads("7 hello https://shop.example/pricing",
 		"8 Ñandú https://shop.example/cart", "9 plain")))
+
+	// Suffixed items, an empty text among them, added above plain ones
+	// whose index is copied.
+	plain := leads("9 plain", "10 plainer")
+	above := append([]Item{paged{lead{"k3", ""}, "x"}, paged{lead{"k4", "11"}, "x"}}, plain...)
+	sameCorpus(t, newCorpus(above, newCorpus(plain, nil, nil), plain),
+		corpusOneByOne(leads(" x", "11 x", "9 plain", "10 plainer")))
 }
 
 // corpusOneByOne is the corpus of items, each folded alone.
@@ -426,7 +435,8 @@ func TestFuzzyWindowScore(t *testing.T) {
 		fq := c.fuzzyQuery([]string{q})
 		for i := range items {
 			got, ok, _ := c.score(i, fq, &s)
-			whole := util.RunesToChars([]rune(string(c.foldText(i))))
+			var buf []byte
+			whole := util.RunesToChars([]rune(string(c.text(i, &buf))))
 			want, _ := algo.FuzzyMatchV2(true, false, true, &whole, fq.words[0].runes, false, slab)
 			matches := want.Start >= 0 && want.End-want.Start <= maxSpan(len(fq.words[0].runes))
 			if ok != matches || ok && got != want.Score {

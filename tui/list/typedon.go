@@ -70,7 +70,7 @@ func (c *corpus) typedOn(words []string, prev result) result {
 			switch {
 			case len(typed) > int(f.n):
 				// Past what was noted: read the text.
-				if text := c.foldText(i); bytes.HasPrefix(text[from:], word) {
+				if text := c.text(i, &m.text); bytes.HasPrefix(text[from:], word) {
 					m.add(i, from, followOf(text, from, word))
 					continue
 				}
@@ -84,7 +84,7 @@ func (c *corpus) typedOn(words []string, prev result) result {
 			if !c.pairs[i].contains(need) {
 				continue
 			}
-			text := c.foldText(i)
+			text := c.text(i, &m.text)
 			k := bytes.Index(text[from+1:], word)
 			if k < 0 {
 				continue
