@@ -53,7 +53,7 @@ func BenchmarkLiveHeap(b *testing.B) {
 		m := New(testOptions(st))
 		var model tea.Model = m
 		model, _ = model.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
-		model, _ = model.Update(loadLeads(m.sh, 0, 0)())
+		model, _ = model.Update(m.leads.load(0, 0)())
 		leads := liveMB()
 		model, _ = model.Update(loadSessions(m.sh, 0, 0, list.Rows{})())
 		lists := liveMB()

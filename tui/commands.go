@@ -27,7 +27,10 @@ const searchPage = 60
 // Commands run off the UI goroutine, while Update may switch bots: they
 // copy what they read of sh when made, never read it when run.
 
-func loadLeads(sh *shared, seq, limit int) tea.Cmd {
+// loadLeads reads the leads, and builds their rows for view v, indexed for
+// the filter, off the update loop. prev are the rows shown (see
+// list.NewRows).
+func loadLeads(sh *shared, seq, limit int, v leadView, prev list.Rows) tea.Cmd {
 	q := store.LeadQuery{Bot: sh.Serial, AllBots: sh.allBots, Limit: limit}
 	snoozed := sh.snoozedOnly
 	return func() tea.Msg {
@@ -42,7 +45,9 @@ func loadLeads(sh *shared, seq, limit int) tea.Cmd {
 		if snoozed {
 			leads = slices.DeleteFunc(leads, func(l store.Lead) bool { return !l.Triage.Snoozed(now) })
 		}
-		return leadsLoadedMsg{seq: seq, leads: leads, complete: complete, snoozed: snoozed, err: err}
+		items, cols := leadRows(leads, v)
+		return leadsLoadedMsg{seq: seq, leads: leads, rows: list.NewRows(items, prev), cols: cols, view: v.seq,
+			complete: complete, snoozed: snoozed, err: err}
 	}
 }
 

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/neotui/neotui/internal/store"
 	"github.com/neotui/neotui/tui/list"
 )
@@ -78,3 +80,6 @@ func flashSeq(m Model) int { return m.status.seq }
 
 // searchSeq numbers the newest search asked for.
 func searchSeq(m Model) int { return m.search.seq }
+
+// reloadLeads is the command that reads the leads again, as after a sync.
+func reloadLeads(m *Model) tea.Cmd { return m.leads.reload() }

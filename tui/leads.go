@@ -28,6 +28,9 @@ type leadsModel struct {
 	newest     time.Time    // the newest lead ever loaded
 	lastVisit  time.Time
 	unseenOnly bool
+	// viewSeq numbers the views the rows were built for, from 1: a load's
+	// rows, built for an older view, are built again.
+	viewSeq int
 }
 
 // leadColumns is what the rows' columns need to know of all the rows.
@@ -38,7 +41,7 @@ type leadColumns struct {
 
 func newLeads(sh *shared) leadsModel {
 	cols := &leadColumns{}
-	return leadsModel{sh: sh, cols: cols, list: newList(sh, renderLead(sh, cols))}
+	return leadsModel{sh: sh, cols: cols, list: newList(sh, renderLead(sh, cols)), viewSeq: 1}
 }
 
 // messages · commands
@@ -46,11 +49,17 @@ func newLeads(sh *shared) leadsModel {
 // reload reads the leads again (after a triage change, a sync).
 func (l *leadsModel) reload() tea.Cmd {
 	l.seq++
-	return loadLeads(l.sh, l.seq, 0)
+	return l.load(l.seq, 0)
 }
 
 // firstLoad reads the first page, for the first frame.
-func (l *leadsModel) firstLoad() tea.Cmd { return loadLeads(l.sh, l.seq, firstPage) }
+func (l *leadsModel) firstLoad() tea.Cmd { return l.load(l.seq, firstPage) }
+
+// load reads limit leads (0: all) as load seq, their rows built in the
+// command for the view as it is now.
+func (l *leadsModel) load(seq, limit int) tea.Cmd {
+	return loadLeads(l.sh, seq, limit, l.rowsView(), l.list.Rows())
+}
 
 // update
 
@@ -64,7 +73,13 @@ func (l *leadsModel) loaded(msg leadsLoadedMsg) (fresh int, cmd tea.Cmd) {
 			l.unseenN++
 		}
 	}
-	cmds := []tea.Cmd{l.refresh()}
+	if msg.view != 0 && msg.view == l.viewSeq { // rows were built with the leads, for this view
+		*l.cols = msg.cols
+		cmd = l.list.SetRows(msg.rows)
+	} else {
+		cmd = l.refresh()
+	}
+	cmds := []tea.Cmd{cmd}
 	if !msg.complete {
 		cmds = append(cmds, l.reload())
 	} else if !msg.snoozed {
@@ -73,65 +88,86 @@ func (l *leadsModel) loaded(msg leadsLoadedMsg) (fresh int, cmd tea.Cmd) {
 	return fresh, tea.Batch(cmds...)
 }
 
-// refresh rebuilds the rows from the leads loaded (the mask, the unseen
-// view or the last visit changed).
-func (l *leadsModel) refresh() tea.Cmd { return l.list.SetItems(l.items()) }
+// refresh rebuilds the rows from the leads loaded, here on the update loop:
+// the mask, the unseen view or the last visit changed.
+func (l *leadsModel) refresh() tea.Cmd {
+	l.viewSeq++
+	items, cols := leadRows(l.raw, l.rowsView())
+	*l.cols = cols
+	return l.list.SetItems(items)
+}
 
 // forget empties the tab: another bot was chosen.
 func (l *leadsModel) forget() {
 	l.learned, l.newest, l.ready = false, time.Time{}, false
+	l.viewSeq++
 	l.list.SetItems(nil)
 }
 
-// items builds the rows: unseen only when asked, masked when asked, with
-// the separator where the last visit falls. The rows share one allocation,
-// and the rows of one page its text.
-func (l *leadsModel) items() []list.Item {
-	sh := l.sh
-	*l.cols = leadColumns{}
-	names := map[string]string{}
-	for _, b := range sh.Bots {
-		names[b.Serial] = b.Name
+// leadView is what the leads' rows show besides the leads, as it was when
+// a command that builds them was made (commands never read the model).
+type leadView struct {
+	seq                         int // the model's viewSeq
+	unseenOnly, masked, allBots bool
+	lastVisit, now              time.Time
+	loc                         *time.Location
+	names                       map[string]string // each bot's name
+}
+
+func (l *leadsModel) rowsView() leadView {
+	v := leadView{seq: l.viewSeq, unseenOnly: l.unseenOnly, masked: l.sh.masked, allBots: l.sh.allBots,
+		lastVisit: l.lastVisit, now: l.sh.now(), loc: l.sh.loc(), names: map[string]string{}}
+	for _, b := range l.sh.Bots {
+		v.names[b.Serial] = b.Name
 	}
+	return v
+}
+
+// leadRows are the rows of leads in view v: unseen only when asked, masked
+// when asked, with the separator where the last visit falls; and what their
+// columns need to know of them all. The rows share one allocation, and the
+// rows of one page its text.
+func leadRows(leads []store.Lead, v leadView) ([]list.Item, leadColumns) {
+	var cols leadColumns
 	pages := map[string]string{}
-	rows := make([]leadItem, 0, len(l.raw))
-	items := make([]list.Item, 0, len(l.raw)+1)
-	sepDone := l.lastVisit.IsZero()
+	rows := make([]leadItem, 0, len(leads))
+	items := make([]list.Item, 0, len(leads)+1)
+	sepDone := v.lastVisit.IsZero()
 	newer := 0
-	for i := range l.raw {
-		ld := &l.raw[i]
-		if l.unseenOnly && !ld.Triage.SeenAt.IsZero() {
+	for i := range leads {
+		ld := &leads[i]
+		if v.unseenOnly && !ld.Triage.SeenAt.IsZero() {
 			continue
 		}
-		if !sepDone && !ld.CreateTime.After(l.lastVisit) {
+		if !sepDone && !ld.CreateTime.After(v.lastVisit) {
 			if newer > 0 {
-				items = append(items, sepItem{since: "(last visit " + clock(l.lastVisit, sh.now(), sh.loc()) + ")"})
+				items = append(items, sepItem{since: "(last visit " + clock(v.lastVisit, v.now, v.loc) + ")"})
 			}
 			sepDone = true
 		}
-		if ld.CreateTime.After(l.lastVisit) {
+		if ld.CreateTime.After(v.lastVisit) {
 			newer++
 		}
 		if ld.Triage.Status != "" && ld.Triage.Status != store.StatusNew {
-			l.cols.anyStatus = true
+			cols.anyStatus = true
 		}
 		page, ok := pages[ld.URI]
 		if !ok {
 			page = pagePath(ld.URI)
 			pages[ld.URI] = page
 		}
-		rows = append(rows, newLeadItem(ld, page, sh.masked))
+		rows = append(rows, newLeadItem(ld, page, v.masked))
 		it := &rows[len(rows)-1]
 		// A name's width is at most its bytes: most are measured for free.
-		if n := len(it.name); n > l.cols.nameWidth && l.cols.nameWidth < maxNameWidth {
-			l.cols.nameWidth = min(max(l.cols.nameWidth, ansi.StringWidth(it.name)), maxNameWidth)
+		if n := len(it.name); n > cols.nameWidth && cols.nameWidth < maxNameWidth {
+			cols.nameWidth = min(max(cols.nameWidth, ansi.StringWidth(it.name)), maxNameWidth)
 		}
-		if sh.allBots {
-			it.bot = firstNonEmpty(names[ld.Bot], ld.Bot)
+		if v.allBots {
+			it.bot = firstNonEmpty(v.names[ld.Bot], ld.Bot)
 		}
 		items = append(items, it)
 	}
-	return items
+	return items, cols
 }
 
 // announceNew counts the leads of a complete load newer than any loaded

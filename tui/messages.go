@@ -13,8 +13,11 @@ import (
 type leadsLoadedMsg struct {
 	seq      int
 	leads    []store.Lead
-	complete bool // false for the first, short page of a start-up load
-	snoozed  bool // the snoozed leads only (Z)
+	rows     list.Rows   // of leads, built and indexed off the UI goroutine
+	cols     leadColumns // of rows
+	view     int         // the leadView.seq rows were built for
+	complete bool        // false for the first, short page of a start-up load
+	snoozed  bool        // the snoozed leads only (Z)
 	err      error
 }
 
