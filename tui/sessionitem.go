@@ -14,16 +14,14 @@ import (
 )
 
 // sessionItem is a row of the Conversations tab: what it draws, no more.
-// Its ID and preview are its filter text, one string cut from the load's
-// arena; its URI, which the filter searches too, and its page are shared
+// Its ID and preview are its filter text, the one string the store read
+// them as; its URI, which the filter searches too, and its page are shared
 // with every row of that URI, so that 100k rows cost little more than
 // their previews.
 type sessionItem struct {
-	text string // "ID preview"
-	uri  *uriParts
-	id   int64
-	// created is in UTC unix nanoseconds.
-	created int64
+	text    string // "ID preview"
+	uri     *uriParts
+	created int64 // UTC unix nanoseconds
 	count   int32
 }
 
@@ -41,14 +39,18 @@ func (i *sessionItem) FilterSuffix() string { return i.uri.line }
 func (i *sessionItem) Key() string          { return i.text[:strings.IndexByte(i.text, ' ')] }
 func (i *sessionItem) preview() string      { return i.text[len(i.Key())+1:] }
 
+// id is the conversation's ID, read from its text: a row holds it once.
+func (i *sessionItem) id() int64 {
+	id, _ := strconv.ParseInt(i.Key(), 10, 64)
+	return id
+}
+
 // sessionRows builds the rows of a load: the items in blocks rather than
-// one allocation each, their texts in an arena, one page per URI.
+// one allocation each, one page per URI.
 type sessionRows struct {
 	blocks [][]sessionItem
 	n      int
 	uris   map[string]*uriParts
-	texts  arena
-	num    [20]byte // an ID's digits
 }
 
 // uriParts are what rows show and search of a URI.
@@ -72,14 +74,14 @@ func (r *sessionRows) add(s store.SessionRow) {
 		uri = &uriParts{line: safetext.Line(s.URI), page: pagePath(s.URI)}
 		r.uris[s.URI] = uri
 	}
-	preview := safetext.Line(s.Preview)
-	if preview == "" {
-		preview = "(no messages)"
+	// The line as read, unless the preview must be made safe (the ID is).
+	text := safetext.Line(s.Line)
+	if s.Preview == "" {
+		text = s.Line + "(no messages)"
 	}
-	id := strconv.AppendInt(r.num[:0], s.SessionID, 10)
 	last := len(r.blocks) - 1
-	r.blocks[last] = append(r.blocks[last], sessionItem{text: r.texts.join(string(id), preview), uri: uri,
-		id: s.SessionID, created: s.CreateTime.UnixNano(), count: int32(s.MessageCount)})
+	r.blocks[last] = append(r.blocks[last], sessionItem{text: text, uri: uri,
+		created: s.CreateTime.UnixNano(), count: int32(s.MessageCount)})
 	r.n++
 }
 
@@ -99,38 +101,6 @@ func sessionItems(parts ...*sessionRows) []list.Item {
 		}
 	}
 	return items
-}
-
-// arena cuts the strings of a load's rows from blocks of up to arenaBlock
-// bytes, each twice the last: 100k rows' texts in a few dozen allocations
-// rather than 100k, with no size class's rounding each.
-type arena struct {
-	b strings.Builder
-}
-
-const arenaBlock = 256 << 10
-
-// join returns parts joined by spaces, cut from the arena. A strings.Builder
-// only ever appends: the strings it returned stay as they were, and within
-// its capacity it never moves them.
-func (a *arena) join(parts ...string) string {
-	n := len(parts) - 1
-	for _, p := range parts {
-		n += len(p)
-	}
-	if a.b.Cap()-a.b.Len() < n {
-		size := min(max(2*a.b.Cap(), 4<<10), arenaBlock)
-		a.b = strings.Builder{}
-		a.b.Grow(max(n, size))
-	}
-	from := a.b.Len()
-	for i, p := range parts {
-		if i > 0 {
-			a.b.WriteByte(' ')
-		}
-		a.b.WriteString(p)
-	}
-	return a.b.String()[from:]
 }
 
 // renderSession draws a conversation row: marker, when, ID, count, first

@@ -41,7 +41,7 @@ func (s *sessionsModel) loaded(msg sessionsLoadedMsg) tea.Cmd {
 // selectedID is the conversation of the selected row.
 func (s sessionsModel) selectedID() (int64, bool) {
 	if it, ok := s.list.Selected(); ok {
-		return it.(*sessionItem).id, true
+		return it.(*sessionItem).id(), true
 	}
 	return 0, false
 }
