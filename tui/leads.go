@@ -81,6 +81,7 @@ func (l *leadsModel) loaded(msg leadsLoadedMsg) (fresh int, cmd tea.Cmd) {
 	}
 	cmds := []tea.Cmd{cmd}
 	if !msg.complete {
+		l.list.SetMore(true)
 		cmds = append(cmds, l.reload())
 	} else if !msg.snoozed {
 		fresh = l.announceNew(msg.leads)

@@ -33,6 +33,7 @@ func (s *sessionsModel) loaded(msg sessionsLoadedMsg) tea.Cmd {
 	s.ready = true
 	cmds := []tea.Cmd{s.list.SetRows(msg.rows)}
 	if !msg.complete {
+		s.list.SetMore(true)
 		cmds = append(cmds, s.reload())
 	}
 	return tea.Batch(cmds...)

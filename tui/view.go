@@ -108,7 +108,8 @@ func (m Model) listOrPlaceholder(view string, ready bool, n int, empty string) s
 // tabBar is the tabs with their counts, and the bot's name on the right.
 func (m Model) tabBar() string {
 	st := m.sh.styles
-	titles := []tabTitle{{"Leads", len(m.leads.raw)}, {"Conversations", m.sessions.list.Len()}, {"Search", -1}, {"Stats", -1}}
+	titles := []tabTitle{{"Leads", len(m.leads.raw), m.leads.list.More()},
+		{"Conversations", m.sessions.list.Len(), m.sessions.list.More()}, {"Search", -1, false}, {"Stats", -1, false}}
 	if m.sh.allBots {
 		titles[tabSessions].count = -1 // conversations are per bot: none in the merged inbox
 	}
@@ -126,10 +127,12 @@ func (m Model) tabBar() string {
 	return st.TabBar.Width(m.sh.width).Render(ansi.Truncate(line, m.sh.width, ""))
 }
 
-// tabTitle is a tab's name and count (-1: none).
+// tabTitle is a tab's name and count (-1: none); more says that more are
+// still loading than the count.
 type tabTitle struct {
 	name  string
 	count int
+	more  bool
 }
 
 // tabTitles are the tabs' titles side by side, with their counts.
@@ -145,7 +148,11 @@ func (m Model) tabTitles(titles []tabTitle) string {
 		// styled text inside an underline breaks its escape codes.
 		label := style.UnsetPaddingRight().Render(fmt.Sprintf("%d %s", i+1, t.name))
 		if t.count >= 0 {
-			label += " " + st.TabCount.Render(fmt.Sprint(t.count))
+			n := fmt.Sprint(t.count)
+			if t.more {
+				n += "…" // the first page: the rest is loading
+			}
+			label += " " + st.TabCount.Render(n)
 		}
 		if i == int(tabLeads) {
 			if n := m.leads.unseen(); n > 0 {

@@ -72,6 +72,7 @@ type Model struct {
 	width, height int
 
 	empty string // what an empty list says; see SetEmpty
+	more  bool   // the items are the first of more still loading; see SetMore
 }
 
 // SetEmpty sets what the list says when it has no items ("nothing here
@@ -134,7 +135,7 @@ func (m *Model) SetRows(r Rows) tea.Cmd {
 	if r.corpus == nil { // the zero Rows: no items
 		r = NewRows(nil, Rows{})
 	}
-	m.corpus, m.items = r.corpus, r.items
+	m.corpus, m.items, m.more = r.corpus, r.items, false
 	m.seq++ // drops results computed over the old items
 	m.shown = result{}
 	if words := parseQuery(m.input.Value()); len(words) > 0 {
