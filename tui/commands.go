@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -40,11 +39,15 @@ func loadLeads(sh *shared, seq, limit int, v leadView, prev list.Rows) tea.Cmd {
 		if !snoozed {
 			q.HideSnoozedAt = now
 		}
-		leads, err := sh.Store.Leads(sh.ctx, q)
-		complete := limit == 0 || len(leads) < limit
-		if snoozed {
-			leads = slices.DeleteFunc(leads, func(l store.Lead) bool { return !l.Triage.Snoozed(now) })
-		}
+		var leads leadSet
+		read := 0
+		err := sh.Store.EachLead(sh.ctx, q, func(l store.Lead) {
+			read++
+			if !snoozed || l.Triage.Snoozed(now) {
+				leads.add(l)
+			}
+		})
+		complete := limit == 0 || read < limit
 		items, cols := leadRows(leads, v)
 		return leadsLoadedMsg{seq: seq, leads: leads, rows: list.NewRows(items, prev), cols: cols, view: v.seq,
 			complete: complete, snoozed: snoozed, err: err}

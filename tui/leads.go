@@ -22,10 +22,10 @@ type leadsModel struct {
 	seq   int          // of the newest load asked for
 	ready bool
 
-	raw        []store.Lead // as loaded; the rows are built from them
-	unseenN    int          // of raw, never opened: the tab bar shows it in every frame
-	learned    bool         // a complete load came: the next may bring news
-	newest     time.Time    // the newest lead ever loaded
+	raw        leadSet   // as loaded; the rows are built from them
+	unseenN    int       // of raw, never opened: the tab bar shows it in every frame
+	learned    bool      // a complete load came: the next may bring news
+	newest     time.Time // the newest lead ever loaded
 	lastVisit  time.Time
 	unseenOnly bool
 	// viewSeq numbers the views the rows were built for, from 1: a load's
@@ -68,7 +68,7 @@ func (l *leadsModel) load(seq, limit int) tea.Cmd {
 func (l *leadsModel) loaded(msg leadsLoadedMsg) (fresh int, cmd tea.Cmd) {
 	l.raw, l.ready = msg.leads, true
 	l.unseenN = 0
-	for _, ld := range l.raw {
+	for ld := range l.raw.all() {
 		if ld.Triage.SeenAt.IsZero() {
 			l.unseenN++
 		}
@@ -128,15 +128,14 @@ func (l *leadsModel) rowsView() leadView {
 // when asked, with the separator where the last visit falls; and what their
 // columns need to know of them all. The rows share one allocation, and the
 // rows of one page its text.
-func leadRows(leads []store.Lead, v leadView) ([]list.Item, leadColumns) {
+func leadRows(leads leadSet, v leadView) ([]list.Item, leadColumns) {
 	var cols leadColumns
 	pages := map[string]string{}
-	rows := make([]leadItem, 0, len(leads))
-	items := make([]list.Item, 0, len(leads)+1)
+	rows := make([]leadItem, 0, leads.len())
+	items := make([]list.Item, 0, leads.len()+1)
 	sepDone := v.lastVisit.IsZero()
 	newer := 0
-	for i := range leads {
-		ld := &leads[i]
+	for ld := range leads.all() {
 		if v.unseenOnly && !ld.Triage.SeenAt.IsZero() {
 			continue
 		}
@@ -176,10 +175,10 @@ func leadRows(leads []store.Lead, v leadView) ([]list.Item, leadColumns) {
 // been loaded before, so no set of the leads loaded is kept. A snoozed lead
 // coming back, or older history loading, is not news. The first load only
 // learns.
-func (l *leadsModel) announceNew(leads []store.Lead) int {
+func (l *leadsModel) announceNew(leads leadSet) int {
 	fresh := 0
 	newest := l.newest
-	for _, ld := range leads {
+	for ld := range leads.all() {
 		if ld.CreateTime.After(l.newest) {
 			fresh++
 		}
@@ -197,11 +196,12 @@ func (l *leadsModel) announceNew(leads []store.Lead) int {
 
 // find is the loaded lead of bot and key.
 func (l leadsModel) find(bot, key string) (store.Lead, bool) {
-	i := slices.IndexFunc(l.raw, func(ld store.Lead) bool { return ld.Bot == bot && ld.Key == key })
-	if i < 0 {
-		return store.Lead{}, false
+	for ld := range l.raw.all() {
+		if ld.Bot == bot && ld.Key == key {
+			return *ld, true
+		}
 	}
-	return l.raw[i], true
+	return store.Lead{}, false
 }
 
 // selected is the lead of the selected row; none on the separator.
@@ -268,7 +268,7 @@ func (l leadsModel) emptyText() string {
 	switch {
 	case l.sh.snoozedOnly:
 		return "No snoozed leads. Z returns to the inbox."
-	case l.unseenOnly && len(l.raw) > 0:
+	case l.unseenOnly && l.raw.len() > 0:
 		return "No unseen leads: every one has been opened. u shows them all."
 	}
 	return "No leads stored yet."

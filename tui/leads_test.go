@@ -1,8 +1,12 @@
 package tui
 
 import (
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/neotui/neotui/internal/store"
 )
 
 // TestLeadsLoadedForAnOlderView: a load builds its rows in its command, for
@@ -20,5 +24,26 @@ func TestLeadsLoadedForAnOlderView(t *testing.T) {
 	}
 	if !strings.Contains(screen(press(t, m, "ctrl+p")), "mallory@example.com") {
 		t.Error("ctrl+p again did not show the emails")
+	}
+}
+
+// TestLeadSet: leads come back in the order added, each where it was
+// first put: the rows point at them.
+func TestLeadSet(t *testing.T) {
+	var s leadSet
+	s.add(store.Lead{Key: "0"})
+	first := slices.Collect(s.all())[0]
+	for i := 1; i < 3000; i++ { // blocks of every size
+		s.add(store.Lead{Key: strconv.Itoa(i)})
+	}
+	i := 0
+	for l := range s.all() {
+		if l.Key != strconv.Itoa(i) {
+			t.Fatalf("lead %d is %q", i, l.Key)
+		}
+		i++
+	}
+	if i != 3000 || s.len() != 3000 || slices.Collect(s.all())[0] != first {
+		t.Errorf("%d leads, len %d, the first moved: %v", i, s.len(), slices.Collect(s.all())[0] != first)
 	}
 }

@@ -12,7 +12,7 @@ import (
 
 type leadsLoadedMsg struct {
 	seq      int
-	leads    []store.Lead
+	leads    leadSet
 	rows     list.Rows   // of leads, built and indexed off the UI goroutine
 	cols     leadColumns // of rows
 	view     int         // the leadView.seq rows were built for

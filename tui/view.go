@@ -62,7 +62,7 @@ func (m Model) body() string {
 	var left string
 	switch m.tab {
 	case tabLeads:
-		left = m.listOrPlaceholder(m.leads.view(), m.leads.ready, len(m.leads.raw), m.leads.emptyText())
+		left = m.listOrPlaceholder(m.leads.view(), m.leads.ready, m.leads.raw.len(), m.leads.emptyText())
 	case tabSessions:
 		left = m.listOrPlaceholder(m.sessions.list.View(), m.sessions.ready, m.sessions.list.Len(), "No conversations stored yet.")
 	case tabSearch:
@@ -108,7 +108,7 @@ func (m Model) listOrPlaceholder(view string, ready bool, n int, empty string) s
 // tabBar is the tabs with their counts, and the bot's name on the right.
 func (m Model) tabBar() string {
 	st := m.sh.styles
-	titles := []tabTitle{{"Leads", len(m.leads.raw), m.leads.list.More()},
+	titles := []tabTitle{{"Leads", m.leads.raw.len(), m.leads.list.More()},
 		{"Conversations", m.sessions.list.Len(), m.sessions.list.More()}, {"Search", -1, false}, {"Stats", -1, false}}
 	if m.sh.allBots {
 		titles[tabSessions].count = -1 // conversations are per bot: none in the merged inbox
