@@ -34,13 +34,13 @@ func newLeadItem(l *store.Lead, page string, masked bool) leadItem {
 		it.name = "(no name)"
 	}
 	// The live filter finds triage state by words: status:contacted,
-	// is:starred, is:unseen.
-	words := []string{it.name, safetext.Line(l.Email), safetext.Line(l.PhoneNumber),
-		safetext.Line(l.Content), safetext.Line(l.URI), strconv.FormatInt(l.SessionID, 10), l.Type,
-		"status:" + string(l.Triage.Status)}
-	if l.Triage.Status == "" {
-		words[len(words)-1] = "status:new"
-	}
+	// is:starred, is:unseen. The words are joined where they stand, on the
+	// stack: only the filter text is allocated.
+	var id [20]byte
+	words := make([]string, 0, 10)
+	words = append(words, it.name, safetext.Line(l.Email), safetext.Line(l.PhoneNumber),
+		safetext.Line(l.Content), safetext.Line(l.URI), string(strconv.AppendInt(id[:0], l.SessionID, 10)),
+		l.Type, statusWord(l.Triage.Status))
 	if l.Triage.Starred {
 		words = append(words, "is:starred")
 	}
@@ -53,6 +53,23 @@ func newLeadItem(l *store.Lead, page string, masked bool) leadItem {
 		it.name, it.contact = mask(it.name), mask(it.contact)
 	}
 	return it
+}
+
+// statusWords are the filter's words for the statuses: made once, not
+// once per lead.
+var statusWords = func() map[store.Status]string {
+	words := map[store.Status]string{"": "status:new"}
+	for _, st := range store.Statuses {
+		words[st] = "status:" + string(st)
+	}
+	return words
+}()
+
+func statusWord(st store.Status) string {
+	if w, ok := statusWords[st]; ok {
+		return w
+	}
+	return "status:" + string(st)
 }
 
 // sepItem is the line between leads new since the last visit and older
