@@ -15,31 +15,33 @@ import (
 // leadItem is a row of the Leads tab: its lead, not a copy of it, and the
 // text it draws, made safe once (the lead's own strings when already safe).
 type leadItem struct {
-	lead                *store.Lead // in leadsModel.raw
-	name, contact, page string
-	filter              string
-	bot                 string // the bot's name, in the All bots inbox
+	lead          *store.Lead // in leadsModel.raw
+	name, contact string
+	filter        string
+	uri           *uriParts // shared by the rows of one URI: the end of what the filter searches
+	bot           string    // the bot's name, in the All bots inbox
 }
 
-// newLeadItem makes a row of l, with page its URI's page; masked hides
+// newLeadItem makes a row of l, with uri its URI's parts; masked hides
 // emails and phones (ctrl+p).
-func newLeadItem(l *store.Lead, page string, masked bool) leadItem {
+func newLeadItem(l *store.Lead, uri *uriParts, masked bool) leadItem {
 	it := leadItem{
 		lead:    l,
 		name:    safetext.Line(strings.TrimSpace(l.Name)),
 		contact: safetext.Line(firstNonEmpty(strings.TrimSpace(l.Email), strings.TrimSpace(l.PhoneNumber))),
-		page:    page,
+		uri:     uri,
 	}
 	if it.name == "" {
 		it.name = "(no name)"
 	}
 	// The live filter finds triage state by words: status:contacted,
-	// is:starred, is:unseen. The words are joined where they stand, on the
-	// stack: only the filter text is allocated.
+	// is:starred, is:unseen; the URI, shared, comes last (FilterSuffix).
+	// The words are joined where they stand, on the stack: only the filter
+	// text is allocated.
 	var id [20]byte
 	words := make([]string, 0, 10)
 	words = append(words, it.name, safetext.Line(l.Email), safetext.Line(l.PhoneNumber),
-		safetext.Line(l.Content), safetext.Line(l.URI), string(strconv.AppendInt(id[:0], l.SessionID, 10)),
+		safetext.Line(l.Content), string(strconv.AppendInt(id[:0], l.SessionID, 10)),
 		l.Type, statusWord(l.Triage.Status))
 	if l.Triage.Starred {
 		words = append(words, "is:starred")
@@ -79,8 +81,9 @@ type sepItem struct{ since string }
 func (sepItem) FilterText() string { return "" }
 func (sepItem) Key() string        { return "\x00separator" }
 
-func (i *leadItem) FilterText() string { return i.filter }
-func (i *leadItem) Key() string        { return i.lead.Key }
+func (i *leadItem) FilterText() string   { return i.filter }
+func (i *leadItem) FilterSuffix() string { return i.uri.line }
+func (i *leadItem) Key() string          { return i.lead.Key }
 
 func firstNonEmpty(s ...string) string {
 	for _, x := range s {
@@ -213,7 +216,7 @@ func renderLead(sh *shared, cols *leadColumns) list.RenderFunc {
 		r.cell(when, 8, sh.styles.Muted)
 		r.cell(shortClock(l.lead.CreateTime, sh.now(), sh.loc()), clockW, sh.styles.Muted)
 		r.cell(status, statusW, sh.styles.statusStyle(l.lead.Triage.Status))
-		r.cell(l.page, pageW, sh.styles.Muted)
+		r.cell(l.uri.page, pageW, sh.styles.Muted)
 		return r.String()
 	}
 }

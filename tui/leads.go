@@ -127,10 +127,10 @@ func (l *leadsModel) rowsView() leadView {
 // leadRows are the rows of leads in view v: unseen only when asked, masked
 // when asked, with the separator where the last visit falls; and what their
 // columns need to know of them all. The rows share one allocation, and the
-// rows of one page its text.
+// rows of one URI its parts.
 func leadRows(leads leadSet, v leadView) ([]list.Item, leadColumns) {
 	var cols leadColumns
-	pages := map[string]string{}
+	uris := map[string]*uriParts{}
 	rows := make([]leadItem, 0, leads.len())
 	items := make([]list.Item, 0, leads.len()+1)
 	sepDone := v.lastVisit.IsZero()
@@ -151,12 +151,7 @@ func leadRows(leads leadSet, v leadView) ([]list.Item, leadColumns) {
 		if ld.Triage.Status != "" && ld.Triage.Status != store.StatusNew {
 			cols.anyStatus = true
 		}
-		page, ok := pages[ld.URI]
-		if !ok {
-			page = pagePath(ld.URI)
-			pages[ld.URI] = page
-		}
-		rows = append(rows, newLeadItem(ld, page, v.masked))
+		rows = append(rows, newLeadItem(ld, uriOf(uris, ld.URI), v.masked))
 		it := &rows[len(rows)-1]
 		// A name's width is at most its bytes: most are measured for free.
 		if n := len(it.name); n > cols.nameWidth && cols.nameWidth < maxNameWidth {

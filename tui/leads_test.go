@@ -47,3 +47,16 @@ func TestLeadSet(t *testing.T) {
 		t.Errorf("%d leads, len %d, the first moved: %v", i, s.len(), slices.Collect(s.all())[0] != first)
 	}
 }
+
+// TestLeadFilterFindsURI: the filter searches a lead's URI, which its row
+// shares with the other rows of that URI.
+func TestLeadFilterFindsURI(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	m := start(t, st, 120, 40)
+	l := storedLeads(m)[0]
+	m = typeText(t, press(t, m, "/"), "https:// "+strconv.FormatInt(l.SessionID, 10))
+	// The filter bar marks near matches with ≈: these must be exact.
+	if rows := leadList(m).View(); leadList(m).VisibleLen() == 0 || strings.Contains(rows, "≈") {
+		t.Errorf("the URI and session of %s find no lead exactly:\n%s", l.URI, rows)
+	}
+}

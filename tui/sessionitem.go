@@ -59,6 +59,16 @@ type uriParts struct {
 	page string
 }
 
+// uriOf is the parts of uri in seen, made there once.
+func uriOf(seen map[string]*uriParts, uri string) *uriParts {
+	p, ok := seen[uri]
+	if !ok {
+		p = &uriParts{line: safetext.Line(uri), page: pagePath(uri)}
+		seen[uri] = p
+	}
+	return p
+}
+
 // rowBlock is how many rows share one allocation.
 const rowBlock = 1024
 
@@ -66,14 +76,10 @@ func (r *sessionRows) add(s store.SessionRow) {
 	if len(r.blocks) == 0 || len(r.blocks[len(r.blocks)-1]) == rowBlock {
 		r.blocks = append(r.blocks, make([]sessionItem, 0, rowBlock))
 	}
-	uri, ok := r.uris[s.URI]
-	if !ok {
-		if r.uris == nil {
-			r.uris = map[string]*uriParts{}
-		}
-		uri = &uriParts{line: safetext.Line(s.URI), page: pagePath(s.URI)}
-		r.uris[s.URI] = uri
+	if r.uris == nil {
+		r.uris = map[string]*uriParts{}
 	}
+	uri := uriOf(r.uris, s.URI)
 	// The line as read, unless the preview must be made safe (the ID is).
 	text := safetext.Line(s.Line)
 	if s.Preview == "" {
