@@ -108,9 +108,10 @@ type row struct {
 	gap      string
 }
 
-// newRow starts a row with its selection marker.
-func newRow(sh *shared, selected bool, terms []string) *row {
-	r := &row{base: lipgloss.NewStyle(), match: sh.styles.Match, terms: terms, selected: selected, gap: " "}
+// start starts r with its selection marker. A row is a value on the
+// drawing function's stack: only its text is allocated.
+func (r *row) start(sh *shared, selected bool, terms []string) {
+	*r = row{base: lipgloss.NewStyle(), match: sh.styles.Match, terms: terms, selected: selected, gap: " "}
 	marker := " "
 	if selected {
 		r.base = sh.styles.Selected
@@ -120,7 +121,6 @@ func newRow(sh *shared, selected bool, terms []string) *row {
 	}
 	r.b.Grow(512) // a row of 60 cells with their escape sequences
 	r.b.WriteString(r.base.Inherit(sh.styles.Title).Render(marker))
-	return r
 }
 
 // cell adds text fitted to w cells, the filter's terms highlighted.
@@ -155,7 +155,8 @@ func renderLead(sh *shared, cols *leadColumns) list.RenderFunc {
 			return sh.styles.Muted.Render(fitCell(label+strings.Repeat("─", max(width-len([]rune(label)), 0)), width))
 		}
 		l := it.(*leadItem)
-		r := newRow(sh, selected, terms)
+		var r row
+		r.start(sh, selected, terms)
 		dot, star := " ", " "
 		if l.lead.Triage.SeenAt.IsZero() {
 			dot = "●"

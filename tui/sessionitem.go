@@ -114,7 +114,8 @@ func sessionItems(parts ...*sessionRows) []list.Item {
 func renderSession(sh *shared) list.RenderFunc {
 	return func(it list.Item, width int, selected bool, terms []string) string {
 		s := it.(*sessionItem)
-		r := newRow(sh, selected, terms)
+		var r row
+		r.start(sh, selected, terms)
 		rest := width - 1 - 8 - 7 - 3 - 4
 		previewW, pageW := rest, 0
 		if rest >= 60 {
