@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/neotui/neotui/internal/store"
+	"github.com/neotui/neotui/tui/list"
 )
 
 // BenchmarkSearch: a query as the user meets it over 100k conversations /
@@ -61,9 +62,9 @@ func BenchmarkLiveHeap(b *testing.B) {
 		m := New(testOptions(st))
 		var model tea.Model = m
 		model, _ = model.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
-		model, _ = model.Update(loadLeads(m.sh, 0, 0)())
+		model, _ = model.Update(m.leads.load(0, 0)())
 		leads := liveMB()
-		model, _ = model.Update(loadSessions(m.sh, 0, 0)())
+		model, _ = model.Update(loadSessions(m.sh, 0, 0, list.Rows{})())
 		lists := liveMB()
 		model, _ = model.Update(keyMsg("3"))
 		model, _ = model.Update(searchMessages(m.sh, searchSeq(model.(Model)), "ok", store.Cursor{})())

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -12,6 +11,7 @@ import (
 	"github.com/neotui/neotui/api"
 	"github.com/neotui/neotui/internal/store"
 	"github.com/neotui/neotui/internal/syncer"
+	"github.com/neotui/neotui/tui/list"
 )
 
 // firstPage is how many rows the start-up load reads before the rest, so the
@@ -26,7 +26,10 @@ const searchPage = 60
 // Commands run off the UI goroutine, while Update may switch bots: they
 // copy what they read of sh when made, never read it when run.
 
-func loadLeads(sh *shared, seq, limit int) tea.Cmd {
+// loadLeads reads the leads, and builds their rows for view v, indexed for
+// the filter, off the update loop. prev are the rows shown (see
+// list.NewRows).
+func loadLeads(sh *shared, seq, limit int, v leadView, prev list.Rows) tea.Cmd {
 	q := store.LeadQuery{Bot: sh.Serial, AllBots: sh.allBots, Limit: limit}
 	snoozed := sh.snoozedOnly
 	return func() tea.Msg {
@@ -36,23 +39,31 @@ func loadLeads(sh *shared, seq, limit int) tea.Cmd {
 		if !snoozed {
 			q.HideSnoozedAt = now
 		}
-		leads, err := sh.Store.Leads(sh.ctx, q)
-		complete := limit == 0 || len(leads) < limit
-		if snoozed {
-			leads = slices.DeleteFunc(leads, func(l store.Lead) bool { return !l.Triage.Snoozed(now) })
-		}
-		return leadsLoadedMsg{seq: seq, leads: leads, complete: complete, snoozed: snoozed, err: err}
+		var leads leadSet
+		read := 0
+		err := sh.Store.EachLead(sh.ctx, q, func(l store.Lead) {
+			read++
+			if !snoozed || l.Triage.Snoozed(now) {
+				leads.add(l)
+			}
+		})
+		complete := limit == 0 || read < limit
+		items, cols := leadRows(leads, v)
+		return leadsLoadedMsg{seq: seq, leads: leads, rows: list.NewRows(items, prev), cols: cols, view: v.seq,
+			complete: complete, snoozed: snoozed, err: err}
 	}
 }
 
-func loadSessions(sh *shared, seq, limit int) tea.Cmd {
+// loadSessions reads the conversations into rows indexed for the filter,
+// both off the update loop. prev are the rows shown (see list.NewRows).
+func loadSessions(sh *shared, seq, limit int, prev list.Rows) tea.Cmd {
 	q := store.SessionQuery{Bot: sh.Serial, Limit: limit}
 	return func() tea.Msg {
 		// Two parts, one a core: the rows of each are built as they arrive.
 		var parts [2]sessionRows
 		err := sh.Store.EachSessionParts(sh.ctx, q, len(parts), func(p int, r store.SessionRow) { parts[p].add(r) })
-		items := sessionItems(&parts[0], &parts[1])
-		return sessionsLoadedMsg{seq: seq, items: items, complete: limit == 0 || len(items) < limit, err: err}
+		rows := list.NewRows(sessionItems(&parts[0], &parts[1]), prev)
+		return sessionsLoadedMsg{seq: seq, rows: rows, complete: limit == 0 || rows.Len() < limit, err: err}
 	}
 }
 

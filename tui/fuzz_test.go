@@ -31,8 +31,8 @@ func FuzzFrame(f *testing.F) {
 		var model tea.Model = m
 		for _, msg := range []tea.Msg{
 			tea.WindowSizeMsg{Width: 120, Height: 40},
-			leadsLoadedMsg{leads: []store.Lead{lead}, complete: true},
-			sessionsLoadedMsg{items: []list.Item{newSessionItem(store.SessionRow{SessionID: 7, CreateTime: testNow, URI: name, MessageCount: 3, Preview: user})}, complete: true},
+			leadsLoadedMsg{leads: newLeadSet([]store.Lead{lead}), complete: true},
+			sessionsLoadedMsg{rows: list.NewRows([]list.Item{newSessionItem(store.SessionRow{SessionID: 7, CreateTime: testNow, URI: name, MessageCount: 3, Preview: user, Line: "7 " + user})}, list.Rows{}), complete: true},
 			transcriptLoadedMsg{id: 7, session: session, leads: []store.Lead{lead}},
 		} {
 			model, _ = model.Update(msg)

@@ -208,7 +208,7 @@ func (m *Model) viewKey(msg tea.KeyPressMsg) (handled bool, cmd tea.Cmd) {
 		if m.leads.unseenOnly {
 			m.flash(fmt.Sprintf("unseen only: %s · u shows all", english.Plural(m.leads.unseen(), "lead")), false)
 		} else {
-			m.flash(fmt.Sprintf("all %s · u shows the unseen only", english.Plural(len(m.leads.raw), "lead")), false)
+			m.flash(fmt.Sprintf("all %s · u shows the unseen only", english.Plural(m.leads.raw.len(), "lead")), false)
 		}
 		return true, tea.Batch(m.leads.refresh(), m.follow())
 	case key.Matches(msg, k.SwitchBot):

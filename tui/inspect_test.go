@@ -1,6 +1,8 @@
 package tui
 
 import (
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/neotui/neotui/internal/store"
 	"github.com/neotui/neotui/tui/list"
 )
@@ -16,7 +18,24 @@ func flashText(m Model) string { return m.status.text }
 func flashErr(m Model) bool { return m.status.isErr }
 
 // storedLeads are the leads of the last load, before the view's limits.
-func storedLeads(m Model) []store.Lead { return m.leads.raw }
+func storedLeads(m Model) []store.Lead {
+	var leads []store.Lead
+	for l := range m.leads.raw.all() {
+		leads = append(leads, *l)
+	}
+	return leads
+}
+
+// storedLead is the i-th lead of the last load, as the browser holds it.
+func storedLead(m Model, i int) *store.Lead {
+	for l := range m.leads.raw.all() {
+		if i == 0 {
+			return l
+		}
+		i--
+	}
+	return nil
+}
 
 // openLead is the lead the detail shows; nil for a conversation.
 func openLead(m Model) *store.Lead { return m.detail.lead }
@@ -81,3 +100,6 @@ func flashSeq(m Model) int { return m.status.seq }
 
 // searchSeq numbers the newest search asked for.
 func searchSeq(m Model) int { return m.search.seq }
+
+// reloadLeads is the command that reads the leads again, as after a sync.
+func reloadLeads(m *Model) tea.Cmd { return m.leads.reload() }

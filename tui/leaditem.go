@@ -15,32 +15,34 @@ import (
 // leadItem is a row of the Leads tab: its lead, not a copy of it, and the
 // text it draws, made safe once (the lead's own strings when already safe).
 type leadItem struct {
-	lead                *store.Lead // in leadsModel.raw
-	name, contact, page string
-	filter              string
-	bot                 string // the bot's name, in the All bots inbox
+	lead          *store.Lead // in leadsModel.raw
+	name, contact string
+	filter        string
+	uri           *uriParts // shared by the rows of one URI: the end of what the filter searches
+	bot           string    // the bot's name, in the All bots inbox
 }
 
-// newLeadItem makes a row of l, with page its URI's page; masked hides
+// newLeadItem makes a row of l, with uri its URI's parts; masked hides
 // emails and phones (ctrl+p).
-func newLeadItem(l *store.Lead, page string, masked bool) leadItem {
+func newLeadItem(l *store.Lead, uri *uriParts, masked bool) leadItem {
 	it := leadItem{
 		lead:    l,
 		name:    safetext.Line(strings.TrimSpace(l.Name)),
 		contact: safetext.Line(firstNonEmpty(strings.TrimSpace(l.Email), strings.TrimSpace(l.PhoneNumber))),
-		page:    page,
+		uri:     uri,
 	}
 	if it.name == "" {
 		it.name = "(no name)"
 	}
 	// The live filter finds triage state by words: status:contacted,
-	// is:starred, is:unseen.
-	words := []string{it.name, safetext.Line(l.Email), safetext.Line(l.PhoneNumber),
-		safetext.Line(l.Content), safetext.Line(l.URI), strconv.FormatInt(l.SessionID, 10), l.Type,
-		"status:" + string(l.Triage.Status)}
-	if l.Triage.Status == "" {
-		words[len(words)-1] = "status:new"
-	}
+	// is:starred, is:unseen; the URI, shared, comes last (FilterSuffix).
+	// The words are joined where they stand, on the stack: only the filter
+	// text is allocated.
+	var id [20]byte
+	words := make([]string, 0, 10)
+	words = append(words, it.name, safetext.Line(l.Email), safetext.Line(l.PhoneNumber),
+		safetext.Line(l.Content), string(strconv.AppendInt(id[:0], l.SessionID, 10)),
+		l.Type, statusWord(l.Triage.Status))
 	if l.Triage.Starred {
 		words = append(words, "is:starred")
 	}
@@ -55,6 +57,23 @@ func newLeadItem(l *store.Lead, page string, masked bool) leadItem {
 	return it
 }
 
+// statusWords are the filter's words for the statuses: made once, not
+// once per lead.
+var statusWords = func() map[store.Status]string {
+	words := map[store.Status]string{"": "status:new"}
+	for _, st := range store.Statuses {
+		words[st] = "status:" + string(st)
+	}
+	return words
+}()
+
+func statusWord(st store.Status) string {
+	if w, ok := statusWords[st]; ok {
+		return w
+	}
+	return "status:" + string(st)
+}
+
 // sepItem is the line between leads new since the last visit and older
 // ones. Its empty filter text keeps it out of every filter.
 type sepItem struct{ since string }
@@ -62,8 +81,9 @@ type sepItem struct{ since string }
 func (sepItem) FilterText() string { return "" }
 func (sepItem) Key() string        { return "\x00separator" }
 
-func (i *leadItem) FilterText() string { return i.filter }
-func (i *leadItem) Key() string        { return i.lead.Key }
+func (i *leadItem) FilterText() string   { return i.filter }
+func (i *leadItem) FilterSuffix() string { return i.uri.line }
+func (i *leadItem) Key() string          { return i.lead.Key }
 
 func firstNonEmpty(s ...string) string {
 	for _, x := range s {
@@ -88,9 +108,10 @@ type row struct {
 	gap      string
 }
 
-// newRow starts a row with its selection marker.
-func newRow(sh *shared, selected bool, terms []string) *row {
-	r := &row{base: lipgloss.NewStyle(), match: sh.styles.Match, terms: terms, selected: selected, gap: " "}
+// start starts r with its selection marker. A row is a value on the
+// drawing function's stack: only its text is allocated.
+func (r *row) start(sh *shared, selected bool, terms []string) {
+	*r = row{base: lipgloss.NewStyle(), match: sh.styles.Match, terms: terms, selected: selected, gap: " "}
 	marker := " "
 	if selected {
 		r.base = sh.styles.Selected
@@ -100,7 +121,6 @@ func newRow(sh *shared, selected bool, terms []string) *row {
 	}
 	r.b.Grow(512) // a row of 60 cells with their escape sequences
 	r.b.WriteString(r.base.Inherit(sh.styles.Title).Render(marker))
-	return r
 }
 
 // cell adds text fitted to w cells, the filter's terms highlighted.
@@ -135,7 +155,8 @@ func renderLead(sh *shared, cols *leadColumns) list.RenderFunc {
 			return sh.styles.Muted.Render(fitCell(label+strings.Repeat("─", max(width-len([]rune(label)), 0)), width))
 		}
 		l := it.(*leadItem)
-		r := newRow(sh, selected, terms)
+		var r row
+		r.start(sh, selected, terms)
 		dot, star := " ", " "
 		if l.lead.Triage.SeenAt.IsZero() {
 			dot = "●"
@@ -196,7 +217,7 @@ func renderLead(sh *shared, cols *leadColumns) list.RenderFunc {
 		r.cell(when, 8, sh.styles.Muted)
 		r.cell(shortClock(l.lead.CreateTime, sh.now(), sh.loc()), clockW, sh.styles.Muted)
 		r.cell(status, statusW, sh.styles.statusStyle(l.lead.Triage.Status))
-		r.cell(l.page, pageW, sh.styles.Muted)
+		r.cell(l.uri.page, pageW, sh.styles.Muted)
 		return r.String()
 	}
 }

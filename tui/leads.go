@@ -22,25 +22,28 @@ type leadsModel struct {
 	seq   int          // of the newest load asked for
 	ready bool
 
-	raw        []store.Lead           // as loaded; the rows are built from them
-	unseenN    int                    // of raw, never opened: the tab bar shows it in every frame
-	rows       int                    // leads in the rows: what the view (all, unseen, snoozed) shows
-	woken      store.LeadRef          // the lead last woken in the snoozed view: the inbox shows it first
-	known      map[store.LeadRef]bool // each lead of the last complete load
-	newest     time.Time              // the newest lead ever loaded
+	raw        leadSet       // as loaded; the rows are built from them
+	unseenN    int           // of raw, never opened: the tab bar shows it in every frame
+	learned    bool          // a complete load came: the next may bring news
+	woken      store.LeadRef // the lead last woken in the snoozed view: the inbox shows it first
+	newest     time.Time     // the newest lead ever loaded
 	lastVisit  time.Time
 	unseenOnly bool
+	// viewSeq numbers the views the rows were built for, from 1: a load's
+	// rows, built for an older view, are built again.
+	viewSeq int
 }
 
 // leadColumns is what the rows' columns need to know of all the rows.
 type leadColumns struct {
 	anyStatus bool // some lead has a status: the column shows for all
 	nameWidth int  // the widest lead name, up to maxNameWidth
+	rows      int  // leads among the rows: what the view (all, unseen, snoozed) shows
 }
 
 func newLeads(sh *shared) leadsModel {
 	cols := &leadColumns{}
-	return leadsModel{sh: sh, cols: cols, list: newList(sh, renderLead(sh, cols))}
+	return leadsModel{sh: sh, cols: cols, list: newList(sh, renderLead(sh, cols)), viewSeq: 1}
 }
 
 // messages · commands
@@ -48,11 +51,17 @@ func newLeads(sh *shared) leadsModel {
 // reload reads the leads again (after a triage change, a sync).
 func (l *leadsModel) reload() tea.Cmd {
 	l.seq++
-	return loadLeads(l.sh, l.seq, 0)
+	return l.load(l.seq, 0)
 }
 
 // firstLoad reads the first page, for the first frame.
-func (l *leadsModel) firstLoad() tea.Cmd { return loadLeads(l.sh, l.seq, firstPage) }
+func (l *leadsModel) firstLoad() tea.Cmd { return l.load(l.seq, firstPage) }
+
+// load reads limit leads (0: all) as load seq, their rows built in the
+// command for the view as it is now.
+func (l *leadsModel) load(seq, limit int) tea.Cmd {
+	return loadLeads(l.sh, seq, limit, l.rowsView(), l.list.Rows())
+}
 
 // update
 
@@ -61,16 +70,23 @@ func (l *leadsModel) firstLoad() tea.Cmd { return loadLeads(l.sh, l.seq, firstPa
 func (l *leadsModel) loaded(msg leadsLoadedMsg) (fresh int, cmd tea.Cmd) {
 	l.raw, l.ready = msg.leads, true
 	l.unseenN = 0
-	for _, ld := range l.raw {
+	for ld := range l.raw.all() {
 		if ld.Triage.SeenAt.IsZero() {
 			l.unseenN++
 		}
 	}
-	cmds := []tea.Cmd{l.refresh()}
+	if msg.view != 0 && msg.view == l.viewSeq { // rows were built with the leads, for this view
+		*l.cols = msg.cols
+		cmd = l.list.SetRows(msg.rows)
+	} else {
+		cmd = l.refresh()
+	}
+	cmds := []tea.Cmd{cmd}
 	if !msg.snoozed && l.woken.Key != "" && l.list.Select(l.woken.Key) {
 		l.woken = store.LeadRef{} // back in the inbox, on the lead just woken
 	}
 	if !msg.complete {
+		l.list.SetMore(true)
 		cmds = append(cmds, l.reload())
 	} else if !msg.snoozed {
 		fresh = l.announceNew(msg.leads)
@@ -78,88 +94,101 @@ func (l *leadsModel) loaded(msg leadsLoadedMsg) (fresh int, cmd tea.Cmd) {
 	return fresh, tea.Batch(cmds...)
 }
 
-// refresh rebuilds the rows from the leads loaded (the mask, the unseen
-// view or the last visit changed).
-func (l *leadsModel) refresh() tea.Cmd { return l.list.SetItems(l.items()) }
+// refresh rebuilds the rows from the leads loaded, here on the update loop:
+// the mask, the unseen view or the last visit changed.
+func (l *leadsModel) refresh() tea.Cmd {
+	l.viewSeq++
+	items, cols := leadRows(l.raw, l.rowsView())
+	*l.cols = cols
+	return l.list.SetItems(items)
+}
 
 // forget empties the tab: another bot was chosen.
 func (l *leadsModel) forget() {
-	l.known, l.newest, l.ready = nil, time.Time{}, false
+	l.learned, l.newest, l.ready = false, time.Time{}, false
+	l.viewSeq++
 	l.list.SetItems(nil)
 }
 
-// items builds the rows: unseen only when asked, masked when asked, with
-// the separator where the last visit falls. The rows share one allocation,
-// and the rows of one page its text.
-func (l *leadsModel) items() []list.Item {
-	sh := l.sh
-	*l.cols = leadColumns{}
-	names := map[string]string{}
-	for _, b := range sh.Bots {
-		names[b.Serial] = b.Name
+// leadView is what the leads' rows show besides the leads, as it was when
+// a command that builds them was made (commands never read the model).
+type leadView struct {
+	seq                         int // the model's viewSeq
+	unseenOnly, masked, allBots bool
+	lastVisit, now              time.Time
+	loc                         *time.Location
+	names                       map[string]string // each bot's name
+}
+
+func (l *leadsModel) rowsView() leadView {
+	v := leadView{seq: l.viewSeq, unseenOnly: l.unseenOnly, masked: l.sh.masked, allBots: l.sh.allBots,
+		lastVisit: l.lastVisit, now: l.sh.now(), loc: l.sh.loc(), names: map[string]string{}}
+	for _, b := range l.sh.Bots {
+		v.names[b.Serial] = b.Name
 	}
-	pages := map[string]string{}
-	rows := make([]leadItem, 0, len(l.raw))
-	items := make([]list.Item, 0, len(l.raw)+1)
-	sepDone := l.lastVisit.IsZero()
+	return v
+}
+
+// leadRows are the rows of leads in view v: unseen only when asked, masked
+// when asked, with the separator where the last visit falls; and what their
+// columns need to know of them all. The rows share one allocation, and the
+// rows of one URI its parts.
+func leadRows(leads leadSet, v leadView) ([]list.Item, leadColumns) {
+	var cols leadColumns
+	uris := map[string]*uriParts{}
+	rows := make([]leadItem, 0, leads.len())
+	items := make([]list.Item, 0, leads.len()+1)
+	sepDone := v.lastVisit.IsZero()
 	newer := 0
-	for i := range l.raw {
-		ld := &l.raw[i]
-		if l.unseenOnly && !ld.Triage.SeenAt.IsZero() {
+	for ld := range leads.all() {
+		if v.unseenOnly && !ld.Triage.SeenAt.IsZero() {
 			continue
 		}
-		if !sepDone && !ld.CreateTime.After(l.lastVisit) {
+		if !sepDone && !ld.CreateTime.After(v.lastVisit) {
 			if newer > 0 {
-				items = append(items, sepItem{since: "(last visit " + clock(l.lastVisit, sh.now(), sh.loc()) + ")"})
+				items = append(items, sepItem{since: "(last visit " + clock(v.lastVisit, v.now, v.loc) + ")"})
 			}
 			sepDone = true
 		}
-		if ld.CreateTime.After(l.lastVisit) {
+		if ld.CreateTime.After(v.lastVisit) {
 			newer++
 		}
 		if ld.Triage.Status != "" && ld.Triage.Status != store.StatusNew {
-			l.cols.anyStatus = true
+			cols.anyStatus = true
 		}
-		page, ok := pages[ld.URI]
-		if !ok {
-			page = pagePath(ld.URI)
-			pages[ld.URI] = page
-		}
-		rows = append(rows, newLeadItem(ld, page, sh.masked))
+		rows = append(rows, newLeadItem(ld, uriOf(uris, ld.URI), v.masked))
 		it := &rows[len(rows)-1]
 		// A name's width is at most its bytes: most are measured for free.
-		if n := len(it.name); n > l.cols.nameWidth && l.cols.nameWidth < maxNameWidth {
-			l.cols.nameWidth = min(max(l.cols.nameWidth, ansi.StringWidth(it.name)), maxNameWidth)
+		if n := len(it.name); n > cols.nameWidth && cols.nameWidth < maxNameWidth {
+			cols.nameWidth = min(max(cols.nameWidth, ansi.StringWidth(it.name)), maxNameWidth)
 		}
-		if sh.allBots {
-			it.bot = firstNonEmpty(names[ld.Bot], ld.Bot)
+		if v.allBots {
+			it.bot = firstNonEmpty(v.names[ld.Bot], ld.Bot)
 		}
 		items = append(items, it)
 	}
-	l.rows = len(rows)
-	return items
+	cols.rows = len(rows)
+	return items, cols
 }
 
-// announceNew compares a complete load with the last one: leads never
-// loaded before and newer than any loaded before arrived (a sync, another
-// process). A snoozed lead coming back, or older history loading, is not
-// news. The first load only learns.
-func (l *leadsModel) announceNew(leads []store.Lead) int {
+// announceNew counts the leads of a complete load newer than any loaded
+// before: they arrived (a sync, another process). Such a lead cannot have
+// been loaded before, so no set of the leads loaded is kept. A snoozed lead
+// coming back, or older history loading, is not news. The first load only
+// learns.
+func (l *leadsModel) announceNew(leads leadSet) int {
 	fresh := 0
-	known := make(map[store.LeadRef]bool, len(leads))
 	newest := l.newest
-	for _, ld := range leads {
-		ref := store.LeadRef{Bot: ld.Bot, Key: ld.Key} // the lead's own strings: no copy
-		known[ref] = true
-		if l.known != nil && !l.known[ref] && ld.CreateTime.After(l.newest) {
+	for ld := range leads.all() {
+		if ld.CreateTime.After(l.newest) {
 			fresh++
 		}
 		if ld.CreateTime.After(newest) {
 			newest = ld.CreateTime
 		}
 	}
-	first := l.known == nil
-	l.known, l.newest = known, newest
+	first := !l.learned
+	l.learned, l.newest = true, newest
 	if first {
 		return 0
 	}
@@ -168,11 +197,12 @@ func (l *leadsModel) announceNew(leads []store.Lead) int {
 
 // find is the loaded lead of bot and key.
 func (l leadsModel) find(bot, key string) (store.Lead, bool) {
-	i := slices.IndexFunc(l.raw, func(ld store.Lead) bool { return ld.Bot == bot && ld.Key == key })
-	if i < 0 {
-		return store.Lead{}, false
+	for ld := range l.raw.all() {
+		if ld.Bot == bot && ld.Key == key {
+			return *ld, true
+		}
 	}
-	return l.raw[i], true
+	return store.Lead{}, false
 }
 
 // selected is the lead of the selected row; none on the separator.
@@ -239,7 +269,7 @@ func (l leadsModel) emptyText() string {
 	switch {
 	case l.sh.snoozedOnly:
 		return "No snoozed leads. Z returns to the inbox."
-	case l.unseenOnly && len(l.raw) > 0:
+	case l.unseenOnly && l.raw.len() > 0:
 		return "No unseen leads: every one has been opened. u shows them all."
 	}
 	return "No leads stored yet."

@@ -12,15 +12,18 @@ import (
 
 type leadsLoadedMsg struct {
 	seq      int
-	leads    []store.Lead
-	complete bool // false for the first, short page of a start-up load
-	snoozed  bool // the snoozed leads only (Z)
+	leads    leadSet
+	rows     list.Rows   // of leads, built and indexed off the UI goroutine
+	cols     leadColumns // of rows
+	view     int         // the leadView.seq rows were built for
+	complete bool        // false for the first, short page of a start-up load
+	snoozed  bool        // the snoozed leads only (Z)
 	err      error
 }
 
 type sessionsLoadedMsg struct {
 	seq      int
-	items    []list.Item // one *sessionItem per conversation, built off the UI goroutine
+	rows     list.Rows // one *sessionItem per conversation, built and indexed off the UI goroutine
 	complete bool
 	err      error
 }

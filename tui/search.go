@@ -285,7 +285,8 @@ func snippet(text, query string, before int) string {
 func renderHit(sh *shared) list.RenderFunc {
 	return func(it list.Item, width int, selected bool, _ []string) string {
 		h := it.(*hitItem)
-		r := newRow(sh, selected, h.words)
+		var r row
+		r.start(sh, selected, h.words)
 		r.cell(strconv.FormatInt(h.hit.SessionID, 10), 7, sh.styles.Muted)
 		r.cell(clock(h.hit.CreateTime, sh.now(), sh.loc()), 15, sh.styles.Muted)
 		r.cell(h.role, 7, sh.styles.Bold)

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"charm.land/lipgloss/v2"
@@ -13,54 +14,59 @@ import (
 )
 
 // sessionItem is a row of the Conversations tab: what it draws, no more.
-// Its ID and preview are parts of its filter text, one string, and its page
-// is shared with every row of that page, so that 100k rows cost little more
-// than their text.
+// Its ID and preview are its filter text, the one string the store read
+// them as; its URI, which the filter searches too, and its page are shared
+// with every row of that URI, so that 100k rows cost little more than
+// their previews.
 type sessionItem struct {
-	filter  string // "ID preview URI": what the live filter searches
-	page    string // shared by the rows of one URI
-	id      int64
+	text    string // "ID preview"
+	uri     *uriParts
 	created int64 // UTC unix nanoseconds
-	count   int
-	// filter[:idEnd] is the ID, filter[idEnd+1:previewEnd] the preview
-	// made safe.
-	idEnd, previewEnd int32
+	count   int32
 }
 
+// newSessionItem is the row of s alone.
 func newSessionItem(s store.SessionRow) *sessionItem {
-	it := &sessionItem{}
-	it.fill(s, pagePath(s.URI), nil)
-	return it
-}
-
-// fill makes it the row of s, building its filter text in buf (scratch,
-// returned grown for the next row).
-func (it *sessionItem) fill(s store.SessionRow, page string, buf []byte) []byte {
-	preview := safetext.Line(s.Preview)
-	if preview == "" {
-		preview = "(no messages)"
-	}
-	buf = strconv.AppendInt(buf[:0], s.SessionID, 10)
-	n := len(buf)
-	buf = append(append(append(append(buf, ' '), preview...), ' '), safetext.Line(s.URI)...)
-	*it = sessionItem{filter: string(buf), page: page, id: s.SessionID, created: s.CreateTime.UnixNano(),
-		count: s.MessageCount, idEnd: int32(n), previewEnd: int32(n + 1 + len(preview))}
-	return buf
+	var r sessionRows
+	r.add(s)
+	return &r.blocks[0][0]
 }
 
 func pagePath(uri string) string { return safetext.Line(export.PagePath(uri)) }
 
-func (i *sessionItem) FilterText() string { return i.filter }
-func (i *sessionItem) Key() string        { return i.filter[:i.idEnd] }
-func (i *sessionItem) preview() string    { return i.filter[i.idEnd+1 : i.previewEnd] }
+func (i *sessionItem) FilterText() string   { return i.text }
+func (i *sessionItem) FilterSuffix() string { return i.uri.line }
+func (i *sessionItem) Key() string          { return i.text[:strings.IndexByte(i.text, ' ')] }
+func (i *sessionItem) preview() string      { return i.text[len(i.Key())+1:] }
+
+// id is the conversation's ID, read from its text: a row holds it once.
+func (i *sessionItem) id() int64 {
+	id, _ := strconv.ParseInt(i.Key(), 10, 64)
+	return id
+}
 
 // sessionRows builds the rows of a load: the items in blocks rather than
-// one allocation each, one page string per URI.
+// one allocation each, one page per URI.
 type sessionRows struct {
 	blocks [][]sessionItem
 	n      int
-	pages  map[string]string // URI → its page
-	buf    []byte
+	uris   map[string]*uriParts
+}
+
+// uriParts are what rows show and search of a URI.
+type uriParts struct {
+	line string // the URI made safe
+	page string
+}
+
+// uriOf is the parts of uri in seen, made there once.
+func uriOf(seen map[string]*uriParts, uri string) *uriParts {
+	p, ok := seen[uri]
+	if !ok {
+		p = &uriParts{line: safetext.Line(uri), page: pagePath(uri)}
+		seen[uri] = p
+	}
+	return p
 }
 
 // rowBlock is how many rows share one allocation.
@@ -70,18 +76,18 @@ func (r *sessionRows) add(s store.SessionRow) {
 	if len(r.blocks) == 0 || len(r.blocks[len(r.blocks)-1]) == rowBlock {
 		r.blocks = append(r.blocks, make([]sessionItem, 0, rowBlock))
 	}
-	page, ok := r.pages[s.URI]
-	if !ok {
-		if r.pages == nil {
-			r.pages = map[string]string{}
-		}
-		page = pagePath(s.URI)
-		r.pages[s.URI] = page
+	if r.uris == nil {
+		r.uris = map[string]*uriParts{}
+	}
+	uri := uriOf(r.uris, s.URI)
+	// The line as read, unless the preview must be made safe (the ID is).
+	text := safetext.Line(s.Line)
+	if s.Preview == "" {
+		text = s.Line + "(no messages)"
 	}
 	last := len(r.blocks) - 1
-	r.blocks[last] = r.blocks[last][:len(r.blocks[last])+1]
-	it := &r.blocks[last][len(r.blocks[last])-1]
-	r.buf = it.fill(s, page, r.buf)
+	r.blocks[last] = append(r.blocks[last], sessionItem{text: text, uri: uri,
+		created: s.CreateTime.UnixNano(), count: int32(s.MessageCount)})
 	r.n++
 }
 
@@ -108,7 +114,8 @@ func sessionItems(parts ...*sessionRows) []list.Item {
 func renderSession(sh *shared) list.RenderFunc {
 	return func(it list.Item, width int, selected bool, terms []string) string {
 		s := it.(*sessionItem)
-		r := newRow(sh, selected, terms)
+		var r row
+		r.start(sh, selected, terms)
 		rest := width - 1 - 8 - 7 - 3 - 4
 		previewW, pageW := rest, 0
 		if rest >= 60 {
@@ -117,13 +124,13 @@ func renderSession(sh *shared) list.RenderFunc {
 		}
 		r.cell(relative(time.Unix(0, s.created), sh.now(), sh.loc()), 8, sh.styles.Muted)
 		r.cell(s.Key(), 7, sh.styles.Muted)
-		r.cell(strconv.Itoa(s.count), 3, sh.styles.Muted)
+		r.cell(strconv.Itoa(int(s.count)), 3, sh.styles.Muted)
 		preview := s.preview()
 		if sh.masked {
 			preview = mask(preview)
 		}
 		r.cell(preview, previewW, lipgloss.NewStyle())
-		r.cell(s.page, pageW, sh.styles.Muted)
+		r.cell(s.uri.page, pageW, sh.styles.Muted)
 		return r.String()
 	}
 }

@@ -1,8 +1,8 @@
 package tui
 
 import (
+	"fmt"
 	"testing"
-	"unsafe"
 
 	"github.com/neotui/neotui/internal/store"
 )
@@ -14,36 +14,43 @@ func TestSessionItem(t *testing.T) {
 		row                  store.SessionRow
 		filter, key, preview string
 	}{
-		{store.SessionRow{SessionID: 7, Preview: "hello there", URI: "https://shop.example/pricing"},
+		{sessionRow(7, "hello there", "https://shop.example/pricing"),
 			"7 hello there https://shop.example/pricing", "7", "hello there"},
-		{store.SessionRow{SessionID: 123456, URI: "https://shop.example/"},
+		{sessionRow(123456, "", "https://shop.example/"),
 			"123456 (no messages) https://shop.example/", "123456", "(no messages)"},
-		{store.SessionRow{SessionID: 9, Preview: "a\x1b]0;title\x07b\nc", URI: "u\x1b[31m"},
+		{sessionRow(9, "a\x1b]0;title\x07b\nc", "u\x1b[31m"),
 			"9 ab c u", "9", "ab c"},
 	} {
 		it := newSessionItem(tc.row)
-		if it.FilterText() != tc.filter || it.Key() != tc.key || it.preview() != tc.preview {
+		filter := it.FilterText() + " " + it.FilterSuffix() // as the list searches a list.Suffixed
+		if filter != tc.filter || it.Key() != tc.key || it.preview() != tc.preview {
 			t.Errorf("row of %+v: filter %q, key %q, preview %q; want %q, %q, %q",
-				tc.row, it.FilterText(), it.Key(), it.preview(), tc.filter, tc.key, tc.preview)
+				tc.row, filter, it.Key(), it.preview(), tc.filter, tc.key, tc.preview)
 		}
 	}
 }
 
-// TestSessionRowsSharePages: the rows of one page hold one copy of it.
+// TestSessionRowsSharePages: the rows of one page hold one copy of it, and
+// of their URI.
 func TestSessionRowsSharePages(t *testing.T) {
 	var rows sessionRows
 	for i := range 3000 { // more than a block
-		rows.add(store.SessionRow{SessionID: int64(i), Preview: "hi", URI: "https://shop.example/pricing?x=1"})
+		rows.add(sessionRow(int64(i), "hi", "https://shop.example/pricing?x=1"))
 	}
 	items := sessionItems(&rows)
 	if len(items) != 3000 {
 		t.Fatalf("%d items", len(items))
 	}
-	first := items[0].(*sessionItem).page
+	first := items[0].(*sessionItem).uri
 	for i, it := range items {
 		s := it.(*sessionItem)
-		if s.id != int64(i) || s.page != "/pricing?x=1" || unsafe.StringData(s.page) != unsafe.StringData(first) {
-			t.Fatalf("item %d: id %d, page %q (a copy: %v)", i, s.id, s.page, unsafe.StringData(s.page) != unsafe.StringData(first))
+		if s.id() != int64(i) || s.uri.page != "/pricing?x=1" || s.uri != first {
+			t.Fatalf("item %d: id %d, page %q (a copy: %v)", i, s.id(), s.uri.page, s.uri != first)
 		}
 	}
+}
+
+// sessionRow is a row as store.EachSession reads it.
+func sessionRow(id int64, preview, uri string) store.SessionRow {
+	return store.SessionRow{SessionID: id, Preview: preview, URI: uri, Line: fmt.Sprint(id, " ", preview)}
 }

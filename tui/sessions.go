@@ -22,17 +22,18 @@ func newSessions(sh *shared) sessionsModel {
 // reload reads the conversations again (after a sync).
 func (s *sessionsModel) reload() tea.Cmd {
 	s.seq++
-	return loadSessions(s.sh, s.seq, 0)
+	return loadSessions(s.sh, s.seq, 0, s.list.Rows())
 }
 
 // firstLoad reads the first page, for the first frame.
-func (s *sessionsModel) firstLoad() tea.Cmd { return loadSessions(s.sh, s.seq, firstPage) }
+func (s *sessionsModel) firstLoad() tea.Cmd { return loadSessions(s.sh, s.seq, firstPage, list.Rows{}) }
 
 // loaded takes a load's rows, and asks for the rest after a first page.
 func (s *sessionsModel) loaded(msg sessionsLoadedMsg) tea.Cmd {
 	s.ready = true
-	cmds := []tea.Cmd{s.list.SetItems(msg.items)}
+	cmds := []tea.Cmd{s.list.SetRows(msg.rows)}
 	if !msg.complete {
+		s.list.SetMore(true)
 		cmds = append(cmds, s.reload())
 	}
 	return tea.Batch(cmds...)
@@ -41,7 +42,7 @@ func (s *sessionsModel) loaded(msg sessionsLoadedMsg) tea.Cmd {
 // selectedID is the conversation of the selected row.
 func (s sessionsModel) selectedID() (int64, bool) {
 	if it, ok := s.list.Selected(); ok {
-		return it.(*sessionItem).id, true
+		return it.(*sessionItem).id(), true
 	}
 	return 0, false
 }

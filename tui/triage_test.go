@@ -363,7 +363,7 @@ func TestNewLeadsRingUnlessQuiet(t *testing.T) {
 		back.Key, back.Name = "back", "Snoozer"
 		leads := append([]store.Lead{fresh}, storedLeads(m)...)
 		leads = append(leads, back)
-		next, cmd := m.Update(leadsLoadedMsg{seq: leadSeq(m), leads: leads, complete: true})
+		next, cmd := m.Update(leadsLoadedMsg{seq: leadSeq(m), leads: newLeadSet(leads), complete: true})
 		m = next.(Model)
 		rang := false
 		for _, msg := range drain(cmd) {
@@ -443,7 +443,7 @@ func TestQuickKeysAndTeammates(t *testing.T) {
 	if _, err := st.SetStarred(ctx, l.Bot, l.Key, true, -1, testNow, "bob"); err != nil {
 		t.Fatal(err)
 	}
-	storedLeads(m)[0].Triage.Starred = false                                        // the row has not caught up
+	storedLead(m, 0).Triage.Starred = false                                         // the row has not caught up
 	if _, err := st.ToggleStar(ctx, l.Bot, l.Key, -1, testNow, "bob"); err != nil { // bob unstars
 		t.Fatal(err)
 	}

@@ -75,7 +75,7 @@ func (m Model) body() string {
 	var left string
 	switch m.tab {
 	case tabLeads:
-		left = m.listOrPlaceholder(m.leads.view(), m.leads.ready, len(m.leads.raw), m.leads.emptyText())
+		left = m.listOrPlaceholder(m.leads.view(), m.leads.ready, m.leads.raw.len(), m.leads.emptyText())
 	case tabSessions:
 		left = m.listOrPlaceholder(m.sessions.list.View(), m.sessions.ready, m.sessions.list.Len(), "No conversations stored yet.")
 	case tabSearch:
@@ -131,13 +131,15 @@ func (m Model) tabBar() string {
 	return st.TabBar.Width(m.sh.width).Render(ansi.Truncate(line, m.sh.width, ""))
 }
 
-// tabTitle is a tab's name and count (-1: none), and when a filter
-// narrows its list, how many rows it lets through.
+// tabTitle is a tab's name and count (-1: none); when a filter narrows
+// its list, how many rows it lets through; more says that more are still
+// loading than the count.
 type tabTitle struct {
 	name     string
 	count    int
 	narrowed bool
 	matches  int
+	more     bool
 }
 
 // tabLabels are the tabs' titles as the tab bar draws them from its left
@@ -146,9 +148,9 @@ func (m Model) tabLabels() []string {
 	// Each counts what it shows: its view (unseen only, snoozed), and what
 	// a filter lets through of it ("3/120").
 	titles := []tabTitle{
-		{"Leads", m.leads.rows, m.leads.list.Narrowed(), m.leads.list.VisibleLen()},
-		{"Conversations", m.sessions.list.Len(), m.sessions.list.Narrowed(), m.sessions.list.VisibleLen()},
-		{"Search", -1, false, 0}, {"Stats", -1, false, 0},
+		{"Leads", m.leads.cols.rows, m.leads.list.Narrowed(), m.leads.list.VisibleLen(), m.leads.list.More()},
+		{"Conversations", m.sessions.list.Len(), m.sessions.list.Narrowed(), m.sessions.list.VisibleLen(), m.sessions.list.More()},
+		{"Search", -1, false, 0, false}, {"Stats", -1, false, 0, false},
 	}
 	if m.sh.allBots {
 		titles[tabSessions].count = -1 // conversations are per bot: none in the merged inbox
@@ -173,11 +175,15 @@ func (m Model) tabTitles(titles []tabTitle) []string {
 		// The count is styled apart, not inside the tab's style: nesting
 		// styled text inside an underline breaks its escape codes.
 		label := style.UnsetPaddingRight().Render(fmt.Sprintf("%d %s", i+1, t.name))
-		switch {
-		case t.count >= 0 && t.narrowed:
-			label += " " + st.TabCount.Render(fmt.Sprintf("%d/%d", t.matches, t.count))
-		case t.count >= 0:
-			label += " " + st.TabCount.Render(fmt.Sprint(t.count))
+		if t.count >= 0 {
+			n := fmt.Sprint(t.count)
+			if t.narrowed {
+				n = fmt.Sprintf("%d/%d", t.matches, t.count)
+			}
+			if t.more {
+				n += "…" // the first page: the rest is loading
+			}
+			label += " " + st.TabCount.Render(n)
 		}
 		if i == int(tabLeads) {
 			if n := m.leads.unseen(); n > 0 {

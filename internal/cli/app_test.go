@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"runtime/debug"
 	"testing"
 	"time"
 
@@ -35,4 +36,30 @@ func TestProgressLine(t *testing.T) {
 			t.Errorf("progressLine(%+v) = %q, want %q", tt.p, got, tt.want)
 		}
 	}
+}
+
+// TestBrowserGC: the browser collects at half its live heap, unless GOGC
+// says otherwise, and leaves the setting as it found it.
+func TestBrowserGC(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	for _, tc := range []struct {
+		gogc string
+		want int
+	}{{"", browserGCPercent}, {"200", 100}} {
+		restore := browserGC(func(k string) string { return map[string]string{"GOGC": tc.gogc}[k] })
+		if got := gcPercent(); got != tc.want {
+			t.Errorf("GOGC=%q: the browser collects at %d%%, want %d%%", tc.gogc, got, tc.want)
+		}
+		restore()
+		if got := gcPercent(); got != 100 {
+			t.Errorf("GOGC=%q: %d%% after the browser, want 100%%", tc.gogc, got)
+		}
+	}
+}
+
+// gcPercent is the GOGC in force.
+func gcPercent() int {
+	p := debug.SetGCPercent(100)
+	debug.SetGCPercent(p)
+	return p
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -69,9 +70,27 @@ func (a *app) runBrowser(ctx context.Context, sessions []*session) error {
 	}
 	opts := a.browserOptions(s, a.browserBots(sessions), firstNonEmpty(a.getenv("USER"), a.getenv("LOGNAME"), "neotui"))
 	opts.RefreshEvery = refresh
+	defer browserGC(a.getenv)()
 	m := tui.New(opts)
 	defer m.Close() // cancels the browser's queries and syncs before the store closes
 	return runProgram(ctx, m, a.stdout)
+}
+
+// browserGCPercent is the browser's GOGC. It keeps its lists for its whole
+// life (40 MB at 100k conversations and 25k leads) and makes little garbage
+// a frame: collecting when the heap has grown by half of them rather than
+// by all keeps 20 MB off its footprint, for a collection every 20 keys or
+// so instead of 40.
+const browserGCPercent = 50
+
+// browserGC sets the browser's GOGC, unless the environment sets one, and
+// returns what restores it.
+func browserGC(getenv func(string) string) (restore func()) {
+	if getenv("GOGC") != "" {
+		return func() {}
+	}
+	old := debug.SetGCPercent(browserGCPercent)
+	return func() { debug.SetGCPercent(old) }
 }
 
 // frameRate is the most frames a second the browser draws: Bubble Tea's

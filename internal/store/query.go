@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/neotui/neotui/api"
@@ -82,17 +83,26 @@ type LeadQuery struct {
 
 // Leads returns the leads matching q, newest first, with their triage state.
 func (s *Store) Leads(ctx context.Context, q LeadQuery) ([]Lead, error) {
+	var blocks leadBlocks
+	if err := s.EachLead(ctx, q, blocks.add); err != nil {
+		return nil, err
+	}
+	return blocks.all(), nil
+}
+
+// EachLead calls fn with each lead matching q, newest first, with its
+// triage state: for a caller that keeps them its own way.
+func (s *Store) EachLead(ctx context.Context, q LeadQuery, fn func(Lead)) error {
 	if !q.AllBots {
 		if err := requireBot(q.Bot); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	query, args := leadsQuery(q)
-	leads, err := s.queryLeads(ctx, query, args)
-	if err != nil {
-		return nil, fmt.Errorf("read leads: %w", err)
+	if err := s.eachLead(ctx, query, args, fn); err != nil {
+		return fmt.Errorf("read leads: %w", err)
 	}
-	return leads, nil
+	return nil
 }
 
 // leadColumns, read by queryLeads, are selected from leadsFrom.
@@ -106,12 +116,20 @@ const (
 
 // queryLeads runs a query selecting leadColumns.
 func (s *Store) queryLeads(ctx context.Context, query string, args []any) ([]Lead, error) {
-	rows, err := s.db.QueryContext(ctx, query, args...)
-	if err != nil {
+	var blocks leadBlocks
+	if err := s.eachLead(ctx, query, args, blocks.add); err != nil {
 		return nil, err
 	}
+	return blocks.all(), nil
+}
+
+// eachLead runs a query selecting leadColumns, and calls fn with each lead.
+func (s *Store) eachLead(ctx context.Context, query string, args []any, fn func(Lead)) error {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
 	defer rows.Close()
-	var leads []Lead
 	// One set of destinations for every row: Scan overwrites each of them.
 	var (
 		l       Lead
@@ -124,18 +142,39 @@ func (s *Store) queryLeads(ctx context.Context, query string, args []any) ([]Lea
 		&l.Content, &l.SessionID, &l.URI, &l.Count}, tr.dest()...)
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
-			return nil, err
+			return err
 		}
 		if l.CreateTime, err = parseTime(created); err != nil {
-			return nil, err
+			return err
 		}
 		l.CreateTime = zones.share(l.CreateTime)
 		l.Bot, l.Type, l.URI = shared.of(l.Bot), shared.of(l.Type), shared.of(l.URI)
 		l.Triage = tr.triage()
 		l.Triage.UpdatedBy = shared.of(l.Triage.UpdatedBy)
-		leads = append(leads, l)
+		fn(l)
 	}
-	return leads, rows.Err()
+	return rows.Err()
+}
+
+// leadBlocks collects leads into blocks, each twice the last up to 4096
+// leads, then copies them into one slice of the exact size: append grows a
+// long slice by a quarter at a time, and would allocate and copy 25k leads
+// of 300 bytes five times over.
+type leadBlocks [][]Lead
+
+func (b *leadBlocks) add(l Lead) {
+	if n := len(*b); n == 0 || len((*b)[n-1]) == cap((*b)[n-1]) {
+		*b = append(*b, make([]Lead, 0, 16<<min(n, 8)))
+	}
+	last := &(*b)[len(*b)-1]
+	*last = append(*last, l)
+}
+
+func (b leadBlocks) all() []Lead {
+	if len(b) == 1 {
+		return b[0]
+	}
+	return slices.Concat(b...)
 }
 
 func leadsQuery(q LeadQuery) (query string, args []any) {

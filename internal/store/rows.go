@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -18,12 +20,16 @@ type SessionRow struct {
 	CreateTime   time.Time // in UTC
 	MessageCount int
 	URI          string
-	Preview      string // as SessionSummary.Preview
+	Preview      string // as SessionSummary.Preview: the end of Line
+	// Line is the ID, a space and the preview, read as one string: a row
+	// that shows both keeps it as it is, where copying the two together
+	// would allocate 4.5 MB more at 100k conversations.
+	Line string
 }
 
 // sessionRowsQuery reads only sessions_rows, no table row: see migrations 7 and 8.
 const sessionRowsQuery = `
-	SELECT session_id, create_ns, message_count, uri, preview FROM sessions
+	SELECT session_id || ' ' || preview, create_ns, message_count, uri FROM sessions
 	WHERE bot = ? AND day BETWEEN ? AND ?
 	ORDER BY day DESC, create_ns DESC, session_id DESC LIMIT ?`
 
@@ -97,9 +103,14 @@ func (s *Store) eachSession(ctx context.Context, bot string, lo, hi int64, limit
 		uris = interner{}
 	)
 	for rows.Next() {
-		if err := rows.Scan(&r.SessionID, &ns, &r.MessageCount, &r.URI, &r.Preview); err != nil {
+		if err := rows.Scan(&r.Line, &ns, &r.MessageCount, &r.URI); err != nil {
 			return fmt.Errorf("read sessions: %w", err)
 		}
+		id, preview, _ := strings.Cut(r.Line, " ")
+		if r.SessionID, err = strconv.ParseInt(id, 10, 64); err != nil {
+			return fmt.Errorf("read sessions: %w", err)
+		}
+		r.Preview = preview
 		r.CreateTime = time.Unix(0, ns).UTC()
 		r.URI = uris.of(r.URI)
 		fn(r)

@@ -43,7 +43,8 @@ func TestEachSessionRows(t *testing.T) {
 	for i, r := range rows {
 		sum := sums[i]
 		if r.SessionID != sum.SessionID || !r.CreateTime.Equal(sum.CreateTime) || r.CreateTime.Location() != time.UTC ||
-			r.MessageCount != sum.MessageCount || r.URI != sum.URI || r.Preview != sum.Preview {
+			r.MessageCount != sum.MessageCount || r.URI != sum.URI || r.Preview != sum.Preview ||
+			r.Line != fmt.Sprint(sum.SessionID, " ", sum.Preview) {
 			t.Errorf("row %+v, summary %+v", r, sum)
 		}
 		if p, ok := uris[r.URI]; ok && p != unsafe.StringData(r.URI) {

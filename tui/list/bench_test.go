@@ -189,7 +189,7 @@ func BenchmarkFilterKeystroke(b *testing.B) {
 	m := newBenchModel(benchItems)
 	c := m.corpus
 	mar := c.search([]string{"mar"}, result{})
-	b.Logf("%d items, FilterText %d bytes on average", c.len(), len(c.lower)/c.len())
+	b.Logf("%d items, folded texts %d bytes on average", c.len(), len(c.fold)/c.len())
 	b.Logf("matches: mar %d, mari %d, mrtnz (fuzzy) %d, jsm (fuzzy) %d",
 		len(mar.rows), len(c.search([]string{"mari"}, result{}).rows),
 		len(c.search([]string{"mrtnz"}, result{}).rows), len(c.search([]string{"jsm"}, result{}).rows))
@@ -366,7 +366,7 @@ func BenchmarkView100k(b *testing.B) {
 }
 
 // BenchmarkSetItems100k is the cost of SetItems inside Update: a first load
-// lowers every text, a reload that merges leads in at the top copies the
+// folds every text, a reload that merges leads in at the top copies the
 // rest from the previous corpus.
 func BenchmarkSetItems100k(b *testing.B) {
 	items := benchListItems(benchItems)

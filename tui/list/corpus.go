@@ -4,30 +4,29 @@ import (
 	"runtime"
 	"slices"
 	"sync"
-	"unicode"
-	"unicode/utf8"
-
-	"github.com/junegunn/fzf/src/algo"
 )
 
-// corpus is the searchable form of the items of one SetItems call. Nothing
+// corpus is the searchable form of the items of one SetRows call. Nothing
 // changes it after it is built but recent, which has its own lock, so filter
 // commands may read it from other goroutines while the model moves on.
 //
-// Texts live in two arenas rather than 100k small slices: building them
-// allocates a handful of times, and the garbage collector has no pointers to
-// follow in them.
+// Texts live in one arena rather than 100k small slices: building it
+// allocates once, at its size, and the garbage collector has no pointers to
+// follow in it.
 type corpus struct {
-	// lower is every FilterText lower-cased, for the substring pass.
-	lower []byte
-	// fold is lower with accents removed as fzf normalizes them, for the
-	// fuzzy pass, which runs with fzf's normalization.
+	// fold is every FilterText lower-cased, and with accents removed as fzf
+	// normalizes them: what the substring pass and the fuzzy pass (which runs
+	// with fzf's normalization) both search, with the item's suffix.
 	fold []byte
-	// lowerAt[i] and foldAt[i] are where item i starts; one more entry marks
-	// the end.
-	lowerAt, foldAt []int32
+	// foldAt[i] is where item i starts; one more entry marks the end.
+	foldAt []int32
+	// suffix[i] is the index in suffixes of item i's FilterSuffix (see
+	// Suffixed), or -1; nil when no item has one. A suffix is folded once
+	// for all the items that share it.
+	suffix   []int32
+	suffixes []suffix
 	// pairs is a 256-bit Bloom filter per item of the byte pairs in its
-	// fold text. A word whose pairs are not all there is not a substring:
+	// fold text and suffix. A word whose pairs are not all there is not a substring:
 	// one AND per item rules out most of them before any scan, which matters
 	// because bytes.Index costs a call per occurrence of the word's first
 	// byte, and letters like "m" occur five times in a lead.
@@ -83,24 +82,131 @@ type pairSet [4]uint64
 
 // newCorpus builds the corpus of items. prev is the corpus of prevItems, the
 // items shown so far: the tail of the list whose texts did not change is
-// copied from it rather than lowered again, so a reload that merges new leads
+// copied from it rather than folded again, so a reload that merges new leads
 // in at the top costs little more than a copy.
+//
+// The arena is allocated once, at its size: the fresh texts are measured
+// first, then folded into their places, each pass in parallel parts. A
+// corpus built in parts and joined would allocate its texts twice.
 func newCorpus(items []Item, prev *corpus, prevItems []Item) *corpus {
 	same := 0
 	for same < len(items) && same < len(prevItems) &&
-		items[len(items)-1-same].FilterText() == prevItems[len(prevItems)-1-same].FilterText() {
+		sameText(items[len(items)-1-same], prevItems[len(prevItems)-1-same]) {
 		same++
 	}
-	fresh := items[:len(items)-same]
-	parts := parallel(len(fresh), func(lo, hi int) *corpus {
-		return buildCorpus(fresh[lo:hi])
+	fresh, n := len(items)-same, len(items)
+	from := 0 // where the copied tail starts in prev
+	if same > 0 {
+		from = prev.len() - same
+	}
+	c := &corpus{foldAt: make([]int32, n+1), pairs: make([]pairSet, n), sig: make([]uint64, n)}
+	c.indexSuffixes(items, fresh, prev, from)
+	parallel(fresh, func(lo, hi int) struct{} {
+		for i := lo; i < hi; i++ {
+			c.foldAt[i+1] = int32(foldedLen(items[i].FilterText()))
+		}
+		return struct{}{}
+	})
+	for k := range same {
+		c.foldAt[fresh+k+1] = prev.foldAt[from+k+1] - prev.foldAt[from+k]
+	}
+	for i := range n {
+		c.foldAt[i+1] += c.foldAt[i]
+	}
+	c.fold = make([]byte, c.foldAt[n])
+	parallel(fresh, func(lo, hi int) struct{} {
+		for i := lo; i < hi; i++ {
+			// Capped at its place: a text folded longer than measured could
+			// only reallocate, never spill into the next.
+			at, end := c.foldAt[i], c.foldAt[i+1]
+			fold := appendFolded(c.fold[at:at:end], items[i].FilterText())
+			c.pairs[i], c.sig[i] = pairsAndSignature(fold)
+			if k := c.suffixOf(i); k >= 0 {
+				c.pairs[i], c.sig[i] = c.pairs[i].union(c.suffixes[k].pairs), c.sig[i]|c.suffixes[k].sig
+				if len(fold) > 0 { // the pair across the space that joins them
+					c.pairs[i].add(fold[len(fold)-1], ' ')
+				}
+			}
+		}
+		return struct{}{}
 	})
 	if same > 0 {
-		parts = append(parts, prev.tail(prev.len()-same))
+		copy(c.fold[c.foldAt[fresh]:], prev.fold[prev.foldAt[from]:prev.foldAt[prev.len()]])
+		copy(c.pairs[fresh:], prev.pairs[from:])
+		copy(c.sig[fresh:], prev.sig[from:])
 	}
-	c := joinCorpora(parts)
 	c.countBytes()
 	return c
+}
+
+// suffix is a FilterSuffix, folded once for every item that has it.
+type suffix struct {
+	text  string // as given
+	fold  []byte // " " and the text folded: what follows an item's own
+	pairs pairSet
+	sig   uint64
+}
+
+func newSuffix(text string) suffix {
+	s := suffix{text: text, fold: appendFolded([]byte{' '}, text)}
+	s.pairs, s.sig = pairsAndSignature(s.fold)
+	return s
+}
+
+// indexSuffixes finds the suffix of each fresh item (the first fresh of
+// items), folding each new one once. The tail copied from prev, from its
+// item from on, keeps its indices: prev's suffixes come first.
+func (c *corpus) indexSuffixes(items []Item, fresh int, prev *corpus, from int) {
+	none := func() { // no suffix yet: every entry -1
+		c.suffix = make([]int32, len(items))
+		for j := range c.suffix {
+			c.suffix[j] = -1
+		}
+	}
+	if fresh < len(items) && prev.suffix != nil {
+		c.suffixes = slices.Clone(prev.suffixes) // prev may be in use elsewhere
+		none()
+		copy(c.suffix[fresh:], prev.suffix[from:])
+	}
+	var index map[string]int32
+	for i, it := range items[:fresh] {
+		s, ok := it.(Suffixed)
+		if !ok {
+			continue
+		}
+		if c.suffix == nil {
+			none()
+		}
+		if index == nil {
+			index = make(map[string]int32, len(c.suffixes))
+			for k, s := range c.suffixes {
+				index[s.text] = int32(k)
+			}
+		}
+		text := s.FilterSuffix()
+		k, ok := index[text]
+		if !ok {
+			k = int32(len(c.suffixes))
+			c.suffixes = append(c.suffixes, newSuffix(text))
+			index[text] = k
+		}
+		c.suffix[i] = k
+	}
+}
+
+// suffixOf is the index of item i's suffix, or -1.
+func (c *corpus) suffixOf(i int) int {
+	if c.suffix == nil {
+		return -1
+	}
+	return int(c.suffix[i])
+}
+
+// sameText reports whether a and b are searched as the same text.
+func sameText(a, b Item) bool {
+	as, aok := a.(Suffixed)
+	bs, bok := b.(Suffixed)
+	return a.FilterText() == b.FilterText() && aok == bok && (!aok || as.FilterSuffix() == bs.FilterSuffix())
 }
 
 // freqSample is how many texts countBytes reads: enough to rank letters,
@@ -110,177 +216,28 @@ const freqSample = 4096
 func (c *corpus) countBytes() {
 	c.freq = [256]uint32{}
 	step := max(c.len()/freqSample, 1)
+	var buf []byte
 	for i := 0; i < c.len(); i += step {
-		for _, b := range c.foldText(i) {
+		for _, b := range c.text(i, &buf) {
 			c.freq[b]++
 		}
 	}
 }
 
-func buildCorpus(items []Item) *corpus {
-	texts := make([]string, len(items))
-	size := 0
-	for i, it := range items {
-		texts[i] = it.FilterText()
-		size += len(texts[i])
-	}
-	c := &corpus{
-		lower:   make([]byte, 0, size),
-		fold:    make([]byte, 0, size),
-		lowerAt: make([]int32, 0, len(items)+1),
-		foldAt:  make([]int32, 0, len(items)+1),
-		pairs:   make([]pairSet, len(items)),
-		sig:     make([]uint64, len(items)),
-	}
-	for i, t := range texts {
-		c.lowerAt = append(c.lowerAt, int32(len(c.lower)))
-		c.foldAt = append(c.foldAt, int32(len(c.fold)))
-		c.lower, c.fold = appendFolded(c.lower, c.fold, t)
-		c.pairs[i] = pairsOf(c.fold[c.foldAt[i]:])
-		c.sig[i] = signature(c.fold[c.foldAt[i]:])
-	}
-	c.lowerAt = append(c.lowerAt, int32(len(c.lower)))
-	c.foldAt = append(c.foldAt, int32(len(c.fold)))
-	return c
-}
-
-// tail is c from item i on, sharing c's memory; its offsets still point
-// into c's arenas.
-func (c *corpus) tail(i int) *corpus {
-	return &corpus{
-		lower: c.lower, fold: c.fold,
-		lowerAt: c.lowerAt[i:], foldAt: c.foldAt[i:],
-		pairs: c.pairs[i:], sig: c.sig[i:],
-	}
-}
-
-// joinCorpora concatenates parts into one corpus, in order.
-func joinCorpora(parts []*corpus) *corpus {
-	if len(parts) == 1 && parts[0].lowerAt[0] == 0 {
-		return parts[0] // a whole corpus: nothing to move
-	}
-	c := &corpus{}
-	for _, p := range parts {
-		n := p.len()
-		c.lowerAt = appendShifted(c.lowerAt, p.lowerAt[:n], int32(len(c.lower))-p.lowerAt[0])
-		c.foldAt = appendShifted(c.foldAt, p.foldAt[:n], int32(len(c.fold))-p.foldAt[0])
-		c.lower = append(c.lower, p.lower[p.lowerAt[0]:p.lowerAt[n]]...)
-		c.fold = append(c.fold, p.fold[p.foldAt[0]:p.foldAt[n]]...)
-		c.pairs = append(c.pairs, p.pairs...)
-		c.sig = append(c.sig, p.sig...)
-	}
-	c.lowerAt = append(c.lowerAt, int32(len(c.lower)))
-	c.foldAt = append(c.foldAt, int32(len(c.fold)))
-	return c
-}
-
-func appendShifted(dst, offsets []int32, by int32) []int32 {
-	for _, o := range offsets {
-		dst = append(dst, o+by)
-	}
-	return dst
-}
-
 func (c *corpus) len() int { return len(c.sig) }
 
-func (c *corpus) lowerText(i int) []byte { return c.lower[c.lowerAt[i]:c.lowerAt[i+1]] }
-func (c *corpus) foldText(i int) []byte  { return c.fold[c.foldAt[i]:c.foldAt[i+1]] }
-
-// appendFolded appends s lower-cased to lower and, accents removed too, to
-// fold. It lower-cases rune by rune as strings.ToLower does, so queries
-// lower-cased with that match; ASCII, most of a lead, takes a short cut.
-func appendFolded(lower, fold []byte, s string) ([]byte, []byte) {
-	for i := 0; i < len(s); {
-		if b := s[i]; b < utf8.RuneSelf {
-			if 'A' <= b && b <= 'Z' {
-				b += 'a' - 'A'
-			}
-			lower, fold = append(lower, b), append(fold, b)
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		r = unicode.ToLower(r)
-		lower = utf8.AppendRune(lower, r)
-		fold = utf8.AppendRune(fold, normalize(r))
+// text is item i's folded text, its suffix included: its own text in the
+// arena, or, for an item with a suffix, the two joined in *buf (scratch of
+// the caller's, reused).
+func (c *corpus) text(i int, buf *[]byte) []byte {
+	own := c.fold[c.foldAt[i]:c.foldAt[i+1]]
+	k := c.suffixOf(i)
+	if k < 0 {
+		return own
 	}
-	return lower, fold
+	*buf = append(append((*buf)[:0], own...), c.suffixes[k].fold...)
+	return *buf
 }
-
-// normalize removes an accent as fzf does (é → e, ñ → n). fzf exports the
-// mapping only for slices, so it is taken once into a table.
-func normalize(r rune) rune {
-	if r < normFirst || r > normLast {
-		return r
-	}
-	return normTable()[r-normFirst]
-}
-
-// The range fzf normalizes.
-const normFirst, normLast = 0x00C0, 0xFF61
-
-var normTable = sync.OnceValue(func() []rune {
-	all := make([]rune, normLast-normFirst+1)
-	for i := range all {
-		all[i] = normFirst + rune(i)
-	}
-	return algo.NormalizeRunes(all)
-})
-
-func pairsOf(b []byte) pairSet {
-	var s pairSet
-	for i := 1; i < len(b); i++ {
-		h := pairHash(b[i-1], b[i])
-		s[h>>6] |= 1 << (h & 63)
-	}
-	return s
-}
-
-// pairHash spreads a byte pair over 0..255: the top byte of a
-// multiplicative hash.
-func pairHash(a, b byte) uint32 {
-	return (uint32(a)<<8 | uint32(b)) * 0x9E3779B1 >> 24
-}
-
-func (s pairSet) contains(t pairSet) bool {
-	return s[0]&t[0] == t[0] && s[1]&t[1] == t[1] && s[2]&t[2] == t[2] && s[3]&t[3] == t[3]
-}
-
-func (s pairSet) union(t pairSet) pairSet {
-	return pairSet{s[0] | t[0], s[1] | t[1], s[2] | t[2], s[3] | t[3]}
-}
-
-// signature sets a bit per byte class present in b: see sigBits.
-func signature(b []byte) uint64 {
-	var s uint64
-	for _, c := range b {
-		s |= sigBits[c]
-	}
-	return s
-}
-
-const nonASCII = 1 << 63
-
-// sigBits maps a byte to its signature bit: b-'a' for letters, 26+b-'0'
-// for digits, so distinct letters and digits never share one, and 36+b%27
-// for any other byte; bytes of multi-byte runes also set bit 63.
-var sigBits = func() (bits [256]uint64) {
-	for c := range 256 {
-		switch {
-		case 'a' <= c && c <= 'z':
-			bits[c] = 1 << (c - 'a')
-		case '0' <= c && c <= '9':
-			bits[c] = 1 << (26 + c - '0')
-		default:
-			bits[c] = 1 << (36 + c%27)
-		}
-		if c >= utf8.RuneSelf {
-			bits[c] |= nonASCII
-		}
-	}
-	return bits
-}()
 
 // parallelMin is the number of items below which a search stays on one
 // goroutine: starting more costs more than it saves.

@@ -152,6 +152,7 @@ type matches struct {
 	rows []int32
 	at   []int32
 	next []follow
+	text []byte // scratch for corpus.text
 }
 
 var matchBufs = sync.Pool{New: func() any { return new(matches) }}
@@ -192,7 +193,7 @@ func (c *corpus) substring(words []string, scope []int32) result {
 	needles := make([][]byte, len(words))
 	var need pairSet
 	for i, w := range words {
-		_, needles[i] = appendFolded(nil, nil, w)
+		needles[i] = appendFolded(nil, w)
 		need = need.union(pairsOf(needles[i]))
 	}
 	last := needles[len(needles)-1]
@@ -206,7 +207,7 @@ func (c *corpus) substring(words []string, scope []int32) result {
 			if !c.pairs[i].contains(need) {
 				continue
 			}
-			text := c.foldText(i)
+			text := c.text(i, &m.text)
 			for _, n := range needles {
 				if !bytes.Contains(text, n) {
 					continue items

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -80,33 +81,43 @@ func sameCorpus(t *testing.T, a, b *corpus) {
 		t.Fatalf("%d items, want %d", a.len(), b.len())
 	}
 	for i := range a.len() {
-		if !bytes.Equal(a.lowerText(i), b.lowerText(i)) || !bytes.Equal(a.foldText(i), b.foldText(i)) ||
-			a.pairs[i] != b.pairs[i] || a.sig[i] != b.sig[i] {
-			t.Fatalf("item %d: %q/%q, want %q/%q", i, a.lowerText(i), a.foldText(i), b.lowerText(i), b.foldText(i))
+		var abuf, bbuf []byte
+		if at, bt := a.text(i, &abuf), b.text(i, &bbuf); !bytes.Equal(at, bt) || a.pairs[i] != b.pairs[i] || a.sig[i] != b.sig[i] {
+			t.Fatalf("item %d: %q, want %q", i, at, bt)
 		}
 	}
 }
 
 func TestCorpus(t *testing.T) {
 	c := newCorpus(leads("María GARCÍA", "İstanbul Ñandú", "", "佐藤花子"), nil, nil)
-	want := []struct{ lower, fold string }{
-		{"maría garcía", "maria garcia"},
-		{strings.ToLower("İstanbul Ñandú"), "istanbul nandu"}, // as queries are lowered
-		{"", ""},
-		{"佐藤花子", "佐藤花子"},
-	}
+	// As queries are lowered: İ is i.
+	want := []string{"maria garcia", "istanbul nandu", "", "佐藤花子"}
 	for i, w := range want {
-		if string(c.lowerText(i)) != w.lower || string(c.foldText(i)) != w.fold {
-			t.Errorf("item %d: %q/%q, want %q/%q", i, c.lowerText(i), c.foldText(i), w.lower, w.fold)
+		var buf []byte
+		if got := c.text(i, &buf); string(got) != w {
+			t.Errorf("item %d: %q, want %q", i, got, w)
 		}
 	}
 }
 
+// The arena is cut to the lengths foldedLen measures: for every rune, and
+// bytes that are none, they must be what appendFolded writes.
+func TestFoldedLen(t *testing.T) {
+	for r := range rune(unicode.MaxRune + 1) {
+		if s := string(r); foldedLen(s) != len(appendFolded(nil, s)) {
+			t.Fatalf("%U: foldedLen %d, folded %q", r, foldedLen(s), appendFolded(nil, s))
+		}
+	}
+	if s := "\xff\xc3 ok"; foldedLen(s) != len(appendFolded(nil, s)) {
+		t.Fatalf("invalid UTF-8: foldedLen %d, folded %q", foldedLen(s), appendFolded(nil, s))
+	}
+}
+
 // Built in parallel parts, or partly copied from the previous corpus, a
-// corpus must be the one built in one go.
+// corpus must be the one built item by item.
 func TestCorpusJoin(t *testing.T) {
 	items := numbered(parallelMin*2+7, "Lead %d Ñandú")
-	whole := buildCorpus(items)
+	whole := corpusOneByOne(items)
 	sameCorpus(t, newCorpus(items, nil, nil), whole)
 
 	prev := items[500:]
@@ -116,9 +127,55 @@ func TestCorpusJoin(t *testing.T) {
 	// A changed text in the tail is not copied.
 	changed := slices.Clone(items)
 	changed[len(changed)-3] = lead{key: "k", text: "changed"}
-	sameCorpus(t, newCorpus(changed, merged, items), buildCorpus(changed))
+	sameCorpus(t, newCorpus(changed, merged, items), corpusOneByOne(changed))
 
-	sameCorpus(t, newCorpus(nil, merged, items), buildCorpus(nil))
+	sameCorpus(t, newCorpus(nil, merged, items), corpusOneByOne(nil))
+}
+
+// paged is a lead whose page is its filter suffix.
+type paged struct {
+	lead
+	page string
+}
+
+func (p paged) FilterSuffix() string { return p.page }
+
+// A Suffixed item is searched as its text, a space and its suffix: as an
+// item holding them joined, from one load to the next.
+func TestSuffixed(t *testing.T) {
+	split := []Item{paged{lead{"k0", "7 hello"}, "https://shop.example/pricing"},
+		paged{lead{"k1", "8 Ñandú"}, "https://shop.example/"}, lead{"k2", "9 plain"}}
+	joined := leads("7 hello https://shop.example/pricing", "8 Ñandú https://shop.example/", "9 plain")
+	c := newCorpus(split, nil, nil)
+	sameCorpus(t, c, corpusOneByOne(joined))
+	if got := c.filter(parseQuery("hello pricing"), result{}); !slices.Equal(ints(got.rows), []int{0}) || got.fuzzy {
+		t.Errorf("hello pricing: rows %v, fuzzy %v", got.rows, got.fuzzy)
+	}
+
+	// The suffix changed: the item is folded again, not copied.
+	moved := slices.Clone(split)
+	moved[1] = paged{lead{"k1", "8 Ñandú"}, "https://shop.example/cart"}
+	sameCorpus(t, newCorpus(moved, c, split), corpusOneByOne(leads("7 hello https://shop.example/pricing",
+		"8 Ñandú https://shop.example/cart", "9 plain")))
+
+	// Suffixed items, an empty text among them, added above plain ones
+	// whose index is copied.
+	plain := leads("9 plain", "10 plainer")
+	above := append([]Item{paged{lead{"k3", ""}, "x"}, paged{lead{"k4", "11"}, "x"}}, plain...)
+	sameCorpus(t, newCorpus(above, newCorpus(plain, nil, nil), plain),
+		corpusOneByOne(leads(" x", "11 x", "9 plain", "10 plainer")))
+}
+
+// corpusOneByOne is the corpus of items, each folded alone.
+func corpusOneByOne(items []Item) *corpus {
+	c := &corpus{foldAt: []int32{0}}
+	for _, it := range items {
+		text := appendFolded(nil, it.FilterText())
+		c.fold = append(c.fold, text...)
+		c.foldAt = append(c.foldAt, int32(len(c.fold)))
+		c.pairs, c.sig = append(c.pairs, pairsOf(text)), append(c.sig, signature(text))
+	}
+	return c
 }
 
 func TestFuzzyOrder(t *testing.T) {
@@ -378,7 +435,8 @@ func TestFuzzyWindowScore(t *testing.T) {
 		fq := c.fuzzyQuery([]string{q})
 		for i := range items {
 			got, ok, _ := c.score(i, fq, &s)
-			whole := util.RunesToChars([]rune(string(c.foldText(i))))
+			var buf []byte
+			whole := util.RunesToChars([]rune(string(c.text(i, &buf))))
 			want, _ := algo.FuzzyMatchV2(true, false, true, &whole, fq.words[0].runes, false, slab)
 			matches := want.Start >= 0 && want.End-want.Start <= maxSpan(len(fq.words[0].runes))
 			if ok != matches || ok && got != want.Score {

@@ -124,6 +124,7 @@ func (c *corpus) fuzzy(words []string, scope []int32) (rows, near []int32) {
 type scorer struct {
 	slab  *util.Slab
 	runes []rune
+	text  []byte // scratch for corpus.text
 }
 
 var scorers = sync.Pool{New: func() any { return new(scorer) }}
@@ -141,7 +142,7 @@ func (c *corpus) score(i int, q fuzzyQuery, s *scorer) (score int, hit, near boo
 	if s.slab == nil {
 		s.slab = util.MakeSlab(slab16Size, slab32Size)
 	}
-	text := c.foldText(i)
+	text := c.text(i, &s.text)
 	last := len(q.words) - 1
 	for k, fw := range q.words {
 		limit, loose := maxSpan(len(fw.runes)), maxSpan(len(fw.runes))

@@ -23,6 +23,15 @@ type Item interface {
 	Key() string
 }
 
+// Suffixed is an Item whose filter text goes on, after a space, with its
+// FilterSuffix: text that many items hold alike, such as the page a visitor
+// was on, so that each shares one copy rather than holding its own inside
+// FilterText. The live filter searches the two as one text.
+type Suffixed interface {
+	Item
+	FilterSuffix() string
+}
+
 // RenderFunc draws one row at exactly width cells (the list pads or
 // truncates if it doesn't). terms are the active filter words, lower-cased,
 // so the renderer can highlight them (see Highlight).
@@ -63,6 +72,7 @@ type Model struct {
 	width, height int
 
 	empty string // what an empty list says; see SetEmpty
+	more  bool   // the items are the first of more still loading; see SetMore
 }
 
 // SetEmpty sets what the list says when it has no items ("nothing here
@@ -84,20 +94,48 @@ func New(render RenderFunc, styles Styles, keys KeyMap) Model {
 		id: int(lastID.Add(1))}
 }
 
-// SetItems replaces the items (newest first). The cursor stays on the same
-// Key if it is still there; otherwise it keeps its index, clamped. A list
-// showing its top keeps showing it, so that new rows merging in above are
-// seen; one scrolled down keeps the cursor at its place on screen, so that
-// they do not move the rows being read.
+// Rows are items with the index the live filter searches. Build them with
+// NewRows in a command, off the update loop: indexing 100k items takes tens
+// of milliseconds, a few frames.
+type Rows struct {
+	items  []Item
+	corpus *corpus
+}
+
+// NewRows indexes items (newest first). prev, the rows shown so far (see
+// Model.Rows), lends the index of the items at its end whose texts have not
+// changed: a reload that adds items at the top costs little more than a copy.
+// It only reads prev, so the model may go on using it.
+func NewRows(items []Item, prev Rows) Rows {
+	return Rows{items: items, corpus: newCorpus(items, prev.corpus, prev.items)}
+}
+
+// Len is the number of items.
+func (r Rows) Len() int { return len(r.items) }
+
+// Rows are the items shown, with their index: prev for the next NewRows.
+func (m Model) Rows() Rows { return Rows{items: m.items, corpus: m.corpus} }
+
+// SetItems is SetRows of items indexed here, on the update loop: for lists
+// of a few thousand items.
+func (m *Model) SetItems(items []Item) tea.Cmd { return m.SetRows(NewRows(items, m.Rows())) }
+
+// SetRows replaces the items. The cursor stays on the same Key if it is
+// still there; otherwise it keeps its index, clamped. A list showing its top
+// keeps showing it, so that new rows merging in above are seen; one scrolled
+// down keeps the cursor at its place on screen, so that they do not move the
+// rows being read.
 // A filter is kept and re-applied at once, because a result still in flight
 // indexes the old items. The returned command is nil for now; batch it anyway,
-// so that SetItems can move work off the update loop without callers changing.
-func (m *Model) SetItems(items []Item) tea.Cmd {
+// so that SetRows can move work off the update loop without callers changing.
+func (m *Model) SetRows(r Rows) tea.Cmd {
 	sel, hadSel := m.Selected()
 	line, atTop := m.cursor-m.offset, m.offset == 0
 
-	m.corpus = newCorpus(items, m.corpus, m.items)
-	m.items = items
+	if r.corpus == nil { // the zero Rows: no items
+		r = NewRows(nil, Rows{})
+	}
+	m.corpus, m.items, m.more = r.corpus, r.items, false
 	m.seq++ // drops results computed over the old items
 	m.shown = result{}
 	if words := parseQuery(m.input.Value()); len(words) > 0 {

@@ -439,3 +439,18 @@ func TestOtherListsResultDropped(t *testing.T) {
 		t.Error("list b applied list a's result")
 	}
 }
+
+// TestMore: the first items of more still loading say so in the filter
+// bar's count, until the next rows replace them.
+func TestMore(t *testing.T) {
+	m := newModel(numbered(3, "lead %d"), 40, 5)
+	m.SetMore(true)
+	m = send(t, m, press("/"))
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "3/3…") || !m.More() {
+		t.Fatalf("the count does not say more is loading:\n%s", v)
+	}
+	m.SetItems(numbered(4, "lead %d"))
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "4/4") || strings.Contains(v, "…") || m.More() {
+		t.Errorf("all the items still say more is loading:\n%s", v)
+	}
+}

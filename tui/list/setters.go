@@ -35,3 +35,11 @@ func (m *Model) SelectNext(dir int, ok func(Item) bool) (Item, bool) {
 	}
 	return nil, false
 }
+
+// SetMore says that the items are the first of more still loading, until
+// the next SetRows: the filter bar's count says so ("12/300…"), as a count
+// of the app's should, so that nobody takes a part for the whole.
+func (m *Model) SetMore(more bool) { m.more = more }
+
+// More reports whether more items are still loading (see SetMore).
+func (m Model) More() bool { return m.more }

@@ -58,8 +58,8 @@ func followOf(text []byte, from int, word []byte) follow {
 // it: most rows match, or fail, without their text being read. The others
 // are searched from the first occurrence on.
 func (c *corpus) typedOn(words []string, prev result) result {
-	_, word := appendFolded(nil, nil, words[len(words)-1])
-	_, old := appendFolded(nil, nil, prev.words[len(prev.words)-1])
+	word := appendFolded(nil, words[len(words)-1])
+	old := appendFolded(nil, prev.words[len(prev.words)-1])
 	typed := word[len(old):]
 	bit := sigBits[typed[0]]
 	need := pairsOf(word)
@@ -70,7 +70,7 @@ func (c *corpus) typedOn(words []string, prev result) result {
 			switch {
 			case len(typed) > int(f.n):
 				// Past what was noted: read the text.
-				if text := c.foldText(i); bytes.HasPrefix(text[from:], word) {
+				if text := c.text(i, &m.text); bytes.HasPrefix(text[from:], word) {
 					m.add(i, from, followOf(text, from, word))
 					continue
 				}
@@ -84,7 +84,7 @@ func (c *corpus) typedOn(words []string, prev result) result {
 			if !c.pairs[i].contains(need) {
 				continue
 			}
-			text := c.foldText(i)
+			text := c.text(i, &m.text)
 			k := bytes.Index(text[from+1:], word)
 			if k < 0 {
 				continue

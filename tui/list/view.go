@@ -49,6 +49,9 @@ func (m Model) View() string {
 func (m Model) filterBar() string {
 	prompt := m.styles.FilterPrompt.Render("/ ")
 	n := strconv.Itoa(m.VisibleLen()) + "/" + strconv.Itoa(m.Len())
+	if m.more {
+		n += "…"
+	}
 	if m.shown.fuzzy && m.VisibleLen() > 0 {
 		n = "≈ " + n // no exact match: these are near ones
 	}

@@ -1,0 +1,30 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/neotui/neotui/tui/list"
+)
+
+// TestFirstPageSaysMoreIsLoading: a store of more conversations than the
+// first page shows that page at once, its counts saying that more are
+// loading, until the rest has come.
+func TestFirstPageSaysMoreIsLoading(t *testing.T) {
+	st, _ := fillStore(t, firstPage+30)
+	m := New(testOptions(st))
+	t.Cleanup(m.Close)
+	var model tea.Model = m
+	model, _ = model.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	model, rest := model.Update(loadSessions(m.sh, 0, firstPage, list.Rows{})())
+	m = press(t, model.(Model), "2", "/")
+	if s := screen(m); !strings.Contains(s, "Conversations 300…") || !strings.Contains(s, "300/300…") {
+		t.Fatalf("the first page does not say more is loading:\n%s", s)
+	}
+	m = settle(t, m, rest)
+	if s := screen(m); !strings.Contains(s, "Conversations 330 ") || !strings.Contains(s, "330/330 ") {
+		t.Errorf("the whole list still says more is loading:\n%s", s)
+	}
+}
