@@ -98,6 +98,7 @@ func wantWeeksFound(t *testing.T, s *Store, n int) {
 }
 
 func TestSavesLeaveTheIndexUnmergedAndSearchRight(t *testing.T) {
+	sqliteOnly(t, "FTS5's segments; PostgreSQL keeps its trigram index tidy itself")
 	s := openStore(t)
 	const weeks = 12
 	saveWeeks(t, s, weeks)
@@ -111,6 +112,7 @@ func TestSavesLeaveTheIndexUnmergedAndSearchRight(t *testing.T) {
 }
 
 func TestTidySearchMergesAndSearchStaysRight(t *testing.T) {
+	sqliteOnly(t, "FTS5's segments; PostgreSQL keeps its trigram index tidy itself")
 	s := openStore(t)
 	const weeks = 12
 	saveWeeks(t, s, weeks)
@@ -130,6 +132,7 @@ func TestTidySearchMergesAndSearchStaysRight(t *testing.T) {
 }
 
 func TestTheStoreTidiesWhenIdle(t *testing.T) {
+	sqliteOnly(t, "FTS5's segments; PostgreSQL keeps its trigram index tidy itself")
 	defer func(d time.Duration) { tidyIdle = d }(tidyIdle)
 	tidyIdle = 10 * time.Millisecond
 	s := openStore(t)
