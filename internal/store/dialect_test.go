@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/neotui/neotui/api"
@@ -92,5 +93,46 @@ func TestTextKeptExactly(t *testing.T) {
 	}
 	if notes, err := s.Notes(ctx, testBot, n.Key); err != nil || len(notes) != 1 || notes[0].Body != odd {
 		t.Errorf("the note reads %+v, %v; want its body as typed", notes, err)
+	}
+}
+
+// TestPostgresSearchCanUseItsIndex: the trigram index serves the test
+// search makes of a word (the folded column, LIKE), so that on a big store
+// a rare word is found without reading every message. Which plan wins is
+// the planner's, by the table's statistics; here, with reading the table
+// ruled out, the index must be the way.
+func TestPostgresSearchCanUseItsIndex(t *testing.T) {
+	if !onPostgres() {
+		t.Skip("PostgreSQL's index: runs with " + backendEnv + "=postgres")
+	}
+	s := openStore(t)
+	ctx := context.Background()
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SET enable_seqscan = off`); err != nil {
+		t.Fatal(err)
+	}
+	_, args := pgSearchSQL(testBot, []string{"Lunedì"}, Cursor{}, 0)
+	var plan strings.Builder
+	rows, err := conn.QueryContext(ctx, `EXPLAIN SELECT id FROM messages m WHERE m.folded LIKE ? ESCAPE '\'`, args[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			t.Fatal(err)
+		}
+		plan.WriteString(line + "\n")
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(plan.String(), "Index Scan on messages_search") {
+		t.Errorf("the trigram index cannot serve a search's test of a word:\n%s", plan.String())
 	}
 }

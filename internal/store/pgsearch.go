@@ -17,20 +17,25 @@ func (s *Store) pgSearchPage(ctx context.Context, bot, query string, after Curso
 	if len(words) == 0 {
 		return SearchPage{}, nil
 	}
+	sqlText, args := pgSearchSQL(bot, words, after, limit)
+	f, err := s.readHits(ctx, bot, sqlText, args)
+	if err != nil {
+		return SearchPage{}, fmt.Errorf("search messages for %q: %w", query, err)
+	}
+	return f.page(after, limit), nil
+}
+
+// pgSearchSQL is the query of pgSearchPage, reading what readHits reads.
+func pgSearchSQL(bot string, words []string, after Cursor, limit int) (string, []any) {
 	var conds strings.Builder
 	args := append([]any{bot}, after.hitsArgs()...)
 	for _, w := range words {
 		conds.WriteString(` AND m.folded LIKE ? ESCAPE '\'`)
 		args = append(args, "%"+likeEscaper.Replace(foldSearch(w))+"%")
 	}
-	f, err := s.readHits(ctx, bot, `
+	return `
 		SELECT s.day, s.create_ns, s.create_time, m.session_id, m.seq, m.type, m.content
 		FROM messages m JOIN sessions s ON s.bot = m.bot AND s.session_id = m.session_id
-		WHERE m.bot = ?`+after.hitsFrom()+conds.String()+`
-		ORDER BY s.day DESC, s.create_ns DESC, s.session_id DESC, m.seq LIMIT ?`,
-		append(args, sqlLimit(limit)))
-	if err != nil {
-		return SearchPage{}, fmt.Errorf("search messages for %q: %w", query, err)
-	}
-	return f.page(after, limit), nil
+		WHERE m.bot = ?` + after.hitsFrom() + conds.String() + `
+		ORDER BY s.day DESC, s.create_ns DESC, s.session_id DESC, m.seq LIMIT ?`, append(args, sqlLimit(limit))
 }
