@@ -16,13 +16,6 @@ const (
 	postgresDialect
 )
 
-func (d dialect) String() string {
-	if d == postgresDialect {
-		return "PostgreSQL"
-	}
-	return "SQLite"
-}
-
 // greatest names the larger of two values: SQLite's scalar max(a, b) is
 // PostgreSQL's greatest(a, b), where max takes one argument only.
 func (d dialect) greatest() string {

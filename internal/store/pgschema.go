@@ -240,6 +240,10 @@ func explainPostgres(err error) error {
 		return err
 	}
 	switch pe.Code {
+	case "28P01", "28000": // invalid_password, invalid_authorization_specification
+		return fmt.Errorf("%w: check the user, and the password in the config file, NEOTUI_STORE, PGPASSWORD or ~/.pgpass", err)
+	case "3D000": // invalid_catalog_name
+		return fmt.Errorf("%w: create the database first (createdb), owned by neotui's user", err)
 	case "42501": // insufficient_privilege
 		return fmt.Errorf("%w: neotui needs to create tables and the pg_trgm extension in this database: make its user the database's owner", err)
 	case "0A000", "58P01": // feature_not_supported, undefined_file: pg_trgm not installed

@@ -48,7 +48,7 @@ func openPostgres(rawURL string, opts ...Option) (*Store, error) {
 	ctx := context.Background()
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("connect to the store at %s: %w", where, err)
+		return nil, fmt.Errorf("connect to the store at %s: %w", where, explainPostgres(err))
 	}
 	if err := s.migratePostgres(ctx); err != nil {
 		db.Close()
@@ -57,12 +57,11 @@ func openPostgres(rawURL string, opts ...Option) (*Store, error) {
 	return s, nil
 }
 
-// describePostgres names the database for messages, without its password:
-// user@host:port/database.
+// describePostgres names the database for messages as a URL, without its
+// password.
 func describePostgres(cfg *pgx.ConnConfig) string {
-	host := cfg.Host
-	if !strings.HasPrefix(host, "/") { // a Unix socket's folder has no port
-		host = net.JoinHostPort(host, strconv.Itoa(int(cfg.Port)))
+	if strings.HasPrefix(cfg.Host, "/") { // a Unix socket's folder
+		return fmt.Sprintf("postgres://%s@/%s?host=%s", cfg.User, cfg.Database, cfg.Host)
 	}
-	return fmt.Sprintf("postgres://%s@%s/%s", cfg.User, host, cfg.Database)
+	return fmt.Sprintf("postgres://%s@%s/%s", cfg.User, net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port))), cfg.Database)
 }
