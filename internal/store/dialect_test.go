@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/neotui/neotui/api"
@@ -134,5 +135,31 @@ func TestPostgresSearchCanUseItsIndex(t *testing.T) {
 	}
 	if !strings.Contains(plan.String(), "Index Scan on messages_search") {
 		t.Errorf("the trigram index cannot serve a search's test of a word:\n%s", plan.String())
+	}
+}
+
+// TestOpenAtOnce: neotui processes opening one new store at once all open
+// it, and it is migrated once.
+func TestOpenAtOnce(t *testing.T) {
+	at := newStoreAt(t)
+	stores := make([]*Store, 4)
+	errs := make([]error, len(stores))
+	var wg sync.WaitGroup
+	for i := range stores {
+		wg.Go(func() { stores[i], errs[i] = Open(at) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("open %d: %v", i, err)
+		}
+		defer stores[i].Close()
+	}
+	// Each works on what the others wrote.
+	key := saveTestLeads(t, stores[0], testBot, 1)[0]
+	for i, s := range stores {
+		if _, err := s.SetStarred(context.Background(), testBot, key, i%2 == 0, -1, actAt, "ana"); err != nil {
+			t.Errorf("store %d: %v", i, err)
+		}
 	}
 }
