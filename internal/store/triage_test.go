@@ -838,7 +838,7 @@ func TestTriageNoOpsTakeNoLock(t *testing.T) {
 	if _, err := a.SetStarred(ctx, testBot, key, true, -1, actAt, "ana"); err != nil {
 		t.Fatal(err)
 	}
-	sync, err := b.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: the write lock, as a sync has it
+	sync, err := b.begin(ctx, lockTriage) // the write lock, as another writer has it
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,12 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"hash/fnv"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // writeLock names what a write transaction must do alone. SQLite has one
@@ -39,6 +44,12 @@ func (l writeLock) key() int64 {
 	return int64(h.Sum64())
 }
 
+// pgLockWait bounds how long a write transaction on PostgreSQL waits for
+// its lock, and for the rows it writes, as busy_timeout does on SQLite: a
+// writer stuck with its transaction open is reported, not waited for
+// forever. Longer than SQLite's 5 s: a big window takes longer to save.
+var pgLockWait = 30 * time.Second
+
 // begin begins a write transaction that holds lock (see writeLock).
 func (s *Store) begin(ctx context.Context, lock writeLock) (*sql.Tx, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -46,10 +57,23 @@ func (s *Store) begin(ctx context.Context, lock writeLock) (*sql.Tx, error) {
 		return nil, err
 	}
 	if s.dialect == postgresDialect {
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, lock.key()); err != nil {
+		// One round trip: the timeout is set (for this transaction) before
+		// the lock is waited for, as PostgreSQL evaluates left to right.
+		_, err := tx.ExecContext(ctx, `SELECT set_config('lock_timeout', ?, true), pg_advisory_xact_lock(?)`,
+			fmt.Sprintf("%dms", pgLockWait.Milliseconds()), lock.key())
+		if err != nil {
 			tx.Rollback()
-			return nil, err
+			return nil, explainLockWait(err)
 		}
 	}
 	return tx, nil
+}
+
+// explainLockWait says what a write that waited too long means.
+func explainLockWait(err error) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "55P03" { // lock_not_available
+		return fmt.Errorf("the store is busy: another neotui has been writing for %v; try again: %w", pgLockWait, err)
+	}
+	return err
 }
