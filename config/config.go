@@ -15,6 +15,7 @@
 //	bell: true                          # ring the terminal bell for new leads, default true
 //	mouse: true                         # the browser takes clicks and the wheel, default true
 //	export_dir: ~/exports               # where the browser's e writes; default: the working directory
+//	store: postgres://ana@db.example/neotui  # a team's shared store; default: $XDG_DATA_HOME/neotui/neotui.db
 //	max_response_mb: 256                # cap on one response, decompressed, and on its records in memory; default 256
 //	request_timeout: 2m                 # the longest one attempt at a request may take; default 2m
 //	default_bot: shop                   # default: the first bot
@@ -35,7 +36,7 @@
 //
 // The environment overrides the file: NEOAGENT_API_KEY and NEOAGENT_SERIAL
 // apply to the selected bot, NEOAGENT_BASE_URL to the base URL, and --base-url
-// overrides both. With no bots in the file, NEOAGENT_SERIAL alone defines a
+// overrides both; NEOTUI_STORE and --store override store: (see StorePath). With no bots in the file, NEOAGENT_SERIAL alone defines a
 // bot named "default".
 package config
 
@@ -93,6 +94,8 @@ type Config struct {
 	RequestTimeout    time.Duration // one attempt at a request; the waits between attempts have their own budget
 	Bots              []Bot
 	DefaultBot        string
+	Store             string // the store: a file or a postgres:// URL without its password; "" the default (StorePath)
+	StorePassword     Secret // the password of Store's URL, from the config file or NEOTUI_STORE
 	DataDir           string // $XDG_DATA_HOME/neotui
 	CacheDir          string // $XDG_CACHE_HOME/neotui
 	ConfigDir         string // $XDG_CONFIG_HOME/neotui
@@ -132,6 +135,7 @@ func (b Bot) Label() string {
 type Options struct {
 	Path    string              // --config, "" for the default search
 	BaseURL string              // --base-url, "" for none
+	Store   string              // --store, "" for none
 	Getenv  func(string) string // os.Getenv in main; a map lookup in tests
 }
 
@@ -194,6 +198,9 @@ func Load(opts Options) (*Config, error) {
 			return nil, fmt.Errorf("--base-url %w", err)
 		}
 	}
+	if err := c.storeFromEnv(opts.Store, home); err != nil {
+		return nil, err
+	}
 	if len(c.Bots) == 0 {
 		if serial := strings.TrimSpace(getenv("NEOAGENT_SERIAL")); serial != "" {
 			c.Bots = []Bot{{Name: "default", Serial: serial, Origin: FromEnv}}
@@ -204,9 +211,6 @@ func Load(opts Options) (*Config, error) {
 	}
 	return c, nil
 }
-
-// StorePath is the local database's file.
-func (c *Config) StorePath() string { return filepath.Join(c.DataDir, "neotui.db") }
 
 // Select returns the bot to use: name "" means default_bot or the first bot.
 // It resolves the key (env override, key_env, key_file, inline) and fails with a

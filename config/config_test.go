@@ -20,6 +20,7 @@ history_window_days: 31             # the widest history window asked, default 3
 initial_sync_days: 30               # first run syncs this many days, default 30
 max_response_mb: 256                # cap on one response, decompressed, and on its records in memory; default 256
 request_timeout: 2m                 # the longest one attempt at a request may take; default 2m
+store: postgres://ana@db.example/neotui  # a team's shared store; default: $XDG_DATA_HOME/neotui/neotui.db
 default_bot: shop                   # default: the first bot
 bots:
   - name: shop
@@ -131,6 +132,7 @@ func TestLoadExample(t *testing.T) {
 		Mouse:             true,
 		MaxResponseBytes:  256 << 20,
 		RequestTimeout:    2 * time.Minute,
+		Store:             "postgres://ana@db.example/neotui",
 		Bots: []Bot{
 			{Name: "shop", Serial: "3254a9d0424c4806b9ea3d0763ccfxxx", KeySource: "$SHOP_NEOAGENT_KEY", keyEnv: "SHOP_NEOAGENT_KEY"},
 			{Name: "clinic", Serial: "36XXGxiYDigrQgg5xz4n45bcBW7qeYyW35", KeySource: "key file ~/.config/neotui/clinic.key",
@@ -371,7 +373,9 @@ func TestLoadErrors(t *testing.T) {
 		{"two documents", "rate_limit: 1\n---\nrate_limit: 2\n", "config FILE line 2: a second document (after ---) is not supported: keep one"},
 		{"not a mapping", "- a\n- b\n", "config FILE line 1: expected settings such as base_url: and bots:, found a list"},
 		{"relative export_dir", "export_dir: exports\n", `config FILE line 1: export_dir must be a full path or start with ~/, not "exports"`},
-		{"unknown key", "rate_limit: 1\nratelimit: 2\n", `config FILE line 2: unknown key "ratelimit": the keys are base_url, time_zone, rate_limit, history_window_days, initial_sync_days, max_response_mb, request_timeout, refresh_minutes, bell, mouse, export_dir, default_bot and bots`},
+		{"unknown key", "rate_limit: 1\nratelimit: 2\n", `config FILE line 2: unknown key "ratelimit": the keys are base_url, time_zone, rate_limit, history_window_days, initial_sync_days, max_response_mb, request_timeout, refresh_minutes, bell, mouse, export_dir, store, default_bot and bots`},
+		{"empty store", "store: \"\"\n", "config FILE line 1: store is empty: remove it for the default file, or name a file or a postgres:// URL"},
+		{"store not a URL", "store: postgres://a b@%zz/\n", "config FILE line 1: store is not a URL: use one like postgres://neotui@db.example/neotui"},
 		{"repeated key", "rate_limit: 1\n\nrate_limit: 2\n", "config FILE line 3: rate_limit is set twice (first on line 1)"},
 		{"unknown bot key", "bots:\n  - name: a\n    serial: s\n    token: k\n", `config FILE line 4: unknown key "token" in a bot: a bot has name, serial, and one of key_env, key_file or key`},
 		{"bot without name", "bots:\n  - name: a\n    serial: s\n  - serial: t\n", "config FILE line 4: a bot has no name: add name: to it"},

@@ -24,6 +24,7 @@ type parser struct {
 	file      string
 	home      string
 	inlineKey bool // some bot has key:, so the file must be private
+	password  bool // store: holds a password, so the file must be private
 }
 
 func (p *parser) errf(n *yaml.Node, format string, args ...any) error {
@@ -85,6 +86,8 @@ func parseFile(c *Config, data []byte, mode fs.FileMode, home string) error {
 			err = p.boolean(f, &c.Mouse)
 		case "export_dir":
 			err = p.folder(f, &c.ExportDir)
+		case "store":
+			err = p.store(f, c)
 		case "default_bot":
 			defaultBot = f.val
 			c.DefaultBot, err = p.str(f)
@@ -92,7 +95,7 @@ func parseFile(c *Config, data []byte, mode fs.FileMode, home string) error {
 			c.Bots, err = p.bots(f)
 		default:
 			err = p.errf(f.key, "unknown key %q: the keys are base_url, time_zone, rate_limit, history_window_days, "+
-				"initial_sync_days, max_response_mb, request_timeout, refresh_minutes, bell, mouse, export_dir, default_bot and bots", f.key.Value)
+				"initial_sync_days, max_response_mb, request_timeout, refresh_minutes, bell, mouse, export_dir, store, default_bot and bots", f.key.Value)
 		}
 		if err != nil {
 			return err
@@ -102,9 +105,13 @@ func parseFile(c *Config, data []byte, mode fs.FileMode, home string) error {
 	if c.DefaultBot != "" && !slices.ContainsFunc(c.Bots, func(b Bot) bool { return b.Name == c.DefaultBot }) {
 		return p.errf(defaultBot, "default_bot %q names no bot: use one of the names under bots:", c.DefaultBot)
 	}
-	if p.inlineKey && exposed(mode) {
-		return fmt.Errorf("config %s holds an API key and is readable by others (mode %04o): run chmod 600 %s",
-			c.File, uint32(mode.Perm()), c.File)
+	if (p.inlineKey || p.password) && exposed(mode) {
+		what := "an API key"
+		if !p.inlineKey {
+			what = "the store's password"
+		}
+		return fmt.Errorf("config %s holds %s and is readable by others (mode %04o): run chmod 600 %s",
+			c.File, what, uint32(mode.Perm()), c.File)
 	}
 	return nil
 }
@@ -315,6 +322,23 @@ func (p *parser) duration(f field, dst *time.Duration) error {
 		return p.errf(f.val, "%s must be longer than 0, not %s", f.key.Value, f.val.Value)
 	}
 	*dst = d
+	return nil
+}
+
+// store reads where the store is: a file (~/ is the home folder, a
+// relative path is the config file's folder's) or a postgres:// URL.
+func (p *parser) store(f field, c *Config) error {
+	v, err := p.str(f)
+	if err != nil {
+		return err
+	}
+	if v == "" {
+		return p.errf(f.val, "store is empty: remove it for the default file, or name a file or a postgres:// URL")
+	}
+	if c.Store, c.StorePassword, err = parseStore(v, p.home, filepath.Dir(p.file)); err != nil {
+		return p.errf(f.val, "store %v", err)
+	}
+	p.password = c.StorePassword != ""
 	return nil
 }
 

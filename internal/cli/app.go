@@ -23,8 +23,8 @@ type app struct {
 	now            func() time.Time
 	version        string // neotui's, for --version and the User-Agent
 	flags          struct {
-		config, bot, baseURL string
-		offline              bool
+		config, bot, baseURL, store string
+		offline                     bool
 	}
 }
 

@@ -35,7 +35,7 @@ func (s *session) Close() error {
 // open loads the config, picks the bot and opens the store. Offline, a bot
 // needs no key.
 func (a *app) open() (*session, error) {
-	cfg, err := config.Load(config.Options{Path: a.flags.config, BaseURL: a.flags.baseURL, Getenv: a.getenv})
+	cfg, err := config.Load(config.Options{Path: a.flags.config, BaseURL: a.flags.baseURL, Store: a.flags.store, Getenv: a.getenv})
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +46,7 @@ func (a *app) open() (*session, error) {
 	case err != nil && !(a.flags.offline && errors.Is(err, config.ErrNoKey)):
 		return nil, err
 	}
-	st, err := store.Open(cfg.StorePath(), store.OnUpgrade(func(note string) { fmt.Fprintln(a.stderr, "neotui: "+note) }))
+	st, err := store.Open(cfg.StoreDSN(), store.OnUpgrade(func(note string) { fmt.Fprintln(a.stderr, "neotui: "+note) }))
 	if err != nil {
 		return nil, err
 	}

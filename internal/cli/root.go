@@ -137,6 +137,7 @@ never from a flag, where other users could see it in ps.`,
 	pf.StringVar(&a.flags.bot, "bot", "", "the configured bot to use (default: default_bot, or the first)")
 	pf.StringVar(&a.flags.baseURL, "base-url", "", "Neoagent API base URL (default https://app.neoagent.co)")
 	pf.BoolVar(&a.flags.offline, "offline", false, "use only the local store; make no requests")
+	pf.StringVar(&a.flags.store, "store", "", "the store: a SQLite file or a postgres:// URL, its password in the config file, PGPASSWORD or ~/.pgpass (default $NEOTUI_STORE, store: in the config, or $XDG_DATA_HOME/neotui/neotui.db)")
 	root.AddCommand(a.demoCommand(), a.leadsCommand(), a.sessionsCommand(), a.reportCommand(), a.searchCommand(), a.syncCommand(), a.fakeAPICommand())
 	root.AddCommand(a.serveCommand(), a.manCommand())
 	root.RegisterFlagCompletionFunc("bot", a.completeBots)

@@ -12,7 +12,7 @@ import (
 	"unicode/utf8"
 )
 
-// Every action below is one write transaction (BEGIN IMMEDIATE), so it reads
+// Every action below is one write transaction (lockTriage), so it reads
 // the version and writes the next one with no other writer in between.
 // expect is the Version the caller last saw: if someone changed, since
 // then, a field the action changes, the action changes nothing and returns
@@ -132,7 +132,7 @@ func (s *Store) act(ctx context.Context, doing, what, bot, key string, expect in
 		return c, err
 	}
 
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx, lockTriage)
 	if err != nil {
 		return Change{}, fmt.Errorf("%s: %w", doing, err)
 	}
@@ -159,7 +159,7 @@ func (s *Store) act(ctx context.Context, doing, what, bot, key string, expect in
 			status = excluded.status, starred = excluded.starred, snoozed_until = excluded.snoozed_until,
 			seen_at = excluded.seen_at, updated_at = excluded.updated_at, updated_by = excluded.updated_by,
 			version = excluded.version`,
-		bot, key, string(after.Status), after.Starred, nullTime(after.SnoozedUntil), nullTime(after.SeenAt),
+		bot, key, string(after.Status), boolInt(after.Starred), nullTime(after.SnoozedUntil), nullTime(after.SeenAt),
 		nullTime(after.UpdatedAt), after.UpdatedBy, after.Version); err != nil {
 		return Change{}, fmt.Errorf("%s: %w", doing, err)
 	}
@@ -274,13 +274,11 @@ var triageLogKeep int64 = 10_000
 // logChange appends to triage_log, in the writer's transaction, and drops
 // the rows beyond triageLogKeep. version and noteID are 0 when not relevant.
 func logChange(ctx context.Context, tx *sql.Tx, bot, key string, at time.Time, by, what string, version, noteID int64) error {
-	res, err := tx.ExecContext(ctx, `
-		INSERT INTO triage_log (bot, lead_key, at, author, what, version, note_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		bot, key, unixNano(at), by, what, nullInt(version), nullInt(noteID))
-	if err != nil {
-		return fmt.Errorf("log the change: %w", err)
-	}
-	seq, err := res.LastInsertId()
+	var seq int64
+	err := tx.QueryRowContext(ctx, `
+		INSERT INTO triage_log (bot, lead_key, at, author, what, version, note_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+		RETURNING seq`,
+		bot, key, unixNano(at), by, what, nullInt(version), nullInt(noteID)).Scan(&seq)
 	if err != nil {
 		return fmt.Errorf("log the change: %w", err)
 	}

@@ -43,22 +43,22 @@ func (b *Budget) Wait(ctx context.Context) error {
 // before it plus r.Reuse() if that is later. Processes taking slots at once get
 // one each: the slot is chosen and written in one write transaction.
 func (s *Store) TakeSlot(ctx context.Context, bot string, now time.Time, r api.Rate) (time.Time, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx, lockSync(bot))
 	if err != nil {
 		return time.Time{}, fmt.Errorf("take a request slot: %w", err)
 	}
 	defer tx.Rollback()
 	// Slots a period old bound no future slot; one more than an hour ahead
 	// can only come from a clock set back since, and must not hold the bot.
-	if _, err := tx.ExecContext(ctx, `DELETE FROM request_log WHERE bot = ?1 AND (at <= ?2 - ?3 OR at > ?2 + ?4)`,
-		bot, now.UnixNano(), int64(r.Reuse()), int64(time.Hour)); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM request_log WHERE bot = ? AND (at <= ? OR at > ?)`,
+		bot, now.Add(-r.Reuse()).UnixNano(), now.Add(time.Hour).UnixNano()); err != nil {
 		return time.Time{}, fmt.Errorf("take a request slot: %w", err)
 	}
 	var slot int64
 	err = tx.QueryRowContext(ctx, `
 INSERT INTO request_log (bot, at)
-SELECT ?1, max(?2, coalesce((SELECT at FROM request_log WHERE bot = ?1 ORDER BY at DESC LIMIT 1 OFFSET ?3 - 1) + ?4, 0))
-RETURNING at`, bot, now.UnixNano(), r.N, int64(r.Reuse())).Scan(&slot)
+SELECT ?1, `+s.dialect.greatest()+`(?2, coalesce((SELECT at FROM request_log WHERE bot = ?1 ORDER BY at DESC LIMIT 1 OFFSET ?3) + ?4, 0))
+RETURNING at`, bot, now.UnixNano(), r.N-1, int64(r.Reuse())).Scan(&slot)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("take a request slot: %w", err)
 	}

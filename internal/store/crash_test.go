@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -62,7 +61,7 @@ func crashChild(path string) {
 }
 
 func TestCrashMidSync(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "neotui.db")
+	path := newStoreAt(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), crashChildEnv+"="+path)
 	cmd.Stderr = os.Stderr

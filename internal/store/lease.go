@@ -14,7 +14,7 @@ import (
 // syncs and releases it (ReleaseSync) when done; one killed mid-sync holds
 // the bot until its lease expires.
 func (s *Store) TakeSync(ctx context.Context, bot, owner string, now time.Time, ttl time.Duration) (ok bool, since time.Time, err error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx, lockSync(bot))
 	if err != nil {
 		return false, time.Time{}, fmt.Errorf("take the sync lease: %w", err)
 	}
@@ -29,7 +29,9 @@ func (s *Store) TakeSync(ctx context.Context, bot, owner string, now time.Time, 
 	case err != nil && !errors.Is(err, sql.ErrNoRows):
 		return false, time.Time{}, fmt.Errorf("take the sync lease: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO sync_leases (bot, owner, since, expires) VALUES (?, ?, ?, ?)`,
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO sync_leases (bot, owner, since, expires) VALUES (?, ?, ?, ?)
+		ON CONFLICT (bot) DO UPDATE SET owner = excluded.owner, since = excluded.since, expires = excluded.expires`,
 		bot, owner, now.UnixNano(), now.Add(ttl).UnixNano()); err != nil {
 		return false, time.Time{}, fmt.Errorf("take the sync lease: %w", err)
 	}

@@ -136,7 +136,7 @@ func (s *Store) insertNote(ctx context.Context, n *Note, what string, at time.Ti
 	if n.CreatedAt.IsZero() {
 		return errors.New("no time given")
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx, lockTriage)
 	if err != nil {
 		return err
 	}
@@ -153,15 +153,15 @@ func (s *Store) insertNote(ctx context.Context, n *Note, what string, at time.Ti
 			return err
 		}
 	}
-	// A NULL id lets SQLite choose the next one.
-	res, err := tx.ExecContext(ctx, `
-		INSERT INTO notes (id, bot, lead_key, author, body, created_at, updated_at, version, edited_by)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		nullInt(n.ID), n.Bot, n.Key, n.Author, n.Body, unixNano(n.CreatedAt), unixNano(n.UpdatedAt), n.Version, n.EditedBy)
-	if err != nil {
-		return err
+	// Without an id the database chooses the next one.
+	columns, args := `(bot, lead_key, author, body, created_at, updated_at, version, edited_by)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		[]any{n.Bot, n.Key, n.Author, n.Body, unixNano(n.CreatedAt), unixNano(n.UpdatedAt), n.Version, n.EditedBy}
+	if n.ID != 0 {
+		columns, args = `(id, bot, lead_key, author, body, created_at, updated_at, version, edited_by)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, append([]any{n.ID}, args...)
 	}
-	if n.ID, err = res.LastInsertId(); err != nil {
+	if err := tx.QueryRowContext(ctx, `INSERT INTO notes `+columns+` RETURNING id`, args...).Scan(&n.ID); err != nil {
 		return err
 	}
 	if err := logChange(ctx, tx, n.Bot, n.Key, at, n.Author, what, 0, n.ID); err != nil {
@@ -216,7 +216,7 @@ func (s *Store) editNote(ctx context.Context, read Note, body string, updated ti
 	if at.IsZero() {
 		return Note{}, errors.New("no time given")
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx, lockTriage)
 	if err != nil {
 		return Note{}, err
 	}
@@ -251,7 +251,7 @@ func (s *Store) DeleteNote(ctx context.Context, read Note, by string) (Note, err
 	if err := checkName("editor", by); err != nil {
 		return Note{}, fmt.Errorf("delete note %d: %w", id, err)
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx, lockTriage)
 	if err != nil {
 		return Note{}, fmt.Errorf("delete note %d: %w", id, err)
 	}

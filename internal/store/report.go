@@ -121,7 +121,7 @@ func (s *Store) Report(ctx context.Context, q ReportQuery) (*Report, error) {
 	}
 	err := s.snapshot(ctx, func(c *sql.Conn) error {
 		rr := &reportReader{c: c, q: q, prev: midnight(q.From-(q.To-q.From+1), q.Days),
-			start: midnight(q.From, q.Days), end: midnight(q.To+1, q.Days)}
+			start: midnight(q.From, q.Days), end: midnight(q.To+1, q.Days), greatest: s.dialect.greatest()}
 		return rr.read(ctx, r)
 	})
 	if err != nil {
@@ -132,14 +132,15 @@ func (s *Store) Report(ctx context.Context, q ReportQuery) (*Report, error) {
 
 // snapshot runs read in one read transaction, on a connection of its own:
 // BeginTx would take the write lock (_txlock=immediate) and wait behind a
-// sync; BEGIN DEFERRED takes a snapshot at the first read and never waits.
+// sync; BEGIN DEFERRED takes a snapshot at the first read and never waits
+// (on PostgreSQL, see beginSnapshot).
 func (s *Store) snapshot(ctx context.Context, read func(*sql.Conn) error) error {
 	c, err := s.db.Conn(ctx)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	if _, err := c.ExecContext(ctx, "BEGIN DEFERRED"); err != nil {
+	if _, err := c.ExecContext(ctx, s.dialect.beginSnapshot()); err != nil {
 		return err
 	}
 	err = read(c)

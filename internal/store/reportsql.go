@@ -28,6 +28,7 @@ type reportReader struct {
 	q                ReportQuery
 	prev, start, end int64    // UTC ns: the previous period from prev, the period from start, both up to end
 	bots             []string // the report's
+	greatest         string   // the dialect's
 }
 
 // counts are one day's, or one hour's, counts.
@@ -161,7 +162,7 @@ func (r *reportReader) days(ctx context.Context, bot string, rep *Report) error 
 				sum(s.has_lead), 0, 0
 			FROM sessions s WHERE `+sessions+` GROUP BY 1
 			UNION ALL
-			SELECT (l.create_ns + ?) / ?, 0, 0, 0, 0, 0, sum(l.type = 'Lead'), sum(l.type = 'Appointment')
+			SELECT (l.create_ns + ?) / ?, 0, 0, 0, 0, 0, count(*) FILTER (WHERE l.type = 'Lead'), count(*) FILTER (WHERE l.type = 'Appointment')
 			FROM leads l WHERE `+leads+` GROUP BY 1`, args, func(rows *sql.Rows) error {
 			var day api.Day
 			var c counts
@@ -280,12 +281,14 @@ func (r *reportReader) medianTimeToContact(ctx context.Context, rep *Report) err
 	leads, args := rowsIn("l", r.bots, r.start, r.end)
 	return r.query(ctx, `
 		WITH waits(w) AS (
-			SELECT max((SELECT min(g.at) FROM triage_log g
-				WHERE g.bot = l.bot AND g.lead_key = l.key AND g.what = 'status') - l.create_ns, 0)
+			SELECT (SELECT min(g.at) FROM triage_log g
+				WHERE g.bot = l.bot AND g.lead_key = l.key AND g.what = 'status') - l.create_ns
 			FROM leads l WHERE `+leads+`),
-		known(w) AS MATERIALIZED (SELECT w FROM waits WHERE w IS NOT NULL)
+		-- NULL (never contacted) filtered before greatest, which PostgreSQL's
+		-- skips where SQLite's max returns NULL.
+		known(w) AS MATERIALIZED (SELECT `+r.greatest+`(w, 0) FROM waits WHERE w IS NOT NULL)
 		SELECT count(*), coalesce((SELECT avg(w) FROM (SELECT w FROM known ORDER BY w
-			LIMIT 2 - (SELECT count(*) FROM known) % 2 OFFSET ((SELECT count(*) FROM known) - 1) / 2)), 0)
+			LIMIT 2 - (SELECT count(*) FROM known) % 2 OFFSET ((SELECT count(*) FROM known) - 1) / 2) AS middle), 0)
 		FROM known`, args, func(rows *sql.Rows) error {
 		var median float64
 		if err := rows.Scan(&rep.Contacted, &median); err != nil {

@@ -59,7 +59,7 @@ func (s *Store) SaveHistory(ctx context.Context, bot string, from, to api.Day, f
 		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM messages`).Scan(&lastID); err != nil {
 			return err
 		}
-		w, err := newHistoryWriter(ctx, tx)
+		w, err := newHistoryWriter(ctx, tx, s.dialect)
 		if err != nil {
 			return err
 		}
@@ -70,6 +70,9 @@ func (s *Store) SaveHistory(ctx context.Context, bot string, from, to api.Day, f
 		}
 		if err := w.flush(ctx); err != nil {
 			return err
+		}
+		if s.dialect == postgresDialect {
+			return nil // its index keeps itself up to date
 		}
 		return indexNewMessages(ctx, tx, lastID)
 	})
@@ -150,7 +153,7 @@ func (s *Store) saveWindow(ctx context.Context, bot string, ep Endpoint, from, t
 	if from > to && !from.IsZero() && !to.IsZero() {
 		return fmt.Errorf("save %s: the window %s..%s ends before it starts", ep, from, to)
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx, lockSave(bot))
 	if err != nil {
 		return fmt.Errorf("save %s of %s: %w", ep, bot, err)
 	}
@@ -158,7 +161,7 @@ func (s *Store) saveWindow(ctx context.Context, bot string, ep Endpoint, from, t
 	if err := save(tx); err != nil {
 		return fmt.Errorf("save %s of %s for %s..%s: %w", ep, bot, from, to, err)
 	}
-	if err := saveMarks(ctx, tx, bot, ep, from, to, fetched); err != nil {
+	if err := saveMarks(ctx, tx, s.dialect, bot, ep, from, to, fetched); err != nil {
 		return fmt.Errorf("mark %s of %s for %s..%s as fetched: %w", ep, bot, from, to, err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -167,7 +170,7 @@ func (s *Store) saveWindow(ctx context.Context, bot string, ep Endpoint, from, t
 	return nil
 }
 
-func saveMarks(ctx context.Context, tx *sql.Tx, bot string, ep Endpoint, from, to api.Day, fetched time.Time) error {
+func saveMarks(ctx context.Context, tx *sql.Tx, d dialect, bot string, ep Endpoint, from, to api.Day, fetched time.Time) error {
 	if from.IsZero() || to.IsZero() {
 		return nil
 	}
@@ -175,7 +178,7 @@ func saveMarks(ctx context.Context, tx *sql.Tx, bot string, ep Endpoint, from, t
 	// a day look staler than it is.
 	mark, err := tx.PrepareContext(ctx, `
 		INSERT INTO sync_marks (bot, endpoint, day, fetched) VALUES (?, ?, ?, ?)
-		ON CONFLICT (bot, endpoint, day) DO UPDATE SET fetched = max(fetched, excluded.fetched)`)
+		ON CONFLICT (bot, endpoint, day) DO UPDATE SET fetched = `+d.greatest()+`(sync_marks.fetched, excluded.fetched)`)
 	if err != nil {
 		return err
 	}
@@ -205,9 +208,12 @@ func indexNewMessages(ctx context.Context, tx *sql.Tx, lastID int64) error {
 // once per transaction.
 type historyWriter struct {
 	getHash, upsertSession, storedMessages, deleteMessagesFrom, insertMessage, insertBatch *sql.Stmt
-	// pending are the columns of the messages not inserted yet,
-	// messageColumns each: they go messageBatch to a statement.
+	// pending are the columns of the messages not inserted yet, columns
+	// each: they go messageBatch to a statement.
 	pending []any
+	// columns: messageColumns, and on PostgreSQL the text search compares
+	// (folded), which its index holds.
+	columns int
 }
 
 // A statement per message cost a quarter more than messageBatch of them.
@@ -219,9 +225,13 @@ const (
 	messageColumns = 6
 )
 
-func newHistoryWriter(ctx context.Context, tx *sql.Tx) (*historyWriter, error) {
-	const insert = `INSERT INTO messages (bot, session_id, seq, type, content, shown) VALUES `
-	w := &historyWriter{pending: make([]any, 0, messageBatch*messageColumns)}
+func newHistoryWriter(ctx context.Context, tx *sql.Tx, d dialect) (*historyWriter, error) {
+	insert := `INSERT INTO messages (bot, session_id, seq, type, content, shown) VALUES `
+	columns := messageColumns
+	if d == postgresDialect {
+		insert, columns = `INSERT INTO messages (bot, session_id, seq, type, content, shown, folded) VALUES `, columns+1
+	}
+	w := &historyWriter{pending: make([]any, 0, messageBatch*columns), columns: columns}
 	for _, p := range []struct {
 		stmt  **sql.Stmt
 		query string
@@ -239,8 +249,8 @@ func newHistoryWriter(ctx context.Context, tx *sql.Tx) (*historyWriter, error) {
 				visitor_count = excluded.visitor_count, ai_count = excluded.ai_count`},
 		{&w.storedMessages, `SELECT type, content FROM messages WHERE bot = ? AND session_id = ? ORDER BY seq`},
 		{&w.deleteMessagesFrom, `DELETE FROM messages WHERE bot = ? AND session_id = ? AND seq >= ?`},
-		{&w.insertMessage, insert + valueRows(1)},
-		{&w.insertBatch, insert + valueRows(messageBatch)},
+		{&w.insertMessage, insert + valueRows(1, columns)},
+		{&w.insertBatch, insert + valueRows(messageBatch, columns)},
 	} {
 		stmt, err := tx.PrepareContext(ctx, p.query)
 		if err != nil {
@@ -251,9 +261,9 @@ func newHistoryWriter(ctx context.Context, tx *sql.Tx) (*historyWriter, error) {
 	return w, nil
 }
 
-// valueRows is n rows of messageColumns placeholders for VALUES.
-func valueRows(n int) string {
-	row := "(?" + strings.Repeat(", ?", messageColumns-1) + ")"
+// valueRows is n rows of columns placeholders for VALUES.
+func valueRows(n, columns int) string {
+	row := "(?" + strings.Repeat(", ?", columns-1) + ")"
 	return row + strings.Repeat(", "+row, n-1)
 }
 
@@ -298,7 +308,11 @@ func (w *historyWriter) save(ctx context.Context, bot string, sess api.Session, 
 	}
 	for seq := keep; seq < len(sess.Messages); seq++ {
 		m := sess.Messages[seq]
-		w.pending = append(w.pending, bot, sess.SessionID, seq, m.Type, m.Content, shownText(m.Type, m.Content))
+		shown := shownText(m.Type, m.Content)
+		w.pending = append(w.pending, bot, sess.SessionID, seq, m.Type, m.Content, shown)
+		if w.columns > messageColumns {
+			w.pending = append(w.pending, foldSearch(searchedText(m.Content, shown)))
+		}
 		if len(w.pending) == cap(w.pending) {
 			if _, err := w.insertBatch.ExecContext(ctx, w.pending...); err != nil {
 				return fmt.Errorf("insert messages: %w", err)
@@ -312,7 +326,7 @@ func (w *historyWriter) save(ctx context.Context, bot string, sess api.Session, 
 
 // flush inserts the messages still waiting.
 func (w *historyWriter) flush(ctx context.Context) error {
-	for row := range slices.Chunk(w.pending, messageColumns) {
+	for row := range slices.Chunk(w.pending, w.columns) {
 		if _, err := w.insertMessage.ExecContext(ctx, row...); err != nil {
 			return fmt.Errorf("insert messages: %w", err)
 		}

@@ -431,12 +431,20 @@ func TestFailedSaveLeavesNothing(t *testing.T) {
 	failing := func(t *testing.T) *Store {
 		s := openStore(t)
 		// Fails the save after earlier rows of the same window were written.
-		for _, q := range []string{
+		triggers := []string{
 			`CREATE TRIGGER fail_message BEFORE INSERT ON messages WHEN new.content = 'boom'
 			 BEGIN SELECT RAISE(ABORT, 'forced failure'); END`,
 			`CREATE TRIGGER fail_lead BEFORE INSERT ON leads WHEN new.name = 'boom'
 			 BEGIN SELECT RAISE(ABORT, 'forced failure'); END`,
-		} {
+		}
+		if onPostgres() {
+			triggers = []string{
+				`CREATE FUNCTION fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE 'forced failure'; END $$`,
+				`CREATE TRIGGER fail_message BEFORE INSERT ON messages FOR EACH ROW WHEN (new.content = 'boom') EXECUTE FUNCTION fail()`,
+				`CREATE TRIGGER fail_lead BEFORE INSERT ON leads FOR EACH ROW WHEN (new.name = 'boom') EXECUTE FUNCTION fail()`,
+			}
+		}
+		for _, q := range triggers {
 			if _, err := s.db.Exec(q); err != nil {
 				t.Fatal(err)
 			}

@@ -72,6 +72,9 @@ func (s *Store) SearchPage(ctx context.Context, bot, query string, after Cursor,
 	if err := requireBot(bot); err != nil {
 		return SearchPage{}, err
 	}
+	if s.dialect == postgresDialect {
+		return s.pgSearchPage(ctx, bot, query, after, limit)
+	}
 	q := parseSearch(query)
 	if q.match == "" && len(q.conds) == 0 {
 		return SearchPage{}, nil

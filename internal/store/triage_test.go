@@ -227,7 +227,7 @@ func TestTriageRefusals(t *testing.T) {
 
 // openTwice opens the same store file twice, as two processes would.
 func openTwice(t *testing.T) (a, b *Store) {
-	path := filepath.Join(t.TempDir(), "neotui.db")
+	path := newStoreAt(t)
 	var err error
 	if a, err = Open(path); err != nil {
 		t.Fatal(err)
@@ -324,7 +324,7 @@ func TestTriageConflict(t *testing.T) {
 // TestTriageRace: writers that all read the same version, in processes of
 // their own, cannot both win.
 func TestTriageRace(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "neotui.db")
+	path := newStoreAt(t)
 	const writers = 6
 	stores := make([]*Store, writers)
 	for i := range stores {
@@ -698,6 +698,7 @@ func TestTriageLogPruned(t *testing.T) {
 // TestMigrateVersion1 opens a store written by a neotui that knew only
 // migration 1, as two processes at once.
 func TestMigrateVersion1(t *testing.T) {
+	sqliteOnly(t, "SQLite's history of migrations; PostgreSQL's starts at today's schema")
 	path := filepath.Join(t.TempDir(), "neotui.db")
 	db, err := sql.Open("sqlite", "file:"+path)
 	if err != nil {
@@ -785,6 +786,7 @@ func TestMigrateVersion1(t *testing.T) {
 
 // TestTriageQueryPlans keeps the triage reads on their indexes.
 func TestTriageQueryPlans(t *testing.T) {
+	sqliteOnly(t, "SQLite's query plans; PostgreSQL's planner chooses by the statistics of tables, which a test's have not")
 	s := openStore(t)
 	leads, leadArgs := leadsQuery(LeadQuery{Bot: "b", Status: StatusNew, Unseen: true, HideSnoozedAt: actAt, Limit: 500})
 	related, relatedArgs := relatedQuery("a@b.c", "+391234567", "b", "k")
@@ -836,7 +838,7 @@ func TestTriageNoOpsTakeNoLock(t *testing.T) {
 	if _, err := a.SetStarred(ctx, testBot, key, true, -1, actAt, "ana"); err != nil {
 		t.Fatal(err)
 	}
-	sync, err := b.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: the write lock, as a sync has it
+	sync, err := b.begin(ctx, lockTriage) // the write lock, as another writer has it
 	if err != nil {
 		t.Fatal(err)
 	}

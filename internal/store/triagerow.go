@@ -102,6 +102,15 @@ func fromNull(n sql.NullInt64) time.Time {
 	return time.Unix(0, n.Int64).UTC()
 }
 
+// boolInt stores a bool as SQLite does, 0 or 1: PostgreSQL takes no bool
+// for an integer column.
+func boolInt(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 func nullInt(n int64) any {
 	if n == 0 {
 		return nil

@@ -22,7 +22,9 @@ func (s *Store) HistoryWindow(ctx context.Context, bot string) (int, error) {
 
 // SetHistoryWindow remembers days as bot's widest history window.
 func (s *Store) SetHistoryWindow(ctx context.Context, bot string, days int) error {
-	_, err := s.db.ExecContext(ctx, `INSERT OR REPLACE INTO history_windows (bot, days) VALUES (?, ?)`, bot, days)
+	_, err := s.db.ExecContext(ctx, `
+		INSERT INTO history_windows (bot, days) VALUES (?, ?)
+		ON CONFLICT (bot) DO UPDATE SET days = excluded.days`, bot, days)
 	if err != nil {
 		return fmt.Errorf("remember the history window: %w", err)
 	}

@@ -1,0 +1,57 @@
+package store
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// foldSearch is s as search compares it on PostgreSQL, where no tokenizer
+// folds it: each letter in lower case, and a Latin letter without its
+// accents, as SQLite's trigram index (remove_diacritics) has it: "José"
+// is "jose". It folds rune by rune, so that a text holding a word holds the
+// word folded once both are folded.
+func foldSearch(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		b.WriteRune(foldRune(r))
+	}
+	return b.String()
+}
+
+func foldRune(r rune) rune {
+	if r < utf8.RuneSelf {
+		return unicode.ToLower(r)
+	}
+	if unicode.Is(unicode.Latin, r) {
+		r = withoutMarks(r)
+	}
+	// Lower of upper: one letter for every case of it (ſ, s and S are s).
+	return unicode.ToLower(unicode.ToUpper(r))
+}
+
+// withoutMarks is the letter r decomposes to, if what follows it in the
+// decomposition is combining marks alone (é is e and an acute accent);
+// else r itself.
+func withoutMarks(r rune) rune {
+	d := norm.NFD.String(string(r))
+	base, n := utf8.DecodeRuneInString(d)
+	for _, m := range d[n:] {
+		if !unicode.Is(unicode.Mn, m) {
+			return r
+		}
+	}
+	return base
+}
+
+// searchedText is the text search looks in: the shown text, when
+// shownText made one, else the content.
+func searchedText(content string, shown any) string {
+	if s, ok := shown.(string); ok {
+		return s
+	}
+	return content
+}
