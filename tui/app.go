@@ -258,6 +258,9 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	if handled := m.jumpKey(msg); handled {
 		return m, nil
 	}
+	if handled, cmd := m.sortKey(msg); handled {
+		return m, cmd
+	}
 	if handled, cmd := m.handleTriageKey(msg); handled {
 		return m, cmd
 	}

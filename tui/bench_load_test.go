@@ -64,7 +64,7 @@ func BenchmarkLiveHeap(b *testing.B) {
 		model, _ = model.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 		model, _ = model.Update(m.leads.load(0, 0)())
 		leads := liveMB()
-		model, _ = model.Update(loadSessions(m.sh, 0, 0, list.Rows{})())
+		model, _ = model.Update(loadSessions(m.sh, 0, 0, sortNewest, list.Rows{})())
 		lists := liveMB()
 		model, _ = model.Update(keyMsg("3"))
 		model, _ = model.Update(searchMessages(m.sh, searchSeq(model.(Model)), "ok", store.Cursor{})())

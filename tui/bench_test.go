@@ -76,7 +76,7 @@ func BenchmarkFirstFrame(b *testing.B) {
 		var model tea.Model = m
 		model, _ = model.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 		model, _ = model.Update(m.leads.load(0, firstPage)())
-		model, _ = model.Update(loadSessions(m.sh, 0, firstPage, list.Rows{})())
+		model, _ = model.Update(loadSessions(m.sh, 0, firstPage, sortNewest, list.Rows{})())
 		frame := model.View()
 		if len(frame.Content) < 1000 {
 			b.Fatalf("first frame is nearly empty: %q", frame.Content)
@@ -112,7 +112,7 @@ func fullLoad(b *testing.B, st *store.Store, reload func(*Model) tea.Cmd, rows f
 		var model tea.Model = m
 		model, _ = model.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 		model, _ = model.Update(m.leads.load(0, firstPage)())
-		model, _ = model.Update(loadSessions(m.sh, 0, firstPage, list.Rows{})())
+		model, _ = model.Update(loadSessions(m.sh, 0, firstPage, sortNewest, list.Rows{})())
 		_ = model.View()
 		first := model.(Model)
 		cmd := reload(&first)
@@ -153,7 +153,7 @@ func BenchmarkKeystroke(b *testing.B) {
 	b.Cleanup(m.Close)
 	m = settle(b, m, sizeCmd(120, 40))
 	// Loaded here, not in settle: 100k rows take longer than it waits.
-	for _, load := range []tea.Cmd{m.leads.load(0, 0), loadSessions(m.sh, 0, 0, list.Rows{})} {
+	for _, load := range []tea.Cmd{m.leads.load(0, 0), loadSessions(m.sh, 0, 0, sortNewest, list.Rows{})} {
 		next, cmd := m.Update(load())
 		m = settle(b, next.(Model), cmd)
 	}

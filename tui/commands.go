@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -55,15 +57,45 @@ func loadLeads(sh *shared, seq, limit int, v leadView, prev list.Rows) tea.Cmd {
 }
 
 // loadSessions reads the conversations into rows indexed for the filter,
-// both off the update loop. prev are the rows shown (see list.NewRows).
-func loadSessions(sh *shared, seq, limit int, prev list.Rows) tea.Cmd {
+// both off the update loop, in order (listSort), each with who its visitor
+// was when it produced a lead. prev are the rows shown (see list.NewRows).
+func loadSessions(sh *shared, seq, limit int, order string, prev list.Rows) tea.Cmd {
 	q := store.SessionQuery{Bot: sh.Serial, Limit: limit}
 	return func() tea.Msg {
+		// The whole list: one pass over the bot's leads first, so that each
+		// row finds its visitor as it is built. A first page: its few rows,
+		// then their leads alone.
+		var who leadWho
+		var errs []error
+		if limit == 0 {
+			var err error
+			who, err = readWho(sh, q.Bot, math.MinInt64, math.MaxInt64)
+			errs = append(errs, err)
+		}
 		// Two parts, one a core: the rows of each are built as they arrive.
 		var parts [2]sessionRows
-		err := sh.Store.EachSessionParts(sh.ctx, q, len(parts), func(p int, r store.SessionRow) { parts[p].add(r) })
-		rows := list.NewRows(sessionItems(&parts[0], &parts[1]), prev)
-		return sessionsLoadedMsg{seq: seq, rows: rows, complete: limit == 0 || rows.Len() < limit, err: err}
+		errs = append(errs, sh.Store.EachSessionParts(sh.ctx, q, len(parts), func(p int, r store.SessionRow) { parts[p].add(r, who) }))
+		if limit > 0 && parts[0].n > 0 {
+			w, err := readWho(sh, q.Bot, parts[0].lo, parts[0].hi)
+			parts[0].setWho(w)
+			errs = append(errs, err)
+		}
+		items := sessionItems(&parts[0], &parts[1])
+		if order != sortNewest {
+			sortSessions(items, order)
+		}
+		rows := list.NewRows(items, prev)
+		return sessionsLoadedMsg{seq: seq, rows: rows, complete: limit == 0 || rows.Len() < limit, err: errors.Join(errs...)}
+	}
+}
+
+// sortRows puts rows in order, off the update loop: the list's own rows,
+// when o changes their order.
+func sortRows(seq int, rows list.Rows, order string, complete bool) tea.Cmd {
+	return func() tea.Msg {
+		items := slices.Clone(rows.Items())
+		sortSessions(items, order)
+		return sessionsLoadedMsg{seq: seq, rows: list.NewRows(items, rows), complete: complete}
 	}
 }
 

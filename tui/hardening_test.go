@@ -36,7 +36,7 @@ func TestListShowsTheDayInTheUsersZone(t *testing.T) {
 		CreateTime: time.Date(2026, 2, 26, 20, 0, 0, 0, pst), SessionID: 7}
 	m := start(t, storeWithLeads(t, lead), 120, 40)
 	s := screen(m)
-	row := lineWith(s, "Late Caller")
+	row := lineWith(s, "late@example.com")
 	if !strings.Contains(row, "Feb 27") || strings.Contains(row, "Feb 26") {
 		t.Errorf("the row says another day than the user's Feb 27: %q", row)
 	}

@@ -83,22 +83,30 @@ func parseJumpDay(s string, now time.Time, loc *time.Location) (time.Time, error
 }
 
 // jumpTo moves l to the newest row of day or before it, and says what it
-// found: that day, an earlier one, or nothing that old.
+// found: that day, an earlier one, or nothing that old. The rows may be in
+// any order (o): the newest such row is looked for among them all.
 func jumpTo(l *list.Model, day time.Time, what string) string {
 	end := day.AddDate(0, 0, 1)
 	named := day.Format("Mon Jan 02 2006")
+	best := -1
+	var bestAt time.Time
 	for row := range l.VisibleLen() {
 		it, ok := l.VisibleItem(row).(dated)
-		if !ok || !it.at().Before(end) {
+		if !ok {
 			continue
 		}
-		l.Select(l.VisibleItem(row).Key())
-		if at := it.at().In(day.Location()); at.Before(day) {
-			return fmt.Sprintf("no %s on %s: the nearest before it is from %s", what, named, at.Format("Mon Jan 02"))
+		if at := it.at(); at.Before(end) && (best < 0 || at.After(bestAt)) {
+			best, bestAt = row, at
 		}
-		return named
 	}
-	return fmt.Sprintf("no %s on %s or before it", what, named)
+	if best < 0 {
+		return fmt.Sprintf("no %s on %s or before it", what, named)
+	}
+	l.Select(l.VisibleItem(best).Key())
+	if at := bestAt.In(day.Location()); at.Before(day) {
+		return fmt.Sprintf("no %s on %s: the nearest before it is from %s", what, named, at.Format("Mon Jan 02"))
+	}
+	return named
 }
 
 // jump moves the list of msg.tab to msg.day.
@@ -114,6 +122,9 @@ func (m *Model) jump(msg jumpMsg) {
 // toLastVisit moves the inbox to the oldest lead that came since the last
 // visit, just above the separator, where reading them in order begins.
 func (l *leadsModel) toLastVisit() string {
+	if l.sort.order() != sortNewest {
+		return "the last visit is marked in the newest-first order: o cycles back to it"
+	}
 	for row := range l.list.VisibleLen() {
 		if _, ok := l.list.VisibleItem(row).(sepItem); ok && row > 0 {
 			l.list.Select(l.list.VisibleItem(row - 1).Key())
@@ -139,4 +150,23 @@ func (m *Model) jumpKey(msg tea.KeyPressMsg) bool {
 		return false
 	}
 	return true
+}
+
+// sortKey runs o on a list: its rows in the next order.
+func (m *Model) sortKey(msg tea.KeyPressMsg) (bool, tea.Cmd) {
+	if m.detailOpen || !key.Matches(msg, m.sh.keys.Sort) {
+		return false, nil
+	}
+	var cmd tea.Cmd
+	var sort *listSort
+	switch m.tab {
+	case tabLeads:
+		cmd, sort = m.leads.cycleSort(), m.leads.sort
+	case tabSessions:
+		cmd, sort = m.sessions.cycleSort(), m.sessions.sort
+	default:
+		return false, nil
+	}
+	m.flash("sorted: "+sort.label()+" (o: next order)", false)
+	return true, cmd
 }

@@ -23,6 +23,9 @@ type KeyMap struct {
 	// Jumps: to a day (Leads, Conversations); to the last visit (Leads).
 	Jump, LastVisit key.Binding
 
+	// Sort: the order of the current list (Leads, Conversations).
+	Sort key.Binding
+
 	// For the full help only: the movement keys of the lists and the
 	// transcript, so that every key is listed in one place.
 	Move, Page, HalfPage, Ends, Scroll key.Binding
@@ -62,6 +65,7 @@ func DefaultKeyMap() KeyMap {
 		Undo:        key.NewBinding(key.WithKeys("ctrl+z"), key.WithHelp("ctrl+z", "undo")),
 		Jump:        key.NewBinding(key.WithKeys("ctrl+g", ":"), key.WithHelp("ctrl+g/:", "jump to a day")),
 		LastVisit:   key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "to last visit")),
+		Sort:        key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "sort: next order")),
 		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q/ctrl+c", "quit")),
 		Interrupt:   key.NewBinding(key.WithKeys("ctrl+c")),
 		Move:        key.NewBinding(key.WithKeys("up", "down", "j", "k"), key.WithHelp("↑↓/jk", "move")),
@@ -83,7 +87,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	export.SetEnabled(!k.exportOff)
 	return [][]key.Binding{
 		{k.Move, k.Page, k.HalfPage, k.Ends, k.Open, k.Back},
-		{k.Filter, k.NextMatch, k.Refresh, k.Jump, k.LastVisit},
+		{k.Filter, k.NextMatch, k.Refresh, k.Jump, k.LastVisit, k.Sort},
 		{k.Status, k.Star, k.Snooze, k.SnoozedOnly, k.Notes, k.Copy, k.UnseenOnly, k.MarkUnseen},
 		{export, k.SwitchBot, k.Mask, k.Undo},
 		{k.NextTab, k.PrevTab, k.LeadsTab, k.SessionsTab, k.Search, k.StatsTab},

@@ -147,6 +147,114 @@ const maxNameWidth = 24
 
 func clampInt(v, lo, hi int) int { return max(lo, min(v, hi)) }
 
+// leadLayout is the widths of a lead row's columns at a width: the same for
+// every row and the header, so that columns line up. A zero width leaves its
+// column out.
+type leadLayout struct {
+	bot, name, contact, clock, status, page int
+	statusBadge                             bool // the status as one letter
+}
+
+// The columns that are always there: the marker, unseen dot and star; the
+// type badge; the relative time.
+const (
+	leadFixedW  = 3
+	badgeW      = 4
+	whenW       = 8
+	statusFullW = 9 // "contacted", "qualified"
+	minNameW    = 8
+	maxContactW = 40
+)
+
+// layoutLeads lays out a lead row of width cells. Priorities, by what a
+// triager needs: the contact (an email or phone, copied and called) is never
+// cut while the name keeps minNameW; the name shares the room with it when
+// even that is too tight; the status shrinks to a letter before the name
+// does; the clock and then the page take only what is left.
+func layoutLeads(width int, cols *leadColumns, botW int) leadLayout {
+	var lay leadLayout
+	rest := width - leadFixedW - (1 + badgeW) - (1 + whenW)
+	if botW > 0 {
+		lay.bot = botW
+		rest -= 1 + botW
+	}
+	contactWant := clampInt(cols.contactWidth, 7, maxContactW) // "Contact"
+	nameWant := clampInt(cols.nameWidth, minNameW, maxNameWidth)
+	// The status, in full when the name and contact keep their minimum.
+	lay.status = statusFullW
+	if rest-(1+statusFullW) < (1+minNameW)+(1+contactWant) {
+		lay.status, lay.statusBadge = 1, true
+	}
+	rest -= 1 + lay.status
+	if rest < (1+minNameW)+(1+contactWant) {
+		// Too narrow for both: they share what there is.
+		lay.name = max((rest-2)/2, 1)
+		lay.contact = max(rest-2-lay.name, 0)
+		return lay
+	}
+	lay.contact = contactWant
+	rest -= 1 + contactWant
+	lay.name = min(nameWant, rest-1)
+	rest -= 1 + lay.name
+	// Wide enough, the local time joins the relative one, then the page.
+	if rest >= 13+16 {
+		lay.clock = 12
+		rest -= 13
+	}
+	if rest >= 6 {
+		lay.page = rest - 1
+	}
+	return lay
+}
+
+// statusLetter is a status as its one-letter badge: each starts with a
+// different letter.
+func statusLetter(st store.Status) string {
+	if st == "" || st == store.StatusNew {
+		return ""
+	}
+	return strings.ToUpper(string(st)[:1])
+}
+
+// leadHeader draws the Leads list's header line: the columns' names, the
+// sort at the right.
+func leadHeader(sh *shared, cols *leadColumns, sort *listSort) list.HeaderFunc {
+	return func(width int) string {
+		botW := 0
+		if sh.allBots {
+			botW = sh.botWidth()
+		}
+		lay := layoutLeads(width, cols, botW)
+		var h header
+		h.start(leadFixedW)
+		h.cell("Bot", lay.bot)
+		h.cell("Type", badgeW)
+		h.cell("Name", lay.name)
+		h.cell("Contact", lay.contact)
+		h.cell("When", whenW)
+		h.cell("Time", lay.clock)
+		if lay.statusBadge {
+			h.cell("S", lay.status)
+		} else {
+			h.cell("Status", lay.status)
+		}
+		h.cell("Page", lay.page)
+		col := ""
+		switch sort.order() {
+		case sortNewest, sortOldest:
+			col = "When"
+		case sortName:
+			col = "Name"
+		case sortStatus:
+			col = "Status"
+			if lay.statusBadge {
+				col = "S"
+			}
+		}
+		return h.render(sh, width, sort, col)
+	}
+}
+
 // renderLead draws a lead row: marker, type badge, name, contact, when, page.
 func renderLead(sh *shared, cols *leadColumns) list.RenderFunc {
 	return func(it list.Item, width int, selected bool, terms []string) string {
@@ -180,44 +288,84 @@ func renderLead(sh *shared, cols *leadColumns) list.RenderFunc {
 		if status == "new" {
 			status = ""
 		}
-		statusW, botW := 0, 0
-		if status != "" || cols.anyStatus {
-			statusW = 9
-		}
+		botW := 0
 		if l.bot != "" {
 			botW = sh.botWidth()
 		}
-		rest := width - 3 - 4 - 8 - 4 - statusW - botW // marker, dot, star, badge, when, gaps
-		if statusW > 0 {
-			rest--
+		lay := layoutLeads(width, cols, botW)
+		if lay.statusBadge {
+			status = statusLetter(l.lead.Triage.Status)
 		}
-		if botW > 0 {
-			rest--
-		}
-		// Wide enough, the local time joins the relative one.
-		clockW := 0
-		if rest >= 70 {
-			clockW = 12
-			rest -= clockW + 1
-		}
-		// The name takes what the names need, within bounds; the contact
-		// (and the page, when wide) what is left.
-		nameW, contactW, pageW := clampInt(cols.nameWidth, min(8, rest/3), rest/2), 0, 0
-		if rest >= 60 {
-			nameW = clampInt(cols.nameWidth, rest*24/100, rest*36/100)
-			contactW = rest * 34 / 100
-			pageW = rest - nameW - contactW - 1
-		} else {
-			contactW = rest - nameW - 1
-		}
-		r.cell(l.bot, botW, sh.styles.Muted)
-		r.cell(badge, 4, badgeStyle)
-		r.cell(l.name, nameW, sh.styles.Bold)
-		r.cell(l.contact, contactW, lipgloss.NewStyle())
-		r.cell(when, 8, sh.styles.Muted)
-		r.cell(shortClock(l.lead.CreateTime, sh.now(), sh.loc()), clockW, sh.styles.Muted)
-		r.cell(status, statusW, sh.styles.statusStyle(l.lead.Triage.Status))
-		r.cell(l.uri.page, pageW, sh.styles.Muted)
+		r.cell(l.bot, lay.bot, sh.styles.Muted)
+		r.cell(badge, badgeW, badgeStyle)
+		r.cell(l.name, lay.name, sh.styles.Bold)
+		r.cell(l.contact, lay.contact, lipgloss.NewStyle())
+		r.cell(when, whenW, sh.styles.Muted)
+		r.cell(shortClock(l.lead.CreateTime, sh.now(), sh.loc()), lay.clock, sh.styles.Muted)
+		r.cell(status, lay.status, sh.styles.statusStyle(l.lead.Triage.Status))
+		r.cell(l.uri.page, lay.page, sh.styles.Muted)
 		return r.String()
 	}
+}
+
+// header is a list's header line: the columns' names at their widths, with
+// the gaps the rows have.
+type header struct {
+	lead  int // cells before the first column (the marker)
+	cells []headerCell
+}
+
+type headerCell struct {
+	name string
+	w    int
+}
+
+// start leaves lead cells blank: the columns without a name (the marker).
+func (h *header) start(lead int) { h.lead = lead }
+
+// cell adds a column's name fitted to w cells; none when w is 0.
+func (h *header) cell(name string, w int) {
+	if w > 0 {
+		h.cells = append(h.cells, headerCell{name, w})
+	}
+}
+
+// render is the line at width cells in the footer's dim style, the sort
+// at its right end ("↓ newest") where the names leave room; otherwise an
+// arrow beside the name of the column sorted by (col; "" the marker's).
+func (h *header) render(sh *shared, width int, sort *listSort, col string) string {
+	line := h.line("", "")
+	if sort == nil {
+		return sh.styles.Help.ShortDesc.Render(fitCell(line, width))
+	}
+	label := sort.label()
+	if used, lw := list.Width(strings.TrimRight(line, " ")), list.Width(label); used+2+lw <= width {
+		line = strings.TrimRight(line, " ")
+		line += strings.Repeat(" ", width-used-lw) + label
+	} else {
+		line = h.line(col, label[:len("↓")])
+	}
+	return sh.styles.Help.ShortDesc.Render(fitCell(line, width))
+}
+
+// line is the names in their columns, the column col marked with arrow.
+func (h *header) line(col, arrow string) string {
+	var b strings.Builder
+	lead := strings.Repeat(" ", h.lead)
+	if arrow != "" && col == "" && h.lead >= 3 {
+		lead = " ●" + arrow + strings.Repeat(" ", h.lead-3) // unseen first: the dots' column
+	}
+	b.WriteString(lead)
+	for _, c := range h.cells {
+		b.WriteByte(' ')
+		name := c.name
+		if arrow != "" && c.name == col {
+			name += arrow
+			if list.Width(name) > c.w {
+				name = arrow
+			}
+		}
+		b.WriteString(fitCell(name, c.w))
+	}
+	return b.String()
 }

@@ -19,6 +19,7 @@ type leadsModel struct {
 	sh    *shared
 	list  list.Model
 	cols  *leadColumns // measured when the rows are built, read when they draw
+	sort  *listSort    // the rows' order (o), shown in the header
 	seq   int          // of the newest load asked for
 	ready bool
 
@@ -36,14 +37,16 @@ type leadsModel struct {
 
 // leadColumns is what the rows' columns need to know of all the rows.
 type leadColumns struct {
-	anyStatus bool // some lead has a status: the column shows for all
-	nameWidth int  // the widest lead name, up to maxNameWidth
-	rows      int  // leads among the rows: what the view (all, unseen, snoozed) shows
+	nameWidth    int // the widest lead name, up to maxNameWidth
+	contactWidth int // the widest contact, up to maxContactW
+	rows         int // leads among the rows: what the view (all, unseen, snoozed) shows
 }
 
 func newLeads(sh *shared) leadsModel {
-	cols := &leadColumns{}
-	return leadsModel{sh: sh, cols: cols, list: newList(sh, renderLead(sh, cols)), viewSeq: 1}
+	cols, sort := &leadColumns{}, newLeadSort()
+	ls := newList(sh, renderLead(sh, cols))
+	ls.SetHeader(leadHeader(sh, cols, sort))
+	return leadsModel{sh: sh, cols: cols, sort: sort, list: ls, viewSeq: 1}
 }
 
 // messages · commands
@@ -103,6 +106,13 @@ func (l *leadsModel) refresh() tea.Cmd {
 	return l.list.SetItems(items)
 }
 
+// cycleSort shows the rows in the next order (o), the cursor on the row it
+// was on.
+func (l *leadsModel) cycleSort() tea.Cmd {
+	l.sort.next()
+	return l.refresh()
+}
+
 // forget empties the tab: another bot was chosen.
 func (l *leadsModel) forget() {
 	l.learned, l.newest, l.ready = false, time.Time{}, false
@@ -113,7 +123,8 @@ func (l *leadsModel) forget() {
 // leadView is what the leads' rows show besides the leads, as it was when
 // a command that builds them was made (commands never read the model).
 type leadView struct {
-	seq                         int // the model's viewSeq
+	seq                         int    // the model's viewSeq
+	sort                        string // the rows' order (listSort)
 	unseenOnly, masked, allBots bool
 	lastVisit, now              time.Time
 	loc                         *time.Location
@@ -121,7 +132,7 @@ type leadView struct {
 }
 
 func (l *leadsModel) rowsView() leadView {
-	v := leadView{seq: l.viewSeq, unseenOnly: l.unseenOnly, masked: l.sh.masked, allBots: l.sh.allBots,
+	v := leadView{seq: l.viewSeq, sort: l.sort.order(), unseenOnly: l.unseenOnly, masked: l.sh.masked, allBots: l.sh.allBots,
 		lastVisit: l.lastVisit, now: l.sh.now(), loc: l.sh.loc(), names: map[string]string{}}
 	for _, b := range l.sh.Bots {
 		v.names[b.Serial] = b.Name
@@ -130,7 +141,8 @@ func (l *leadsModel) rowsView() leadView {
 }
 
 // leadRows are the rows of leads in view v: unseen only when asked, masked
-// when asked, with the separator where the last visit falls; and what their
+// when asked, in its order, with the separator where the last visit falls
+// (newest first only); and what their
 // columns need to know of them all. The rows share one allocation, and the
 // rows of one URI its parts.
 func leadRows(leads leadSet, v leadView) ([]list.Item, leadColumns) {
@@ -139,8 +151,14 @@ func leadRows(leads leadSet, v leadView) ([]list.Item, leadColumns) {
 	rows := make([]leadItem, 0, leads.len())
 	items := make([]list.Item, 0, leads.len()+1)
 	sepDone := v.lastVisit.IsZero()
+	ordered := leads.all()
+	if v.sort != "" && v.sort != sortNewest {
+		sorted := slices.Collect(leads.all())
+		sortLeads(sorted, v.sort)
+		ordered, sepDone = slices.Values(sorted), true
+	}
 	newer := 0
-	for ld := range leads.all() {
+	for ld := range ordered {
 		if v.unseenOnly && !ld.Triage.SeenAt.IsZero() {
 			continue
 		}
@@ -153,14 +171,14 @@ func leadRows(leads leadSet, v leadView) ([]list.Item, leadColumns) {
 		if ld.CreateTime.After(v.lastVisit) {
 			newer++
 		}
-		if ld.Triage.Status != "" && ld.Triage.Status != store.StatusNew {
-			cols.anyStatus = true
-		}
 		rows = append(rows, newLeadItem(ld, uriOf(uris, ld.URI), v.masked))
 		it := &rows[len(rows)-1]
 		// A name's width is at most its bytes: most are measured for free.
 		if n := len(it.name); n > cols.nameWidth && cols.nameWidth < maxNameWidth {
 			cols.nameWidth = min(max(cols.nameWidth, ansi.StringWidth(it.name)), maxNameWidth)
+		}
+		if n := len(it.contact); n > cols.contactWidth && cols.contactWidth < maxContactW {
+			cols.contactWidth = min(max(cols.contactWidth, ansi.StringWidth(it.contact)), maxContactW)
 		}
 		if v.allBots {
 			it.bot = firstNonEmpty(v.names[ld.Bot], ld.Bot)

@@ -71,8 +71,9 @@ func column(t testing.TB, m Model, y int, text string) int {
 	return ansi.StringWidth(line[:i])
 }
 
-// The list starts on the third line: under the tab bar and its border.
-const firstRow = 2
+// The list's rows start on the fourth line: under the tab bar, its border
+// and the columns' header.
+const firstRow = 3
 
 func TestMouseWheelScrollsWhatIsUnderThePointer(t *testing.T) {
 	st, _ := fillStore(t, 200)

@@ -50,7 +50,9 @@ func newSearch(sh *shared) searchModel {
 	in.Prompt = "search: "
 	in.Placeholder = "words from any message"
 	in.Focus()
-	return searchModel{sh: sh, input: in, results: newList(sh, renderHit(sh))}
+	results := newList(sh, renderHit(sh))
+	results.SetHeader(hitHeader(sh))
+	return searchModel{sh: sh, input: in, results: results}
 }
 
 // openHitMsg asks the app to open a hit's conversation at the hit.
@@ -282,19 +284,35 @@ func snippet(text, query string, before int) string {
 	return "…" + text[start:]
 }
 
+// The columns of a hit: the conversation, when, who wrote the message.
+const hitIDW, hitWhenW, hitRoleW = 7, 15, 7
+
+// hitHeader draws the hits' header line; they come newest first, always.
+func hitHeader(sh *shared) list.HeaderFunc {
+	return func(width int) string {
+		var h header
+		h.start(1)
+		h.cell("ID", hitIDW)
+		h.cell("When", hitWhenW)
+		h.cell("From", hitRoleW)
+		h.cell("Message", width-1-hitIDW-hitWhenW-hitRoleW-4)
+		return h.render(sh, width, nil, "")
+	}
+}
+
 func renderHit(sh *shared) list.RenderFunc {
 	return func(it list.Item, width int, selected bool, _ []string) string {
 		h := it.(*hitItem)
 		var r row
 		r.start(sh, selected, h.words)
-		r.cell(strconv.FormatInt(h.hit.SessionID, 10), 7, sh.styles.Muted)
-		r.cell(clock(h.hit.CreateTime, sh.now(), sh.loc()), 15, sh.styles.Muted)
-		r.cell(h.role, 7, sh.styles.Bold)
+		r.cell(strconv.FormatInt(h.hit.SessionID, 10), hitIDW, sh.styles.Muted)
+		r.cell(clock(h.hit.CreateTime, sh.now(), sh.loc()), hitWhenW, sh.styles.Muted)
+		r.cell(h.role, hitRoleW, sh.styles.Bold)
 		text := h.snippet
 		if sh.masked {
 			text = mask(text)
 		}
-		r.cell(text, width-1-7-15-7-4, lipgloss.NewStyle())
+		r.cell(text, width-1-hitIDW-hitWhenW-hitRoleW-4, lipgloss.NewStyle())
 		return r.String()
 	}
 }

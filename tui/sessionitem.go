@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"cmp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -20,6 +22,7 @@ import (
 // their previews.
 type sessionItem struct {
 	text    string // "ID preview"
+	who     string // the visitor's name or email, made safe, when the conversation produced a lead
 	uri     *uriParts
 	created int64 // UTC unix nanoseconds
 	count   int32
@@ -28,7 +31,7 @@ type sessionItem struct {
 // newSessionItem is the row of s alone.
 func newSessionItem(s store.SessionRow) *sessionItem {
 	var r sessionRows
-	r.add(s)
+	r.add(s, nil)
 	return &r.blocks[0][0]
 }
 
@@ -51,6 +54,37 @@ type sessionRows struct {
 	blocks [][]sessionItem
 	n      int
 	uris   map[string]*uriParts
+	lo, hi int64 // the conversations' IDs span these
+}
+
+// leadWho is who the visitors of conversations were, by conversation ID.
+type leadWho map[int64]string
+
+// readWho reads who the visitors of bot's conversations lo..hi were, from
+// their leads: the name, else the email, made safe.
+func readWho(sh *shared, bot string, lo, hi int64) (leadWho, error) {
+	who := leadWho{}
+	err := sh.Store.EachLeadWho(sh.ctx, bot, lo, hi, func(id int64, name, email string) {
+		if who[id] != "" {
+			return
+		}
+		if w := safetext.Line(firstNonEmpty(strings.TrimSpace(name), strings.TrimSpace(email))); w != "" {
+			who[id] = w
+		}
+	})
+	return who, err
+}
+
+// setWho gives the rows read before who was known their visitors.
+func (r *sessionRows) setWho(who leadWho) {
+	if len(who) == 0 {
+		return
+	}
+	for _, b := range r.blocks {
+		for i := range b {
+			b[i].who = who[b[i].id()]
+		}
+	}
 }
 
 // uriParts are what rows show and search of a URI.
@@ -72,7 +106,7 @@ func uriOf(seen map[string]*uriParts, uri string) *uriParts {
 // rowBlock is how many rows share one allocation.
 const rowBlock = 1024
 
-func (r *sessionRows) add(s store.SessionRow) {
+func (r *sessionRows) add(s store.SessionRow, who leadWho) {
 	if len(r.blocks) == 0 || len(r.blocks[len(r.blocks)-1]) == rowBlock {
 		r.blocks = append(r.blocks, make([]sessionItem, 0, rowBlock))
 	}
@@ -86,8 +120,14 @@ func (r *sessionRows) add(s store.SessionRow) {
 		text = s.Line + "(no messages)"
 	}
 	last := len(r.blocks) - 1
-	r.blocks[last] = append(r.blocks[last], sessionItem{text: text, uri: uri,
+	r.blocks[last] = append(r.blocks[last], sessionItem{text: text, uri: uri, who: who[s.SessionID],
 		created: s.CreateTime.UnixNano(), count: int32(s.MessageCount)})
+	if r.n == 0 || s.SessionID < r.lo {
+		r.lo = s.SessionID
+	}
+	if r.n == 0 || s.SessionID > r.hi {
+		r.hi = s.SessionID
+	}
 	r.n++
 }
 
@@ -109,28 +149,96 @@ func sessionItems(parts ...*sessionRows) []list.Item {
 	return items
 }
 
-// renderSession draws a conversation row: marker, when, ID, count, first
-// message, page.
+// sessionLayout is the widths of a conversation row's columns.
+type sessionLayout struct{ who, preview, page int }
+
+// The columns a conversation row always has: the marker, when, ID and count.
+const (
+	sessionIDW    = 7
+	sessionCountW = 4 // "Msgs"
+	maxWhoW       = 20
+)
+
+// layoutSessions lays out a conversation row of width cells: the visitor
+// and the first message share what the fixed columns leave, the page only
+// when wide.
+func layoutSessions(width int) sessionLayout {
+	rest := width - 1 - (1 + whenW) - (1 + sessionIDW) - (1 + sessionCountW) - 2 // the gaps before who and preview
+	var lay sessionLayout
+	lay.who = clampInt(rest*2/5, 0, maxWhoW)
+	lay.preview = rest - lay.who
+	if lay.preview >= 60 {
+		lay.page = lay.preview / 4
+		lay.preview -= lay.page + 1
+	}
+	return lay
+}
+
+// sessionHeader draws the Conversations list's header line.
+func sessionHeader(sh *shared, sort *listSort) list.HeaderFunc {
+	return func(width int) string {
+		lay := layoutSessions(width)
+		var h header
+		h.start(1)
+		h.cell("When", whenW)
+		h.cell("ID", sessionIDW)
+		h.cell("Msgs", sessionCountW)
+		h.cell("Visitor", lay.who)
+		h.cell("First message", lay.preview)
+		h.cell("Page", lay.page)
+		col := "When"
+		switch sort.order() {
+		case sortMostMessages:
+			col = "Msgs"
+		case sortWithLead:
+			col = "Visitor"
+		}
+		return h.render(sh, width, sort, col)
+	}
+}
+
+// renderSession draws a conversation row: marker, when, ID, count, the
+// visitor, first message, page.
 func renderSession(sh *shared) list.RenderFunc {
 	return func(it list.Item, width int, selected bool, terms []string) string {
 		s := it.(*sessionItem)
 		var r row
 		r.start(sh, selected, terms)
-		rest := width - 1 - 8 - 7 - 3 - 4
-		previewW, pageW := rest, 0
-		if rest >= 60 {
-			pageW = rest / 4
-			previewW = rest - pageW - 1
-		}
-		r.cell(relative(time.Unix(0, s.created), sh.now(), sh.loc()), 8, sh.styles.Muted)
-		r.cell(s.Key(), 7, sh.styles.Muted)
-		r.cell(strconv.Itoa(int(s.count)), 3, sh.styles.Muted)
-		preview := s.preview()
+		lay := layoutSessions(width)
+		r.cell(relative(time.Unix(0, s.created), sh.now(), sh.loc()), whenW, sh.styles.Muted)
+		r.cell(s.Key(), sessionIDW, sh.styles.Muted)
+		r.cell(strconv.Itoa(int(s.count)), sessionCountW, sh.styles.Muted)
+		preview, who := s.preview(), s.who
 		if sh.masked {
-			preview = mask(preview)
+			preview, who = mask(preview), mask(who)
 		}
-		r.cell(preview, previewW, lipgloss.NewStyle())
-		r.cell(s.uri.page, pageW, sh.styles.Muted)
+		r.cell(who, lay.who, sh.styles.Bold)
+		r.cell(preview, lay.preview, lipgloss.NewStyle())
+		r.cell(s.uri.page, lay.page, sh.styles.Muted)
 		return r.String()
 	}
+}
+
+// sortSessions orders conversation rows by order: ties newest first.
+func sortSessions(items []list.Item, order string) {
+	newest := func(a, b *sessionItem) int {
+		if c := cmp.Compare(b.created, a.created); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.id(), a.id())
+	}
+	var by func(a, b *sessionItem) int
+	switch order {
+	case sortOldest:
+		by = func(a, b *sessionItem) int { return newest(b, a) }
+	case sortMostMessages:
+		by = func(a, b *sessionItem) int { return cmp.Or(cmp.Compare(b.count, a.count), newest(a, b)) }
+	case sortWithLead:
+		by = func(a, b *sessionItem) int {
+			return cmp.Or(boolRank(a.who == "")-boolRank(b.who == ""), newest(a, b))
+		}
+	default:
+		by = newest
+	}
+	slices.SortFunc(items, func(a, b list.Item) int { return by(a.(*sessionItem), b.(*sessionItem)) })
 }

@@ -35,7 +35,7 @@ func TestSessionItem(t *testing.T) {
 func TestSessionRowsSharePages(t *testing.T) {
 	var rows sessionRows
 	for i := range 3000 { // more than a block
-		rows.add(sessionRow(int64(i), "hi", "https://shop.example/pricing?x=1"))
+		rows.add(sessionRow(int64(i), "hi", "https://shop.example/pricing?x=1"), nil)
 	}
 	items := sessionItems(&rows)
 	if len(items) != 3000 {

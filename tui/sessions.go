@@ -11,22 +11,37 @@ import (
 type sessionsModel struct {
 	sh    *shared
 	list  list.Model
-	seq   int // of the newest load asked for
+	sort  *listSort // the rows' order (o), shown in the header
+	seq   int       // of the newest load asked for
 	ready bool
 }
 
 func newSessions(sh *shared) sessionsModel {
-	return sessionsModel{sh: sh, list: newList(sh, renderSession(sh))}
+	sort := newSessionSort()
+	ls := newList(sh, renderSession(sh))
+	ls.SetHeader(sessionHeader(sh, sort))
+	return sessionsModel{sh: sh, sort: sort, list: ls}
 }
 
 // reload reads the conversations again (after a sync).
 func (s *sessionsModel) reload() tea.Cmd {
 	s.seq++
-	return loadSessions(s.sh, s.seq, 0, s.list.Rows())
+	return loadSessions(s.sh, s.seq, 0, s.sort.order(), s.list.Rows())
+}
+
+// cycleSort shows the rows in the next order (o), sorted off the update
+// loop; the cursor stays on the row it was on. A load in flight is
+// superseded: a first page shown asks for the rest again when sorted.
+func (s *sessionsModel) cycleSort() tea.Cmd {
+	s.sort.next()
+	s.seq++
+	return sortRows(s.seq, s.list.Rows(), s.sort.order(), !s.list.More())
 }
 
 // firstLoad reads the first page, for the first frame.
-func (s *sessionsModel) firstLoad() tea.Cmd { return loadSessions(s.sh, s.seq, firstPage, list.Rows{}) }
+func (s *sessionsModel) firstLoad() tea.Cmd {
+	return loadSessions(s.sh, s.seq, firstPage, s.sort.order(), list.Rows{})
+}
 
 // loaded takes a load's rows, and asks for the rest after a first page.
 func (s *sessionsModel) loaded(msg sessionsLoadedMsg) tea.Cmd {

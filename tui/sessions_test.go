@@ -18,7 +18,7 @@ func TestFirstPageSaysMoreIsLoading(t *testing.T) {
 	t.Cleanup(m.Close)
 	var model tea.Model = m
 	model, _ = model.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
-	model, rest := model.Update(loadSessions(m.sh, 0, firstPage, list.Rows{})())
+	model, rest := model.Update(loadSessions(m.sh, 0, firstPage, sortNewest, list.Rows{})())
 	m = press(t, model.(Model), "2", "/")
 	if s := screen(m); !strings.Contains(s, "Conversations 300…") || !strings.Contains(s, "300/300…") {
 		t.Fatalf("the first page does not say more is loading:\n%s", s)

@@ -73,6 +73,19 @@ type Model struct {
 
 	empty string // what an empty list says; see SetEmpty
 	more  bool   // the items are the first of more still loading; see SetMore
+
+	header HeaderFunc // the column headers' line above the rows; see SetHeader
+}
+
+// HeaderFunc draws the line above the rows at exactly width cells: the
+// columns' headers, which never scroll.
+type HeaderFunc func(width int) string
+
+// SetHeader gives the list a header line above its rows (nil: none). It
+// takes a line of the list's height, when there are two or more.
+func (m *Model) SetHeader(h HeaderFunc) {
+	m.header = h
+	m.scrollToCursor()
 }
 
 // SetEmpty sets what the list says when it has no items ("nothing here
@@ -112,6 +125,9 @@ func NewRows(items []Item, prev Rows) Rows {
 
 // Len is the number of items.
 func (r Rows) Len() int { return len(r.items) }
+
+// Items are the items, in order: not to be changed.
+func (r Rows) Items() []Item { return r.items }
 
 // Rows are the items shown, with their index: prev for the next NewRows.
 func (m Model) Rows() Rows { return Rows{items: m.items, corpus: m.corpus} }
@@ -367,10 +383,20 @@ func (m Model) filterBarShown() bool {
 
 // listHeight is the number of lines for rows.
 func (m Model) listHeight() int {
+	h := m.height - m.headerLines()
 	if m.filterBarShown() {
-		return max(m.height-1, 0)
+		h--
 	}
-	return m.height
+	return max(h, 0)
+}
+
+// headerLines is 1 when the header line is drawn: with a header and room
+// for a row beneath it.
+func (m Model) headerLines() int {
+	if m.header != nil && m.height >= 2 {
+		return 1
+	}
+	return 0
 }
 
 // scrollToCursor clamps the cursor to the visible rows and moves the offset

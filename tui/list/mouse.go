@@ -5,8 +5,9 @@ package list
 
 // SelectAt moves the cursor to the row drawn on line y of View (0 is its
 // first line) and returns that row's item; false for a line without one
-// (blank lines, the empty list's message, the filter bar).
+// (the header, blank lines, the empty list's message, the filter bar).
 func (m *Model) SelectAt(y int) (Item, bool) {
+	y -= m.headerLines()
 	row := m.offset + y
 	if y < 0 || y >= m.listHeight() || row >= m.VisibleLen() {
 		return nil, false

@@ -15,6 +15,9 @@ func (m Model) View() string {
 		return ""
 	}
 	lines := make([]string, 0, m.height)
+	if m.headerLines() > 0 {
+		lines = append(lines, m.fit(m.header(m.width)))
+	}
 	rows := m.listHeight()
 	switch {
 	case rows == 0:
@@ -35,7 +38,7 @@ func (m Model) View() string {
 		}
 	}
 	blank := strings.Repeat(" ", m.width)
-	for len(lines) < rows {
+	for len(lines) < rows+m.headerLines() {
 		lines = append(lines, blank)
 	}
 	if m.filterBarShown() {
