@@ -162,15 +162,16 @@ const (
 	badgeW      = 4
 	whenW       = 8
 	statusFullW = 9 // "contacted", "qualified"
-	minNameW    = 8
+	minNameW    = 10 // the name's room before the status shrinks to a letter
+	tightNameW  = 4  // the name's least beside an uncut contact
 	maxContactW = 40
 )
 
 // layoutLeads lays out a lead row of width cells. Priorities, by what a
 // triager needs: the contact (an email or phone, copied and called) is never
-// cut while the name keeps minNameW; the name shares the room with it when
+// cut while the name keeps tightNameW; the name shares the room with it when
 // even that is too tight; the status shrinks to a letter before the name
-// does; the clock and then the page take only what is left.
+// falls below minNameW; the clock and then the page take only what is left.
 func layoutLeads(width int, cols *leadColumns, botW int) leadLayout {
 	var lay leadLayout
 	rest := width - leadFixedW - (1 + badgeW) - (1 + whenW)
@@ -178,15 +179,15 @@ func layoutLeads(width int, cols *leadColumns, botW int) leadLayout {
 		lay.bot = botW
 		rest -= 1 + botW
 	}
-	contactWant := clampInt(cols.contactWidth, 7, maxContactW) // "Contact"
+	contactWant := clampInt(cols.contactWidth, len("Contact"), maxContactW)
 	nameWant := clampInt(cols.nameWidth, minNameW, maxNameWidth)
-	// The status, in full when the name and contact keep their minimum.
+	// The status, in full when the name and contact keep their room.
 	lay.status = statusFullW
 	if rest-(1+statusFullW) < (1+minNameW)+(1+contactWant) {
 		lay.status, lay.statusBadge = 1, true
 	}
 	rest -= 1 + lay.status
-	if rest < (1+minNameW)+(1+contactWant) {
+	if rest < (1+tightNameW)+(1+contactWant) {
 		// Too narrow for both: they share what there is.
 		lay.name = max((rest-2)/2, 1)
 		lay.contact = max(rest-2-lay.name, 0)

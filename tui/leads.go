@@ -150,15 +150,10 @@ func leadRows(leads leadSet, v leadView) ([]list.Item, leadColumns) {
 	uris := map[string]*uriParts{}
 	rows := make([]leadItem, 0, leads.len())
 	items := make([]list.Item, 0, leads.len()+1)
-	sepDone := v.lastVisit.IsZero()
-	ordered := leads.all()
-	if v.sort != "" && v.sort != sortNewest {
-		sorted := slices.Collect(leads.all())
-		sortLeads(sorted, v.sort)
-		ordered, sepDone = slices.Values(sorted), true
-	}
+	sorted := v.sort != "" && v.sort != sortNewest
+	sepDone := v.lastVisit.IsZero() || sorted // the separator divides the newest-first order only
 	newer := 0
-	for ld := range ordered {
+	for ld := range leads.all() {
 		if v.unseenOnly && !ld.Triage.SeenAt.IsZero() {
 			continue
 		}
@@ -186,6 +181,9 @@ func leadRows(leads leadSet, v leadView) ([]list.Item, leadColumns) {
 		items = append(items, it)
 	}
 	cols.rows = len(rows)
+	if sorted {
+		sortLeads(items, v.sort)
+	}
 	return items, cols
 }
 

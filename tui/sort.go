@@ -4,8 +4,11 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/neotui/neotui/internal/store"
+	"github.com/neotui/neotui/tui/list"
 )
 
 // listSort is the order a list's rows are drawn in: o cycles through its
@@ -60,29 +63,44 @@ func statusRank(st store.Status) int {
 	return len(store.Statuses)
 }
 
-// sortLeads orders leads, read newest first, by order; ties stay newest
-// first.
-func sortLeads(leads []*store.Lead, order string) {
+// sortLeads orders lead rows, built newest first, by order; ties stay
+// newest first. Names compare as shown: made safe, case folded.
+func sortLeads(items []list.Item, order string) {
+	lead := func(it list.Item) *leadItem { return it.(*leadItem) }
 	switch order {
 	case sortOldest:
-		slices.Reverse(leads)
+		slices.Reverse(items)
 	case sortName:
-		slices.SortStableFunc(leads, func(a, b *store.Lead) int {
-			an, bn := strings.TrimSpace(a.Name), strings.TrimSpace(b.Name)
-			if (an == "") != (bn == "") { // the nameless last
-				return cmp.Compare(len(bn), len(an))
+		slices.SortStableFunc(items, func(a, b list.Item) int {
+			an, bn := lead(a).lead.Name, lead(b).lead.Name
+			if (strings.TrimSpace(an) == "") != (strings.TrimSpace(bn) == "") { // the nameless last
+				return boolRank(strings.TrimSpace(an) == "") - boolRank(strings.TrimSpace(bn) == "")
 			}
-			return strings.Compare(strings.ToLower(an), strings.ToLower(bn))
+			return compareFold(lead(a).name, lead(b).name)
 		})
 	case sortStatus:
-		slices.SortStableFunc(leads, func(a, b *store.Lead) int {
-			return cmp.Compare(statusRank(a.Triage.Status), statusRank(b.Triage.Status))
+		slices.SortStableFunc(items, func(a, b list.Item) int {
+			return cmp.Compare(statusRank(lead(a).lead.Triage.Status), statusRank(lead(b).lead.Triage.Status))
 		})
 	case sortUnseen:
-		slices.SortStableFunc(leads, func(a, b *store.Lead) int {
-			return boolRank(!a.Triage.SeenAt.IsZero()) - boolRank(!b.Triage.SeenAt.IsZero())
+		slices.SortStableFunc(items, func(a, b list.Item) int {
+			return boolRank(!lead(a).lead.Triage.SeenAt.IsZero()) - boolRank(!lead(b).lead.Triage.SeenAt.IsZero())
 		})
 	}
+}
+
+// compareFold compares a and b as strings.EqualFold would see them, without
+// allocating.
+func compareFold(a, b string) int {
+	for a != "" && b != "" {
+		ra, na := utf8.DecodeRuneInString(a)
+		rb, nb := utf8.DecodeRuneInString(b)
+		if c := cmp.Compare(unicode.ToLower(ra), unicode.ToLower(rb)); c != 0 {
+			return c
+		}
+		a, b = a[na:], b[nb:]
+	}
+	return cmp.Compare(len(a), len(b))
 }
 
 func boolRank(b bool) int {
