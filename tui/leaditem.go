@@ -161,7 +161,7 @@ const (
 	leadFixedW  = 3
 	badgeW      = 4
 	whenW       = 8
-	statusFullW = 9 // "contacted", "qualified"
+	statusFullW = 9  // "contacted", "qualified"
 	minNameW    = 10 // the name's room before the status shrinks to a letter
 	tightNameW  = 4  // the name's least beside an uncut contact
 	maxContactW = 40

@@ -83,3 +83,30 @@ func TestLeadsShareRepeats(t *testing.T) {
 		}
 	}
 }
+
+// TestEachLeadWho: each lead of a conversation in the range says who its
+// visitor was; other bots' leads and conversations outside it do not.
+func TestEachLeadWho(t *testing.T) {
+	s := openStore(t)
+	ctx := context.Background()
+	at := time.Date(2024, 2, 1, 9, 0, 0, 0, time.UTC)
+	leads := []api.Lead{
+		{Type: api.TypeLead, Name: "Ana", Email: "ana@example.com", SessionID: 10, CreateTime: at},
+		{Type: api.TypeLead, Email: "bo@example.com", SessionID: 20, CreateTime: at.Add(time.Minute)},
+		{Type: api.TypeLead, Name: "Cy", SessionID: 30, CreateTime: at.Add(2 * time.Minute)},
+	}
+	if _, err := s.SaveLeads(ctx, testBot, 0, 0, fetchedAt, leads); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SaveLeads(ctx, "other-bot", 0, 0, fetchedAt, []api.Lead{{Type: api.TypeLead, Name: "Dee", SessionID: 20, CreateTime: at}}); err != nil {
+		t.Fatal(err)
+	}
+	got := map[int64]string{}
+	if err := s.EachLeadWho(ctx, testBot, 10, 20, func(id int64, name, email string) { got[id] = name + "|" + email }); err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64]string{10: "Ana|ana@example.com", 20: "|bo@example.com"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("EachLeadWho = %v, want %v", got, want)
+	}
+}

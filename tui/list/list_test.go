@@ -454,3 +454,29 @@ func TestMore(t *testing.T) {
 		t.Errorf("all the items still say more is loading:\n%s", v)
 	}
 }
+
+// TestHeaderStaysAboveTheRows: the header takes the first line, never
+// scrolls, and a click maps to the row under it.
+func TestHeaderStaysAboveTheRows(t *testing.T) {
+	m := newModel(numbered(50, "item %d"), 20, 5)
+	m.SetHeader(func(width int) string { return "HEADER" })
+	m = send(t, m, press("G"))
+	ls := lines(m.View())
+	if len(ls) != 5 || !strings.HasPrefix(ls[0], "HEADER") {
+		t.Fatalf("the header is not the first of 5 lines at the end: %q", ls)
+	}
+	if !strings.Contains(ls[4], "item") {
+		t.Errorf("the last row is not drawn under the header: %q", ls)
+	}
+	if _, ok := m.SelectAt(0); ok {
+		t.Errorf("a click on the header selected a row")
+	}
+	it, ok := m.SelectAt(1)
+	if !ok || !strings.Contains(ls[1], it.FilterText()) {
+		t.Errorf("a click on line 1 selected %v, which is not drawn there: %q", it, ls[1])
+	}
+	m = send(t, m, press("/"))
+	if ls := lines(m.View()); len(ls) != 5 || !strings.HasPrefix(ls[0], "HEADER") {
+		t.Errorf("with the filter bar, the frame is %q", ls)
+	}
+}
