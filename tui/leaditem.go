@@ -164,6 +164,7 @@ const (
 	statusFullW = 9  // "contacted", "qualified"
 	minNameW    = 10 // the name's room before the status shrinks to a letter
 	tightNameW  = 4  // the name's least beside an uncut contact
+	minBotW     = 6  // the bot's name's least, in the All bots inbox
 	maxContactW = 40
 )
 
@@ -197,6 +198,11 @@ func layoutLeads(width int, cols *leadColumns, botW int) leadLayout {
 	rest -= 1 + contactWant
 	lay.name = min(nameWant, rest-1)
 	rest -= 1 + lay.name
+	// The bot's name gives the lead's name its room, down to a few cells.
+	if give := min(min(minNameW, nameWant)-lay.name, lay.bot-minBotW); give > 0 {
+		lay.bot -= give
+		lay.name += give
+	}
 	// Wide enough, the local time joins the relative one, then the page.
 	if rest >= 13+16 {
 		lay.clock = 12

@@ -150,7 +150,7 @@ func TestAllBotsSyncsEveryBot(t *testing.T) {
 		t.Errorf("All bots synced %v, want both bots in order", asked)
 	}
 	s := screen(m)
-	if !strings.Contains(s, "Clara Clinic") {
+	if row := lineWith(s, "clara@example.com"); !strings.Contains(row, "Clinic") || !strings.Contains(row, "Clara") {
 		t.Errorf("the Clinic's new lead is not in the All bots inbox:\n%s", s)
 	}
 	if !strings.Contains(s, "Test Shop: Neoagent rejected the API key") {
