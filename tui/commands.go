@@ -62,30 +62,36 @@ func loadLeads(sh *shared, seq, limit int, v leadView, prev list.Rows) tea.Cmd {
 func loadSessions(sh *shared, seq, limit int, order string, prev list.Rows) tea.Cmd {
 	q := store.SessionQuery{Bot: sh.Serial, Limit: limit}
 	return func() tea.Msg {
-		// The whole list: one pass over the bot's leads first, so that each
-		// row finds its visitor as it is built. A first page: its few rows,
-		// then their leads alone.
+		// Who the visitors were: for the whole list, one pass over the
+		// bot's leads, read beside the rows; for a first page, its few
+		// rows' leads alone, once the rows are read.
 		var who leadWho
-		var errs []error
+		var whoErr error
+		whoDone := make(chan struct{})
 		if limit == 0 {
-			var err error
-			who, err = readWho(sh, q.Bot, math.MinInt64, math.MaxInt64)
-			errs = append(errs, err)
+			go func() {
+				defer close(whoDone)
+				who, whoErr = readWho(sh, q.Bot, math.MinInt64, math.MaxInt64)
+			}()
+		} else {
+			close(whoDone)
 		}
 		// Two parts, one a core: the rows of each are built as they arrive.
 		var parts [2]sessionRows
-		errs = append(errs, sh.Store.EachSessionParts(sh.ctx, q, len(parts), func(p int, r store.SessionRow) { parts[p].add(r, who) }))
+		err := sh.Store.EachSessionParts(sh.ctx, q, len(parts), func(p int, r store.SessionRow) { parts[p].add(r, nil) })
+		<-whoDone
 		if limit > 0 && parts[0].n > 0 {
-			w, err := readWho(sh, q.Bot, parts[0].lo, parts[0].hi)
-			parts[0].setWho(w)
-			errs = append(errs, err)
+			who, whoErr = readWho(sh, q.Bot, parts[0].lo, parts[0].hi)
 		}
+		parts[0].setWho(who)
+		parts[1].setWho(who)
+		err = errors.Join(err, whoErr)
 		items := sessionItems(&parts[0], &parts[1])
 		if order != sortNewest {
 			sortSessions(items, order)
 		}
 		rows := list.NewRows(items, prev)
-		return sessionsLoadedMsg{seq: seq, rows: rows, complete: limit == 0 || rows.Len() < limit, err: errors.Join(errs...)}
+		return sessionsLoadedMsg{seq: seq, rows: rows, complete: limit == 0 || rows.Len() < limit, err: err}
 	}
 }
 

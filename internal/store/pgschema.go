@@ -184,6 +184,12 @@ DROP INDEX sessions_rows;
 CREATE INDEX sessions_rows ON sessions (bot, day, create_ns, session_id)
 	INCLUDE (message_count, uri, preview, visitor_count, ai_count, has_lead);
 `,
+	// 3: SQLite's 12: who each conversation's visitor was, read from the
+	// index alone (EachLeadWho).
+	`
+DROP INDEX leads_by_session;
+CREATE INDEX leads_by_session ON leads (bot, session_id) INCLUDE (name, email);
+`,
 }
 
 // migratePostgres applies the migrations the database has not run yet,
