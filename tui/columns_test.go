@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/neotui/neotui/api"
 )
 
@@ -101,7 +103,7 @@ func TestStatusColumnBeforeAnyStatus(t *testing.T) {
 }
 
 // TestConversationShowsItsLeadsName: a conversation that produced a lead
-// shows who the visitor was, on its row; ctrl+p masks it when an email.
+// shows who the visitor was, on its row, and one without a lead shows none.
 func TestConversationShowsItsLeadsName(t *testing.T) {
 	st, _ := fillStore(t, 60)
 	m := start(t, st, 80, 24)
@@ -181,5 +183,22 @@ func TestSortKeepsTheCursorsRow(t *testing.T) {
 		if ls.VisibleItem(row-1).(*sessionItem).count < ls.VisibleItem(row).(*sessionItem).count {
 			t.Fatalf("the filter lost the order")
 		}
+	}
+}
+
+// TestVisitorMaskedWithEmails: ctrl+p hides a visitor known by an email
+// alone, as it hides the emails of leads.
+func TestVisitorMaskedWithEmails(t *testing.T) {
+	sh := &shared{Options: Options{Location: time.UTC}, styles: newStyles(true)}
+	var rows sessionRows
+	rows.add(sessionRow(7, "hello", "https://shop.example/"), leadWho{7: "ana.visitor@example.com"})
+	it := &rows.blocks[0][0]
+	draw := func() string { return ansi.Strip(renderSession(sh)(it, 80, false, nil)) }
+	if !strings.Contains(draw(), "ana.visitor@exam") {
+		t.Fatalf("the row does not name its visitor: %q", draw())
+	}
+	sh.masked = true
+	if row := draw(); strings.Contains(row, "ana.visitor") || !strings.Contains(row, "a•••@") {
+		t.Errorf("ctrl+p leaves the visitor's email readable: %q", row)
 	}
 }
