@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"github.com/neotui/neotui/tui/list"
 	"strings"
 	"testing"
 	"time"
@@ -200,5 +201,17 @@ func TestVisitorMaskedWithEmails(t *testing.T) {
 	sh.masked = true
 	if row := draw(); strings.Contains(row, "ana.visitor") || !strings.Contains(row, "a•••@") {
 		t.Errorf("ctrl+p leaves the visitor's email readable: %q", row)
+	}
+}
+
+// A name cut inside a wide character keeps its column's width: the
+// columns after it stay in line.
+func TestFitCellPadsACutWideCharacter(t *testing.T) {
+	for _, s := range []string{"佐藤陽菜", "Lucía García", "伊藤太郎abc", "ab"} {
+		for w := 1; w <= 8; w++ {
+			if got := fitCell(s, w); list.Width(got) != w {
+				t.Errorf("fitCell(%q, %d) = %q, %d cells", s, w, got, list.Width(got))
+			}
+		}
 	}
 }

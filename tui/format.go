@@ -77,9 +77,13 @@ func fitCell(s string, w int) string {
 	}
 	sw := list.Width(s)
 	if sw > w {
-		return ansi.Truncate(s, w, "…")
+		// A wide character that does not fit whole is left out: the cell
+		// it would have half filled is padded, or the columns after it
+		// move one cell left.
+		s = ansi.Truncate(s, w, "…")
+		sw = list.Width(s)
 	}
-	return s + strings.Repeat(" ", w-sw)
+	return s + strings.Repeat(" ", max(w-sw, 0))
 }
 
 // shortClock is t in the user's zone in at most 12 cells: 14:05 today,
