@@ -6,6 +6,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -109,8 +110,25 @@ func (m Model) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// Close cancels what is still running; the app calls it after the program ends.
-func (m Model) Close() { m.cancel() }
+// Close cancels what is still running and waits, a few seconds at most,
+// for a sync to end and give its lease back; the app calls it after the
+// program ends, before the store closes.
+func (m Model) Close() {
+	m.cancel()
+	done := make(chan struct{})
+	go func() {
+		m.sh.syncs.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(closeWait):
+	}
+}
+
+// closeWait bounds how long Close waits for a sync: a request cancelled
+// mid-flight ends at once, a window being written within its transaction.
+const closeWait = 5 * time.Second
 
 // reload reads both lists again in full (after a sync committed data), and
 // the figures.

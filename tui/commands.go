@@ -144,7 +144,9 @@ func searchMessages(sh *shared, seq int, query string, after store.Cursor) tea.C
 func startSync(sh *shared, from, to api.Day) tea.Cmd {
 	events := make(chan any, 16)
 	bots := sh.syncing()
+	sh.syncs.Add(1)
 	go func() {
+		defer sh.syncs.Done()
 		send := func(msg any) {
 			select { // after quit nobody reads: never block on it
 			case events <- msg:

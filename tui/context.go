@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/charmbracelet/colorprofile"
@@ -82,6 +83,10 @@ type Bot struct {
 // keys, and where the data is.
 type shared struct {
 	Options
+	// syncs are the background syncs running: Close waits for them to
+	// give the bot's sync lease back, or it would hold the bot for its
+	// whole lease after neotui ends.
+	syncs         sync.WaitGroup
 	width, height int
 	styles        Styles
 	keys          KeyMap

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -272,5 +273,34 @@ func TestRateLimitErrorSaysTheCauseFirst(t *testing.T) {
 	m = settle(t, m, sizeCmd(80, 24))
 	if line := statusLine(m); !strings.HasPrefix(line, "⚠ syncing history: Neoagent") || !strings.HasSuffix(line, "r retries") {
 		t.Errorf("status line at 80 columns %q: want the cause first and r kept", line)
+	}
+}
+
+// Close waits for a running sync to end, so that it gives the bot's sync
+// lease back before neotui exits (a SIGTERM mid-sync held the bot for the
+// lease's 30 s).
+func TestCloseWaitsForTheSyncToEnd(t *testing.T) {
+	st, _ := fillStore(t, 20)
+	var released atomic.Bool
+	started := make(chan struct{})
+	opts := testOptions(st)
+	opts.Sync = func(ctx context.Context, from, to api.Day, progress func(syncer.Progress)) (syncer.Report, error) {
+		close(started)
+		<-ctx.Done()
+		time.Sleep(100 * time.Millisecond) // the lease's release, after the cancelled request
+		released.Store(true)
+		return syncer.Report{}, ctx.Err()
+	}
+	m := New(opts)
+	m = settle(t, m, sizeCmd(120, 40))
+	next, _ := m.refresh() // starts the sync at once; its messages are not read
+	select {
+	case <-started:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the sync did not start")
+	}
+	next.Close()
+	if !released.Load() {
+		t.Error("Close returned before the sync ended")
 	}
 }
