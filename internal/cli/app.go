@@ -78,6 +78,22 @@ func (a *app) syncSaying(ctx context.Context, s *session, from, to api.Day, lead
 	return rep, err
 }
 
+// openSynced opens the store and syncs from..to into it, as a listing
+// command does before it prints (leadsOnly: leads, not history). When the
+// sync fails it closes the store and returns syncFailed's error, pointing
+// at "neotui COMMAND --offline".
+func (a *app) openSynced(ctx context.Context, from, to api.Day, leadsOnly bool, command string) (*session, error) {
+	s, err := a.open()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := a.sync(ctx, s, from, to, leadsOnly, nil); err != nil {
+		s.Close()
+		return nil, syncFailed(err, "neotui "+command+" --offline")
+	}
+	return s, nil
+}
+
 // syncFailed is the error of a command whose sync failed. Such a command
 // prints nothing: an empty or partial result would pass for the answer in
 // a script. offline is the command that shows what is stored.

@@ -83,14 +83,11 @@ func (a *app) leads(ctx context.Context, f leadsFlags) error {
 	if err != nil {
 		return err
 	}
-	s, err := a.open()
+	s, err := a.openSynced(ctx, from, to, true, "leads")
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if _, err := a.sync(ctx, s, from, to, true, nil); err != nil {
-		return syncFailed(err, "neotui leads --offline")
-	}
 	if f.session != 0 && f.r.since == "" {
 		from = 0 // a conversation's leads, however old: the store may hold older ones
 	}

@@ -59,14 +59,12 @@ func (a *app) report(ctx context.Context, f reportFlags) error {
 	if err != nil {
 		return err
 	}
-	s, err := a.open()
+	// The period and the one before it, which the report compares with.
+	s, err := a.openSynced(ctx, from-(to-from+1), to, false, "report")
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if _, err := a.sync(ctx, s, from-(to-from+1), to, false, nil); err != nil {
-		return syncFailed(err, "neotui report --offline")
-	}
 	rep, err := s.store.Report(ctx, store.ReportQuery{Bot: s.bot.Serial, From: from, To: to, Hours: s.cfg.Location})
 	if err != nil {
 		return err

@@ -66,14 +66,11 @@ func (a *app) search(ctx context.Context, query string, f searchFlags) error {
 	if err != nil {
 		return err
 	}
-	s, err := a.open()
+	s, err := a.openSynced(ctx, from, to, false, "search")
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if _, err := a.sync(ctx, s, from, to, false, nil); err != nil {
-		return syncFailed(err, "neotui search --offline")
-	}
 	if f.since == "" {
 		from = 0 // synced the last 30 days; searched everything stored
 	}

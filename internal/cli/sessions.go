@@ -52,14 +52,11 @@ The range is synced from Neoagent into the local store first (unless --offline).
 			if err != nil {
 				return err
 			}
-			s, err := a.open()
+			s, err := a.openSynced(cmd.Context(), from, to, false, "sessions")
 			if err != nil {
 				return err
 			}
 			defer s.Close()
-			if _, err := a.sync(cmd.Context(), s, from, to, false, nil); err != nil {
-				return syncFailed(err, "neotui sessions --offline")
-			}
 			q := store.SessionQuery{Bot: s.bot.Serial, From: from, To: to, Limit: limit}
 			return a.printSessions(cmd.Context(), s, q, format)
 		},

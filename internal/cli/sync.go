@@ -58,10 +58,7 @@ until a year holds no conversation), showing how much of it is stored.`,
 			}
 			rep, err := a.sync(cmd.Context(), s, from, to, false, a.stdout)
 			if err != nil {
-				if !rep.Changes.IsZero() {
-					err = fmt.Errorf("%w (stored before that: %s)", err, describeChanges(rep.Changes))
-				}
-				return syncFailed(err, "neotui leads --offline")
+				return syncStopped(err, rep.Changes)
 			}
 			fmt.Fprintf(a.stdout, "%s %s…%s: %s, %s\n", s.bot.Name, from, to,
 				english.Plural(rep.Requests, "request"), describeReport(rep))
@@ -71,6 +68,15 @@ until a year holds no conversation), showing how much of it is stored.`,
 	r.add(cmd, "initial_sync_days, 30d")
 	cmd.Flags().BoolVar(&all, "all", false, "fetch the bot's whole history, until the store holds all of it")
 	return cmd
+}
+
+// syncStopped is the error of neotui sync when a sync failed: what it
+// stored before it stopped stays stored, and the leads command shows it.
+func syncStopped(err error, stored store.Changes) error {
+	if !stored.IsZero() {
+		err = fmt.Errorf("%w (stored before that: %s)", err, describeChanges(stored))
+	}
+	return syncFailed(err, "neotui leads --offline")
 }
 
 // describeReport is what a sync changed, and what it had to leave out.

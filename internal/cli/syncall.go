@@ -48,10 +48,7 @@ func (a *app) syncAll(ctx context.Context, s *session) error {
 		sum.SkippedLeads += rep.SkippedLeads
 		sum.Changes.Add(rep.Changes)
 		if err != nil {
-			if !sum.Changes.IsZero() {
-				err = fmt.Errorf("%w (stored before that: %s)", err, describeChanges(sum.Changes))
-			}
-			return syncFailed(err, "neotui leads --offline")
+			return syncStopped(err, sum.Changes)
 		}
 		if stored, err = s.store.StoredMessages(ctx, s.bot.Serial); err != nil {
 			return err
