@@ -14,6 +14,7 @@ import (
 
 	"github.com/neotui/neotui/api"
 	"github.com/neotui/neotui/internal/english"
+	"github.com/neotui/neotui/internal/export"
 	"github.com/neotui/neotui/internal/safetext"
 	"github.com/neotui/neotui/internal/store"
 	"github.com/neotui/neotui/tui/list"
@@ -239,16 +240,13 @@ type hitItem struct {
 }
 
 func newHitItem(h store.Hit, query string) *hitItem {
-	role := map[string]string{api.RoleAI: "AI", api.RoleUser: "Visitor"}[h.Type]
-	if role == "" {
-		role = safetext.Line(h.Type)
-	}
+	role := export.RoleLabel(h.Type)
 	text := strings.Join(strings.Fields(safetext.Line(h.Content)), " ")
 	if h.Type == api.RoleAI {
 		// A one-line snippet shows words, not ** or [text](url).
 		text = markdownMarks.Replace(markdownLink.ReplaceAllString(text, "$1"))
 	}
-	return &hitItem{hit: h, role: role, snippet: snippet(text, query, 12),
+	return &hitItem{hit: h, role: role, snippet: safetext.Snippet(text, query, 12),
 		key:   strconv.FormatInt(h.SessionID, 10) + ":" + strconv.Itoa(h.Seq),
 		words: strings.Fields(strings.ToLower(query))}
 }
@@ -262,27 +260,6 @@ var markdownLink = regexp.MustCompile(`\[([^\]]*)\]\([^)\s]*\)`)
 
 func (i *hitItem) FilterText() string { return i.snippet }
 func (i *hitItem) Key() string        { return i.key }
-
-// snippet is text from a little before the query's first word on, so the
-// match shows even in a narrow column.
-func snippet(text, query string, before int) string {
-	words := strings.Fields(query)
-	if len(words) == 0 {
-		return text
-	}
-	i := safetext.IndexFold(text, words[0])
-	if i <= before {
-		return text
-	}
-	start := i - before
-	for start < i && !utf8.RuneStart(text[start]) {
-		start++
-	}
-	if sp := strings.IndexByte(text[start:i], ' '); sp >= 0 {
-		start += sp + 1
-	}
-	return "…" + text[start:]
-}
 
 // The columns of a hit: the conversation, when, who wrote the message.
 const hitIDW, hitWhenW, hitRoleW = 7, 15, 7

@@ -6,12 +6,10 @@ import (
 	"io"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/spf13/cobra"
 
-	"github.com/neotui/neotui/api"
 	"github.com/neotui/neotui/internal/export"
 	"github.com/neotui/neotui/internal/safetext"
 	"github.com/neotui/neotui/internal/store"
@@ -134,9 +132,9 @@ func (a *app) foundTable(query string, found []store.Found, loc *time.Location) 
 		b.WriteString(fit(fmt.Sprintf("%d · %s · %s · %s", f.SessionID, export.LocalTime(f.CreateTime, loc),
 			matches, safetext.Line(f.URI))) + "\n")
 		for _, h := range f.Matches {
-			line := "  " + roleName(h.Type) + ": " + oneLine(h.Content)
+			line := "  " + export.RoleLabel(h.Type) + ": " + oneLine(h.Content)
 			if width > 0 && ansi.StringWidth(line) > width { // from a little before the match
-				line = "  " + roleName(h.Type) + ": " + snippet(oneLine(h.Content), query, 20)
+				line = "  " + export.RoleLabel(h.Type) + ": " + safetext.Snippet(oneLine(h.Content), query, 20)
 			}
 			b.WriteString(fit(line) + "\n")
 		}
@@ -157,7 +155,7 @@ func (a *app) foundMarkdown(query string, found []store.Found) error {
 		}
 		b.WriteByte('\n')
 		for _, h := range f.Matches {
-			fmt.Fprintf(&b, "- **%s:** %s\n", roleName(h.Type),
+			fmt.Fprintf(&b, "- **%s:** %s\n", export.RoleLabel(h.Type),
 				export.MarkdownEscape(safetext.Markdown(oneLine(h.Content))))
 		}
 	}
@@ -165,39 +163,5 @@ func (a *app) foundMarkdown(query string, found []store.Found) error {
 	return err
 }
 
-// roleName names a message's author as the browser does.
-func roleName(typ string) string {
-	switch typ {
-	case api.RoleAI:
-		return "AI"
-	case api.RoleUser:
-		return "Visitor"
-	case "":
-		return "Note"
-	}
-	return safetext.Line(typ)
-}
-
 // oneLine is text sanitized, its lines and spaces run together.
 func oneLine(s string) string { return strings.Join(strings.Fields(safetext.Line(s)), " ") }
-
-// snippet is text from a little before the query's first word on, so that
-// the match shows on a narrow terminal too.
-func snippet(text, query string, before int) string {
-	words := strings.Fields(query)
-	if len(words) == 0 {
-		return text
-	}
-	i := safetext.IndexFold(text, words[0])
-	if i <= before {
-		return text
-	}
-	start := i - before
-	for !utf8.RuneStart(text[start]) {
-		start++
-	}
-	if sp := strings.IndexByte(text[start:i], ' '); sp >= 0 {
-		start += sp + 1
-	}
-	return "…" + text[start:]
-}

@@ -24,7 +24,7 @@ func Transcript(w io.Writer, s api.Session, leads []store.Lead, loc *time.Locati
 		fmt.Fprintf(&b, "%s: %s\n", safetext.Line(l.Type), safetext.Line(contact(l.Lead)))
 	}
 	for _, m := range s.Messages {
-		label := roleLabel(m.Type) + ": "
+		label := RoleLabel(m.Type) + ": "
 		indent := strings.Repeat(" ", len(label))
 		text := strings.ReplaceAll(safetext.Clean(m.Content), "\n", "\n"+indent)
 		fmt.Fprintf(&b, "\n%s%s\n", label, text)
@@ -55,7 +55,7 @@ func Markdown(w io.Writer, s api.Session, leads []store.Lead) error {
 		if m.Type != api.RoleAI {
 			text = mdText(m.Content)
 		}
-		fmt.Fprintf(&b, "\n**%s:**\n\n%s\n", mdText(roleLabel(m.Type)), strings.TrimSpace(text))
+		fmt.Fprintf(&b, "\n**%s:**\n\n%s\n", mdText(RoleLabel(m.Type)), strings.TrimSpace(text))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -120,16 +120,16 @@ func plainTranscript(msgs []api.Message) string {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		b.WriteString(roleLabel(m.Type))
+		b.WriteString(RoleLabel(m.Type))
 		b.WriteString(": ")
 		b.WriteString(m.Content)
 	}
 	return b.String()
 }
 
-// roleLabel names the speaker of a turn as the browser does: AI or Visitor
+// RoleLabel names the speaker of a turn as the browser does: AI or Visitor
 // (the API's "User" reads as the operator); a turn of no type is a note.
-func roleLabel(t string) string {
+func RoleLabel(t string) string {
 	switch t {
 	case api.RoleAI:
 		return "AI"

@@ -1,6 +1,7 @@
 package safetext
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -78,4 +79,27 @@ func equalFold(a, b rune) bool {
 		}
 	}
 	return false
+}
+
+// Snippet is text from a little before the first word of query on (at most
+// before bytes, starting at a word), "…" in front when it is cut, so that a
+// match shows even in a narrow column; text itself when the word is near
+// its start or absent.
+func Snippet(text, query string, before int) string {
+	words := strings.Fields(query)
+	if len(words) == 0 {
+		return text
+	}
+	i := IndexFold(text, words[0])
+	if i <= before {
+		return text
+	}
+	start := i - before
+	for start < i && !utf8.RuneStart(text[start]) {
+		start++
+	}
+	if sp := strings.IndexByte(text[start:i], ' '); sp >= 0 {
+		start += sp + 1
+	}
+	return "…" + text[start:]
 }

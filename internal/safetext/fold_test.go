@@ -57,3 +57,16 @@ func TestIndexFold(t *testing.T) {
 		}
 	}
 }
+
+// TestSnippetKeepsByteOffsets: a letter longer lower-cased (Ⱥ → ⱥ) must
+// not shift the cut (it once panicked).
+func TestSnippetKeepsByteOffsets(t *testing.T) {
+	text := strings.Repeat("Ⱥ", 20) + " pro plan"
+	got := Snippet(text, "pro", 12)
+	if !strings.HasPrefix(got, "…") || !strings.Contains(got, "pro plan") {
+		t.Errorf("snippet = %q", got)
+	}
+	if got := Snippet(strings.Repeat("Straße ", 4)+"PRO plan", "pro", 8); !strings.HasPrefix(got, "…") || !strings.Contains(got, "PRO plan") {
+		t.Errorf("the snippet missed a case-insensitive match: %q", got)
+	}
+}
