@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -61,4 +62,27 @@ func checkFolded(t testing.TB, s *Store) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// indexedOrNot runs check on s's messages as search finds them before the
+// store indexed them (read one by one, tailHits), then once it has. On
+// PostgreSQL, whose index keeps itself up to date, once.
+func indexedOrNot(t *testing.T, s *Store, check func(t *testing.T)) {
+	t.Helper()
+	if onPostgres() {
+		check(t)
+		return
+	}
+	ctx := context.Background()
+	if n, err := s.Unindexed(ctx); err != nil || n == 0 {
+		t.Fatalf("Unindexed = %d, %v: no message waits for the index, so none would be read unindexed", n, err)
+	}
+	t.Run("unindexed", check)
+	if err := s.IndexSearch(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.Unindexed(ctx); err != nil || n != 0 {
+		t.Fatalf("Unindexed = %d, %v after IndexSearch, want 0", n, err)
+	}
+	t.Run("indexed", check)
 }

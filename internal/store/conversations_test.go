@@ -29,6 +29,12 @@ func TestSearchConversations(t *testing.T) {
 	if _, err := s.SaveHistory(ctx, testBot, 0, 0, fetchedAt, sessions); err != nil {
 		t.Fatal(err)
 	}
+	indexedOrNot(t, s, func(t *testing.T) { wantConversationsFound(t, s) })
+}
+
+func wantConversationsFound(t *testing.T, s *Store) {
+	ctx := context.Background()
+	at := func(day int) time.Time { return time.Date(2024, 2, day, 10, 0, 0, 0, time.UTC) }
 	summary := func(found []Found) string {
 		var out string
 		for _, f := range found {

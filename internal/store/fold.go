@@ -1,11 +1,13 @@
 package store
 
 import (
+	"database/sql/driver"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+	"modernc.org/sqlite"
 )
 
 // foldSearch is s as search compares it on PostgreSQL, where no tokenizer
@@ -45,6 +47,24 @@ func withoutMarks(r rune) rune {
 		}
 	}
 	return base
+}
+
+// holds is SQLite's neotui_holds(text, word…): whether text, folded as
+// foldSearch folds it, holds every word, each given folded. Search reads
+// the messages the index does not hold yet with it.
+func holds(ctx *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+	text, _ := args[0].(string)
+	folded := foldSearch(text)
+	for _, w := range args[1:] {
+		if w, _ := w.(string); !strings.Contains(folded, w) {
+			return int64(0), nil
+		}
+	}
+	return int64(1), nil
+}
+
+func init() {
+	sqlite.MustRegisterDeterministicScalarFunction("neotui_holds", -1, holds)
 }
 
 // searchedText is the text search looks in: the shown text, when

@@ -55,10 +55,6 @@ const previewMax = 200
 func (s *Store) SaveHistory(ctx context.Context, bot string, from, to api.Day, fetched time.Time, sessions []api.Session) (Changes, error) {
 	var ch Changes
 	err := s.saveWindow(ctx, bot, EndpointHistory, from, to, fetched, func(tx *sql.Tx) error {
-		var lastID int64
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM messages`).Scan(&lastID); err != nil {
-			return err
-		}
 		w, err := newHistoryWriter(ctx, tx, s.dialect)
 		if err != nil {
 			return err
@@ -68,13 +64,9 @@ func (s *Store) SaveHistory(ctx context.Context, bot string, from, to api.Day, f
 				return fmt.Errorf("session %d: %w", sess.SessionID, err)
 			}
 		}
-		if err := w.flush(ctx); err != nil {
-			return err
-		}
-		if s.dialect == postgresDialect {
-			return nil // its index keeps itself up to date
-		}
-		return indexNewMessages(ctx, tx, lastID)
+		// On SQLite, the store indexes the new messages for search once
+		// idle (indexSaved); PostgreSQL's index keeps itself up to date.
+		return w.flush(ctx)
 	})
 	if err != nil {
 		return Changes{}, err
@@ -186,20 +178,6 @@ func saveMarks(ctx context.Context, tx *sql.Tx, d dialect, bot string, ep Endpoi
 		if _, err := mark.ExecContext(ctx, bot, string(ep), int64(d), unixNano(fetched)); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// indexNewMessages adds the messages inserted since lastID to the full-text
-// index in one statement (see the schema). Ids are AUTOINCREMENT, so every
-// row inserted by this transaction, and only those, has an id above lastID.
-// Rows inserted and deleted in the same transaction must not happen: the
-// delete trigger would remove index entries that were never added.
-func indexNewMessages(ctx context.Context, tx *sql.Tx, lastID int64) error {
-	_, err := tx.ExecContext(ctx, `
-		INSERT INTO messages_fts (rowid, content) SELECT id, content FROM messages_indexed WHERE id > ?`, lastID)
-	if err != nil {
-		return fmt.Errorf("index new messages: %w", err)
 	}
 	return nil
 }

@@ -93,6 +93,7 @@ type searchQuery struct {
 	conds    []string
 	condArgs []any
 	short    []string // the short words
+	long     []string // the words of three or more characters, which match is of
 }
 
 // and is q with one more condition.
@@ -110,6 +111,7 @@ func parseSearch(query string) searchQuery {
 			// A double-quoted FTS5 string is literal: *, (, ), :, AND, NEAR
 			// inside it are text, and a quote is escaped by doubling it.
 			phrases = append(phrases, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
+			q.long = append(q.long, w)
 			continue
 		}
 		q = q.and(` AND coalesce(m.shown, m.content) LIKE ? ESCAPE '\'`, "%"+likeEscaper.Replace(w)+"%")
@@ -125,9 +127,47 @@ func parseSearch(query string) searchQuery {
 // walk of the sessions newest first; and for short words only, see
 // shortHits.
 func (s *Store) searchPage(ctx context.Context, bot string, q searchQuery, after Cursor, limit int) (SearchPage, error) {
-	if q.match == "" {
-		f, err := s.shortHits(ctx, bot, q, after, limit)
+	var upto, top int64
+	if err := s.db.QueryRowContext(ctx, `
+		SELECT upto, (SELECT coalesce(max(id), 0) FROM messages) FROM search_indexed`).Scan(&upto, &top); err != nil {
+		return SearchPage{}, err
+	}
+	if top <= upto { // the index holds every message
+		f, err := s.indexedHits(ctx, bot, q, after, limit)
 		return f.page(after, limit), err
+	}
+	indexed, err := s.indexedHits(ctx, bot, q.and(` AND m.id <= ?`, upto), after, limit)
+	if err != nil {
+		return SearchPage{}, err
+	}
+	tail, err := s.tailHits(ctx, bot, q, upto, after, limit)
+	if err != nil {
+		return SearchPage{}, err
+	}
+	return merge(indexed, tail, limit).page(after, limit), nil
+}
+
+// tailHits reads the messages above upto, which the index does not hold
+// yet, one by one: the long words folded as the index folds them
+// (neotui_holds), the short ones as LIKE. +m.bot and m.id > upto: a read of
+// those messages alone, by id.
+func (s *Store) tailHits(ctx context.Context, bot string, q searchQuery, upto int64, after Cursor, limit int) (found, error) {
+	if len(q.long) > 0 {
+		args := make([]any, len(q.long))
+		for i, w := range q.long {
+			args[i] = foldSearch(w)
+		}
+		q = q.and(` AND neotui_holds(coalesce(m.shown, m.content)`+strings.Repeat(", ?", len(args))+`)`, args...)
+	}
+	q = q.and(` AND m.id > ?`, upto)
+	return s.readHits(ctx, bot, scanSQL(q, after), walkArgs(bot, q, after, limit))
+}
+
+// indexedHits finds the hits among the messages the index holds (all of
+// them, unless q says otherwise).
+func (s *Store) indexedHits(ctx context.Context, bot string, q searchQuery, after Cursor, limit int) (found, error) {
+	if q.match == "" {
+		return s.shortHits(ctx, bot, q, after, limit)
 	}
 	walk := false
 	if limit > 0 {
@@ -135,7 +175,7 @@ func (s *Store) searchPage(ctx context.Context, bot string, q searchQuery, after
 		if err := s.db.QueryRowContext(ctx, `
 			SELECT count(*) FROM (SELECT 1 FROM messages_fts WHERE messages_fts MATCH ? LIMIT ?)`,
 			q.match, denseMatches).Scan(&n); err != nil {
-			return SearchPage{}, err
+			return found{}, err
 		}
 		walk = n == denseMatches
 	}
@@ -143,7 +183,7 @@ func (s *Store) searchPage(ctx context.Context, bot string, q searchQuery, after
 	if walk {
 		r, n, err := s.rarestWord(ctx, q.short)
 		if err != nil {
-			return SearchPage{}, err
+			return found{}, err
 		}
 		switch { // see fewTerms and rareTerms
 		case n >= rareTerms: // no short word, or none the index holds rarely
@@ -158,8 +198,7 @@ func (s *Store) searchPage(ctx context.Context, bot string, q searchQuery, after
 		}
 		args = walkArgs(bot, q, after, limit)
 	}
-	f, err := s.readHits(ctx, bot, sqlText, args)
-	return f.page(after, limit), err
+	return s.readHits(ctx, bot, sqlText, args)
 }
 
 // shortHits finds hits of short words alone. When the index holds one of

@@ -46,6 +46,9 @@ func TestShortWordsThroughTheIndex(t *testing.T) {
 	sqliteOnly(t, "FTS5's terms and LIKE; PostgreSQL finds short words through pg_trgm (pgsearch.go)")
 	s := openStore(t)
 	saveShortWordTexts(t, s)
+	if err := s.IndexSearch(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
 	wantShortWordsIndexed(t, s)
 	checkIntegrity(t, s)
 }
@@ -65,12 +68,12 @@ func TestMigrateVersion9IndexesShortWords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Back to version 9: migration 11 undone, then 10.
+	// Back to version 9: migration 11 undone, then 13 and 10.
 	for _, q := range []string{`DROP TRIGGER leads_mark_session; DROP INDEX sessions_rows;
 		ALTER TABLE sessions DROP COLUMN has_lead;
 		CREATE INDEX sessions_rows ON sessions (bot, day, create_ns, session_id, message_count, uri, preview, visitor_count, ai_count)`,
 		`DROP TABLE messages_terms; DROP TRIGGER messages_fts_delete; DROP TRIGGER messages_fts_update;
-		DROP TABLE messages_fts; DROP VIEW messages_indexed`, shownIndex, migrations[8], "PRAGMA user_version = 9"} {
+		DROP TABLE messages_fts; DROP VIEW messages_indexed; DROP TABLE search_indexed`, shownIndex, migrations[8], "PRAGMA user_version = 9"} {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatal(err)
 		}
@@ -149,6 +152,10 @@ func TestShortWordsAsToday(t *testing.T) {
 	if _, err := s.SaveHistory(context.Background(), testBot, 0, 0, fetchedAt, sessions); err != nil {
 		t.Fatal(err)
 	}
+	indexedOrNot(t, s, func(t *testing.T) { wantShortWordsAsToday(t, s) })
+}
+
+func wantShortWordsAsToday(t *testing.T, s *Store) {
 	for _, tc := range []struct {
 		query string
 		want  []string

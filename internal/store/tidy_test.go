@@ -43,11 +43,23 @@ func sqliteVarint(b []byte) (v, n int) {
 	return v, n
 }
 
-// saveWeeks saves n weekly windows, a week a save as a sync does. Each week
-// has a conversation whose message holds a word of its own ("weekNN") and
-// one word all share, among others of random words: enough text that
-// FTS5's automerge, which works per 64 pages written, would merge.
+// saveWeeks saves n weekly windows, a week a save as a sync does, each
+// indexed for search after its save (as the idle store does between a
+// sync's windows; in a step of its own: a segment). Each week has a
+// conversation whose message holds a word of its own ("weekNN") and one
+// word all share, among others of random words: enough text that FTS5's
+// automerge, which works per 64 pages written, would merge.
 func saveWeeks(t *testing.T, s *Store, n int) {
+	t.Helper()
+	saveWeeksUnindexed(t, s, n, func() {
+		if err := s.IndexSearch(context.Background(), nil); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// saveWeeksUnindexed is saveWeeks that calls after after each save.
+func saveWeeksUnindexed(t *testing.T, s *Store, n int, after func()) {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(3, 4))
 	first := mustDay(t, "2024-01-01")
@@ -65,6 +77,7 @@ func saveWeeks(t *testing.T, s *Store, n int) {
 		if _, err := s.SaveHistory(context.Background(), testBot, from, from+6, fetchedAt, sessions); err != nil {
 			t.Fatal(err)
 		}
+		after()
 	}
 }
 
@@ -98,15 +111,35 @@ func wantWeeksFound(t *testing.T, s *Store, n int) {
 	}
 }
 
-func TestSavesLeaveTheIndexUnmergedAndSearchRight(t *testing.T) {
+// TestSavesLeaveTheirMessagesUnindexedAndSearchRight: a save adds nothing
+// to the index (that is the store's work once idle), and search finds
+// what it saved all the same.
+func TestSavesLeaveTheirMessagesUnindexedAndSearchRight(t *testing.T) {
+	sqliteOnly(t, "FTS5's segments; PostgreSQL keeps its trigram index up to date itself")
+	s := openStore(t)
+	const weeks = 12
+	saveWeeksUnindexed(t, s, weeks, func() {})
+	if got := ftsSegments(t, s); got != 0 {
+		t.Errorf("%d segments after %d saves, want none: the saves indexed their messages", got, weeks)
+	}
+	if n, err := s.Unindexed(context.Background()); err != nil || n != weeks*(2+40*5) {
+		t.Errorf("Unindexed = %d, %v; want every message saved, %d", n, err, weeks*(2+40*5))
+	}
+	wantWeeksFound(t, s, weeks)
+	checkIntegrity(t, s) // indexes them
+	wantWeeksFound(t, s, weeks)
+}
+
+// TestIndexingLeavesTheIndexUnmergedAndSearchRight: each step of indexing
+// writes a segment and none is merged (FTS5's automerge would have merged
+// every four).
+func TestIndexingLeavesTheIndexUnmergedAndSearchRight(t *testing.T) {
 	sqliteOnly(t, "FTS5's segments; PostgreSQL keeps its trigram index tidy itself")
 	s := openStore(t)
 	const weeks = 12
 	saveWeeks(t, s, weeks)
-	// Each save wrote a segment and none was merged: FTS5's automerge would
-	// have merged every four.
 	if got := ftsSegments(t, s); got != weeks {
-		t.Errorf("%d segments after %d saves, want one a save", got, weeks)
+		t.Errorf("%d segments after %d saves each indexed, want one a save", got, weeks)
 	}
 	wantWeeksFound(t, s, weeks)
 	checkIntegrity(t, s)
@@ -137,18 +170,34 @@ func TestTheStoreTidiesWhenIdle(t *testing.T) {
 	defer func(d time.Duration) { tidyIdle = d }(tidyIdle)
 	tidyIdle = 10 * time.Millisecond
 	s := openStore(t)
-	saveWeeks(t, s, 12)
-	for deadline := time.Now().Add(10 * time.Second); ftsSegments(t, s) >= 4; time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("%d segments 10 s after the last save: the idle store did not merge them", ftsSegments(t, s))
-		}
-	}
+	saveWeeksUnindexed(t, s, 12, func() {})
+	waitTidied(t, s, "the last save")
 	wantWeeksFound(t, s, 12)
 }
 
-// TestTheStoreTidiesOnceIdleAfterOpening: an index left unmerged (here by
-// a process that closed before it was idle; also by an upgrade that made
-// the index anew) is merged once the store that opens it is idle.
+// waitTidied waits until the idle store has indexed every message and
+// merged the index's segments.
+func waitTidied(t *testing.T, s *Store, since string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		n, err := s.Unindexed(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		segs := ftsSegments(t, s)
+		if n == 0 && segs > 0 && segs < 4 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("10 s after %s, %d messages unindexed and %d segments: the idle store did not index and merge them", since, n, segs)
+		}
+	}
+}
+
+// TestTheStoreTidiesOnceIdleAfterOpening: messages left unindexed and an
+// index left unmerged (here by a process that closed before it was idle;
+// also by an upgrade that made the index anew) are indexed and merged once
+// the store that opens them is idle.
 func TestTheStoreTidiesOnceIdleAfterOpening(t *testing.T) {
 	defer func(d time.Duration) { tidyIdle = d }(tidyIdle)
 	tidyIdle = time.Hour
@@ -157,17 +206,13 @@ func TestTheStoreTidiesOnceIdleAfterOpening(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	saveWeeks(t, s, 12)
+	saveWeeksUnindexed(t, s, 12, func() {})
 	s.Close()
 	tidyIdle = 10 * time.Millisecond
 	if s, err = Open(path); err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	for deadline := time.Now().Add(10 * time.Second); ftsSegments(t, s) >= 4; time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("%d segments 10 s after opening: the idle store did not merge them", ftsSegments(t, s))
-		}
-	}
+	waitTidied(t, s, "opening")
 	wantWeeksFound(t, s, 12)
 }
