@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/internal/english"
 	"github.com/neotui/neotui/internal/syncer"
 )
 
@@ -75,7 +76,37 @@ func (a *app) syncSaying(ctx context.Context, s *session, from, to api.Day, lead
 	if err != nil && tty {
 		fmt.Fprint(a.stderr, "\r\033[K")
 	}
+	if !leadsOnly {
+		a.indexForSearch(ctx, s, tty, width)
+	}
 	return rep, err
+}
+
+// indexForSearch indexes for search the messages a sync saved: the store
+// leaves that for when it is idle, and a command ends soon after its sync,
+// so the next one would find them unindexed (search reads those one by one:
+// right, but slower as they pile up). On a terminal it shows how far it is.
+// What the sync saved stays saved whatever happens here: a failure is said,
+// and a later neotui indexes what is left.
+func (a *app) indexForSearch(ctx context.Context, s *session, tty bool, width int) {
+	left, err := s.store.Unindexed(ctx)
+	if err != nil || left == 0 {
+		return
+	}
+	var progress func(int)
+	if tty {
+		total := left
+		show := func(left int) {
+			line := fmt.Sprintf("indexing %s for search… %d%%", english.Plural(total, "message"), 100*(total-left)/total)
+			fmt.Fprint(a.stderr, "\r\033[K"+ansi.Truncate(line, width-1, "…"))
+		}
+		show(left)
+		progress = show
+		defer fmt.Fprint(a.stderr, "\r\033[K")
+	}
+	if err := s.store.IndexSearch(ctx, progress); err != nil && ctx.Err() == nil {
+		fmt.Fprintf(a.stderr, "neotui: could not index the new messages for search (%v); search finds them all the same, more slowly, until a later neotui indexes them\n", err)
+	}
 }
 
 // openSynced opens the store and syncs from..to into it, as a listing

@@ -393,6 +393,12 @@ WHEN old.id <= (SELECT upto FROM search_indexed) BEGIN
 	INSERT INTO messages_fts (rowid, content) VALUES (new.id, coalesce(new.shown, new.content) || char(10, 10));
 END;
 `,
+
+	// 14: leads_newest is the start of leads_report (migration 8), which
+	// serves every query it served: one index fewer for every lead saved.
+	`
+DROP INDEX leads_newest;
+`,
 }
 
 // shownIndex is the full-text index over the shown text, as migration 4

@@ -250,7 +250,7 @@ func TestQueryPlans(t *testing.T) {
 	}{
 		{sessionsQuery, "INDEX sessions_rows", []any{"b", 1, 9, 500}},
 		{sessionRowsQuery, "COVERING INDEX sessions_rows", []any{"b", 1, 9, 500}}, // no table row read
-		{leads, "INDEX leads_newest", leadArgs},
+		{leads, "INDEX leads_report", leadArgs},
 	} {
 		rows, err := s.db.Query("EXPLAIN QUERY PLAN "+tc.query, tc.args...)
 		if err != nil {

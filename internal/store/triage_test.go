@@ -796,7 +796,7 @@ func TestTriageQueryPlans(t *testing.T) {
 		args        []any
 		want        []string
 	}{
-		{"triage filters", leads, leadArgs, []string{"INDEX leads_newest", "SEARCH t USING PRIMARY KEY"}},
+		{"triage filters", leads, leadArgs, []string{"INDEX leads_report", "SEARCH t USING PRIMARY KEY"}},
 		{"related", related, relatedArgs, []string{"INDEX leads_by_email", "INDEX leads_by_phone"}},
 		{"all bots", allBots, allBotsArgs, []string{"INDEX leads_all_newest", "SEARCH t USING PRIMARY KEY"}},
 		{"triage seq", triageSeqQuery, nil, nil},
