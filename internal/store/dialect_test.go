@@ -163,3 +163,19 @@ func TestOpenAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestHoldsFoldedAsFoldSearch: the byte-by-byte comparison of an ASCII
+// text finds what folding a copy of it finds, for words of every kind.
+func TestHoldsFoldedAsFoldSearch(t *testing.T) {
+	texts := []string{"", "Hello World", "MERCOLEDÌ alle 10", "José", "ſtraße", "\u212a kelvin", "abc", "ABC", "a_b%c", "Appointment 12-3"}
+	words := []string{"", "hello", "world", "o w", "mercoledi", "jose", "s", "k", "kelvin", "abc", "abcd", "_b%", "é", "ppointment 1", "12-3"}
+	for _, text := range texts {
+		for _, w := range words {
+			fw := foldSearch(w)
+			want := strings.Contains(foldSearch(text), fw)
+			if got := holdsFolded(text, []string{fw}); got != want {
+				t.Errorf("holdsFolded(%q, %q) = %v, want %v", text, fw, got, want)
+			}
+		}
+	}
+}

@@ -54,13 +54,70 @@ func withoutMarks(r rune) rune {
 // the messages the index does not hold yet with it.
 func holds(ctx *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
 	text, _ := args[0].(string)
-	folded := foldSearch(text)
+	words := make([]string, 0, len(args)-1)
 	for _, w := range args[1:] {
-		if w, _ := w.(string); !strings.Contains(folded, w) {
-			return int64(0), nil
+		w, _ := w.(string)
+		words = append(words, w)
+	}
+	if holdsFolded(text, words) {
+		return int64(1), nil
+	}
+	return int64(0), nil
+}
+
+// holdsFolded reports whether text, folded, holds every one of words,
+// each folded already. An ASCII text (most are) is compared as it is, byte
+// by byte, without folding a copy of it.
+func holdsFolded(text string, words []string) bool {
+	if !isASCII(text) {
+		folded := foldSearch(text)
+		for _, w := range words {
+			if !strings.Contains(folded, w) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, w := range words {
+		if !containsLowerASCII(text, w) {
+			return false
 		}
 	}
-	return int64(1), nil
+	return true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// containsLowerASCII reports whether the ASCII text, in lower case, holds
+// w (in lower case already; a w that is not ASCII it never holds).
+func containsLowerASCII(text, w string) bool {
+	if w == "" {
+		return true
+	}
+	for i := 0; i+len(w) <= len(text); i++ {
+		j := 0
+		for j < len(w) && lowerASCII(text[i+j]) == w[j] {
+			j++
+		}
+		if j == len(w) {
+			return true
+		}
+	}
+	return false
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 func init() {

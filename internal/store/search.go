@@ -140,18 +140,17 @@ func (s *Store) searchPage(ctx context.Context, bot string, q searchQuery, after
 	if err != nil {
 		return SearchPage{}, err
 	}
-	tail, err := s.tailHits(ctx, bot, q, upto, after, limit)
+	tail, err := s.tailHits(ctx, bot, q, upto+1, top, after, limit)
 	if err != nil {
 		return SearchPage{}, err
 	}
 	return merge(indexed, tail, limit).page(after, limit), nil
 }
 
-// tailHits reads the messages above upto, which the index does not hold
-// yet, one by one: the long words folded as the index folds them
-// (neotui_holds), the short ones as LIKE. +m.bot and m.id > upto: a read of
-// those messages alone, by id.
-func (s *Store) tailHits(ctx context.Context, bot string, q searchQuery, upto int64, after Cursor, limit int) (found, error) {
+// tailHits reads the messages of ids lo..hi, which the index does not hold
+// yet, one by one (on two cores, as scanHits): the long words folded as the
+// index folds them (neotui_holds), the short ones as LIKE.
+func (s *Store) tailHits(ctx context.Context, bot string, q searchQuery, lo, hi int64, after Cursor, limit int) (found, error) {
 	if len(q.long) > 0 {
 		args := make([]any, len(q.long))
 		for i, w := range q.long {
@@ -159,8 +158,7 @@ func (s *Store) tailHits(ctx context.Context, bot string, q searchQuery, upto in
 		}
 		q = q.and(` AND neotui_holds(coalesce(m.shown, m.content)`+strings.Repeat(", ?", len(args))+`)`, args...)
 	}
-	q = q.and(` AND m.id > ?`, upto)
-	return s.readHits(ctx, bot, scanSQL(q, after), walkArgs(bot, q, after, limit))
+	return s.scanIDs(ctx, bot, q, lo, hi, after, limit)
 }
 
 // indexedHits finds the hits among the messages the index holds (all of

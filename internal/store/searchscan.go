@@ -17,8 +17,13 @@ func (s *Store) scanHits(ctx context.Context, bot string, q searchQuery, after C
 	if err := s.db.QueryRowContext(ctx, `SELECT (SELECT min(id) FROM messages), (SELECT max(id) FROM messages)`).Scan(&lo, &hi); err != nil {
 		return found{}, err
 	}
-	mid := lo.Int64 + (hi.Int64-lo.Int64)/2
-	halves := [2][2]int64{{lo.Int64, mid}, {mid + 1, hi.Int64}}
+	return s.scanIDs(ctx, bot, q, lo.Int64, hi.Int64, after, limit)
+}
+
+// scanIDs is scanHits over the messages of ids lo..hi alone.
+func (s *Store) scanIDs(ctx context.Context, bot string, q searchQuery, lo, hi int64, after Cursor, limit int) (found, error) {
+	mid := lo + (hi-lo)/2
+	halves := [2][2]int64{{lo, mid}, {mid + 1, hi}}
 	var (
 		parts [2]found
 		errs  [2]error
