@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 	"sync"
 	"time"
@@ -200,19 +201,43 @@ func (l *listener) run(ctx context.Context) {
 		}
 		wait = listenRetry[0]
 		l.setListening(true)
-		for {
-			pn, err := conn.WaitForNotification(ctx)
-			if err != nil {
-				break
-			}
-			if n, ok := parseNotice(pn.Payload); ok {
-				l.broadcast(n)
-			}
-		}
+		l.hear(ctx, conn)
 		l.setListening(false)
 		closeCtx, cancel := context.WithTimeout(context.Background(), time.Second)
 		conn.Close(closeCtx)
 		cancel()
+	}
+}
+
+// listenPing is how long the listening connection may stay silent before
+// it is pinged: one that died without a word (a network cut) is found in
+// at most this plus pingWait, not when TCP gives up, minutes later.
+var listenPing = time.Minute
+
+// pingWait bounds a ping's answer.
+const pingWait = 10 * time.Second
+
+// hear passes the notices conn hears on, until ctx ends or conn fails.
+func (l *listener) hear(ctx context.Context, conn *pgx.Conn) {
+	for ctx.Err() == nil {
+		wait, cancel := context.WithTimeout(ctx, listenPing)
+		pn, err := conn.WaitForNotification(wait)
+		cancel()
+		switch {
+		case err == nil:
+			if n, ok := parseNotice(pn.Payload); ok {
+				l.broadcast(n)
+			}
+		case ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) && !conn.IsClosed():
+			ping, cancel := context.WithTimeout(ctx, pingWait)
+			err := conn.Ping(ping)
+			cancel()
+			if err != nil {
+				return
+			}
+		default:
+			return
+		}
 	}
 }
 

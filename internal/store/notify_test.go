@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -97,6 +98,14 @@ func TestNoticesReachAnotherStore(t *testing.T) {
 	if n := nextNotice(t, ch); n != (Notice{Kind: NoticeSync, Bot: "bot-b"}) {
 		t.Fatalf("after a sync: %+v", n)
 	}
+	// A bot too long for a notice's payload is named as any bot.
+	long := strings.Repeat("b", 9000)
+	if _, err := a.SaveLeads(ctx, long, 0, 0, fetchedAt, []api.Lead{{Name: "new", CreateTime: actAt}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := nextNotice(t, ch); n != (Notice{Kind: NoticeSync}) {
+		t.Fatalf("after a sync of a long-named bot: %+v", n)
+	}
 }
 
 // TestNoticesOnlyOnCommit: a write that fails (a conflict) rolls its
@@ -127,14 +136,15 @@ func TestNoticesOnlyOnCommit(t *testing.T) {
 	}
 }
 
-// TestNoticesSurviveALostConnection: the listening connection killed by
-// the server comes back by itself, says so (notices may have been lost),
-// and hears what comes after.
+// TestNoticesSurviveALostConnection: the store's one listening connection,
+// whatever its subscribers, killed by the server, comes back by itself,
+// says so to each (notices may have been lost), and hears what comes
+// after.
 func TestNoticesSurviveALostConnection(t *testing.T) {
 	a, b, url := openPostgresTwice(t)
 	ctx := context.Background()
 	keys := saveTestLeads(t, a, testBot, 1)
-	ch := subscribe(t, b)
+	ch, ch2 := subscribe(t, b), subscribe(t, b)
 
 	admin, err := pgx.Connect(ctx, url)
 	if err != nil {
@@ -150,14 +160,35 @@ func TestNoticesSurviveALostConnection(t *testing.T) {
 	if killed != 1 { // b's: a has no subscriber, so no listener
 		t.Fatalf("%d listening connections killed, want 1", killed)
 	}
-	if n := nextNotice(t, ch); n.Kind != NoticeListening {
-		t.Fatalf("after the connection was lost: %+v, want %s", n, NoticeListening)
+	for _, ch := range []<-chan Notice{ch, ch2} {
+		if n := nextNotice(t, ch); n.Kind != NoticeListening {
+			t.Fatalf("after the connection was lost: %+v, want %s", n, NoticeListening)
+		}
 	}
 	if _, err := a.SetStatus(ctx, testBot, keys[0], StatusLost, -1, actAt, "ana"); err != nil {
 		t.Fatal(err)
 	}
 	if n := nextNotice(t, ch); n.Kind != NoticeTriage {
 		t.Fatalf("after a status: %+v", n)
+	}
+}
+
+// TestNoticesAfterSilence: a connection that hears nothing for a while is
+// pinged, and stays: the next change is heard on it, no reconnection.
+func TestNoticesAfterSilence(t *testing.T) {
+	was := listenPing
+	t.Cleanup(func() { listenPing = was }) // after the stores close: run last
+	listenPing = 10 * time.Millisecond
+	a, b, _ := openPostgresTwice(t)
+	ctx := context.Background()
+	keys := saveTestLeads(t, a, testBot, 1)
+	ch := subscribe(t, b)
+	time.Sleep(200 * time.Millisecond) // silent: pinged a few times
+	if _, err := a.SetStatus(ctx, testBot, keys[0], StatusLost, -1, actAt, "ana"); err != nil {
+		t.Fatal(err)
+	}
+	if n := nextNotice(t, ch); n.Kind != NoticeTriage {
+		t.Fatalf("after a silence and a status: %+v, want %s", n, NoticeTriage)
 	}
 }
 
