@@ -52,12 +52,13 @@ type Model struct {
 	status   statusModel
 	help     help.Model
 
-	loadErr   error                        // the last load's, on either list
-	triageSeq int64                        // the store's triage sequence, as last polled
-	undos     []*undo                      // ctrl+z takes the last back
-	drafts    map[store.LeadRef]failedSave // note texts not saved, by bot and lead key, while the user was elsewhere
-	quitting  bool                         // ctrl+c pressed once over unsaved text
-	steppedTo int64                        // n/N went on to this conversation among the results
+	loadErr     error                        // the last load's, on either list
+	triageSeq   int64                        // the store's triage sequence, as last read
+	readApplied int                          // the newest read of it applied (shared.reads)
+	undos       []*undo                      // ctrl+z takes the last back
+	drafts      map[store.LeadRef]failedSave // note texts not saved, by bot and lead key, while the user was elsewhere
+	quitting    bool                         // ctrl+c pressed once over unsaved text
+	steppedTo   int64                        // n/N went on to this conversation among the results
 }
 
 // New returns the browser over opts.Store.
@@ -65,6 +66,9 @@ func New(opts Options) Model {
 	ctx, cancel := context.WithCancel(context.Background())
 	sh := &shared{Options: opts, styles: newStyles(true), keys: DefaultKeyMap(), ctx: ctx, op: &store.Operator{}}
 	sh.keys.exportOff = opts.NoExport
+	if opts.Store != nil {
+		sh.notices, _ = opts.Store.Notices(ctx) // nil where the store sends none: it is polled
+	}
 	if sh.SyncDays <= 0 {
 		sh.SyncDays = 30
 	}
@@ -101,6 +105,7 @@ func (m Model) Init() tea.Cmd {
 		recordVisit(m.sh),
 		tick(m.sh),
 		poll(m.sh),
+		waitNotice(m.sh),
 		refreshTick(m.sh),
 	}
 	if m.sh.online() {

@@ -38,7 +38,9 @@ type Options struct {
 	// minutes; negative: never).
 	RefreshEvery time.Duration
 	// PollEvery is how often to look for triage changes made elsewhere
-	// (another process, a teammate's session): default 1 s; negative: never.
+	// (another process, a teammate's session): default 1 s, or 30 s where
+	// the store sends notices of them (PostgreSQL), which then do the
+	// work; negative: never (notices still do).
 	PollEvery time.Duration
 	// FlashFor is how long a confirmation stays in the status line (default
 	// 5 s; a warning twice as long); negative: until the next message.
@@ -91,6 +93,9 @@ type shared struct {
 	styles        Styles
 	keys          KeyMap
 	ctx           context.Context
+
+	notices <-chan store.Notice // the store's notices of changes; nil: it sends none
+	reads   int                 // reads of the triage sequence issued (readTriageSeq)
 
 	op          *store.Operator      // this program's triage writes, and its own conflicts retried
 	profile     colorprofile.Profile // the terminal's colours, once told

@@ -30,8 +30,14 @@ const testSerial = "tui-bot"
 // fillStore saves a generated bot's last 20 days into a new store.
 func fillStore(t testing.TB, sessions int) (*store.Store, *apitest.Bot) {
 	t.Helper()
+	return fillStoreAt(t, filepath.Join(t.TempDir(), "neotui.db"), sessions)
+}
+
+// fillStoreAt is fillStore with the store at path, a file or a postgres://
+// URL.
+func fillStoreAt(t testing.TB, path string, sessions int) (*store.Store, *apitest.Bot) {
+	t.Helper()
 	bot := apitest.Generate(apitest.Spec{Serial: testSerial, Name: "Test Shop", Sessions: sessions, Days: 20, End: testNow, Seed: 11, FirstID: 50001})
-	path := filepath.Join(t.TempDir(), "neotui.db")
 	st, err := store.Open(path)
 	if err != nil {
 		t.Fatal(err)

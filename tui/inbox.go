@@ -23,11 +23,20 @@ import (
 // show within a second.
 const defaultPollEvery = time.Second
 
+// beltPollEvery is how often it is asked where the store also sends notices
+// (PostgreSQL): they do the work, the poll only makes sure.
+const beltPollEvery = 30 * time.Second
+
 type (
-	pollMsg      struct{}
+	pollMsg   struct{}
+	noticeMsg struct {
+		notices []store.Notice // all that had arrived, at least one
+	}
 	refreshMsg   struct{}
 	triageSeqMsg struct {
-		seq    int64
+		read   int       // the read's number (shared.reads), the newest applied wins
+		notice bool      // a notice asked for it; else the poll
+		seq    int64     // the store's triage sequence
 		synced time.Time // the bot's newest sync mark
 		err    error
 	}
@@ -41,6 +50,9 @@ func poll(sh *shared) tea.Cmd {
 	every := sh.PollEvery
 	if every == 0 {
 		every = defaultPollEvery
+		if sh.notices != nil {
+			every = beltPollEvery
+		}
 	}
 	if every < 0 {
 		return nil
@@ -48,15 +60,58 @@ func poll(sh *shared) tea.Cmd {
 	return after(sh, every, pollMsg{})
 }
 
-func readTriageSeq(sh *shared) tea.Cmd {
-	bot := sh.Serial
+// waitNotice waits for the store's next notices (see store.Notices): the
+// one Cmd outstanding on them, armed again once what they woke is read.
+// It ends, with nothing, when the subscription does (the browser's
+// context ended, or the store closed).
+func waitNotice(sh *shared) tea.Cmd {
+	ch := sh.notices
+	if ch == nil {
+		return nil
+	}
 	return func() tea.Msg {
-		seq, err := sh.Store.TriageSeq(sh.ctx)
-		if err != nil {
-			return triageSeqMsg{err: err}
+		n, ok := <-ch
+		if !ok {
+			return nil
 		}
-		synced, err := sh.Store.LastSync(sh.ctx, bot)
-		return triageSeqMsg{seq: seq, synced: synced, err: err}
+		msg := noticeMsg{notices: []store.Notice{n}}
+		for { // the others already there: one read for all
+			select {
+			case n, ok := <-ch:
+				if !ok {
+					return msg
+				}
+				msg.notices = append(msg.notices, n)
+			default:
+				return msg
+			}
+		}
+	}
+}
+
+// concerns reports whether any of the notices may change what the browser
+// shows: a sync of another bot does not, unless in the All bots inbox.
+func (msg noticeMsg) concerns(sh *shared) bool {
+	for _, n := range msg.notices {
+		if n.Kind != store.NoticeSync || n.Bot == "" || n.Bot == sh.Serial || sh.allBots {
+			return true
+		}
+	}
+	return false
+}
+
+// readTriageSeq reads whether triage changed or a sync committed elsewhere;
+// notice says a notice asked, and its Cmd is armed again with the result.
+func readTriageSeq(sh *shared, notice bool) tea.Cmd {
+	sh.reads++
+	read, bot := sh.reads, sh.Serial
+	return func() tea.Msg {
+		msg := triageSeqMsg{read: read, notice: notice}
+		msg.seq, msg.err = sh.Store.TriageSeq(sh.ctx)
+		if msg.err == nil {
+			msg.synced, msg.err = sh.Store.LastSync(sh.ctx, bot)
+		}
+		return msg
 	}
 }
 

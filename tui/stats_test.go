@@ -113,7 +113,7 @@ func TestStatsFunnelFollowsTriage(t *testing.T) {
 	if _, err := st.SetStatus(context.Background(), l.Bot, l.Key, store.StatusContacted, -1, l.CreateTime.Add(2*time.Hour), "bob"); err != nil {
 		t.Fatal(err)
 	}
-	m = settle(t, m, readTriageSeq(m.sh))
+	m = settle(t, m, readTriageSeq(m.sh, false))
 	if f := statsLine(t, m, "new "); !strings.Contains(f, "contacted 1") {
 		t.Errorf("funnel %q", f)
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/neotui/neotui/api"
 	"github.com/neotui/neotui/api/apitest"
+	"github.com/neotui/neotui/internal/pgtest"
 	"github.com/neotui/neotui/internal/safetext"
 	"github.com/neotui/neotui/internal/store"
 )
@@ -208,6 +209,25 @@ func TestAnotherProcessesChangeShowsUp(t *testing.T) {
 	if !strings.Contains(screen(m), "booked") {
 		t.Errorf("a change made elsewhere did not show after a poll:\n%s", screen(m))
 	}
+}
+
+// TestAnotherServersChangeShowsThroughNotices: on PostgreSQL a change
+// made through another store, as by another server, shows with nothing
+// polled (these tests poll never): the store's notice wakes the browser.
+func TestAnotherServersChangeShowsThroughNotices(t *testing.T) {
+	url := pgtest.Database(t)
+	st, _ := fillStoreAt(t, url, 40)
+	other, err := store.Open(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	m := start(t, st, 120, 40)
+	l := selected(t, m)
+	if _, err := other.SetStatus(context.Background(), l.Bot, l.Key, store.StatusBooked, -1, testNow, "ana"); err != nil {
+		t.Fatal(err)
+	}
+	awaitModel(t, m, func(m Model) bool { return strings.Contains(screen(m), "booked") })
 }
 
 func TestMaskHidesContacts(t *testing.T) {

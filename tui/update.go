@@ -80,7 +80,13 @@ func (m Model) updateSync(msg tea.Msg) (Model, tea.Cmd, bool) {
 	case tickMsg:
 		cmd = tea.Batch(tick(m.sh), m.leads.reload())
 	case pollMsg:
-		cmd = readTriageSeq(m.sh)
+		cmd = readTriageSeq(m.sh, false)
+	case noticeMsg:
+		if msg.concerns(m.sh) {
+			cmd = readTriageSeq(m.sh, true)
+		} else {
+			cmd = waitNotice(m.sh)
+		}
 	case triageSeqMsg:
 		m, cmd = m.triageSeqRead(msg)
 	case flashExpiredMsg:
@@ -203,12 +209,17 @@ func (m Model) matchEdge(dir int) (Model, tea.Cmd) {
 }
 
 // triageSeqRead reloads what changed elsewhere: data another process
-// synced, triage a teammate changed.
+// synced, triage a teammate changed. It arms again what asked for the
+// read: the notices' wait or the poll.
 func (m Model) triageSeqRead(msg triageSeqMsg) (Model, tea.Cmd) {
 	cmds := []tea.Cmd{poll(m.sh)}
-	if msg.err != nil {
-		return m, tea.Batch(cmds...)
+	if msg.notice {
+		cmds[0] = waitNotice(m.sh)
 	}
+	if msg.err != nil || msg.read < m.readApplied {
+		return m, tea.Batch(cmds...) // failed, or older than one applied
+	}
+	m.readApplied = msg.read
 	if msg.synced.After(m.status.lastSynced) && !m.status.lastSynced.IsZero() && !m.status.syncing {
 		cmds = append(cmds, m.reload())
 	}

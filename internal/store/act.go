@@ -169,6 +169,9 @@ func (s *Store) act(ctx context.Context, doing, what, bot, key string, expect in
 	if err := logChange(ctx, tx, bot, key, at, by, what, after.Version, 0); err != nil {
 		return Change{}, fmt.Errorf("%s: %w", doing, err)
 	}
+	if err := s.notify(ctx, tx, NoticeTriage, bot); err != nil {
+		return Change{}, fmt.Errorf("%s: %w", doing, err)
+	}
 	if err := tx.Commit(); err != nil {
 		return Change{}, fmt.Errorf("%s: %w", doing, err)
 	}

@@ -167,6 +167,9 @@ func (s *Store) insertNote(ctx context.Context, n *Note, what string, at time.Ti
 	if err := logChange(ctx, tx, n.Bot, n.Key, at, n.Author, what, 0, n.ID); err != nil {
 		return err
 	}
+	if err := s.notify(ctx, tx, NoticeTriage, n.Bot); err != nil {
+		return err
+	}
 	return tx.Commit()
 }
 
@@ -236,6 +239,9 @@ func (s *Store) editNote(ctx context.Context, read Note, body string, updated ti
 	if err := logChange(ctx, tx, n.Bot, n.Key, at, by, "note-edit", 0, n.ID); err != nil {
 		return Note{}, err
 	}
+	if err := s.notify(ctx, tx, NoticeTriage, n.Bot); err != nil {
+		return Note{}, err
+	}
 	if err := tx.Commit(); err != nil {
 		return Note{}, err
 	}
@@ -265,6 +271,9 @@ func (s *Store) DeleteNote(ctx context.Context, read Note, by string) (Note, err
 	}
 	// DeleteNote is not told when: the log takes the clock.
 	if err := logChange(ctx, tx, n.Bot, n.Key, time.Now(), by, "note-delete", 0, id); err != nil {
+		return Note{}, fmt.Errorf("delete note %d: %w", id, err)
+	}
+	if err := s.notify(ctx, tx, NoticeTriage, n.Bot); err != nil {
 		return Note{}, fmt.Errorf("delete note %d: %w", id, err)
 	}
 	if err := tx.Commit(); err != nil {

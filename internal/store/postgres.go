@@ -41,7 +41,7 @@ func openPostgres(rawURL string, opts ...Option) (*Store, error) {
 	db := sql.OpenDB(pgConnector{stdlib.GetConnector(*cfg)})
 	db.SetMaxOpenConns(pgMaxConns)
 	db.SetMaxIdleConns(pgMaxConns / 2)
-	s := &Store{db: db, dialect: postgresDialect}
+	s := &Store{db: db, dialect: postgresDialect, listener: newListener(cfg.Copy())}
 	for _, o := range opts {
 		o(s)
 	}

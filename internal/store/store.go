@@ -42,6 +42,7 @@ type Store struct {
 	onUpgrade func(note string)
 	announced bool // onUpgrade was called
 	tidier    tidier
+	listener  *listener // PostgreSQL's notices (Notices); nil on SQLite
 }
 
 // Option tunes how a store is opened.
@@ -114,6 +115,9 @@ func Open(path string, opts ...Option) (*Store, error) {
 // Close closes the store, interrupting the tidying of its search index.
 func (s *Store) Close() error {
 	s.stopTidier()
+	if s.listener != nil {
+		s.listener.close()
+	}
 	return s.db.Close()
 }
 
