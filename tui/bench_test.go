@@ -28,7 +28,8 @@ var (
 // bigStore is a store of 100k conversations and about 1M messages, built
 // once per machine in the temporary directory, then reused: what
 // `neotui demo --sessions 100000` builds (the same generator and filler, a
-// bot of its own), its search index merged as an idle browser merges it.
+// bot of its own), indexed for search and the index merged as an idle
+// browser does.
 func bigStore(b *testing.B) *store.Store {
 	b.Helper()
 	bigOnce.Do(func() {
@@ -48,6 +49,9 @@ func bigStore(b *testing.B) *store.Store {
 		bot := apitest.Generate(apitest.Spec{Serial: testSerial, Sessions: 100_000, Days: 365, End: testNow, Seed: 5})
 		ctx := context.Background()
 		if bigError = demo.Fill(ctx, st, testNow, nil, bot); bigError != nil {
+			return
+		}
+		if bigError = st.IndexSearch(ctx, nil); bigError != nil {
 			return
 		}
 		if _, bigError = st.TidySearch(ctx); bigError != nil {

@@ -245,6 +245,16 @@ func fillDemo(ctx context.Context, st *store.Store, now time.Time, stderr io.Wri
 		fmt.Fprintf(stderr, "%sbuilding the demo store: %s/%s conversations%s", start, english.Count(done), english.Count(total), end)
 	}
 	err := demo.Fill(ctx, st, now, progress, bots...)
+	if err == nil {
+		// As neotui sync does: the browser's search finds it indexed.
+		var left int
+		if left, err = st.Unindexed(ctx); err == nil && left > 0 {
+			total := left
+			err = st.IndexSearch(ctx, func(left int) {
+				fmt.Fprintf(stderr, "%sindexing the demo store for search: %d%%%s", start, 100*(total-left)/total, end)
+			})
+		}
+	}
 	fmt.Fprint(stderr, start)
 	return err
 }

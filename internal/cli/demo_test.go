@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -18,8 +19,8 @@ func TestDemoSessionsOutOfRange(t *testing.T) {
 }
 
 // TestDemoAtScale: neotui demo --sessions builds its store first, telling
-// how far on stderr (a line per window when stderr is not a terminal), and
-// opens on all of it.
+// how far on stderr (a line per window when stderr is not a terminal),
+// indexes it for search, and opens on all of it.
 func TestDemoAtScale(t *testing.T) {
 	c := newCLI(t, apitest.Options{})
 	stderr := filepath.Join(t.TempDir(), "stderr")
@@ -30,7 +31,8 @@ func TestDemoAtScale(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	if len(lines) < 2 || lines[len(lines)-1] != "building the demo store: 3,120/3,120 conversations" {
+	if len(lines) < 3 || !slices.Contains(lines, "building the demo store: 3,120/3,120 conversations") ||
+		lines[len(lines)-1] != "indexing the demo store for search: 100%" {
 		t.Errorf("stderr while building: %q", b)
 	}
 	tm.keys("q")
