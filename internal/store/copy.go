@@ -152,6 +152,21 @@ func Copy(ctx context.Context, dst, src *Store, progress func(CopyProgress)) ([]
 	return copied, nil
 }
 
+// Empty reports whether the store holds no neotui data: none of what Copy
+// copies.
+func (s *Store) Empty(ctx context.Context) (bool, error) {
+	for _, t := range copyTables {
+		var some bool
+		if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+t.name+`)`).Scan(&some); err != nil {
+			return false, fmt.Errorf("look into the store: %w", err)
+		}
+		if some {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
 func isMessages(t copyTable) bool { return t.name == "messages" }
 
 // lastID is the last id src's sequence for t handed out: its rows' ids
