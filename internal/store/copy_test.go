@@ -235,3 +235,37 @@ func TestCopyFailsWhole(t *testing.T) {
 		t.Fatalf("Copy after a failed one: %v", err)
 	}
 }
+
+// BenchmarkCopy copies the benchmarks' store (1M messages) into a new file
+// and, when the tests have a server, into a new PostgreSQL database.
+func BenchmarkCopy(b *testing.B) {
+	src := benchStore(b)
+	dests := map[string]func(b *testing.B) string{
+		"file": func(b *testing.B) string { return filepath.Join(b.TempDir(), "copy.db") },
+	}
+	if os.Getenv(pgtest.URLEnv) != "" {
+		dests["postgres"] = func(b *testing.B) string { return pgtest.Database(b) }
+	}
+	for name, dest := range dests {
+		b.Run(name, func(b *testing.B) {
+			var elapsed time.Duration
+			for b.Loop() {
+				b.StopTimer()
+				dst, err := Open(dest(b))
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				start := time.Now()
+				if _, err := Copy(context.Background(), dst, src, nil); err != nil {
+					b.Fatal(err)
+				}
+				elapsed += time.Since(start)
+				b.StopTimer()
+				dst.Close()
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(b.N*benchSessions*benchMessages)/elapsed.Seconds(), "messages/s")
+		})
+	}
+}
