@@ -109,7 +109,7 @@ func (a *app) copyStore(ctx context.Context, to string) error {
 	}
 	done()
 	switch {
-	case ctx.Err() != nil:
+	case err != nil && ctx.Err() != nil:
 		return errors.New("interrupted: nothing was copied")
 	case errors.Is(err, store.ErrNotEmpty):
 		return fmt.Errorf("%s holds neotui data already: copy into a new file or an empty database", where)
