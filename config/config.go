@@ -101,6 +101,16 @@ type Config struct {
 	ConfigDir         string // $XDG_CONFIG_HOME/neotui
 
 	getenv func(string) string // for the overrides Select applies
+	// configured is the store the file or NEOTUI_STORE names, whatever
+	// --store says: for CopyTarget. A pointer, so that printing the
+	// config never prints its password.
+	configured *storeName
+}
+
+// storeName is a store's location and its password.
+type storeName struct {
+	where    string
+	password Secret
 }
 
 // Bot is one chatbot. In Config.Bots only an inline key is filled in; Select

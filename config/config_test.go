@@ -595,7 +595,7 @@ func checkConfig(t *testing.T, got *Config, want Config) {
 	}
 	// The rest compare as text; Secret prints redacted, so compare keys apart.
 	got2, want2 := *got, want
-	got2.Location, want2.Location, got2.getenv = nil, nil, nil
+	got2.Location, want2.Location, got2.getenv, got2.configured = nil, nil, nil, nil
 	if g, w := fmt.Sprintf("%+v", got2), fmt.Sprintf("%+v", want2); g != w {
 		t.Errorf("config\n got: %s\nwant: %s", g, w)
 	}

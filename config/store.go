@@ -28,16 +28,55 @@ func (c *Config) StorePath() string {
 // StoreDSN is what opens the store: StorePath with its password, if any,
 // put back. For the store's Open alone.
 func (c *Config) StoreDSN() string {
-	where := c.StorePath()
-	if c.StorePassword == "" {
+	return withPassword(c.StorePath(), c.StorePassword)
+}
+
+// withPassword is the URL where with password put in it, if any.
+func withPassword(where string, password Secret) string {
+	if password == "" {
 		return where
 	}
 	u, err := url.Parse(where)
 	if err != nil {
 		return where // parsed once already, in parseStore
 	}
-	u.User = url.UserPassword(u.User.Username(), c.StorePassword.Reveal())
+	u.User = url.UserPassword(u.User.Username(), password.Reveal())
 	return u.String()
+}
+
+// CopyTarget reads to, the store neotui store copy writes (--to): a file
+// or a postgres:// URL, as --store reads one, and as there a password in
+// it is refused. It returns where, as messages name it, and the DSN that
+// opens it: a URL of the server and user of the store the config file or
+// NEOTUI_STORE names, whatever --store says, takes the password they give
+// it; else PostgreSQL's PGPASSWORD or ~/.pgpass give one.
+func (c *Config) CopyTarget(to string) (where, dsn string, err error) {
+	dir, err := filepath.Abs(".")
+	if err != nil {
+		return "", "", err
+	}
+	where, password, err := parseStore(to, homeDir(c.getenv), dir)
+	switch {
+	case err != nil:
+		return "", "", fmt.Errorf("--to %w", err)
+	case password != "":
+		return "", "", fmt.Errorf("--to %w, which other users can read in ps: give it in PGPASSWORD, ~/.pgpass or the config file's store: (chmod 600)",
+			errStorePassword)
+	case c.configured != nil && c.configured.password != "" && sameServer(where, c.configured.where):
+		return where, withPassword(where, c.configured.password), nil
+	}
+	return where, where, nil
+}
+
+// sameServer reports whether the URLs a and b name one user on one server.
+func sameServer(a, b string) bool {
+	if !isStoreURL(a) || !isStoreURL(b) {
+		return false
+	}
+	ua, errA := url.Parse(a)
+	ub, errB := url.Parse(b)
+	return errA == nil && errB == nil && ua.User.Username() == ub.User.Username() &&
+		ua.Host == ub.Host && ua.Query().Get("host") == ub.Query().Get("host") && ua.Query().Get("port") == ub.Query().Get("port")
 }
 
 // isStoreURL reports whether v names a PostgreSQL database rather than a file.
@@ -87,6 +126,7 @@ func (c *Config) storeFromEnv(flag, home string) error {
 			return fmt.Errorf("NEOTUI_STORE %w", err)
 		}
 	}
+	c.configured = &storeName{c.Store, c.StorePassword}
 	if flag == "" {
 		return nil
 	}

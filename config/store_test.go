@@ -88,3 +88,52 @@ func dsnPassword(t *testing.T, dsn string) string {
 	pw, _ := u.User.Password()
 	return pw
 }
+
+// TestCopyTarget: --to of neotui store copy names a file or a URL as
+// --store does, never with a password; a URL of the configured store's
+// server and user takes the password the file gives it, whatever --store
+// says, and no other URL does.
+func TestCopyTarget(t *testing.T) {
+	const pw = "s3cr@t/!"
+	file := "store: postgres://ana:" + url.QueryEscape(pw) + "@db.example:5433/neotui\n"
+	tests := []struct {
+		name, file, flag, to string
+		want                 string
+		withPassword         bool
+		wantErr              string
+	}{
+		{name: "a file", to: "~/copy.db", want: "HOME/copy.db"},
+		{name: "a URL", to: "postgres://bo@db.example/neotui", want: "postgres://bo@db.example/neotui"},
+		{name: "the configured server and user", file: file, flag: "~/old.db", to: "postgres://ana@db.example:5433/other",
+			want: "postgres://ana@db.example:5433/other", withPassword: true},
+		{name: "another server", file: file, to: "postgres://ana@elsewhere:5433/neotui", want: "postgres://ana@elsewhere:5433/neotui"},
+		{name: "another user", file: file, to: "postgres://bo@db.example:5433/neotui", want: "postgres://bo@db.example:5433/neotui"},
+		{name: "a password in --to", to: "postgres://ana:" + url.QueryEscape(pw) + "@db/neotui",
+			wantErr: "--to holds a password, which other users can read in ps: give it in PGPASSWORD, ~/.pgpass or the config file's store: (chmod 600)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			home, e := newEnv(t)
+			if tt.file != "" {
+				writeConfig(t, home, tt.file)
+			}
+			c, err := Load(Options{Store: tt.flag, Getenv: e.get})
+			if err != nil {
+				t.Fatal(err)
+			}
+			where, dsn, err := c.CopyTarget(tt.to)
+			if err != nil || tt.wantErr != "" {
+				if fmt.Sprint(err) != tt.wantErr {
+					t.Errorf("error = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if want := strings.ReplaceAll(tt.want, "HOME", home); where != filepath.FromSlash(want) && where != want {
+				t.Errorf("where = %q, want %q", where, want)
+			}
+			if got := dsnPassword(t, dsn); got != map[bool]string{true: pw}[tt.withPassword] {
+				t.Errorf("dsn %q holds the password %q", dsn, got)
+			}
+		})
+	}
+}

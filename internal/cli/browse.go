@@ -167,9 +167,15 @@ and a throwaway store, deleted on exit. Nothing leaves this machine.
 
 --sessions sizes the main sample bot: 100000 is a big bot's year (about
 1.1M messages and 25k leads), to try neotui at scale; the store is built
-first, with its progress on stderr.`,
+first, with its progress on stderr.
+
+--store builds the demo's store there instead, and keeps it: a new file, or
+a PostgreSQL database that holds no neotui data yet (sample bots never mix
+with real ones), to try a team's database at scale. The config file and
+NEOTUI_STORE name no store for the demo: only --store does.`,
 		Example: `  neotui demo
-  neotui demo --sessions 100000`,
+  neotui demo --sessions 100000
+  neotui demo --sessions 100000 --store postgres://ana@db.example/neotui_demo`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if sessions < 1 || sessions > maxDemoSessions {
@@ -213,7 +219,7 @@ func (a *app) demo(ctx context.Context, sessions int) error {
 		Bell:              false,
 		Mouse:             true,
 	}
-	st, err := store.Open(cfg.StorePath())
+	st, err := a.openDemoStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -231,6 +237,34 @@ func (a *app) demo(ctx context.Context, sessions int) error {
 		return err
 	}
 	return a.runBrowser(ctx, synced)
+}
+
+// openDemoStore opens the demo's store: the one --store names, which must
+// hold nothing yet, else cfg's own throwaway file.
+func (a *app) openDemoStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
+	if a.flags.store == "" {
+		return store.Open(cfg.StorePath())
+	}
+	// Loaded for --store alone: read as every command reads it (a password
+	// in it refused), with no other store in the way.
+	c, err := config.Load(config.Options{Path: a.flags.config, Store: a.flags.store, Getenv: a.getenv})
+	if err != nil {
+		return nil, err
+	}
+	cfg.Store = c.Store
+	st, err := store.Open(c.StoreDSN())
+	if err != nil {
+		return nil, err
+	}
+	empty, err := st.Empty(ctx)
+	if err == nil && !empty {
+		err = fmt.Errorf("--store %s holds neotui data already: the demo fills only a new file or an empty database", c.Store)
+	}
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
 }
 
 // fillDemo fills the demo's store with what its bots served up to now,

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/neotui/neotui/api/apitest"
+	"github.com/neotui/neotui/internal/pgtest"
 )
 
 func TestDemoSessionsOutOfRange(t *testing.T) {
@@ -36,4 +37,23 @@ func TestDemoAtScale(t *testing.T) {
 		t.Errorf("stderr while building: %q", b)
 	}
 	tm.keys("q")
+}
+
+// TestDemoStore: neotui demo --store builds the demo's store there and
+// keeps it, for the listing commands to read; a store that holds data
+// already gets no sample bots.
+func TestDemoStore(t *testing.T) {
+	c := newCLI(t, apitest.Options{})
+	db := pgtest.Database(t)
+	tm := newTmuxShell(t, c, 120, 30, binary+" demo --sessions 300 --store '"+db+"'")
+	tm.waitFor("Example Shop (demo)")
+	tm.keys("q")
+	c.env["NEOAGENT_SERIAL"] = apitest.DemoSerial
+	out := c.mustRun("sessions", "--offline", "--store", db, "--since", "400d", "--format", "csv").stdout
+	if n := strings.Count(out, "\n") - 1; n < 300 {
+		t.Errorf("the demo's store in the database holds %d conversations of the demo bot, want 300 or more", n)
+	}
+
+	again := newTmuxShell(t, c, 120, 30, binary+" demo --store '"+db+"'")
+	again.waitFor("neotui: --store", "the demo fills only a new file or an empty database")
 }

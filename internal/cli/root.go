@@ -139,7 +139,7 @@ never from a flag, where other users could see it in ps.`,
 	pf.BoolVar(&a.flags.offline, "offline", false, "use only the local store; make no requests")
 	pf.StringVar(&a.flags.store, "store", "", "the store: a SQLite file or a postgres:// URL, its password in the config file, PGPASSWORD or ~/.pgpass (default $NEOTUI_STORE, store: in the config, or $XDG_DATA_HOME/neotui/neotui.db)")
 	root.AddCommand(a.demoCommand(), a.leadsCommand(), a.sessionsCommand(), a.reportCommand(), a.searchCommand(), a.syncCommand(), a.fakeAPICommand())
-	root.AddCommand(a.serveCommand(), a.manCommand())
+	root.AddCommand(a.serveCommand(), a.storeCommand(), a.manCommand())
 	root.RegisterFlagCompletionFunc("bot", a.completeBots)
 	return root
 }
