@@ -347,7 +347,17 @@ func (d sqliteDest) keepIDs(ctx context.Context, t copyTable, last int64) error 
 
 func (d sqliteDest) index(ctx context.Context, messages int, progress func(CopyProgress)) error {
 	progress(CopyProgress{Doing: "indexing " + english.Count(messages) + " messages for search"})
-	return indexNewMessages(ctx, d.tx, 0)
+	// In the copy's transaction, in one statement (FTS5 flushes its terms
+	// at each statement's savepoint), and the mark moved past them all
+	// (migration 13): the copy opens with its index whole.
+	if _, err := d.tx.ExecContext(ctx, `
+		INSERT INTO messages_fts (rowid, content) SELECT id, content FROM messages_indexed`); err != nil {
+		return fmt.Errorf("index the messages for search: %w", err)
+	}
+	if _, err := d.tx.ExecContext(ctx, `UPDATE search_indexed SET upto = (SELECT coalesce(max(id), 0) FROM messages)`); err != nil {
+		return fmt.Errorf("index the messages for search: %w", err)
+	}
+	return nil
 }
 
 // writeCopyPostgres runs write in one transaction of pgx's own, whose

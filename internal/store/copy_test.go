@@ -151,6 +151,11 @@ func TestCopy(t *testing.T) {
 	if _, err := Copy(ctx, back, via, nil); err != nil {
 		t.Fatal(err)
 	}
+	// The copy opens with every message indexed (checkIntegrity would
+	// index what waits: it is asked first).
+	if n, err := back.Unindexed(ctx); err != nil || n != 0 {
+		t.Errorf("the copy has %d messages waiting for the search index (%v), want none", n, err)
+	}
 	checkIntegrity(t, back)
 	if got, want := dumpCopied(t, back), dumpCopied(t, src); got != want {
 		t.Errorf("the store copied and back differs:\n%s", firstDiff(got, want))
