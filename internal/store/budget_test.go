@@ -161,6 +161,23 @@ func TestSyncLease(t *testing.T) {
 	if ok, _ := take("b", t0.Add(40*time.Second)); ok {
 		t.Error("b took a lease a had renewed")
 	}
+	if onPostgres() {
+		// The lease lasts as long as its holder's connection (see
+		// TestSyncLeaseEndsWithItsHolder), not its expiry.
+		if ok, _ := take("b", t0.Add(56*time.Second)); ok {
+			t.Error("b took the lease of a live owner once its row lapsed")
+		}
+		if err := s.ReleaseSync(ctx, testBot, "a"); err != nil {
+			t.Fatal(err)
+		}
+		if ok, _ := take("b", t0.Add(57*time.Second)); !ok {
+			t.Fatal("b could not take a released lease")
+		}
+		if err := s.ReleaseSync(ctx, testBot, "b"); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
 	// a dies: no more renewals.
 	if ok, _ := take("b", t0.Add(56*time.Second)); !ok {
 		t.Fatal("b could not take the lease of a dead owner once it lapsed")
@@ -176,5 +193,39 @@ func TestSyncLease(t *testing.T) {
 	}
 	if ok, _ := take("c", t0.Add(58*time.Second)); !ok {
 		t.Error("c could not take a released lease")
+	}
+}
+
+// TestSyncLeaseEndsWithItsHolder: on PostgreSQL, the lease of a neotui that
+// dies mid-sync (its connections end, as a killed process's do) is free at
+// once, without waiting out its expiry; while it lives, no expiry frees it.
+func TestSyncLeaseEndsWithItsHolder(t *testing.T) {
+	if !onPostgres() {
+		t.Skip("PostgreSQL only: a SQLite lease lapses after its ttl (TestSyncLease)")
+	}
+	url := newStoreAt(t)
+	open := func() *Store {
+		s, err := Open(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	a, b := open(), open()
+	ctx := context.Background()
+	t0 := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	if ok, _, err := a.TakeSync(ctx, testBot, "a", t0, time.Minute); !ok || err != nil {
+		t.Fatalf("a could not take a free lease: %v", err)
+	}
+	if ok, since, err := b.TakeSync(ctx, testBot, "b", t0.Add(time.Hour), time.Minute); ok || err != nil || !since.Equal(t0) {
+		t.Fatalf("b took a live holder's lease (%v, %v) or did not learn when it began (%s)", ok, err, since)
+	}
+	a.Close() // a dies mid-sync: its connections end
+	if ok, _, err := b.TakeSync(ctx, testBot, "b", t0.Add(time.Second), time.Minute); !ok || err != nil {
+		t.Fatalf("b could not take the lease of a holder gone (%v)", err)
+	}
+	if err := b.ReleaseSync(ctx, testBot, "b"); err != nil {
+		t.Fatal(err)
 	}
 }

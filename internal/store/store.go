@@ -42,6 +42,7 @@ type Store struct {
 	onUpgrade func(note string)
 	announced bool // onUpgrade was called
 	tidier    tidier
+	leases    leaseConns // PostgreSQL: the connections that hold sync leases
 }
 
 // Option tunes how a store is opened.
@@ -113,6 +114,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 // Close closes the store, interrupting the tidying of its search index.
 func (s *Store) Close() error {
 	s.stopTidier()
+	s.leases.closeAll()
 	return s.db.Close()
 }
 
