@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"time"
@@ -27,9 +28,10 @@ type (
 	pollMsg      struct{}
 	refreshMsg   struct{}
 	triageSeqMsg struct {
-		seq    int64
-		synced time.Time // the bot's newest sync mark
-		err    error
+		seq      int64
+		synced   time.Time // the bot's newest sync mark
+		err      error
+		timedOut bool // no answer within pollTimeout
 	}
 	visitMsg struct {
 		last time.Time
@@ -48,15 +50,24 @@ func poll(sh *shared) tea.Cmd {
 	return after(sh, every, pollMsg{})
 }
 
+// pollTimeout bounds a poll: a server cut off without a word (a network
+// gone, not a server stopped) is reported as unreachable, not waited on.
+const pollTimeout = 5 * time.Second
+
+// readTriageSeq polls the store: what changed, and, on PostgreSQL, whether
+// its server can be reached (see statusModel.down).
 func readTriageSeq(sh *shared) tea.Cmd {
 	bot := sh.Serial
 	return func() tea.Msg {
-		seq, err := sh.Store.TriageSeq(sh.ctx)
-		if err != nil {
-			return triageSeqMsg{err: err}
+		ctx, cancel := context.WithTimeout(sh.ctx, pollTimeout)
+		defer cancel()
+		seq, err := sh.Store.TriageSeq(ctx)
+		var synced time.Time
+		if err == nil {
+			synced, err = sh.Store.LastSync(ctx, bot)
 		}
-		synced, err := sh.Store.LastSync(sh.ctx, bot)
-		return triageSeqMsg{seq: seq, synced: synced, err: err}
+		timedOut := err != nil && ctx.Err() == context.DeadlineExceeded && sh.ctx.Err() == nil
+		return triageSeqMsg{seq: seq, synced: synced, err: err, timedOut: timedOut}
 	}
 }
 
@@ -129,6 +140,10 @@ func (m *Model) undo() tea.Cmd {
 		m.flash("nothing to undo", false)
 		return nil
 	}
+	if m.status.down {
+		m.flash("not undone: the store is unreachable — try again when it is back", true)
+		return nil
+	}
 	u := m.undos[len(m.undos)-1]
 	m.undos = m.undos[:len(m.undos)-1]
 	return undoLast(m.sh, u)
@@ -147,6 +162,16 @@ func (m *Model) handleTriageKey(msg tea.KeyPressMsg) (handled bool, cmd tea.Cmd)
 			return true, nil
 		}
 		return false, nil
+	}
+	if m.status.down && key.Matches(msg, k.Status, k.Star, k.Snooze, k.Notes, k.MarkUnseen) {
+		// Refused at once: a menu or an editor would only lead to a
+		// failed save.
+		if key.Matches(msg, k.Notes) {
+			m.flash(leadName(l)+": the notes cannot be read: the store is unreachable — try again when it is back", true)
+		} else {
+			m.flash(leadName(l)+": "+notSaved, true)
+		}
+		return true, nil
 	}
 	switch {
 	case key.Matches(msg, k.Status):
@@ -343,6 +368,7 @@ func (m Model) triaged(msg triagedMsg) (Model, tea.Cmd) {
 			}
 		}
 	}
+	m.storeFailed(msg.err)
 	switch {
 	case msg.err != nil:
 		m.flash(describeErr(m.sh, msg.lead, msg.what, msg.err), true)
@@ -403,5 +429,5 @@ func (m *Model) keepDraft(l store.Lead, f failedSave) {
 		f = failedSave{draft: old.draft + "\n\n" + f.draft, err: f.err}
 	}
 	m.drafts[k] = f
-	m.flash(fmt.Sprintf("%s: note not saved (%v) — n on that lead brings your text back", leadName(l), f.err), true)
+	m.flash(fmt.Sprintf("%s: note not saved (%s) — n on that lead brings your text back", leadName(l), storeErrText(f.err)), true)
 }

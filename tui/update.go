@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/neotui/neotui/internal/english"
+	"github.com/neotui/neotui/internal/store"
 )
 
 // The root's handling of results: each goes to whoever asked for it, and
@@ -101,6 +102,9 @@ func (m Model) leadsLoaded(msg leadsLoadedMsg) (Model, tea.Cmd) {
 	if msg.seq != m.leads.seq {
 		return m, nil
 	}
+	if m.storeFailed(msg.err) {
+		return m, nil
+	}
 	if msg.err != nil {
 		m.loadErr = msg.err
 		return m, nil
@@ -150,6 +154,9 @@ func (m *Model) refreshOpenLead() tea.Cmd {
 
 func (m Model) sessionsLoaded(msg sessionsLoadedMsg) (Model, tea.Cmd) {
 	if msg.seq != m.sessions.seq {
+		return m, nil
+	}
+	if m.storeFailed(msg.err) {
 		return m, nil
 	}
 	if msg.err != nil {
@@ -207,7 +214,13 @@ func (m Model) matchEdge(dir int) (Model, tea.Cmd) {
 func (m Model) triageSeqRead(msg triageSeqMsg) (Model, tea.Cmd) {
 	cmds := []tea.Cmd{poll(m.sh)}
 	if msg.err != nil {
+		if msg.timedOut || store.IsUnreachable(msg.err) {
+			m.status.down = true
+		}
 		return m, tea.Batch(cmds...)
+	}
+	if m.status.down {
+		cmds = append(cmds, m.storeBack())
 	}
 	if msg.synced.After(m.status.lastSynced) && !m.status.lastSynced.IsZero() && !m.status.syncing {
 		cmds = append(cmds, m.reload())
@@ -218,6 +231,30 @@ func (m Model) triageSeqRead(msg triageSeqMsg) (Model, tea.Cmd) {
 		cmds = append(cmds, m.leads.reload(), m.reloadNotes(), m.stats.reload(m.tab == tabStats))
 	}
 	return m, tea.Batch(cmds...)
+}
+
+// storeBack takes the store's return: what is on screen is read again,
+// and a sync the outage broke runs again.
+func (m *Model) storeBack() tea.Cmd {
+	m.status.down = false
+	m.flash("the store is reachable again", false)
+	cmds := []tea.Cmd{m.reload(), m.reloadNotes()}
+	if store.IsUnreachable(m.status.err) {
+		m.status.err = nil
+		cmds = append(cmds, m.status.startRange())
+	}
+	return tea.Batch(cmds...)
+}
+
+// storeFailed reports whether a load failed because the store is
+// unreachable: then what is on screen stays, and the status line says why
+// it does not change.
+func (m *Model) storeFailed(err error) bool {
+	if !store.IsUnreachable(err) {
+		return false
+	}
+	m.status.down = true
+	return true
 }
 
 // reloadNotes reads the notes up again, if they are.

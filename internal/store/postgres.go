@@ -41,7 +41,7 @@ func openPostgres(rawURL string, opts ...Option) (*Store, error) {
 	db := sql.OpenDB(pgConnector{stdlib.GetConnector(*cfg)})
 	db.SetMaxOpenConns(pgMaxConns)
 	db.SetMaxIdleConns(pgMaxConns / 2)
-	s := &Store{db: db, dialect: postgresDialect}
+	s := &Store{db: db, dialect: postgresDialect, where: "PostgreSQL at " + serverOf(cfg)}
 	for _, o := range opts {
 		o(s)
 	}
@@ -55,6 +55,14 @@ func openPostgres(rawURL string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("open the store at %s: %w", where, err)
 	}
 	return s, nil
+}
+
+// serverOf is the server's host:port, or its Unix socket's folder.
+func serverOf(cfg *pgx.ConnConfig) string {
+	if strings.HasPrefix(cfg.Host, "/") {
+		return cfg.Host
+	}
+	return net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port)))
 }
 
 // describePostgres names the database for messages as a URL, without its

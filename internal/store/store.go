@@ -43,6 +43,7 @@ type Store struct {
 	announced bool // onUpgrade was called
 	tidier    tidier
 	leases    leaseConns // PostgreSQL: the connections that hold sync leases
+	where     string     // for messages (Where)
 }
 
 // Option tunes how a store is opened.
@@ -88,7 +89,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", abs, err)
 	}
-	s := &Store{db: db}
+	s := &Store{db: db, where: abs}
 	for _, o := range opts {
 		o(s)
 	}
