@@ -48,6 +48,16 @@ func Private(t testing.TB) *Cluster {
 	return c
 }
 
+// Database creates an empty database on the cluster for t, and returns
+// its URL.
+func (c *Cluster) Database(t testing.TB) string {
+	t.Helper()
+	return databaseOn(t, c.URL)
+}
+
+// Socket is the path of the server's Unix socket.
+func (c *Cluster) Socket() string { return filepath.Join(c.dir, ".s.PGSQL.5432") }
+
 // Stop stops the server (fast shutdown: its sessions are ended), keeping
 // its data.
 func (c *Cluster) Stop() { c.run("halt") }

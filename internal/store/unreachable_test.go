@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
@@ -37,6 +38,23 @@ func TestIsUnreachable(t *testing.T) {
 	} {
 		if got := IsUnreachable(tt.err); got != tt.want {
 			t.Errorf("%s: IsUnreachable(%v) = %v, want %v", tt.name, tt.err, got, tt.want)
+		}
+	}
+}
+
+// TestServerOf: the store is named by its server, never with its password.
+func TestServerOf(t *testing.T) {
+	for url, want := range map[string]string{
+		"postgres://neotui:s3cret@db.example.com:5433/neotui": "db.example.com:5433",
+		"postgres://neotui@[::1]/neotui":                      "[::1]:5432",
+		"postgres://neotui@/neotui?host=/run/postgresql":      "/run/postgresql",
+	} {
+		cfg, err := pgx.ParseConfig(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := serverOf(cfg); got != want {
+			t.Errorf("%s: %q, want %q", url, got, want)
 		}
 	}
 }
