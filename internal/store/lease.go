@@ -22,6 +22,11 @@ import (
 // try, without waiting out the expiry. The row then only says since when
 // the holder syncs.
 
+// ErrLeaseLost means that a sync lost its lease of the bot while it ran:
+// on PostgreSQL, the connection holding it ended (a restart of the server,
+// a network cut), so another neotui may have taken the bot over.
+var ErrLeaseLost = errors.New("the sync lost its hold on the bot (the store's connection ended); sync again")
+
 // leaseConns holds, on PostgreSQL, the connection that holds each lease
 // taken by this store.
 type leaseConns struct {
@@ -145,7 +150,9 @@ func (s *Store) RenewSync(ctx context.Context, bot, owner string, now time.Time,
 	s.leases.mu.Unlock()
 	if held != nil {
 		if err := held.PingContext(ctx); err != nil {
-			return fmt.Errorf("renew the sync lease: %w", err)
+			// The server ended the session, and with it the lock: another
+			// neotui may be syncing the bot already.
+			return fmt.Errorf("%w: %w", ErrLeaseLost, err)
 		}
 	}
 	_, err := s.db.ExecContext(ctx, `UPDATE sync_leases SET expires = ? WHERE bot = ? AND owner = ?`,
