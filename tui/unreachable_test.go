@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/neotui/neotui/api/apitest"
 	"github.com/neotui/neotui/internal/pgtest"
 	"github.com/neotui/neotui/internal/store"
+	"github.com/neotui/neotui/internal/syncer"
 )
 
 // TestStoreStoppedAndStartedUnderTheBrowser: PostgreSQL is stopped under a
@@ -69,7 +71,17 @@ func checkOutage(t *testing.T, where string, cut, restore func()) {
 	if _, err := st.SaveLeads(ctx, testSerial, to-21, to, testNow, bot.Leads(to-21, to)); err != nil {
 		t.Fatal(err)
 	}
-	m := start(t, st, 120, 40)
+	// A sync that reads the store, as the real one does first.
+	var syncs atomic.Int32
+	opts := testOptions(st)
+	opts.Sync = func(ctx context.Context, _, _ api.Day, _ func(syncer.Progress)) (syncer.Report, error) {
+		syncs.Add(1)
+		_, err := st.LastSync(ctx, testSerial)
+		return syncer.Report{}, err
+	}
+	m := New(opts)
+	t.Cleanup(m.Close)
+	m = settle(t, m, sizeCmd(120, 40), m.Init())
 	l, ok := m.leads.selected()
 	if !ok {
 		t.Fatal("no lead selected")
@@ -104,9 +116,15 @@ func checkOutage(t *testing.T, where string, cut, restore func()) {
 	m = press(t, m, "*")
 	onScreen(m, name+": not saved: the store is unreachable — try again when it is back")
 	if silentCut(t) {
-		// An action already sent when the network went silent waits for
-		// TCP to give up; the poll says the store is gone meanwhile.
+		// An action or a sync already sent when the network went silent
+		// waits for TCP to give up; the poll says the store is gone
+		// meanwhile.
 	} else {
+		m = press(t, m, "r") // a sync that the store's absence breaks
+		if !store.IsUnreachable(m.status.err) {
+			t.Errorf("a sync while the store is down: %v", m.status.err)
+		}
+		onScreen(m, down) // not the sync's error: why it failed
 		// An action sent before the poll saw the store go: the store
 		// refuses it.
 		m.status.down = false
@@ -128,6 +146,12 @@ func checkOutage(t *testing.T, where string, cut, restore func()) {
 		m = pollOnce(m)
 	}
 	t.Logf("the browser saw the store back %s after it was", time.Since(back).Round(time.Millisecond))
+	if !silentCut(t) {
+		m = awaitModel(t, m, func(m Model) bool { return !m.status.syncing })
+		if syncs.Load() != 3 || m.status.err != nil {
+			t.Errorf("the sync the outage broke did not run again once the store was back (%d syncs in all, error %v)", syncs.Load(), m.status.err)
+		}
+	}
 	onScreen(m, "the store is reachable again", name)
 	if tr, err := st.Triage(ctx, l.Bot, l.Key); err != nil || tr != before {
 		t.Errorf("an action refused while the store was down was done after all: %+v (%v)", tr, err)

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 
 	"charm.land/bubbles/v2/spinner"
@@ -239,7 +240,7 @@ func (m *Model) storeBack() tea.Cmd {
 	m.status.down = false
 	m.flash("the store is reachable again", false)
 	cmds := []tea.Cmd{m.reload(), m.reloadNotes()}
-	if store.IsUnreachable(m.status.err) {
+	if store.IsUnreachable(m.status.err) || errors.Is(m.status.err, store.ErrLeaseLost) {
 		m.status.err = nil
 		cmds = append(cmds, m.status.startRange())
 	}
