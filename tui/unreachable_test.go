@@ -278,3 +278,38 @@ func (p *proxy) pipe(dst io.Writer, src io.Reader) {
 		}
 	}
 }
+
+// TestFirstActionAfterABlip: the network to the store blinks (every
+// connection reset, then mended at once) between two actions, too fast
+// for the poll to see: the connections it broke are replaced, and the next
+// action is saved, not refused.
+func TestFirstActionAfterABlip(t *testing.T) {
+	pg := pgtest.Private(t)
+	p := startProxy(t, pg.Socket())
+	u, err := url.Parse(pg.Database(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Host, u.RawQuery = p.ln.Addr().String(), "sslmode=disable"
+	st, err := store.Open(u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	bot := apitest.Generate(apitest.Spec{Serial: testSerial, Name: "Test Shop", Sessions: 60, Days: 20, End: testNow, Seed: 11, FirstID: 50001})
+	ctx := context.Background()
+	to := api.DayOf(testNow)
+	if _, err := st.SaveLeads(ctx, testSerial, to-21, to, testNow, bot.Leads(to-21, to)); err != nil {
+		t.Fatal(err)
+	}
+	m := start(t, st, 120, 40)
+	for i := range 3 {
+		m = press(t, m, "*") // star, unstar, star: connections in the pool
+		p.set(proxyCut)
+		p.set(proxyPass)
+		m = press(t, m, "*")
+		if f := flashText(m); flashErr(m) {
+			t.Fatalf("action %d after a blip: %s", i+1, f)
+		}
+	}
+}
