@@ -105,16 +105,23 @@ func (s *Store) takeLease(ctx context.Context, bot, owner string, now time.Time,
 // lockSyncing tries to take bot's advisory sync lock on a connection of its
 // own, which it returns; nil if another session holds the lock.
 func (s *Store) lockSyncing(ctx context.Context, bot string) (*sql.Conn, error) {
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var got bool
-	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock(?)`, syncingLock(bot).key()).Scan(&got); err != nil || !got {
+	for try := 0; ; try++ {
+		conn, err := s.db.Conn(ctx)
+		if err != nil {
+			return nil, err
+		}
+		var got bool
+		err = conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock(?)`, syncingLock(bot).key()).Scan(&got)
+		if err == nil && got {
+			return conn, nil
+		}
 		conn.Close()
-		return nil, err
+		// A dead pooled connection is dropped by database/sql but not
+		// replaced, as it is for a query on the pool: try another.
+		if !errors.Is(err, driver.ErrBadConn) || try == 2 {
+			return nil, err
+		}
 	}
-	return conn, nil
 }
 
 // unlockSyncing releases the advisory lock held on conn and hands conn
