@@ -210,6 +210,9 @@ func describeErr(sh *shared, lead, doing string, err error) string {
 	if strings.HasPrefix(doing, "undo") {
 		next = "not undone"
 	}
+	if store.IsUnreachable(err) && doing == "mark it seen" { // on opening it: no key pressed
+		return lead + "not marked seen: the store is unreachable"
+	}
 	if store.IsUnreachable(err) {
 		return lead + notSaved
 	}

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/url"
@@ -120,6 +121,11 @@ func checkOutage(t *testing.T, where string, cut, restore func()) {
 		// waits for TCP to give up; the poll says the store is gone
 		// meanwhile.
 	} else {
+		convo := fmt.Sprintf("Conversation %d", l.SessionID)
+		onScreen(m, convo)
+		m = press(t, m, "enter") // opening a lead marks it seen: not now
+		onScreen(m, name+": not marked seen: the store is unreachable", convo)
+		m = press(t, m, "esc")
 		m = press(t, m, "r") // a sync that the store's absence breaks
 		if !store.IsUnreachable(m.status.err) {
 			t.Errorf("a sync while the store is down: %v", m.status.err)
