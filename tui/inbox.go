@@ -66,7 +66,7 @@ func readTriageSeq(sh *shared) tea.Cmd {
 		if err == nil {
 			synced, err = sh.Store.LastSync(ctx, bot)
 		}
-		timedOut := err != nil && ctx.Err() == context.DeadlineExceeded && sh.ctx.Err() == nil
+		timedOut := err != nil && sh.Store.OnServer() && ctx.Err() == context.DeadlineExceeded && sh.ctx.Err() == nil
 		return triageSeqMsg{seq: seq, synced: synced, err: err, timedOut: timedOut}
 	}
 }

@@ -38,3 +38,7 @@ func IsUnreachable(err error) bool {
 // Where names the store for messages, never with a password: "PostgreSQL
 // at db.example.com:5432", or the SQLite file's path.
 func (s *Store) Where() string { return s.where }
+
+// OnServer reports whether the store is a PostgreSQL server's, which can be
+// unreachable for a while, rather than a SQLite file, which cannot.
+func (s *Store) OnServer() bool { return s.dialect == postgresDialect }
