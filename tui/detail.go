@@ -123,6 +123,9 @@ func (d detailModel) Update(msg tea.Msg) (detailModel, tea.Cmd) {
 			d.fetching = true
 			return d, fetchSession(d.sh, fetch, msg.id)
 		}
+		if store.IsUnreachable(msg.err) && d.session != nil && d.session.SessionID == msg.id {
+			return d, nil // read again while the store is away: what is shown stays
+		}
 		d.err = msg.err
 		if msg.err != nil {
 			return d, nil
@@ -170,7 +173,7 @@ func (d detailModel) View() string {
 	case d.err != nil && isNotFound(d.err):
 		body = d.sh.styles.Muted.Render(fmt.Sprintf("Conversation %d is not in the local store; it may be older than what was synced.", d.sessionID))
 	case d.err != nil:
-		body = d.sh.styles.StatusErr.Render(safetext.Line(d.err.Error()))
+		body = d.sh.styles.StatusErr.Render(safetext.Line(storeErrText(d.err)))
 	case d.fetching && d.session == nil:
 		body = d.sh.styles.Muted.Render(fmt.Sprintf("Fetching conversation %d…", d.sessionID))
 	case d.session == nil:

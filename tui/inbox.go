@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"time"
@@ -34,11 +35,12 @@ type (
 	}
 	refreshMsg   struct{}
 	triageSeqMsg struct {
-		read   int       // the read's number (shared.reads), the newest applied wins
-		notice bool      // a notice asked for it; else the poll
-		seq    int64     // the store's triage sequence
-		synced time.Time // the bot's newest sync mark
-		err    error
+		read     int       // the read's number (shared.reads), the newest applied wins
+		notice   bool      // a notice asked for it; else the poll
+		seq      int64     // the store's triage sequence
+		synced   time.Time // the bot's newest sync mark
+		err      error
+		timedOut bool // no answer within pollTimeout
 	}
 	visitMsg struct {
 		last time.Time
@@ -100,17 +102,27 @@ func (msg noticeMsg) concerns(sh *shared) bool {
 	return false
 }
 
-// readTriageSeq reads whether triage changed or a sync committed elsewhere;
-// notice says a notice asked, and its Cmd is armed again with the result.
+// pollTimeout bounds a read of the store's triage sequence: a server cut
+// off without a word (a network gone, not a server stopped) is reported as
+// unreachable, not waited on.
+const pollTimeout = 5 * time.Second
+
+// readTriageSeq reads whether triage changed or a sync committed elsewhere,
+// and, on PostgreSQL, whether its server can be reached (see
+// statusModel.down); notice says a notice asked, and its Cmd is armed
+// again with the result.
 func readTriageSeq(sh *shared, notice bool) tea.Cmd {
 	sh.reads++
 	read, bot := sh.reads, sh.Serial
 	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(sh.ctx, pollTimeout)
+		defer cancel()
 		msg := triageSeqMsg{read: read, notice: notice}
-		msg.seq, msg.err = sh.Store.TriageSeq(sh.ctx)
+		msg.seq, msg.err = sh.Store.TriageSeq(ctx)
 		if msg.err == nil {
-			msg.synced, msg.err = sh.Store.LastSync(sh.ctx, bot)
+			msg.synced, msg.err = sh.Store.LastSync(ctx, bot)
 		}
+		msg.timedOut = msg.err != nil && sh.Store.OnServer() && ctx.Err() == context.DeadlineExceeded && sh.ctx.Err() == nil
 		return msg
 	}
 }
@@ -184,6 +196,10 @@ func (m *Model) undo() tea.Cmd {
 		m.flash("nothing to undo", false)
 		return nil
 	}
+	if m.status.down {
+		m.flash("not undone: the store is unreachable — try again when it is back", true)
+		return nil
+	}
 	u := m.undos[len(m.undos)-1]
 	m.undos = m.undos[:len(m.undos)-1]
 	return undoLast(m.sh, u)
@@ -202,6 +218,16 @@ func (m *Model) handleTriageKey(msg tea.KeyPressMsg) (handled bool, cmd tea.Cmd)
 			return true, nil
 		}
 		return false, nil
+	}
+	if m.status.down && key.Matches(msg, k.Status, k.Star, k.Snooze, k.Notes, k.MarkUnseen) {
+		// Refused at once: a menu or an editor would only lead to a
+		// failed save.
+		if key.Matches(msg, k.Notes) {
+			m.flash(leadName(l)+": the notes cannot be read: the store is unreachable — try again when it is back", true)
+		} else {
+			m.flash(leadName(l)+": "+notSaved, true)
+		}
+		return true, nil
 	}
 	switch {
 	case key.Matches(msg, k.Status):
@@ -398,6 +424,7 @@ func (m Model) triaged(msg triagedMsg) (Model, tea.Cmd) {
 			}
 		}
 	}
+	m.storeFailed(msg.err)
 	switch {
 	case msg.err != nil:
 		m.flash(describeErr(m.sh, msg.lead, msg.what, msg.err), true)
@@ -458,5 +485,5 @@ func (m *Model) keepDraft(l store.Lead, f failedSave) {
 		f = failedSave{draft: old.draft + "\n\n" + f.draft, err: f.err}
 	}
 	m.drafts[k] = f
-	m.flash(fmt.Sprintf("%s: note not saved (%v) — n on that lead brings your text back", leadName(l), f.err), true)
+	m.flash(fmt.Sprintf("%s: note not saved (%s) — n on that lead brings your text back", leadName(l), storeErrText(f.err)), true)
 }

@@ -236,6 +236,8 @@ func (n *notesModel) keepDraft(f failedSave) tea.Cmd {
 	case errors.Is(f.err, store.ErrNotFound) && editing != nil:
 		editing = nil // a second ctrl+s adds it anew
 		failure = "this note was deleted meanwhile: your text is kept; ctrl+s saves it as a new note, esc twice drops it"
+	case store.IsUnreachable(f.err):
+		failure = "not saved: the store is unreachable — your text is kept; ctrl+s tries again once it is back, esc twice drops it"
 	default:
 		failure = fmt.Sprintf("not saved (%v): your text is kept; ctrl+s tries again, esc twice drops it", f.err)
 	}

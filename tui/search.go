@@ -208,7 +208,7 @@ func (s searchModel) View() string {
 	var status string
 	switch {
 	case s.err != nil:
-		status = st.StatusErr.Render(safetext.Line(s.err.Error()))
+		status = st.StatusErr.Render(safetext.Line(storeErrText(s.err)))
 	case s.busy:
 		status = st.Muted.Render("searching…")
 	case s.query != "":

@@ -258,6 +258,10 @@ func (s statsModel) Update(msg tea.Msg) (statsModel, tea.Cmd) {
 		if msg.seq != s.seq {
 			return s, nil // a load for an older range or older data
 		}
+		if q := s.query(); store.IsUnreachable(msg.err) && s.rep != nil && s.rep.From == q.From && s.rep.To == q.To {
+			s.stale = true // the figures shown stay, and are read again when the tab comes up
+			return s, nil
+		}
 		s.err = msg.err
 		if msg.err == nil {
 			s.rep = msg.rep

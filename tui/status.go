@@ -34,6 +34,7 @@ type statusModel struct {
 	olderAsked  bool
 	older       [2]api.Day // the days of the older history being loaded; zero: none
 	lastSynced  time.Time  // the store's newest sync mark, as last polled
+	down        bool       // the store's server is unreachable, as last polled
 	wanted      api.Day    // the oldest day the Stats tab needs, for after the running sync
 
 	text   string // the flash
@@ -223,6 +224,8 @@ func (s statusModel) view() string {
 		if s.syncing {
 			out = s.spinner.View() + " " + out
 		}
+	case s.down:
+		out = st.StatusErr.Render("⚠ " + s.downLine())
 	case s.syncing:
 		out = s.spinner.View() + " " + st.Status.Render(s.progressLine())
 	case s.err != nil:
@@ -233,6 +236,11 @@ func (s statusModel) view() string {
 		out = st.Status.Render("offline: showing the local store")
 	}
 	return ansi.Truncate(out, s.sh.width, "…")
+}
+
+// downLine says that the store cannot be reached, and what that means.
+func (s statusModel) downLine() string {
+	return "store unreachable (" + safetext.Line(s.sh.Store.Where()) + "): retrying — triage is paused"
 }
 
 // progressLine says what the running sync is at.

@@ -194,6 +194,10 @@ func undoLast(sh *shared, u *undo) tea.Cmd {
 	}
 }
 
+// notSaved answers an action the store could not take, its server being
+// unreachable: the action is not done, and nothing will do it later.
+const notSaved = "not saved: the store is unreachable — try again when it is back"
+
 // describeErr is a failed action in one line: doing is what was tried
 // ("star it"), lead the lead's name.
 func describeErr(sh *shared, lead, doing string, err error) string {
@@ -205,6 +209,12 @@ func describeErr(sh *shared, lead, doing string, err error) string {
 	next := "press again to override"
 	if strings.HasPrefix(doing, "undo") {
 		next = "not undone"
+	}
+	if store.IsUnreachable(err) && doing == "mark it seen" { // on opening it: no key pressed
+		return lead + "not marked seen: the store is unreachable"
+	}
+	if store.IsUnreachable(err) {
+		return lead + notSaved
 	}
 	var ce *store.ConflictError
 	if errors.As(err, &ce) {
@@ -315,3 +325,12 @@ func statusChoices() []choice {
 
 // isLead tells a lead row from other rows.
 func isLead(t string) bool { return t == api.TypeLead || t == api.TypeAppointment }
+
+// storeErrText is a store's error for a message: an unreachable server
+// said plainly, not as the driver's dial error.
+func storeErrText(err error) string {
+	if store.IsUnreachable(err) {
+		return "the store is unreachable"
+	}
+	return err.Error()
+}

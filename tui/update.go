@@ -1,12 +1,14 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/neotui/neotui/internal/english"
+	"github.com/neotui/neotui/internal/store"
 )
 
 // The root's handling of results: each goes to whoever asked for it, and
@@ -107,6 +109,9 @@ func (m Model) leadsLoaded(msg leadsLoadedMsg) (Model, tea.Cmd) {
 	if msg.seq != m.leads.seq {
 		return m, nil
 	}
+	if m.storeFailed(msg.err) {
+		return m, nil
+	}
 	if msg.err != nil {
 		m.loadErr = msg.err
 		return m, nil
@@ -156,6 +161,9 @@ func (m *Model) refreshOpenLead() tea.Cmd {
 
 func (m Model) sessionsLoaded(msg sessionsLoadedMsg) (Model, tea.Cmd) {
 	if msg.seq != m.sessions.seq {
+		return m, nil
+	}
+	if m.storeFailed(msg.err) {
 		return m, nil
 	}
 	if msg.err != nil {
@@ -216,10 +224,19 @@ func (m Model) triageSeqRead(msg triageSeqMsg) (Model, tea.Cmd) {
 	if msg.notice {
 		cmds[0] = waitNotice(m.sh)
 	}
-	if msg.err != nil || msg.read < m.readApplied {
-		return m, tea.Batch(cmds...) // failed, or older than one applied
+	if msg.err != nil {
+		if msg.timedOut || store.IsUnreachable(msg.err) {
+			m.status.down = true
+		}
+		return m, tea.Batch(cmds...)
+	}
+	if msg.read < m.readApplied {
+		return m, tea.Batch(cmds...) // older than one applied
 	}
 	m.readApplied = msg.read
+	if m.status.down {
+		cmds = append(cmds, m.storeBack())
+	}
 	if msg.synced.After(m.status.lastSynced) && !m.status.lastSynced.IsZero() && !m.status.syncing {
 		cmds = append(cmds, m.reload())
 	}
@@ -229,6 +246,30 @@ func (m Model) triageSeqRead(msg triageSeqMsg) (Model, tea.Cmd) {
 		cmds = append(cmds, m.leads.reload(), m.reloadNotes(), m.stats.reload(m.tab == tabStats))
 	}
 	return m, tea.Batch(cmds...)
+}
+
+// storeBack takes the store's return: what is on screen is read again,
+// and a sync the outage broke runs again.
+func (m *Model) storeBack() tea.Cmd {
+	m.status.down = false
+	m.flash("the store is reachable again", false)
+	cmds := []tea.Cmd{m.reload(), m.reloadNotes()}
+	if store.IsUnreachable(m.status.err) || errors.Is(m.status.err, store.ErrLeaseLost) {
+		m.status.err = nil
+		cmds = append(cmds, m.status.startRange())
+	}
+	return tea.Batch(cmds...)
+}
+
+// storeFailed reports whether a load failed because the store is
+// unreachable: then what is on screen stays, and the status line says why
+// it does not change.
+func (m *Model) storeFailed(err error) bool {
+	if !store.IsUnreachable(err) {
+		return false
+	}
+	m.status.down = true
+	return true
 }
 
 // reloadNotes reads the notes up again, if they are.

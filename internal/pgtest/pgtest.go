@@ -29,7 +29,12 @@ const (
 // returns its URL: the server's URL with the database's name.
 func Database(t testing.TB) string {
 	t.Helper()
-	admin := Server(t)
+	return databaseOn(t, Server(t))
+}
+
+// databaseOn creates a database for t on the server at admin.
+func databaseOn(t testing.TB, admin string) string {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, admin)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"slices"
 	"sync"
@@ -161,6 +162,23 @@ func TestSyncLease(t *testing.T) {
 	if ok, _ := take("b", t0.Add(40*time.Second)); ok {
 		t.Error("b took a lease a had renewed")
 	}
+	if onPostgres() {
+		// The lease lasts as long as its holder's connection (see
+		// TestSyncLeaseEndsWithItsHolder), not its expiry.
+		if ok, _ := take("b", t0.Add(56*time.Second)); ok {
+			t.Error("b took the lease of a live owner once its row lapsed")
+		}
+		if err := s.ReleaseSync(ctx, testBot, "a"); err != nil {
+			t.Fatal(err)
+		}
+		if ok, _ := take("b", t0.Add(57*time.Second)); !ok {
+			t.Fatal("b could not take a released lease")
+		}
+		if err := s.ReleaseSync(ctx, testBot, "b"); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
 	// a dies: no more renewals.
 	if ok, _ := take("b", t0.Add(56*time.Second)); !ok {
 		t.Fatal("b could not take the lease of a dead owner once it lapsed")
@@ -176,5 +194,76 @@ func TestSyncLease(t *testing.T) {
 	}
 	if ok, _ := take("c", t0.Add(58*time.Second)); !ok {
 		t.Error("c could not take a released lease")
+	}
+}
+
+// TestSyncLeaseEndsWithItsHolder: on PostgreSQL, the lease of a neotui that
+// dies mid-sync (its connections end, as a killed process's do) is free at
+// once, without waiting out its expiry; while it lives, no expiry frees it.
+func TestSyncLeaseEndsWithItsHolder(t *testing.T) {
+	if !onPostgres() {
+		t.Skip("PostgreSQL only: a SQLite lease lapses after its ttl (TestSyncLease)")
+	}
+	url := newStoreAt(t)
+	open := func() *Store {
+		s, err := Open(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	a, b := open(), open()
+	ctx := context.Background()
+	t0 := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	if ok, _, err := a.TakeSync(ctx, testBot, "a", t0, time.Minute); !ok || err != nil {
+		t.Fatalf("a could not take a free lease: %v", err)
+	}
+	if ok, since, err := b.TakeSync(ctx, testBot, "b", t0.Add(time.Hour), time.Minute); ok || err != nil || !since.Equal(t0) {
+		t.Fatalf("b took a live holder's lease (%v, %v) or did not learn when it began (%s)", ok, err, since)
+	}
+	// takeSoon takes the lease for owner as a waiting sync does, trying
+	// again a moment later while it is held: the server ends a session
+	// that was cut a moment after the cut.
+	takeSoon := func(s *Store, owner string) bool {
+		t.Helper()
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			ok, _, err := s.TakeSync(ctx, testBot, owner, t0.Add(time.Second), time.Minute)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok {
+				return true
+			}
+		}
+		return false
+	}
+	a.Close() // a dies mid-sync: its connections end
+	if !takeSoon(b, "b") {
+		t.Fatal("b could not take the lease of a holder gone")
+	}
+	// The server ends b's session holding the lock (a restart would): b
+	// learns that it lost the lease, and c may take it.
+	if _, err := b.db.ExecContext(ctx, `
+		SELECT pg_terminate_backend(pid) FROM pg_locks
+		WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline) && !errors.Is(err, ErrLeaseLost); time.Sleep(20 * time.Millisecond) {
+		err = b.RenewSync(ctx, testBot, "b", t0.Add(2*time.Second), time.Minute)
+	}
+	if !errors.Is(err, ErrLeaseLost) {
+		t.Errorf("b renewed a lease whose lock the server dropped: %v", err)
+	}
+	c := open()
+	if !takeSoon(c, "c") {
+		t.Fatal("c could not take a lease whose lock the server dropped")
+	}
+	if err := b.ReleaseSync(ctx, testBot, "b"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _, _ := b.TakeSync(ctx, testBot, "b", t0.Add(4*time.Second), time.Minute); ok {
+		t.Error("b's release of a lease it had lost freed c's")
 	}
 }

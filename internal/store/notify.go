@@ -35,13 +35,17 @@ const (
 	// subscription or a dropped connection. Notices may have been missed
 	// before it: anything may have changed, re-read all of it.
 	NoticeListening NoticeKind = "listening"
+	// NoticeLost: the listening connection failed (the server stopped, the
+	// network dropped); the store listens again once it can, and says so
+	// with NoticeListening. Meanwhile reads and writes may fail too.
+	NoticeLost NoticeKind = "lost"
 )
 
 // Notice tells a subscriber that something was committed to the store, by
 // any process sharing it (this one included).
 type Notice struct {
 	Kind NoticeKind
-	Bot  string // the bot it concerns; "": any (always so for NoticeListening)
+	Bot  string // the bot it concerns; "": any (always so for NoticeListening and NoticeLost)
 }
 
 // notify sends the notice of kind for bot within tx, to be delivered
@@ -146,13 +150,15 @@ func (l *listener) unsubscribe(ch chan Notice) {
 }
 
 // setListening records whether the connection is up, and tells every
-// subscriber when it comes up.
+// subscriber when it comes up or goes down.
 func (l *listener) setListening(up bool) {
 	l.mu.Lock()
 	l.listening = up
 	l.mu.Unlock()
 	if up {
 		l.broadcast(Notice{Kind: NoticeListening})
+	} else {
+		l.broadcast(Notice{Kind: NoticeLost})
 	}
 }
 

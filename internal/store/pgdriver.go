@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"strings"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
@@ -25,8 +26,8 @@ func (c pgConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	return &pgConn{conn.(*stdlib.Conn)}, nil
 }
 
-// pgConn is a connection; the methods it does not override (transactions,
-// ping, session reset) are pgx's own.
+// pgConn is a connection; the methods it does not override (commit and
+// rollback, ping, session reset) are pgx's own.
 type pgConn struct{ *stdlib.Conn }
 
 func (c *pgConn) Prepare(query string) (driver.Stmt, error) {
@@ -42,22 +43,44 @@ func (c *pgConn) PrepareContext(ctx context.Context, query string) (driver.Stmt,
 }
 
 func (c *pgConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	return c.Conn.ExecContext(ctx, postgresDialect.rebind(query), escapeArgs(args))
+	res, err := c.Conn.ExecContext(ctx, postgresDialect.rebind(query), escapeArgs(args))
+	return res, badIfUnsent(err)
 }
 
 func (c *pgConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	return pgRowsOf(c.Conn.QueryContext(ctx, postgresDialect.rebind(query), escapeArgs(args)))
+	rows, err := c.Conn.QueryContext(ctx, postgresDialect.rebind(query), escapeArgs(args))
+	return pgRowsOf(rows, badIfUnsent(err))
+}
+
+// BeginTx is pgx's, with badIfUnsent.
+func (c *pgConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	tx, err := c.Conn.BeginTx(ctx, opts)
+	return tx, badIfUnsent(err)
+}
+
+// badIfUnsent reports a connection found dead before anything was sent
+// on it (a pooled one the server or the network dropped while it sat
+// idle) as bad: database/sql then runs the statement on another
+// connection instead of failing it. pgx does so for a query whose sending
+// fails, but not when the failure shows in its first row, nor for BEGIN.
+func badIfUnsent(err error) error {
+	if err != nil && pgconn.SafeToRetry(err) {
+		return driver.ErrBadConn
+	}
+	return err
 }
 
 // pgStmt is a prepared statement, rebound when it was prepared.
 type pgStmt struct{ *stdlib.Stmt }
 
 func (s *pgStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
-	return s.Stmt.ExecContext(ctx, escapeArgs(args))
+	res, err := s.Stmt.ExecContext(ctx, escapeArgs(args))
+	return res, badIfUnsent(err)
 }
 
 func (s *pgStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
-	return pgRowsOf(s.Stmt.QueryContext(ctx, escapeArgs(args)))
+	rows, err := s.Stmt.QueryContext(ctx, escapeArgs(args))
+	return pgRowsOf(rows, badIfUnsent(err))
 }
 
 // pgRows unescapes the text it reads.

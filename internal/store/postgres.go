@@ -23,6 +23,10 @@ func IsURL(where string) bool {
 // a server process, and a serve of many sessions must not take them all.
 const pgMaxConns = 16
 
+// pgKeepAlive probes an idle connection after 10 s, then every 5 s, and
+// gives up after 3 unanswered probes.
+var pgKeepAlive = net.KeepAliveConfig{Enable: true, Idle: 10 * time.Second, Interval: 5 * time.Second, Count: 3}
+
 // pgConnectTimeout bounds the first connection when the URL sets no
 // connect_timeout: a server that does not answer is reported, not waited on.
 const pgConnectTimeout = 15 * time.Second
@@ -37,11 +41,15 @@ func openPostgres(rawURL string, opts ...Option) (*Store, error) {
 	if cfg.ConnectTimeout == 0 {
 		cfg.ConnectTimeout = pgConnectTimeout
 	}
+	// A server cut off without a word (its machine gone, the network down)
+	// is found out by keepalives within half a minute, not Go's default
+	// two and a half: a query waiting on it then fails as unreachable.
+	cfg.DialFunc = (&net.Dialer{KeepAliveConfig: pgKeepAlive}).DialContext
 	where := describePostgres(cfg)
 	db := sql.OpenDB(pgConnector{stdlib.GetConnector(*cfg)})
 	db.SetMaxOpenConns(pgMaxConns)
 	db.SetMaxIdleConns(pgMaxConns / 2)
-	s := &Store{db: db, dialect: postgresDialect, listener: newListener(cfg.Copy())}
+	s := &Store{db: db, dialect: postgresDialect, listener: newListener(cfg.Copy()), where: "PostgreSQL at " + serverOf(cfg)}
 	for _, o := range opts {
 		o(s)
 	}
@@ -55,6 +63,14 @@ func openPostgres(rawURL string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("open the store at %s: %w", where, err)
 	}
 	return s, nil
+}
+
+// serverOf is the server's host:port, or its Unix socket's folder.
+func serverOf(cfg *pgx.ConnConfig) string {
+	if strings.HasPrefix(cfg.Host, "/") {
+		return cfg.Host
+	}
+	return net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port)))
 }
 
 // describePostgres names the database for messages as a URL, without its

@@ -42,7 +42,9 @@ type Store struct {
 	onUpgrade func(note string)
 	announced bool // onUpgrade was called
 	tidier    tidier
-	listener  *listener // PostgreSQL's notices (Notices); nil on SQLite
+	listener  *listener  // PostgreSQL's notices (Notices); nil on SQLite
+	leases    leaseConns // PostgreSQL: the connections that hold sync leases
+	where     string     // for messages (Where)
 }
 
 // Option tunes how a store is opened.
@@ -89,7 +91,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", abs, err)
 	}
-	s := &Store{db: db}
+	s := &Store{db: db, where: abs}
 	for _, o := range opts {
 		o(s)
 	}
@@ -118,6 +120,7 @@ func (s *Store) Close() error {
 	if s.listener != nil {
 		s.listener.close()
 	}
+	s.leases.closeAll()
 	return s.db.Close()
 }
 

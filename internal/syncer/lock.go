@@ -3,9 +3,12 @@ package syncer
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"os"
 	"time"
+
+	"github.com/neotui/neotui/internal/store"
 )
 
 // The bot's sync lease in the store: how long one outlives a neotui killed
@@ -23,15 +26,20 @@ const Waiting = "another neotui is syncing this bot; waiting for it to finish"
 // windows. joined is when the earliest sync it waited for began — what
 // that stored is as fresh as what this one would fetch — or zero if it
 // waited for none. unlock releases the lease; the lease is renewed until then.
-func (s *Syncer) lock(ctx context.Context) (unlock func(), joined time.Time, err error) {
+//
+// The sync runs in the returned context, which ends, with the cause
+// store.ErrLeaseLost, if the lease is found lost while it runs.
+func (s *Syncer) lock(ctx context.Context) (held context.Context, unlock func(), joined time.Time, err error) {
 	owner := fmt.Sprintf("%d-%s", os.Getpid(), rand.Text()[:8])
 	for {
 		ok, since, err := s.Store.TakeSync(ctx, s.Serial, owner, s.now(), leaseTTL)
 		if err != nil {
-			return nil, time.Time{}, err
+			return nil, nil, time.Time{}, err
 		}
 		if ok {
-			return s.renew(owner), joined, nil
+			held, lost := context.WithCancelCause(ctx)
+			release := s.renew(owner, lost)
+			return held, func() { release(); lost(nil) }, joined, nil
 		}
 		if joined.IsZero() && s.OnProgress != nil {
 			s.OnProgress(Progress{Notice: Waiting})
@@ -42,15 +50,16 @@ func (s *Syncer) lock(ctx context.Context) (unlock func(), joined time.Time, err
 		select {
 		case <-time.After(leasePoll):
 		case <-ctx.Done():
-			return nil, time.Time{}, ctx.Err()
+			return nil, nil, time.Time{}, ctx.Err()
 		}
 	}
 }
 
 // renew keeps owner's lease alive until the returned func releases it. A
-// failed renewal is tried again at the next tick; a failed release leaves
-// a lease that lapses within leaseTTL.
-func (s *Syncer) renew(owner string) (release func()) {
+// failed renewal is tried again at the next tick, but a lease found lost
+// ends the sync through lost; a failed release leaves a lease that lapses
+// within leaseTTL.
+func (s *Syncer) renew(owner string, lost context.CancelCauseFunc) (release func()) {
 	stop, stopped := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(stopped)
@@ -61,7 +70,9 @@ func (s *Syncer) renew(owner string) (release func()) {
 			case <-stop:
 				return
 			case <-t.C:
-				_ = s.Store.RenewSync(context.Background(), s.Serial, owner, s.now(), leaseTTL)
+				if err := s.Store.RenewSync(context.Background(), s.Serial, owner, s.now(), leaseTTL); errors.Is(err, store.ErrLeaseLost) {
+					lost(err)
+				}
 			}
 		}
 	}()

@@ -97,11 +97,21 @@ type Syncer struct {
 // not (the days it fetched count as fresh).
 func (s *Syncer) Sync(ctx context.Context, from, to api.Day) (Report, error) {
 	var rep Report
-	unlock, joined, err := s.lock(ctx)
+	held, unlock, joined, err := s.lock(ctx)
 	if err != nil {
 		return rep, err
 	}
 	defer unlock()
+	rep, err = s.sync(held, from, to, joined)
+	if cause := context.Cause(held); err != nil && errors.Is(cause, store.ErrLeaseLost) {
+		err = cause // not "context canceled": why it was
+	}
+	return rep, err
+}
+
+// sync runs a sync that holds the bot's lease.
+func (s *Syncer) sync(ctx context.Context, from, to api.Day, joined time.Time) (Report, error) {
+	var rep Report
 	now := s.now()
 	leadMarks, err := s.Store.Marks(ctx, s.Serial, store.EndpointLeads, from, to)
 	if err != nil {
