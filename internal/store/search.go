@@ -72,6 +72,9 @@ func (s *Store) SearchPage(ctx context.Context, bot, query string, after Cursor,
 	if err := requireBot(bot); err != nil {
 		return SearchPage{}, err
 	}
+	// No shown text holds a NUL (the sanitizer drops control characters),
+	// and FTS5 takes one for the end of its query.
+	query = strings.ReplaceAll(query, "\x00", "")
 	if s.dialect == postgresDialect {
 		return s.pgSearchPage(ctx, bot, query, after, limit)
 	}

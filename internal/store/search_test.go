@@ -62,6 +62,7 @@ func wantSearch(t *testing.T, s *Store, sessions []api.Session) {
 		{`(or`, []string{"2/1"}},                           // and parentheses
 		{`AND NEAR:`, []string{"2/1"}},                     // and FTS5 operators
 		{`"unbalanced`, nil},                               // never a syntax error
+		{"appoint\x00ment", []string{"2/0"}},               // nor is a NUL, which nothing shown holds
 		{"50%", []string{"2/1"}},                           // through the index
 		{"%", []string{"2/1"}},                             // LIKE wildcards are text
 		{"_", []string{"2/1"}},                             // so is _
