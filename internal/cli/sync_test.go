@@ -12,7 +12,6 @@ import (
 
 	"github.com/neotui/neotui/api"
 	"github.com/neotui/neotui/api/apitest"
-	"github.com/neotui/neotui/internal/syncer"
 )
 
 // TestTwoSyncsShareTheBot: two `neotui sync` of one bot on one store, the
@@ -59,7 +58,7 @@ func TestTwoSyncsShareTheBot(t *testing.T) {
 	if len(reqs) != 6 {
 		t.Errorf("Neoagent saw %d requests, want 6", len(reqs))
 	}
-	if !strings.Contains(r2.stdout, syncer.Waiting) {
+	if !strings.Contains(r2.stdout, "another neotui is syncing this bot") {
 		t.Errorf("the second sync did not say it waited for the first:\n%s", r2.stdout)
 	}
 	if n := reportedRequests(t, r1.stdout) + reportedRequests(t, r2.stdout); n != len(reqs) {

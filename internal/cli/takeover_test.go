@@ -14,7 +14,6 @@ import (
 	"github.com/neotui/neotui/api/apitest"
 	"github.com/neotui/neotui/internal/pgtest"
 	"github.com/neotui/neotui/internal/store"
-	"github.com/neotui/neotui/internal/syncer"
 )
 
 // TestKilledSyncIsTakenOverAtOnce: two neotui on one PostgreSQL store. The
@@ -91,7 +90,7 @@ func TestKilledSyncIsTakenOverAtOnce(t *testing.T) {
 		}
 	}
 	t.Logf("the second sync took %s (waited: %v), fetching %d windows after the first had stored %d days",
-		took.Round(time.Millisecond), strings.Contains(r.stdout, syncer.Waiting), len(reqs)-killedAt, len(committed))
+		took.Round(time.Millisecond), strings.Contains(r.stdout, "another neotui is syncing this bot"), len(reqs)-killedAt, len(committed))
 	sessions, err := st.Sessions(ctx, store.SessionQuery{Bot: serial, From: from, To: to})
 	if err != nil {
 		t.Fatal(err)

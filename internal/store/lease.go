@@ -91,8 +91,9 @@ func (s *Store) takeLease(ctx context.Context, bot, owner string, now time.Time,
 		return false, time.Time{}, fmt.Errorf("take the sync lease: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO sync_leases (bot, owner, since, expires) VALUES (?, ?, ?, ?)
-		ON CONFLICT (bot) DO UPDATE SET owner = excluded.owner, since = excluded.since, expires = excluded.expires`,
+		INSERT INTO sync_leases (bot, owner, since, expires, progress) VALUES (?, ?, ?, ?, '')
+		ON CONFLICT (bot) DO UPDATE SET owner = excluded.owner, since = excluded.since, expires = excluded.expires,
+			progress = CASE WHEN sync_leases.owner = excluded.owner THEN sync_leases.progress ELSE '' END`,
 		bot, owner, now.UnixNano(), now.Add(ttl).UnixNano()); err != nil {
 		return false, time.Time{}, fmt.Errorf("take the sync lease: %w", err)
 	}
@@ -193,4 +194,26 @@ func (l *leaseConns) closeAll() {
 		conn.Close()
 		delete(l.conns, k)
 	}
+}
+
+// SetSyncProgress says, in owner's lease of bot, how far its sync is
+// ("history 2/5"), for the neotuis waiting for it; nothing if the lease is
+// no longer owner's.
+func (s *Store) SetSyncProgress(ctx context.Context, bot, owner, progress string) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE sync_leases SET progress = ? WHERE bot = ? AND owner = ?`, progress, bot, owner)
+	if err != nil {
+		return fmt.Errorf("note the sync's progress: %w", err)
+	}
+	return nil
+}
+
+// SyncProgress is how far the sync of bot under way says it is (see
+// SetSyncProgress); "" when it has said nothing yet, or none is under way.
+func (s *Store) SyncProgress(ctx context.Context, bot string) (string, error) {
+	var progress string
+	err := s.db.QueryRowContext(ctx, `SELECT progress FROM sync_leases WHERE bot = ?`, bot).Scan(&progress)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("read the sync's progress: %w", err)
+	}
+	return progress, nil
 }

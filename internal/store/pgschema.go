@@ -190,6 +190,10 @@ CREATE INDEX sessions_rows ON sessions (bot, day, create_ns, session_id)
 DROP INDEX leads_by_session;
 CREATE INDEX leads_by_session ON leads (bot, session_id) INCLUDE (name, email);
 `,
+	// 4: SQLite's 15: how far the bot's sync under way is (SyncProgress).
+	`
+ALTER TABLE sync_leases ADD COLUMN progress text NOT NULL DEFAULT '';
+`,
 }
 
 // migratePostgres applies the migrations the database has not run yet,

@@ -399,6 +399,12 @@ END;
 	`
 DROP INDEX leads_newest;
 `,
+
+	// 15: the bot's sync under way says how far it is, for the neotuis
+	// waiting for it (SyncProgress).
+	`
+ALTER TABLE sync_leases ADD COLUMN progress TEXT NOT NULL DEFAULT '';
+`,
 }
 
 // shownIndex is the full-text index over the shown text, as migration 4

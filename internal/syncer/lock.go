@@ -21,6 +21,14 @@ const (
 // Waiting is the notice of a sync waiting for another to finish.
 const Waiting = "another neotui is syncing this bot; waiting for it to finish"
 
+// waitingFor is Waiting with how far the other sync says it is.
+func waitingFor(progress string) string {
+	if progress == "" {
+		return Waiting
+	}
+	return "another neotui is syncing this bot (" + progress + "); waiting for it to finish"
+}
+
 // lock takes the bot's sync lease, waiting while another sync holds it, in
 // this process or another: two syncs of one bot would fetch the same
 // windows. joined is when the earliest sync it waited for began — what
@@ -28,21 +36,29 @@ const Waiting = "another neotui is syncing this bot; waiting for it to finish"
 // waited for none. unlock releases the lease; the lease is renewed until then.
 //
 // The sync runs in the returned context, which ends, with the cause
-// store.ErrLeaseLost, if the lease is found lost while it runs.
-func (s *Syncer) lock(ctx context.Context) (held context.Context, unlock func(), joined time.Time, err error) {
-	owner := fmt.Sprintf("%d-%s", os.Getpid(), rand.Text()[:8])
+// store.ErrLeaseLost, if the lease is found lost while it runs. owner is
+// the lease's holder, this sync. While it waits, it tells how far the
+// other sync says it is, as that changes.
+func (s *Syncer) lock(ctx context.Context) (held context.Context, unlock func(), joined time.Time, owner string, err error) {
+	owner = fmt.Sprintf("%d-%s", os.Getpid(), rand.Text()[:8])
+	told := ""
 	for {
 		ok, since, err := s.Store.TakeSync(ctx, s.Serial, owner, s.now(), leaseTTL)
 		if err != nil {
-			return nil, nil, time.Time{}, err
+			return nil, nil, time.Time{}, "", err
 		}
 		if ok {
 			held, lost := context.WithCancelCause(ctx)
 			release := s.renew(owner, lost)
-			return held, func() { release(); lost(nil) }, joined, nil
+			return held, func() { release(); lost(nil) }, joined, owner, nil
 		}
-		if joined.IsZero() && s.OnProgress != nil {
-			s.OnProgress(Progress{Notice: Waiting})
+		if s.OnProgress != nil {
+			// Its progress unread is no reason to stop waiting.
+			progress, _ := s.Store.SyncProgress(ctx, s.Serial)
+			if notice := waitingFor(progress); notice != told {
+				s.OnProgress(Progress{Notice: notice})
+				told = notice
+			}
 		}
 		if joined.IsZero() || since.Before(joined) {
 			joined = since
@@ -50,7 +66,7 @@ func (s *Syncer) lock(ctx context.Context) (held context.Context, unlock func(),
 		select {
 		case <-time.After(leasePoll):
 		case <-ctx.Done():
-			return nil, nil, time.Time{}, ctx.Err()
+			return nil, nil, time.Time{}, "", ctx.Err()
 		}
 	}
 }

@@ -2,8 +2,10 @@ package syncer_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -132,4 +134,76 @@ func TestALapsedLeaseDoesNotHoldTheBot(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.checkStoreHolds(t, today-6, today)
+}
+
+// TestAWaitingSyncTellsHowFarTheOtherIs: a sync under way notes how far it
+// is in the bot's lease as it goes, window by window, and a sync waiting
+// for it (on another server, say) tells that as it changes.
+func TestAWaitingSyncTellsHowFarTheOtherIs(t *testing.T) {
+	f := newFixture(t, apitest.Options{})
+	ctx := context.Background()
+	today := api.DayOf(now)
+
+	// The holder's side: each window's progress is in the lease before
+	// the window is fetched.
+	s := f.syncer(now)
+	s.WindowDays = 7
+	var noted []string
+	s.OnProgress = func(p syncer.Progress) {
+		if p.Endpoint == store.EndpointHistory && p.Notice == "" {
+			got, err := f.store.SyncProgress(ctx, "bot-1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := fmt.Sprintf("history %d/%d", min(p.Done+1, p.Total), p.Total); got != want {
+				t.Errorf("the lease says %q while the sync is at %s", got, want)
+			}
+			noted = append(noted, got)
+		}
+	}
+	if _, err := s.Sync(ctx, today-20, today); err != nil {
+		t.Fatal(err)
+	}
+	if len(noted) < 3 {
+		t.Errorf("progress noted %q: want a line per history window", noted)
+	}
+
+	// The waiting side: another holds the lease and says how far it is.
+	if ok, _, err := f.store.TakeSync(ctx, "bot-1", "other", now, 30*time.Second); !ok || err != nil {
+		t.Fatalf("take: %v %v", ok, err)
+	}
+	if err := f.store.SetSyncProgress(ctx, "bot-1", "other", "history 2/5"); err != nil {
+		t.Fatal(err)
+	}
+	w := f.syncer(now)
+	var notices []string
+	w.OnProgress = func(p syncer.Progress) {
+		if p.Notice == "" {
+			return
+		}
+		notices = append(notices, p.Notice)
+		switch len(notices) {
+		case 1:
+			f.store.SetSyncProgress(ctx, "bot-1", "other", "history 3/5")
+		case 2:
+			f.store.ReleaseSync(ctx, "bot-1", "other")
+		}
+	}
+	if _, err := w.Sync(ctx, today-6, today); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"another neotui is syncing this bot (history 2/5); waiting for it to finish",
+		"another neotui is syncing this bot (history 3/5); waiting for it to finish",
+	}
+	if !slices.Equal(notices, want) {
+		t.Errorf("notices %q, want %q", notices, want)
+	}
+	// Taken by a new holder, the lease says nothing of the last one's.
+	if ok, _, err := f.store.TakeSync(ctx, "bot-1", "third", now.Add(time.Hour), 30*time.Second); !ok || err != nil {
+		t.Fatalf("take: %v %v", ok, err)
+	}
+	if got, _ := f.store.SyncProgress(ctx, "bot-1"); got != "" {
+		t.Errorf("a new holder's lease says %q", got)
+	}
 }

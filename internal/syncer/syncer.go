@@ -97,27 +97,27 @@ type Syncer struct {
 // not (the days it fetched count as fresh).
 func (s *Syncer) Sync(ctx context.Context, from, to api.Day) (Report, error) {
 	var rep Report
-	held, unlock, joined, err := s.lock(ctx)
+	held, unlock, joined, owner, err := s.lock(ctx)
 	if err != nil {
 		return rep, err
 	}
 	defer unlock()
-	rep, err = s.sync(held, from, to, joined)
+	rep, err = s.sync(held, from, to, joined, owner)
 	if cause := context.Cause(held); err != nil && errors.Is(cause, store.ErrLeaseLost) {
 		err = cause // not "context canceled": why it was
 	}
 	return rep, err
 }
 
-// sync runs a sync that holds the bot's lease.
-func (s *Syncer) sync(ctx context.Context, from, to api.Day, joined time.Time) (Report, error) {
+// sync runs a sync that holds the bot's lease, as owner.
+func (s *Syncer) sync(ctx context.Context, from, to api.Day, joined time.Time, owner string) (Report, error) {
 	var rep Report
 	now := s.now()
 	leadMarks, err := s.Store.Marks(ctx, s.Serial, store.EndpointLeads, from, to)
 	if err != nil {
 		return rep, err
 	}
-	r := run{s: s, rep: &rep}
+	r := run{s: s, rep: &rep, ctx: ctx, owner: owner}
 	r.leads = queue{spans: cover(stale(from, to, leadMarks, now, joined)), width: math.MaxInt}
 	if !s.LeadsOnly {
 		histMarks, err := s.Store.Marks(ctx, s.Serial, store.EndpointHistory, from, to)
@@ -175,14 +175,25 @@ type run struct {
 	width       int // the history width the sync started at, or remembered since
 	done        int
 	at          Progress // the window being fetched
+	ctx         context.Context
+	owner       string // the lease's holder
+	told        string // the progress told the neotuis waiting for it
 }
 
 func (r *run) progress(p Progress) {
-	if r.s.OnProgress == nil {
-		return
-	}
 	p.Done, p.Total, p.Changes = r.done, r.done+r.leads.left()+r.hist.left(), r.rep.Changes
-	r.s.OnProgress(p)
+	if p.Endpoint != "" {
+		// For a neotui waiting for this sync to end (lock), in this
+		// process or on another server: "history 2/5". Not worth failing
+		// the sync over.
+		if told := fmt.Sprintf("%s %d/%d", p.Endpoint, min(p.Done+1, p.Total), p.Total); told != r.told {
+			r.s.Store.SetSyncProgress(r.ctx, r.s.Serial, r.owner, told)
+			r.told = told
+		}
+	}
+	if r.s.OnProgress != nil {
+		r.s.OnProgress(p)
+	}
 }
 
 // drain fetches and saves q's windows, narrowing them while the API says
