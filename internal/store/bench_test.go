@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,8 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/neotui/neotui/api"
 	"github.com/neotui/neotui/api/apitest"
+	"github.com/neotui/neotui/internal/pgtest"
 )
 
 // The benchmark data set: 100k sessions of 10 messages of about 80 bytes, one
@@ -101,21 +104,30 @@ func ingest(b *testing.B, s *Store) {
 	}
 }
 
-// benchStorePath is the store of the whole data set that read benchmarks
-// share, built on first use and removed by TestMain.
+// benchStore is the store of the whole data set that read benchmarks
+// share. On SQLite it is built on first use and removed by TestMain. On
+// PostgreSQL (NEOTUI_TEST_STORE=postgres) it is a database of the test
+// server kept between runs, named by the schema version it was built
+// with, as ingesting 1M messages takes minutes: see pgBenchStore.
 var (
 	benchStoreOnce sync.Once
-	benchStoreDir  string
+	benchStoreAt   string // the store's path or URL
+	benchStoreDir  string // SQLite's, removed by TestMain
 	benchStoreErr  error
 )
 
 func benchStore(b *testing.B) *Store {
 	benchStoreOnce.Do(func() {
+		if onPostgres() {
+			benchStoreAt, benchStoreErr = pgBenchStore(b)
+			return
+		}
 		benchStoreDir, benchStoreErr = os.MkdirTemp("", "neotui-store-bench-")
 		if benchStoreErr != nil {
 			return
 		}
-		s, err := Open(filepath.Join(benchStoreDir, "neotui.db"))
+		benchStoreAt = filepath.Join(benchStoreDir, "neotui.db")
+		s, err := Open(benchStoreAt)
 		if err != nil {
 			benchStoreErr = err
 			return
@@ -126,12 +138,75 @@ func benchStore(b *testing.B) *Store {
 	if benchStoreErr != nil {
 		b.Fatal(benchStoreErr)
 	}
-	s, err := Open(filepath.Join(benchStoreDir, "neotui.db"))
+	s, err := Open(benchStoreAt)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { s.Close() })
 	return s
+}
+
+// pgBenchStore is the URL of the PostgreSQL benchmark store: a database
+// of the test server named by the schema version, built (and analyzed, as
+// autovacuum would soon) unless a complete one is there from an earlier
+// run; bench_complete marks it whole. Databases of older versions are
+// dropped.
+func pgBenchStore(b *testing.B) (string, error) {
+	ctx := context.Background()
+	admin := pgtest.Server(b)
+	conn, err := pgx.Connect(ctx, admin)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close(ctx)
+	name := fmt.Sprintf("neotui_bench_v%d", len(pgMigrations))
+	u, err := url.Parse(admin)
+	if err != nil {
+		return "", err
+	}
+	u.Path = "/" + name
+	var old []string
+	rows, err := conn.Query(ctx, `SELECT datname FROM pg_database WHERE datname LIKE 'neotui\_bench\_%'`)
+	if err != nil {
+		return "", err
+	}
+	if old, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+		return "", err
+	}
+	if slices.Contains(old, name) {
+		s, err := Open(u.String())
+		if err != nil {
+			return "", err
+		}
+		var complete bool
+		err = s.db.QueryRow(`SELECT to_regclass('bench_complete') IS NOT NULL`).Scan(&complete)
+		s.Close()
+		if err != nil || complete {
+			return u.String(), err
+		}
+	}
+	for _, db := range old {
+		if _, err := conn.Exec(ctx, "DROP DATABASE "+db+" WITH (FORCE)"); err != nil {
+			return "", err
+		}
+	}
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		return "", err
+	}
+	s, err := Open(u.String())
+	if err != nil {
+		return "", err
+	}
+	defer s.Close()
+	start := time.Now()
+	ingest(b, s)
+	b.Logf("built the PostgreSQL benchmark store %s in %v", name, time.Since(start).Round(time.Second))
+	for _, q := range []string{`VACUUM ANALYZE`, `CREATE TABLE bench_complete ()`} {
+		if _, err := s.db.Exec(q); err != nil {
+			return "", err
+		}
+	}
+	return u.String(), nil
 }
 
 func removeBenchStore() {
@@ -146,7 +221,7 @@ func BenchmarkIngest(b *testing.B) {
 	start := time.Now()
 	runs := 0
 	for b.Loop() {
-		s, err := Open(filepath.Join(b.TempDir(), "neotui.db"))
+		s, err := Open(newStoreAt(b))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -246,7 +321,7 @@ func BenchmarkIngestSync(b *testing.B) {
 			ctx := context.Background()
 			var index, tidy, search, indexed, tidied time.Duration
 			for b.Loop() {
-				s, err := Open(filepath.Join(b.TempDir(), "neotui.db"))
+				s, err := Open(newStoreAt(b))
 				if err != nil {
 					b.Fatal(err)
 				}
