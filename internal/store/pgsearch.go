@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 )
@@ -17,12 +18,32 @@ func (s *Store) pgSearchPage(ctx context.Context, bot, query string, after Curso
 	if len(words) == 0 {
 		return SearchPage{}, nil
 	}
-	sqlText, args := pgSearchSQL(bot, words, after, limit)
-	f, err := s.readHits(ctx, bot, sqlText, args)
+	f, err := s.pgSearch(ctx, bot, words, after, limit)
 	if err != nil {
 		return SearchPage{}, fmt.Errorf("search messages for %q: %w", query, err)
 	}
 	return f.page(after, limit), nil
+}
+
+// pgSearch runs the query with parallel workers off, in a read-only
+// transaction of its own. The planner's plan for a word in many messages
+// walks the sessions newest first until the page is full; split between
+// workers, each walks its own part and the first page waits for them all
+// to start and merge: 130 to 230 ms for a word in 1.2% of 1.1M messages,
+// against 5 to 20 ms alone. A word in few messages, read through the
+// trigram index, loses nothing; a one or two letter word in no message,
+// read message by message, gains nothing from workers on a busy server.
+func (s *Store) pgSearch(ctx context.Context, bot string, words []string, after Cursor, limit int) (found, error) {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return found{}, err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `SET LOCAL max_parallel_workers_per_gather = 0`); err != nil {
+		return found{}, err
+	}
+	sqlText, args := pgSearchSQL(bot, words, after, limit)
+	return readHits(ctx, tx, bot, sqlText, args)
 }
 
 // pgSearchSQL is the query of pgSearchPage, reading what readHits reads.

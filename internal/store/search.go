@@ -326,7 +326,11 @@ func (f found) page(after Cursor, limit int) SearchPage {
 
 // readHits runs a search's SQL and reads up to limit hits.
 func (s *Store) readHits(ctx context.Context, bot, sqlText string, args []any) (found, error) {
-	rows, err := s.db.QueryContext(ctx, sqlText, args...)
+	return readHits(ctx, s.db, bot, sqlText, args)
+}
+
+func readHits(ctx context.Context, q querier, bot, sqlText string, args []any) (found, error) {
+	rows, err := q.QueryContext(ctx, sqlText, args...)
 	if err != nil {
 		return found{}, err
 	}
