@@ -302,7 +302,8 @@ var syncYear = func() func(days int) []syncWindow {
 // BenchmarkIngestSync saves that year into a new store as a first sync
 // does, each window in its own transaction, in the weekly windows of
 // neotui until now and in the 31-day windows the API allows. ns/op is
-// the ingest alone (the data stored, listed and found by search); index-s
+// the ingest alone (the data stored, listed and found by search), leads-s
+// the part of it that saves the leads; index-s
 // is the indexing for search and tidy-s the merging of the index that
 // follow once the store is idle (or at the end of neotui sync);
 // search-ms, indexed-search-ms and tidied-search-ms are a 3-letter search
@@ -319,16 +320,18 @@ func BenchmarkIngestSync(b *testing.B) {
 				}
 			}
 			ctx := context.Background()
-			var index, tidy, search, indexed, tidied time.Duration
+			var leads, index, tidy, search, indexed, tidied time.Duration
 			for b.Loop() {
 				s, err := Open(newStoreAt(b))
 				if err != nil {
 					b.Fatal(err)
 				}
 				for _, w := range windows {
+					start := time.Now()
 					if _, err := s.SaveLeads(ctx, benchBot, w.from, w.to, syncYearEnd, w.leads); err != nil {
 						b.Fatal(err)
 					}
+					leads += time.Since(start)
 					if _, err := s.SaveHistory(ctx, benchBot, w.from, w.to, syncYearEnd, w.sessions); err != nil {
 						b.Fatal(err)
 					}
@@ -352,6 +355,7 @@ func BenchmarkIngestSync(b *testing.B) {
 			}
 			n := float64(b.N)
 			b.ReportMetric(float64(messages)*n/b.Elapsed().Seconds(), "messages/s")
+			b.ReportMetric(leads.Seconds()/n, "leads-s")
 			b.ReportMetric(index.Seconds()/n, "index-s")
 			b.ReportMetric(tidy.Seconds()/n, "tidy-s")
 			b.ReportMetric(float64(search.Microseconds())/1000/n, "search-ms")
