@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/neotui/neotui/api"
 	"github.com/neotui/neotui/api/apitest"
 	"github.com/neotui/neotui/internal/pgtest"
@@ -146,67 +144,20 @@ func benchStore(b *testing.B) *Store {
 	return s
 }
 
-// pgBenchStore is the URL of the PostgreSQL benchmark store: a database
-// of the test server named by the schema version, built (and analyzed, as
-// autovacuum would soon) unless a complete one is there from an earlier
-// run; bench_complete marks it whole. Databases of older versions are
-// dropped.
+// pgBenchStore is the URL of the PostgreSQL benchmark store, kept
+// between runs (pgtest.Kept) and analyzed once built, as autovacuum would
+// soon analyze it.
 func pgBenchStore(b *testing.B) (string, error) {
-	ctx := context.Background()
-	admin := pgtest.Server(b)
-	conn, err := pgx.Connect(ctx, admin)
-	if err != nil {
-		return "", err
-	}
-	defer conn.Close(ctx)
-	name := fmt.Sprintf("neotui_bench_v%d", len(pgMigrations))
-	u, err := url.Parse(admin)
-	if err != nil {
-		return "", err
-	}
-	u.Path = "/" + name
-	var old []string
-	rows, err := conn.Query(ctx, `SELECT datname FROM pg_database WHERE datname LIKE 'neotui\_bench\_%'`)
-	if err != nil {
-		return "", err
-	}
-	if old, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
-		return "", err
-	}
-	if slices.Contains(old, name) {
-		s, err := Open(u.String())
+	return pgtest.Kept(b, "neotui_bench_v", fmt.Sprint(len(pgMigrations)), func(at string) error {
+		s, err := Open(at)
 		if err != nil {
-			return "", err
+			return err
 		}
-		var complete bool
-		err = s.db.QueryRow(`SELECT to_regclass('bench_complete') IS NOT NULL`).Scan(&complete)
-		s.Close()
-		if err != nil || complete {
-			return u.String(), err
-		}
-	}
-	for _, db := range old {
-		if _, err := conn.Exec(ctx, "DROP DATABASE "+db+" WITH (FORCE)"); err != nil {
-			return "", err
-		}
-	}
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		return "", err
-	}
-	s, err := Open(u.String())
-	if err != nil {
-		return "", err
-	}
-	defer s.Close()
-	start := time.Now()
-	ingest(b, s)
-	b.Logf("built the PostgreSQL benchmark store %s in %v", name, time.Since(start).Round(time.Second))
-	for _, q := range []string{`VACUUM ANALYZE`, `CREATE TABLE bench_complete ()`} {
-		if _, err := s.db.Exec(q); err != nil {
-			return "", err
-		}
-	}
-	return u.String(), nil
+		defer s.Close()
+		ingest(b, s)
+		_, err = s.db.Exec(`VACUUM ANALYZE`)
+		return err
+	}), nil
 }
 
 func removeBenchStore() {
