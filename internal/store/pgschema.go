@@ -192,6 +192,10 @@ CREATE INDEX leads_by_session ON leads (bot, session_id) INCLUDE (name, email);
 `,
 }
 
+// PostgresSchema is the PostgreSQL schema version this neotui writes, as
+// Schema is SQLite's.
+func PostgresSchema() int { return len(pgMigrations) }
+
 // migratePostgres applies the migrations the database has not run yet,
 // each in its own transaction with its version, so a crash leaves a whole
 // version. Two neotui opening one new database at once take turns
