@@ -98,3 +98,62 @@ func escapeValues(values []any) []any {
 	}
 	return values
 }
+
+var pgUpsertLeadSQL = postgresDialect.rebind(upsertLeadSQL)
+
+// pgSaveLeads is SaveLeads' work on PostgreSQL, as pgHistory's for
+// history: the stored hashes of the window's leads in one query, the
+// upserts of those new or changed in one pipelined batch (instead of two
+// round trips a lead: 5 s of a big bot's year).
+func pgSaveLeads(ctx context.Context, tx *sql.Tx, conn *sql.Conn, bot string, leads []api.Lead, ch *Changes) error {
+	keys := make([]string, len(leads))
+	for i, l := range leads {
+		keys[i] = LeadKey(bot, l)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT key, hash FROM leads WHERE bot = ? AND key = ANY(?)`, bot, keys)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	stored := map[string][]byte{}
+	for rows.Next() {
+		var key string
+		var hash []byte
+		if err := rows.Scan(&key, &hash); err != nil {
+			return err
+		}
+		stored[key] = hash
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	var batch pgx.Batch
+	var queued []api.Lead
+	for i, l := range leads {
+		sum := leadHash(l)
+		old, ok := stored[keys[i]]
+		switch {
+		case !ok:
+			ch.NewLeads++
+		case string(old) == string(sum):
+			continue
+		default:
+			ch.UpdatedLeads++
+		}
+		batch.Queue(pgUpsertLeadSQL, escapeValues(leadRow(bot, keys[i], sum, l))...)
+		queued = append(queued, l)
+	}
+	if len(queued) == 0 {
+		return nil
+	}
+	return withPgx(conn, func(conn *pgx.Conn) error {
+		results := conn.SendBatch(ctx, &batch)
+		for _, l := range queued {
+			if _, err := results.Exec(); err != nil {
+				results.Close()
+				return leadError(l, err)
+			}
+		}
+		return results.Close()
+	})
+}

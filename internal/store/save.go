@@ -87,25 +87,20 @@ func (s *Store) SaveHistory(ctx context.Context, bot string, from, to api.Day, f
 // stays with it. Leads absent from the fetch are kept.
 func (s *Store) SaveLeads(ctx context.Context, bot string, from, to api.Day, fetched time.Time, leads []api.Lead) (Changes, error) {
 	var ch Changes
-	err := s.saveWindow(ctx, bot, EndpointLeads, from, to, fetched, func(tx *sql.Tx, _ *sql.Conn) error {
+	leads = lastOfEach(leads, func(l api.Lead) string { return LeadKey(bot, l) })
+	err := s.saveWindow(ctx, bot, EndpointLeads, from, to, fetched, func(tx *sql.Tx, conn *sql.Conn) error {
+		if conn != nil {
+			return pgSaveLeads(ctx, tx, conn, bot, leads, &ch)
+		}
 		getHash, err := tx.PrepareContext(ctx, `SELECT hash FROM leads WHERE bot = ? AND key = ?`)
 		if err != nil {
 			return err
 		}
-		upsert, err := tx.PrepareContext(ctx, `
-			INSERT INTO leads (bot, key, type, name, email, phone, create_time, create_ns, day,
-			                   content, session_id, uri, count, hash, email_norm, phone_norm)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (bot, key) DO UPDATE SET
-				type = excluded.type, name = excluded.name, email = excluded.email,
-				phone = excluded.phone, create_time = excluded.create_time,
-				create_ns = excluded.create_ns, day = excluded.day, content = excluded.content,
-				session_id = excluded.session_id, uri = excluded.uri, count = excluded.count,
-				hash = excluded.hash, email_norm = excluded.email_norm, phone_norm = excluded.phone_norm`)
+		upsert, err := tx.PrepareContext(ctx, upsertLeadSQL)
 		if err != nil {
 			return err
 		}
-		for _, l := range lastOfEach(leads, func(l api.Lead) string { return LeadKey(bot, l) }) {
+		for _, l := range leads {
 			key, sum := LeadKey(bot, l), leadHash(l)
 			var stored []byte
 			switch err := getHash.QueryRowContext(ctx, bot, key).Scan(&stored); {
@@ -118,11 +113,8 @@ func (s *Store) SaveLeads(ctx context.Context, bot string, from, to api.Day, fet
 			default:
 				ch.UpdatedLeads++
 			}
-			if _, err := upsert.ExecContext(ctx, bot, key, l.Type, l.Name, l.Email, l.PhoneNumber,
-				formatTime(l.CreateTime), unixNano(l.CreateTime), int64(api.DayOf(l.CreateTime)),
-				l.Content, l.SessionID, l.URI, l.Count, sum,
-				NormalizeEmail(l.Email), NormalizePhone(l.PhoneNumber)); err != nil {
-				return fmt.Errorf("lead of session %d at %s: %w", l.SessionID, formatTime(l.CreateTime), err)
+			if _, err := upsert.ExecContext(ctx, leadRow(bot, key, sum, l)...); err != nil {
+				return leadError(l, err)
 			}
 		}
 		return nil
@@ -131,6 +123,32 @@ func (s *Store) SaveLeads(ctx context.Context, bot string, from, to api.Day, fet
 		return Changes{}, err
 	}
 	return ch, nil
+}
+
+// upsertLeadSQL stores a lead's row (leadRow).
+const upsertLeadSQL = `
+	INSERT INTO leads (bot, key, type, name, email, phone, create_time, create_ns, day,
+	                   content, session_id, uri, count, hash, email_norm, phone_norm)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (bot, key) DO UPDATE SET
+		type = excluded.type, name = excluded.name, email = excluded.email,
+		phone = excluded.phone, create_time = excluded.create_time,
+		create_ns = excluded.create_ns, day = excluded.day, content = excluded.content,
+		session_id = excluded.session_id, uri = excluded.uri, count = excluded.count,
+		hash = excluded.hash, email_norm = excluded.email_norm, phone_norm = excluded.phone_norm`
+
+// leadRow is upsertLeadSQL's arguments for l, stored under key with its
+// hash sum.
+func leadRow(bot, key string, sum []byte, l api.Lead) []any {
+	return []any{bot, key, l.Type, l.Name, l.Email, l.PhoneNumber,
+		formatTime(l.CreateTime), unixNano(l.CreateTime), int64(api.DayOf(l.CreateTime)),
+		l.Content, l.SessionID, l.URI, l.Count, sum,
+		NormalizeEmail(l.Email), NormalizePhone(l.PhoneNumber)}
+}
+
+// leadError says which lead err is about.
+func leadError(l api.Lead, err error) error {
+	return fmt.Errorf("lead of session %d at %s: %w", l.SessionID, formatTime(l.CreateTime), err)
 }
 
 // LeadKey is the stable identity of a lead, which the API does not give: a
