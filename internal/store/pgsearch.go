@@ -61,7 +61,7 @@ func (s *Store) pgSearch(ctx context.Context, bot string, words []string, after 
 		if limit == 0 {
 			break
 		}
-		bound, err := s.sessionsBound(ctx, bot, after, sessions)
+		bound, err := sessionsBound(ctx, tx, bot, after, sessions)
 		if err != nil {
 			return found{}, err
 		}
