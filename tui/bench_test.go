@@ -15,6 +15,7 @@ import (
 
 	"github.com/neotui/neotui/api/apitest"
 	"github.com/neotui/neotui/internal/demo"
+	"github.com/neotui/neotui/internal/pgtest"
 	"github.com/neotui/neotui/internal/store"
 	"github.com/neotui/neotui/tui/list"
 )
@@ -29,10 +30,15 @@ var (
 // once per machine in the temporary directory, then reused: what
 // `neotui demo --sessions 100000` builds (the same generator and filler, a
 // bot of its own), indexed for search and the index merged as an idle
-// browser does.
+// browser does. With NEOTUI_TEST_STORE=postgres it is a database of the
+// test server (pgtest.Kept), kept between runs too.
 func bigStore(b *testing.B) *store.Store {
 	b.Helper()
 	bigOnce.Do(func() {
+		if os.Getenv("NEOTUI_TEST_STORE") == "postgres" {
+			bigPath = pgtest.Kept(b, "neotui_tuibench_v", fmt.Sprint(store.PostgresSchema()), fillBig)
+			return
+		}
 		// Named by the schema it was built with: a newer neotui would
 		// upgrade a store an older one could then no longer open.
 		bigPath = filepath.Join(os.TempDir(), fmt.Sprintf("neotui-bench-100k-v2-schema%d.db", store.Schema()))
@@ -40,21 +46,7 @@ func bigStore(b *testing.B) *store.Store {
 			return
 		}
 		os.Remove(bigPath)
-		st, err := store.Open(bigPath)
-		if err != nil {
-			bigError = err
-			return
-		}
-		defer st.Close()
-		bot := apitest.Generate(apitest.Spec{Serial: testSerial, Sessions: 100_000, Days: 365, End: testNow, Seed: 5})
-		ctx := context.Background()
-		if bigError = demo.Fill(ctx, st, testNow, nil, bot); bigError != nil {
-			return
-		}
-		if bigError = st.IndexSearch(ctx, nil); bigError != nil {
-			return
-		}
-		if _, bigError = st.TidySearch(ctx); bigError != nil {
+		if bigError = fillBig(bigPath); bigError != nil {
 			return
 		}
 		bigError = os.WriteFile(bigPath+".done", nil, 0o600)
@@ -68,6 +60,26 @@ func bigStore(b *testing.B) *store.Store {
 	}
 	b.Cleanup(func() { st.Close() })
 	return st
+}
+
+// fillBig fills the new store at (a file or a postgres:// URL) as bigStore
+// says, indexed and merged for search (analyzed, on PostgreSQL).
+func fillBig(at string) error {
+	st, err := store.Open(at)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	bot := apitest.Generate(apitest.Spec{Serial: testSerial, Sessions: 100_000, Days: 365, End: testNow, Seed: 5})
+	ctx := context.Background()
+	if err := demo.Fill(ctx, st, testNow, nil, bot); err != nil {
+		return err
+	}
+	if err := st.IndexSearch(ctx, nil); err != nil {
+		return err
+	}
+	_, err = st.TidySearch(ctx)
+	return err
 }
 
 // BenchmarkFirstFrame: from New to the first frame with both lists filled,

@@ -82,19 +82,22 @@ func (a *app) syncSaying(ctx context.Context, s *session, from, to api.Day, lead
 	return rep, err
 }
 
-// indexForSearch indexes for search the messages a sync saved: the store
-// leaves that for when it is idle, and a command ends soon after its sync,
+// indexForSearch indexes for search the messages a sync saved (on
+// PostgreSQL, whose index is kept up to date, it has the tables analyzed
+// instead): the store leaves that for when it is idle, and a command ends soon after its sync,
 // so the next one would find them unindexed (search reads those one by one:
 // right, but slower as they pile up). On a terminal it shows how far it is.
 // What the sync saved stays saved whatever happens here: a failure is said,
 // and a later neotui indexes what is left.
 func (a *app) indexForSearch(ctx context.Context, s *session, tty bool, width int) {
 	left, err := s.store.Unindexed(ctx)
-	if err != nil || left == 0 {
+	if err != nil {
 		return
 	}
+	// Called with none left too: on PostgreSQL, IndexSearch analyzes what
+	// the sync filled.
 	var progress func(int)
-	if tty {
+	if tty && left > 0 {
 		total := left
 		show := func(left int) {
 			line := fmt.Sprintf("indexing %s for search… %d%%", english.Plural(total, "message"), 100*(total-left)/total)

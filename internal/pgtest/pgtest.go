@@ -92,3 +92,61 @@ func randomHex(n int) string {
 	rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// keptComplete marks a kept database whose fill finished.
+const keptComplete = "neotui: filled"
+
+// Kept returns the URL of a database of the server that outlives the test
+// run, for benchmarks whose data takes minutes to build: prefix+version,
+// filled by fill (given its URL) when it is missing or an earlier fill did
+// not finish. Name the version after what makes an older database unfit
+// (the schema it was built with); databases of other versions of prefix
+// are dropped. The server is Server's.
+func Kept(t testing.TB, prefix, version string, fill func(url string) error) string {
+	t.Helper()
+	admin := Server(t)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, admin)
+	if err != nil {
+		t.Fatalf("connect to the test server (%s): %v", URLEnv, err)
+	}
+	defer conn.Close(ctx)
+	name := prefix + version
+	u, err := url.Parse(admin)
+	if err != nil {
+		t.Fatalf("%s is not a URL: %v", URLEnv, err)
+	}
+	u.Path = "/" + name
+	rows, err := conn.Query(ctx, `SELECT datname, coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database
+		WHERE starts_with(datname, $1)`, prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type database struct{ Name, Comment string }
+	found, err := pgx.CollectRows(rows, pgx.RowToStructByPos[database])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, db := range found {
+		if db.Name == name && db.Comment == keptComplete {
+			return u.String()
+		}
+	}
+	for _, db := range found {
+		if _, err := conn.Exec(ctx, "DROP DATABASE "+pgx.Identifier{db.Name}.Sanitize()+" WITH (FORCE)"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if err := fill(u.String()); err != nil {
+		t.Fatalf("fill the database %s: %v", name, err)
+	}
+	if _, err := conn.Exec(ctx, "COMMENT ON DATABASE "+pgx.Identifier{name}.Sanitize()+" IS '"+keptComplete+"'"); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("filled the database %s in %v; it is kept for the next runs", name, time.Since(start).Round(time.Second))
+	return u.String()
+}

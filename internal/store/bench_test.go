@@ -14,6 +14,7 @@ import (
 
 	"github.com/neotui/neotui/api"
 	"github.com/neotui/neotui/api/apitest"
+	"github.com/neotui/neotui/internal/pgtest"
 )
 
 // The benchmark data set: 100k sessions of 10 messages of about 80 bytes, one
@@ -101,21 +102,30 @@ func ingest(b *testing.B, s *Store) {
 	}
 }
 
-// benchStorePath is the store of the whole data set that read benchmarks
-// share, built on first use and removed by TestMain.
+// benchStore is the store of the whole data set that read benchmarks
+// share. On SQLite it is built on first use and removed by TestMain. On
+// PostgreSQL (NEOTUI_TEST_STORE=postgres) it is a database of the test
+// server kept between runs, named by the schema version it was built
+// with, as ingesting 1M messages takes minutes: see pgBenchStore.
 var (
 	benchStoreOnce sync.Once
-	benchStoreDir  string
+	benchStoreAt   string // the store's path or URL
+	benchStoreDir  string // SQLite's, removed by TestMain
 	benchStoreErr  error
 )
 
 func benchStore(b *testing.B) *Store {
 	benchStoreOnce.Do(func() {
+		if onPostgres() {
+			benchStoreAt, benchStoreErr = pgBenchStore(b)
+			return
+		}
 		benchStoreDir, benchStoreErr = os.MkdirTemp("", "neotui-store-bench-")
 		if benchStoreErr != nil {
 			return
 		}
-		s, err := Open(filepath.Join(benchStoreDir, "neotui.db"))
+		benchStoreAt = filepath.Join(benchStoreDir, "neotui.db")
+		s, err := Open(benchStoreAt)
 		if err != nil {
 			benchStoreErr = err
 			return
@@ -130,12 +140,28 @@ func benchStore(b *testing.B) *Store {
 	if benchStoreErr != nil {
 		b.Fatal(benchStoreErr)
 	}
-	s, err := Open(filepath.Join(benchStoreDir, "neotui.db"))
+	s, err := Open(benchStoreAt)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { s.Close() })
 	return s
+}
+
+// pgBenchStore is the URL of the PostgreSQL benchmark store, kept
+// between runs (pgtest.Kept) and analyzed once built, as autovacuum would
+// soon analyze it.
+func pgBenchStore(b *testing.B) (string, error) {
+	return pgtest.Kept(b, "neotui_bench_v", fmt.Sprint(len(pgMigrations)), func(at string) error {
+		s, err := Open(at)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		ingest(b, s)
+		_, err = s.db.Exec(`VACUUM ANALYZE`)
+		return err
+	}), nil
 }
 
 func removeBenchStore() {
@@ -150,7 +176,7 @@ func BenchmarkIngest(b *testing.B) {
 	start := time.Now()
 	runs := 0
 	for b.Loop() {
-		s, err := Open(filepath.Join(b.TempDir(), "neotui.db"))
+		s, err := Open(newStoreAt(b))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -231,7 +257,8 @@ var syncYear = func() func(days int) []syncWindow {
 // BenchmarkIngestSync saves that year into a new store as a first sync
 // does, each window in its own transaction, in the weekly windows of
 // neotui until now and in the 31-day windows the API allows. ns/op is
-// the ingest alone (the data stored, listed and found by search); index-s
+// the ingest alone (the data stored, listed and found by search), leads-s
+// the part of it that saves the leads; index-s
 // is the indexing for search and tidy-s the merging of the index that
 // follow once the store is idle (or at the end of neotui sync);
 // search-ms, indexed-search-ms and tidied-search-ms are a 3-letter search
@@ -248,16 +275,18 @@ func BenchmarkIngestSync(b *testing.B) {
 				}
 			}
 			ctx := context.Background()
-			var index, tidy, search, indexed, tidied time.Duration
+			var leads, index, tidy, search, indexed, tidied time.Duration
 			for b.Loop() {
-				s, err := Open(filepath.Join(b.TempDir(), "neotui.db"))
+				s, err := Open(newStoreAt(b))
 				if err != nil {
 					b.Fatal(err)
 				}
 				for _, w := range windows {
+					start := time.Now()
 					if _, err := s.SaveLeads(ctx, benchBot, w.from, w.to, syncYearEnd, w.leads); err != nil {
 						b.Fatal(err)
 					}
+					leads += time.Since(start)
 					if _, err := s.SaveHistory(ctx, benchBot, w.from, w.to, syncYearEnd, w.sessions); err != nil {
 						b.Fatal(err)
 					}
@@ -281,6 +310,7 @@ func BenchmarkIngestSync(b *testing.B) {
 			}
 			n := float64(b.N)
 			b.ReportMetric(float64(messages)*n/b.Elapsed().Seconds(), "messages/s")
+			b.ReportMetric(leads.Seconds()/n, "leads-s")
 			b.ReportMetric(index.Seconds()/n, "index-s")
 			b.ReportMetric(tidy.Seconds()/n, "tidy-s")
 			b.ReportMetric(float64(search.Microseconds())/1000/n, "search-ms")

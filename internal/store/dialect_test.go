@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/neotui/neotui/api"
 )
@@ -116,9 +118,8 @@ func TestPostgresSearchCanUseItsIndex(t *testing.T) {
 	if _, err := conn.ExecContext(ctx, `SET enable_seqscan = off`); err != nil {
 		t.Fatal(err)
 	}
-	_, args := pgSearchSQL(testBot, []string{"Lunedì"}, Cursor{}, 0)
 	var plan strings.Builder
-	rows, err := conn.QueryContext(ctx, `EXPLAIN SELECT id FROM messages m WHERE m.folded LIKE ? ESCAPE '\'`, args[1])
+	rows, err := conn.QueryContext(ctx, `EXPLAIN SELECT id FROM messages m WHERE m.folded LIKE ? ESCAPE '\'`, pgLikePattern("Lunedì"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,5 +178,46 @@ func TestHoldsFoldedAsFoldSearch(t *testing.T) {
 				t.Errorf("holdsFolded(%q, %q) = %v, want %v", text, fw, got, want)
 			}
 		}
+	}
+}
+
+// TestPostgresIndexSearchAnalyzes: after a sync saves many messages, the
+// IndexSearch it ends with gives PostgreSQL's planner their statistics, so
+// that the next search plans by them rather than by guesses (which take a
+// common word for rare and read all of its messages).
+func TestPostgresIndexSearchAnalyzes(t *testing.T) {
+	if !onPostgres() {
+		t.Skip("PostgreSQL's statistics: runs with " + backendEnv + "=postgres")
+	}
+	s := openStore(t)
+	ctx := context.Background()
+	at := mustTime(t, "2024-02-01T10:00:00Z")
+	var sessions []api.Session
+	for i := range 300 {
+		sess := api.Session{SessionID: int64(i + 1), CreateTime: at.Add(time.Duration(i) * time.Minute)}
+		for j := range 10 {
+			sess.Messages = append(sess.Messages, msg(api.RoleUser, fmt.Sprintf("message %d of %d", j, i)))
+		}
+		sessions = append(sessions, sess)
+	}
+	if _, err := s.SaveHistory(ctx, testBot, 0, 0, fetchedAt, sessions); err != nil {
+		t.Fatal(err)
+	}
+	// The server counts a transaction's rows within a second or so of it.
+	var changed int
+	for deadline := time.Now().Add(20 * time.Second); changed < 3000 && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if err := s.db.QueryRow(`SELECT n_mod_since_analyze FROM pg_stat_user_tables WHERE relid = to_regclass('messages')`).Scan(&changed); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.IndexSearch(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	var columns int
+	if err := s.db.QueryRow(`SELECT count(*) FROM pg_stats WHERE tablename = 'messages' AND attname = 'folded'`).Scan(&columns); err != nil {
+		t.Fatal(err)
+	}
+	if columns == 0 {
+		t.Errorf("no statistics of the messages after IndexSearch (%d rows changed since the last analyze)", changed)
 	}
 }

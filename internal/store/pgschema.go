@@ -196,6 +196,10 @@ ALTER TABLE sync_leases ADD COLUMN progress text NOT NULL DEFAULT '';
 `,
 }
 
+// PostgresSchema is the PostgreSQL schema version this neotui writes, as
+// Schema is SQLite's.
+func PostgresSchema() int { return len(pgMigrations) }
+
 // migratePostgres applies the migrations the database has not run yet,
 // each in its own transaction with its version, so a crash leaves a whole
 // version. Two neotui opening one new database at once take turns

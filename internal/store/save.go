@@ -54,12 +54,18 @@ const previewMax = 200
 // or to (an undated fetch) stores the sessions but marks no day.
 func (s *Store) SaveHistory(ctx context.Context, bot string, from, to api.Day, fetched time.Time, sessions []api.Session) (Changes, error) {
 	var ch Changes
-	err := s.saveWindow(ctx, bot, EndpointHistory, from, to, fetched, func(tx *sql.Tx) error {
+	sessions = lastOfEach(sessions, func(x api.Session) int64 { return x.SessionID })
+	err := s.saveWindow(ctx, bot, EndpointHistory, from, to, fetched, func(tx *sql.Tx, conn *sql.Conn) error {
 		w, err := newHistoryWriter(ctx, tx, s.dialect)
 		if err != nil {
 			return err
 		}
-		for _, sess := range lastOfEach(sessions, func(x api.Session) int64 { return x.SessionID }) {
+		if conn != nil {
+			if w.pg, err = newPgHistory(ctx, tx, conn, bot, sessions); err != nil {
+				return err
+			}
+		}
+		for _, sess := range sessions {
 			if err := w.save(ctx, bot, sess, &ch); err != nil {
 				return fmt.Errorf("session %d: %w", sess.SessionID, err)
 			}
@@ -81,25 +87,20 @@ func (s *Store) SaveHistory(ctx context.Context, bot string, from, to api.Day, f
 // stays with it. Leads absent from the fetch are kept.
 func (s *Store) SaveLeads(ctx context.Context, bot string, from, to api.Day, fetched time.Time, leads []api.Lead) (Changes, error) {
 	var ch Changes
-	err := s.saveWindow(ctx, bot, EndpointLeads, from, to, fetched, func(tx *sql.Tx) error {
+	leads = lastOfEach(leads, func(l api.Lead) string { return LeadKey(bot, l) })
+	err := s.saveWindow(ctx, bot, EndpointLeads, from, to, fetched, func(tx *sql.Tx, conn *sql.Conn) error {
+		if conn != nil {
+			return pgSaveLeads(ctx, tx, conn, bot, leads, &ch)
+		}
 		getHash, err := tx.PrepareContext(ctx, `SELECT hash FROM leads WHERE bot = ? AND key = ?`)
 		if err != nil {
 			return err
 		}
-		upsert, err := tx.PrepareContext(ctx, `
-			INSERT INTO leads (bot, key, type, name, email, phone, create_time, create_ns, day,
-			                   content, session_id, uri, count, hash, email_norm, phone_norm)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (bot, key) DO UPDATE SET
-				type = excluded.type, name = excluded.name, email = excluded.email,
-				phone = excluded.phone, create_time = excluded.create_time,
-				create_ns = excluded.create_ns, day = excluded.day, content = excluded.content,
-				session_id = excluded.session_id, uri = excluded.uri, count = excluded.count,
-				hash = excluded.hash, email_norm = excluded.email_norm, phone_norm = excluded.phone_norm`)
+		upsert, err := tx.PrepareContext(ctx, upsertLeadSQL)
 		if err != nil {
 			return err
 		}
-		for _, l := range lastOfEach(leads, func(l api.Lead) string { return LeadKey(bot, l) }) {
+		for _, l := range leads {
 			key, sum := LeadKey(bot, l), leadHash(l)
 			var stored []byte
 			switch err := getHash.QueryRowContext(ctx, bot, key).Scan(&stored); {
@@ -112,11 +113,8 @@ func (s *Store) SaveLeads(ctx context.Context, bot string, from, to api.Day, fet
 			default:
 				ch.UpdatedLeads++
 			}
-			if _, err := upsert.ExecContext(ctx, bot, key, l.Type, l.Name, l.Email, l.PhoneNumber,
-				formatTime(l.CreateTime), unixNano(l.CreateTime), int64(api.DayOf(l.CreateTime)),
-				l.Content, l.SessionID, l.URI, l.Count, sum,
-				NormalizeEmail(l.Email), NormalizePhone(l.PhoneNumber)); err != nil {
-				return fmt.Errorf("lead of session %d at %s: %w", l.SessionID, formatTime(l.CreateTime), err)
+			if _, err := upsert.ExecContext(ctx, leadRow(bot, key, sum, l)...); err != nil {
+				return leadError(l, err)
 			}
 		}
 		return nil
@@ -125,6 +123,32 @@ func (s *Store) SaveLeads(ctx context.Context, bot string, from, to api.Day, fet
 		return Changes{}, err
 	}
 	return ch, nil
+}
+
+// upsertLeadSQL stores a lead's row (leadRow).
+const upsertLeadSQL = `
+	INSERT INTO leads (bot, key, type, name, email, phone, create_time, create_ns, day,
+	                   content, session_id, uri, count, hash, email_norm, phone_norm)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (bot, key) DO UPDATE SET
+		type = excluded.type, name = excluded.name, email = excluded.email,
+		phone = excluded.phone, create_time = excluded.create_time,
+		create_ns = excluded.create_ns, day = excluded.day, content = excluded.content,
+		session_id = excluded.session_id, uri = excluded.uri, count = excluded.count,
+		hash = excluded.hash, email_norm = excluded.email_norm, phone_norm = excluded.phone_norm`
+
+// leadRow is upsertLeadSQL's arguments for l, stored under key with its
+// hash sum.
+func leadRow(bot, key string, sum []byte, l api.Lead) []any {
+	return []any{bot, key, l.Type, l.Name, l.Email, l.PhoneNumber,
+		formatTime(l.CreateTime), unixNano(l.CreateTime), int64(api.DayOf(l.CreateTime)),
+		l.Content, l.SessionID, l.URI, l.Count, sum,
+		NormalizeEmail(l.Email), NormalizePhone(l.PhoneNumber)}
+}
+
+// leadError says which lead err is about.
+func leadError(l api.Lead, err error) error {
+	return fmt.Errorf("lead of session %d at %s: %w", l.SessionID, formatTime(l.CreateTime), err)
 }
 
 // LeadKey is the stable identity of a lead, which the API does not give: a
@@ -137,20 +161,33 @@ func LeadKey(bot string, l api.Lead) string {
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-// saveWindow runs save and then marks the window's days, in one transaction.
-func (s *Store) saveWindow(ctx context.Context, bot string, ep Endpoint, from, to api.Day, fetched time.Time, save func(*sql.Tx) error) error {
+// saveWindow runs save and then marks the window's days, in one
+// transaction. On PostgreSQL the transaction is on a connection held for
+// it, which save is given too, so that it may speak pgx's own protocol in
+// the transaction (withPgx); on SQLite, conn is nil.
+func (s *Store) saveWindow(ctx context.Context, bot string, ep Endpoint, from, to api.Day, fetched time.Time, save func(tx *sql.Tx, conn *sql.Conn) error) error {
 	if err := requireBot(bot); err != nil {
 		return err
 	}
 	if from > to && !from.IsZero() && !to.IsZero() {
 		return fmt.Errorf("save %s: the window %s..%s ends before it starts", ep, from, to)
 	}
-	tx, err := s.begin(ctx, lockSave(bot))
+	var on txBeginner = s.db
+	var conn *sql.Conn
+	if s.dialect == postgresDialect {
+		c, err := s.db.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("save %s of %s: %w", ep, bot, err)
+		}
+		defer c.Close()
+		on, conn = c, c
+	}
+	tx, err := s.beginOn(ctx, on, lockSave(bot))
 	if err != nil {
 		return fmt.Errorf("save %s of %s: %w", ep, bot, err)
 	}
 	defer tx.Rollback()
-	if err := save(tx); err != nil {
+	if err := save(tx, conn); err != nil {
 		return fmt.Errorf("save %s of %s for %s..%s: %w", ep, bot, from, to, err)
 	}
 	if err := saveMarks(ctx, tx, s.dialect, bot, ep, from, to, fetched); err != nil {
@@ -195,6 +232,8 @@ type historyWriter struct {
 	// columns: messageColumns, and on PostgreSQL the text search compares
 	// (folded), which its index holds.
 	columns int
+	// pg, on PostgreSQL, gathers the window's writes to send at flush.
+	pg *pgHistory
 }
 
 // A statement per message cost a quarter more than messageBatch of them.
@@ -205,6 +244,19 @@ const (
 	messageBatch   = 16
 	messageColumns = 6
 )
+
+// upsertSessionSQL stores a session's row; its arguments are those save
+// gathers.
+const upsertSessionSQL = `
+	INSERT INTO sessions (bot, session_id, create_time, create_ns, day, uri,
+	                      message_count, preview, hash, visitor_count, ai_count, has_lead)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+		CASE WHEN EXISTS (SELECT 1 FROM leads WHERE bot = ? AND session_id = ?) THEN 1 ELSE 0 END)
+	ON CONFLICT (bot, session_id) DO UPDATE SET
+		create_time = excluded.create_time, create_ns = excluded.create_ns,
+		day = excluded.day, uri = excluded.uri, message_count = excluded.message_count,
+		preview = excluded.preview, hash = excluded.hash,
+		visitor_count = excluded.visitor_count, ai_count = excluded.ai_count`
 
 func newHistoryWriter(ctx context.Context, tx *sql.Tx, d dialect) (*historyWriter, error) {
 	insert := `INSERT INTO messages (bot, session_id, seq, type, content, shown) VALUES `
@@ -218,16 +270,7 @@ func newHistoryWriter(ctx context.Context, tx *sql.Tx, d dialect) (*historyWrite
 		query string
 	}{
 		{&w.getHash, `SELECT hash FROM sessions WHERE bot = ? AND session_id = ?`},
-		{&w.upsertSession, `
-			INSERT INTO sessions (bot, session_id, create_time, create_ns, day, uri,
-			                      message_count, preview, hash, visitor_count, ai_count, has_lead)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-				CASE WHEN EXISTS (SELECT 1 FROM leads WHERE bot = ? AND session_id = ?) THEN 1 ELSE 0 END)
-			ON CONFLICT (bot, session_id) DO UPDATE SET
-				create_time = excluded.create_time, create_ns = excluded.create_ns,
-				day = excluded.day, uri = excluded.uri, message_count = excluded.message_count,
-				preview = excluded.preview, hash = excluded.hash,
-				visitor_count = excluded.visitor_count, ai_count = excluded.ai_count`},
+		{&w.upsertSession, upsertSessionSQL},
 		{&w.storedMessages, `SELECT type, content FROM messages WHERE bot = ? AND session_id = ? ORDER BY seq`},
 		{&w.deleteMessagesFrom, `DELETE FROM messages WHERE bot = ? AND session_id = ? AND seq >= ?`},
 		{&w.insertMessage, insert + valueRows(1, columns)},
@@ -252,21 +295,21 @@ func valueRows(n, columns int) string {
 // may wait in w until flush.
 func (w *historyWriter) save(ctx context.Context, bot string, sess api.Session, ch *Changes) error {
 	sum := sessionHash(sess)
-	var stored []byte
-	isNew := false
-	switch err := w.getHash.QueryRowContext(ctx, bot, sess.SessionID).Scan(&stored); {
-	case err == sql.ErrNoRows:
-		isNew = true
+	stored, isNew, err := w.storedHash(ctx, bot, sess.SessionID)
+	switch {
 	case err != nil:
 		return err
-	case string(stored) == string(sum):
+	case !isNew && string(stored) == string(sum):
 		return nil
 	}
 
-	if _, err := w.upsertSession.ExecContext(ctx, bot, sess.SessionID,
+	row := []any{bot, sess.SessionID,
 		formatTime(sess.CreateTime), unixNano(sess.CreateTime), int64(api.DayOf(sess.CreateTime)),
 		sess.URI, len(sess.Messages), preview(sess.Messages), sum, countType(sess.Messages, api.RoleUser), countType(sess.Messages, api.RoleAI),
-		bot, sess.SessionID); err != nil {
+		bot, sess.SessionID}
+	if w.pg != nil {
+		w.pg.upsertSession(row)
+	} else if _, err := w.upsertSession.ExecContext(ctx, row...); err != nil {
 		return err
 	}
 	keep := 0
@@ -290,6 +333,10 @@ func (w *historyWriter) save(ctx context.Context, bot string, sess api.Session, 
 	for seq := keep; seq < len(sess.Messages); seq++ {
 		m := sess.Messages[seq]
 		shown := shownText(m.Type, m.Content)
+		if w.pg != nil {
+			w.pg.insertMessage(bot, sess.SessionID, seq, m.Type, m.Content, shown)
+			continue
+		}
 		w.pending = append(w.pending, bot, sess.SessionID, seq, m.Type, m.Content, shown)
 		if w.columns > messageColumns {
 			w.pending = append(w.pending, foldSearch(searchedText(m.Content, shown)))
@@ -305,8 +352,26 @@ func (w *historyWriter) save(ctx context.Context, bot string, sess api.Session, 
 	return nil
 }
 
+// storedHash is the hash of the session as stored; isNew when it is not.
+func (w *historyWriter) storedHash(ctx context.Context, bot string, id int64) (hash []byte, isNew bool, err error) {
+	if w.pg != nil {
+		hash, ok := w.pg.stored[id]
+		return hash, !ok, nil
+	}
+	switch err := w.getHash.QueryRowContext(ctx, bot, id).Scan(&hash); {
+	case err == sql.ErrNoRows:
+		return nil, true, nil
+	case err != nil:
+		return nil, false, err
+	}
+	return hash, false, nil
+}
+
 // flush inserts the messages still waiting.
 func (w *historyWriter) flush(ctx context.Context) error {
+	if w.pg != nil {
+		return w.pg.flush(ctx)
+	}
 	for row := range slices.Chunk(w.pending, w.columns) {
 		if _, err := w.insertMessage.ExecContext(ctx, row...); err != nil {
 			return fmt.Errorf("insert messages: %w", err)

@@ -235,10 +235,15 @@ func (s *Store) shortHits(ctx context.Context, bot string, q searchQuery, after 
 // probeBound is the day, create_ns and session_id of the probeSessions-th
 // session from the cursor on; nil when fewer are left.
 func (s *Store) probeBound(ctx context.Context, bot string, after Cursor) ([]any, error) {
+	return sessionsBound(ctx, s.db, bot, after, probeSessions)
+}
+
+// sessionsBound is probeBound for the n-th session, read through q.
+func sessionsBound(ctx context.Context, q queryRower, bot string, after Cursor, n int) ([]any, error) {
 	var day, ns, id int64
-	err := s.db.QueryRowContext(ctx, `SELECT day, create_ns, session_id FROM sessions WHERE bot = ?`+
+	err := q.QueryRowContext(ctx, `SELECT day, create_ns, session_id FROM sessions WHERE bot = ?`+
 		after.sessionsFrom()+` ORDER BY day DESC, create_ns DESC, session_id DESC LIMIT 1 OFFSET ?`,
-		append(append([]any{bot}, after.sessionsArgs()...), probeSessions-1)...).Scan(&day, &ns, &id)
+		append(append([]any{bot}, after.sessionsArgs()...), n-1)...).Scan(&day, &ns, &id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -329,7 +334,11 @@ func (f found) page(after Cursor, limit int) SearchPage {
 
 // readHits runs a search's SQL and reads up to limit hits.
 func (s *Store) readHits(ctx context.Context, bot, sqlText string, args []any) (found, error) {
-	rows, err := s.db.QueryContext(ctx, sqlText, args...)
+	return readHits(ctx, s.db, bot, sqlText, args)
+}
+
+func readHits(ctx context.Context, q querier, bot, sqlText string, args []any) (found, error) {
+	rows, err := q.QueryContext(ctx, sqlText, args...)
 	if err != nil {
 		return found{}, err
 	}

@@ -52,10 +52,11 @@ func (s *Store) Unindexed(ctx context.Context) (int, error) {
 // program that ends right after saving, such as neotui sync, calls it so
 // that the next one finds the index whole. progress, if not nil, hears
 // after each step how many messages are left, about. PostgreSQL keeps its
-// own index up to date: there it does nothing.
+// own index up to date: there it brings the planner's statistics up to
+// date instead (pgAnalyze).
 func (s *Store) IndexSearch(ctx context.Context, progress func(left int)) error {
 	if s.dialect == postgresDialect {
-		return nil
+		return s.pgAnalyze(ctx)
 	}
 	_, err := s.indexSaved(ctx, func() bool { return false }, progress)
 	return err
@@ -212,4 +213,38 @@ func (s *Store) tidyWhenIdle(ctx context.Context) {
 			}
 		}
 	}
+}
+
+// pgAnalyze analyzes the tables that saves filled faster than autovacuum
+// looked at them (a tenth of their rows changed since), as after a first
+// sync: without statistics PostgreSQL takes a word in a tenth of 1M
+// messages for rare, and a search's first page reads them all (0.6 to
+// 3.5 s instead of 2 ms). About 2 s for 1M messages.
+func (s *Store) pgAnalyze(ctx context.Context) error {
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT t.relname FROM pg_stat_user_tables t
+		WHERE t.relid IN (to_regclass('sessions'), to_regclass('messages'), to_regclass('leads'))
+			AND t.n_mod_since_analyze > t.n_live_tup / 10 + 1000`)
+	if err != nil {
+		return fmt.Errorf("read the store's statistics: %w", err)
+	}
+	defer rows.Close()
+	var tables []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return fmt.Errorf("read the store's statistics: %w", err)
+		}
+		tables = append(tables, name)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read the store's statistics: %w", err)
+	}
+	rows.Close()
+	for _, t := range tables {
+		if _, err := s.db.ExecContext(ctx, `ANALYZE `+t); err != nil {
+			return fmt.Errorf("analyze the store's %s: %w", t, err)
+		}
+	}
+	return nil
 }

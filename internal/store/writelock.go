@@ -52,7 +52,19 @@ var pgLockWait = 30 * time.Second
 
 // begin begins a write transaction that holds lock (see writeLock).
 func (s *Store) begin(ctx context.Context, lock writeLock) (*sql.Tx, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+	return s.beginOn(ctx, s.db, lock)
+}
+
+// txBeginner is a *sql.DB, or a *sql.Conn: a connection of the pool held
+// for one transaction, whose pgx connection the transaction may use too
+// (see withPgx).
+type txBeginner interface {
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+}
+
+// beginOn is begin, on on.
+func (s *Store) beginOn(ctx context.Context, on txBeginner, lock writeLock) (*sql.Tx, error) {
+	tx, err := on.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
