@@ -59,6 +59,7 @@ type Model struct {
 	drafts      map[store.LeadRef]failedSave // note texts not saved, by bot and lead key, while the user was elsewhere
 	quitting    bool                         // ctrl+c pressed once over unsaved text
 	steppedTo   int64                        // n/N went on to this conversation among the results
+	started     bool                         // the first page of leads is in: what waited for it began (afterFirstFrame)
 }
 
 // New returns the browser over opts.Store.
@@ -66,9 +67,6 @@ func New(opts Options) Model {
 	ctx, cancel := context.WithCancel(context.Background())
 	sh := &shared{Options: opts, styles: newStyles(true), keys: DefaultKeyMap(), ctx: ctx, op: &store.Operator{}}
 	sh.keys.exportOff = opts.NoExport
-	if opts.Store != nil {
-		sh.notices, _ = opts.Store.Notices(ctx) // nil where the store sends none: it is polled
-	}
 	if sh.SyncDays <= 0 {
 		sh.SyncDays = 30
 	}
@@ -102,10 +100,8 @@ func (m Model) Init() tea.Cmd {
 		tea.RequestBackgroundColor,
 		m.leads.firstLoad(),
 		m.sessions.firstLoad(),
-		recordVisit(m.sh),
 		tick(m.sh),
 		poll(m.sh),
-		waitNotice(m.sh),
 		refreshTick(m.sh),
 	}
 	if m.sh.online() {
@@ -407,4 +403,22 @@ func (m Model) unsavedText() string {
 		return english.Plural(len(m.drafts), "note") + " you wrote are"
 	}
 	return ""
+}
+
+// afterFirstFrame starts what the first frame need not wait for, once the
+// first page of leads is in: the visit's record (a write) and, where the
+// store sends notices (PostgreSQL), listening to them — on its own
+// connection, whose setup competed with the first page's reads and cost a
+// PostgreSQL store's first frame some 30 ms. A change committed before the
+// listening begins is not missed: the first notice is NoticeListening,
+// which has everything read again.
+func (m *Model) afterFirstFrame() tea.Cmd {
+	if m.started {
+		return nil
+	}
+	m.started = true
+	if m.sh.Store != nil {
+		m.sh.notices, _ = m.sh.Store.Notices(m.sh.ctx) // nil where the store sends none: it is polled
+	}
+	return tea.Batch(recordVisit(m.sh), waitNotice(m.sh))
 }

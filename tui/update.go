@@ -118,7 +118,7 @@ func (m Model) leadsLoaded(msg leadsLoadedMsg) (Model, tea.Cmd) {
 	}
 	m.loadErr = nil
 	fresh, cmd := m.leads.loaded(msg)
-	cmds := []tea.Cmd{cmd, m.announce(fresh)}
+	cmds := []tea.Cmd{cmd, m.announce(fresh), m.afterFirstFrame()}
 	if m.detailOpen && m.detail.lead != nil {
 		cmds = append(cmds, m.refreshOpenLead()) // the reader stays on their lead, whatever the list did
 	} else {
