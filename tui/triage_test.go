@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/csv"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -947,5 +949,29 @@ func TestBackToTheInboxOnTheLeadJustWoken(t *testing.T) {
 	m = press(t, m, "z", "x", "Z")
 	if got := selected(t, m).Key; got != woken {
 		t.Errorf("back in the inbox on %q, not on %q, the lead just woken", got, woken)
+	}
+}
+
+// TestAnOlderFailedReadChangesNothing: a read of the triage sequence that
+// fails after a newer one came back (a poll that timed out while a
+// notice's read succeeded) does not mark the store unreachable, and a
+// SQLite read that waited out a deadline never does.
+func TestAnOlderFailedReadChangesNothing(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	m := start(t, st, 120, 40)
+	newer := readTriageSeq(m.sh, false)().(triageSeqMsg)
+	next, _ := m.Update(newer)
+	m = next.(Model)
+	older := triageSeqMsg{read: newer.read - 1, err: io.ErrUnexpectedEOF} // the server cut off mid-answer
+	next, _ = m.Update(older)
+	m = next.(Model)
+	if m.status.down {
+		t.Error("an older read's failure marked the store unreachable after a newer read succeeded")
+	}
+	late := readTriageSeq(m.sh, false)().(triageSeqMsg)
+	late.err = fmt.Errorf("read the triage sequence: %w", context.DeadlineExceeded)
+	next, _ = m.Update(late)
+	if next.(Model).status.down {
+		t.Error("a SQLite read past its deadline marked the store unreachable")
 	}
 }

@@ -224,14 +224,16 @@ func (m Model) triageSeqRead(msg triageSeqMsg) (Model, tea.Cmd) {
 	if msg.notice {
 		cmds[0] = waitNotice(m.sh)
 	}
+	if msg.read < m.readApplied {
+		// Older than one applied: what it found, or failed to, is not news
+		// (a poll that timed out after a notice's read came back).
+		return m, tea.Batch(cmds...)
+	}
 	if msg.err != nil {
 		if msg.timedOut || store.IsUnreachable(msg.err) {
 			m.status.down = true
 		}
 		return m, tea.Batch(cmds...)
-	}
-	if msg.read < m.readApplied {
-		return m, tea.Batch(cmds...) // older than one applied
 	}
 	m.readApplied = msg.read
 	if m.status.down {

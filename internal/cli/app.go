@@ -96,14 +96,13 @@ func (a *app) indexForSearch(ctx context.Context, s *session, tty bool, width in
 	}
 	// Called with none left too: on PostgreSQL, IndexSearch analyzes what
 	// the sync filled.
-	var progress func(int)
+	var progress func(float64)
 	if tty && left > 0 {
-		total := left
-		show := func(left int) {
-			line := fmt.Sprintf("indexing %s for search… %d%%", english.Plural(total, "message"), 100*(total-left)/total)
+		show := func(share float64) {
+			line := fmt.Sprintf("indexing %s for search… %d%%", english.Plural(left, "message"), int(100*share))
 			fmt.Fprint(a.stderr, "\r\033[K"+ansi.Truncate(line, width-1, "…"))
 		}
-		show(left)
+		show(0)
 		progress = show
 		defer fmt.Fprint(a.stderr, "\r\033[K")
 	}

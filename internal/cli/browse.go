@@ -280,14 +280,11 @@ func fillDemo(ctx context.Context, st *store.Store, now time.Time, stderr io.Wri
 	}
 	err := demo.Fill(ctx, st, now, progress, bots...)
 	if err == nil {
-		// As neotui sync does: the browser's search finds it indexed.
-		var left int
-		if left, err = st.Unindexed(ctx); err == nil && left > 0 {
-			total := left
-			err = st.IndexSearch(ctx, func(left int) {
-				fmt.Fprintf(stderr, "%sindexing the demo store for search: %d%%%s", start, 100*(total-left)/total, end)
-			})
-		}
+		// As neotui sync does: the browser's search finds it indexed (on
+		// PostgreSQL, analyzed).
+		err = st.IndexSearch(ctx, func(share float64) {
+			fmt.Fprintf(stderr, "%sindexing the demo store for search: %d%%%s", start, int(100*share), end)
+		})
 	}
 	fmt.Fprint(stderr, start)
 	return err

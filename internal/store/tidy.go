@@ -26,7 +26,8 @@ const (
 
 // indexStep is how many message ids a step of indexing covers, in its own
 // transaction: about 150 ms of the write lock, so that a save waits little.
-const indexStep = 20_000
+// A variable for the tests.
+var indexStep = 20_000
 
 // lockIndex is taken to index saved messages for search.
 const lockIndex writeLock = "index"
@@ -51,10 +52,12 @@ func (s *Store) Unindexed(ctx context.Context) (int, error) {
 // A save of history leaves that to the store once idle (migration 13); a
 // program that ends right after saving, such as neotui sync, calls it so
 // that the next one finds the index whole. progress, if not nil, hears
-// after each step how many messages are left, about. PostgreSQL keeps its
+// after each step the share done of what waited when it began, 0 to 1
+// (counted in ids, which rewritten conversations leave gaps in: not
+// messages). PostgreSQL keeps its
 // own index up to date: there it brings the planner's statistics up to
 // date instead (pgAnalyze).
-func (s *Store) IndexSearch(ctx context.Context, progress func(left int)) error {
+func (s *Store) IndexSearch(ctx context.Context, progress func(share float64)) error {
 	if s.dialect == postgresDialect {
 		return s.pgAnalyze(ctx)
 	}
@@ -64,15 +67,22 @@ func (s *Store) IndexSearch(ctx context.Context, progress func(left int)) error 
 
 // indexSaved is IndexSearch that also stops, between steps, once stop says
 // so. It reports whether it indexed anything.
-func (s *Store) indexSaved(ctx context.Context, stop func() bool, progress func(left int)) (indexed bool, err error) {
+func (s *Store) indexSaved(ctx context.Context, stop func() bool, progress func(share float64)) (indexed bool, err error) {
+	var done, total int // ids
 	for !stop() {
-		left, did, err := s.indexOneStep(ctx)
+		step, left, err := s.indexOneStep(ctx)
 		if err != nil {
 			return indexed, fmt.Errorf("index saved messages for search: %w", err)
 		}
-		indexed = indexed || did
-		if progress != nil && did {
-			progress(left)
+		if step == 0 {
+			return indexed, nil
+		}
+		if !indexed {
+			total = step + left
+		}
+		indexed, done = true, done+step
+		if progress != nil {
+			progress(min(1, float64(done)/float64(max(total, done+left))))
 		}
 		if left == 0 {
 			return indexed, nil
@@ -82,20 +92,21 @@ func (s *Store) indexSaved(ctx context.Context, stop func() bool, progress func(
 }
 
 // indexOneStep indexes the next indexStep message ids after the highest
-// indexed, and says how many ids are left above them.
-func (s *Store) indexOneStep(ctx context.Context) (left int, did bool, err error) {
+// indexed (step of them: 0 when none was left), and says how many ids are
+// left above them.
+func (s *Store) indexOneStep(ctx context.Context) (step, left int, err error) {
 	tx, err := s.begin(ctx, lockIndex)
 	if err != nil {
-		return 0, false, err
+		return 0, 0, err
 	}
 	defer tx.Rollback()
 	var upto, top int
 	if err := tx.QueryRowContext(ctx, `
 		SELECT upto, (SELECT coalesce(max(id), 0) FROM messages) FROM search_indexed`).Scan(&upto, &top); err != nil {
-		return 0, false, err
+		return 0, 0, err
 	}
 	if top <= upto {
-		return 0, false, nil
+		return 0, 0, nil
 	}
 	to := min(upto+indexStep, top)
 	// In one statement: FTS5 flushes its pending terms at every statement's
@@ -103,15 +114,15 @@ func (s *Store) indexOneStep(ctx context.Context) (left int, did bool, err error
 	if _, err := tx.ExecContext(ctx, `
 		INSERT INTO messages_fts (rowid, content) SELECT id, content FROM messages_indexed WHERE id > ? AND id <= ?`,
 		upto, to); err != nil {
-		return 0, false, err
+		return 0, 0, err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE search_indexed SET upto = ?`, to); err != nil {
-		return 0, false, err
+		return 0, 0, err
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, false, err
+		return 0, 0, err
 	}
-	return top - to, true, nil
+	return to - upto, top - to, nil
 }
 
 // TidySearch merges the search index's segments, a short transaction per

@@ -216,3 +216,31 @@ func TestTheStoreTidiesOnceIdleAfterOpening(t *testing.T) {
 	waitTidied(t, s, "opening")
 	wantWeeksFound(t, s, 12)
 }
+
+// TestIndexSearchSaysHowFar: indexing in steps tells the share done, which
+// only grows and ends at 1, though rewritten conversations left gaps in
+// the ids; and the search finds what it found before.
+func TestIndexSearchSaysHowFar(t *testing.T) {
+	sqliteOnly(t, "SQLite's index is filled in steps; PostgreSQL's keeps itself up to date")
+	defer func(n int) { indexStep = n }(indexStep)
+	indexStep = 100
+	s := openStore(t)
+	const weeks = 6
+	saveWeeksUnindexed(t, s, weeks, func() {})
+	// A conversation rewritten from its first message: a gap in the ids.
+	ctx := context.Background()
+	if _, err := s.SaveHistory(ctx, testBot, 0, 0, fetchedAt, []api.Session{{SessionID: 10_001,
+		CreateTime: mustDay(t, "2024-01-01").Time().Add(2 * time.Hour), URI: "u",
+		Messages: []api.Message{msg(api.RoleUser, "rewritten")}}}); err != nil {
+		t.Fatal(err)
+	}
+	var shares []float64
+	if err := s.IndexSearch(ctx, func(share float64) { shares = append(shares, share) }); err != nil {
+		t.Fatal(err)
+	}
+	if len(shares) < 10 || shares[len(shares)-1] != 1 || !slices.IsSorted(shares) || shares[0] <= 0 {
+		t.Errorf("progress %v: want many steps, growing, ending at 1", shares)
+	}
+	wantWeeksFound(t, s, weeks)
+	checkIntegrity(t, s)
+}

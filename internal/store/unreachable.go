@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"database/sql/driver"
 	"errors"
 	"io"
@@ -30,8 +31,18 @@ func IsUnreachable(err error) bool {
 		return false // the server answered: a wrong password, a missing database…
 	}
 	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		return true // a connection that could not be made, for whatever reason
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		// The caller's context ended, on any store: a SQLite read that
+		// waited out a deadline is not a server gone (and context's
+		// deadline error passes for a net.Error). A poll that gets no
+		// answer in time says so apart (tui's pollTimeout).
+		return false
+	}
 	var ne net.Error
-	return errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, pgconn.ErrConnClosed) || errors.Is(err, driver.ErrBadConn) ||
+	return errors.As(err, &ne) || errors.Is(err, pgconn.ErrConnClosed) || errors.Is(err, driver.ErrBadConn) ||
 		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 

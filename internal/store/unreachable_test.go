@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 	"database/sql/driver"
 	"errors"
@@ -35,6 +36,12 @@ func TestIsUnreachable(t *testing.T) {
 		{"bad connection", driver.ErrBadConn, true},
 		{"cut mid-answer", fmt.Errorf("read: %w", io.ErrUnexpectedEOF), true},
 		{"another error", errors.New("disk full"), false},
+		// A context that ended is the caller's (a SQLite read past a
+		// deadline), though context's deadline error passes for a net.Error;
+		// a connection that timed out is the server's.
+		{"a deadline passed", fmt.Errorf("read: %w", context.DeadlineExceeded), false},
+		{"cancelled", context.Canceled, false},
+		{"connect timed out", &pgconn.ConnectError{Config: &pgconn.Config{}}, true},
 	} {
 		if got := IsUnreachable(tt.err); got != tt.want {
 			t.Errorf("%s: IsUnreachable(%v) = %v, want %v", tt.name, tt.err, got, tt.want)
