@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"hash"
 	"slices"
@@ -64,6 +65,9 @@ func (s *Store) SaveHistory(ctx context.Context, bot string, from, to api.Day, f
 			if w.pg, err = newPgHistory(ctx, tx, conn, bot, sessions); err != nil {
 				return err
 			}
+			w.stored = w.pg.stored
+		} else if w.stored, err = storedHashes(ctx, tx, bot, sessions); err != nil {
+			return err
 		}
 		for _, sess := range sessions {
 			if err := w.save(ctx, bot, sess, &ch); err != nil {
@@ -225,7 +229,7 @@ func saveMarks(ctx context.Context, tx *sql.Tx, d dialect, bot string, ep Endpoi
 // historyWriter holds the statements SaveHistory runs per session, prepared
 // once per transaction.
 type historyWriter struct {
-	getHash, upsertSession, storedMessages, deleteMessagesFrom, insertMessage, insertBatch *sql.Stmt
+	upsertSession, storedMessages, deleteMessagesFrom, insertMessage, insertBatch *sql.Stmt
 	// pending are the columns of the messages not inserted yet, columns
 	// each: they go messageBatch to a statement.
 	pending []any
@@ -234,6 +238,38 @@ type historyWriter struct {
 	columns int
 	// pg, on PostgreSQL, gathers the window's writes to send at flush.
 	pg *pgHistory
+	// stored is the hash of each of the window's sessions already stored,
+	// read in one query (storedHashes; on PostgreSQL, newPgHistory).
+	stored map[int64][]byte
+}
+
+// storedHashes reads the hash of each of sessions already stored, in one
+// query: one per conversation cost a first sync of 1.1M messages 0.7 s.
+func storedHashes(ctx context.Context, tx *sql.Tx, bot string, sessions []api.Session) (map[int64][]byte, error) {
+	ids := make([]int64, len(sessions))
+	for i, sess := range sessions {
+		ids[i] = sess.SessionID
+	}
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, `
+		SELECT session_id, hash FROM sessions WHERE bot = ? AND session_id IN (SELECT value FROM json_each(?))`, bot, string(list))
+	if err != nil {
+		return nil, fmt.Errorf("read the stored conversations' hashes: %w", err)
+	}
+	defer rows.Close()
+	stored := map[int64][]byte{}
+	for rows.Next() {
+		var id int64
+		var hash []byte
+		if err := rows.Scan(&id, &hash); err != nil {
+			return nil, err
+		}
+		stored[id] = hash
+	}
+	return stored, rows.Err()
 }
 
 // A statement per message cost a quarter more than messageBatch of them.
@@ -269,7 +305,6 @@ func newHistoryWriter(ctx context.Context, tx *sql.Tx, d dialect) (*historyWrite
 		stmt  **sql.Stmt
 		query string
 	}{
-		{&w.getHash, `SELECT hash FROM sessions WHERE bot = ? AND session_id = ?`},
 		{&w.upsertSession, upsertSessionSQL},
 		{&w.storedMessages, `SELECT type, content FROM messages WHERE bot = ? AND session_id = ? ORDER BY seq`},
 		{&w.deleteMessagesFrom, `DELETE FROM messages WHERE bot = ? AND session_id = ? AND seq >= ?`},
@@ -295,11 +330,8 @@ func valueRows(n, columns int) string {
 // may wait in w until flush.
 func (w *historyWriter) save(ctx context.Context, bot string, sess api.Session, ch *Changes) error {
 	sum := sessionHash(sess)
-	stored, isNew, err := w.storedHash(ctx, bot, sess.SessionID)
-	switch {
-	case err != nil:
-		return err
-	case !isNew && string(stored) == string(sum):
+	stored, isNew := w.storedHash(sess.SessionID)
+	if !isNew && string(stored) == string(sum) {
 		return nil
 	}
 
@@ -353,18 +385,9 @@ func (w *historyWriter) save(ctx context.Context, bot string, sess api.Session, 
 }
 
 // storedHash is the hash of the session as stored; isNew when it is not.
-func (w *historyWriter) storedHash(ctx context.Context, bot string, id int64) (hash []byte, isNew bool, err error) {
-	if w.pg != nil {
-		hash, ok := w.pg.stored[id]
-		return hash, !ok, nil
-	}
-	switch err := w.getHash.QueryRowContext(ctx, bot, id).Scan(&hash); {
-	case err == sql.ErrNoRows:
-		return nil, true, nil
-	case err != nil:
-		return nil, false, err
-	}
-	return hash, false, nil
+func (w *historyWriter) storedHash(id int64) (hash []byte, isNew bool) {
+	hash, ok := w.stored[id]
+	return hash, !ok
 }
 
 // flush inserts the messages still waiting.
