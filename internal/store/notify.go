@@ -79,9 +79,10 @@ func parseNotice(payload string) (Notice, bool) {
 }
 
 // noticeBuffer is how many notices wait for a slow subscriber; past that
-// new ones are dropped, never blocking the others. A dropped notice loses
-// nothing to a subscriber that re-reads on every notice: one is still
-// waiting, and it reads after the dropped one's commit.
+// the oldest is dropped, never blocking the others, and the newest says
+// that some were (NoticeListening: re-read all of it). A subscriber that
+// passes over some notices (another bot's sync) would otherwise miss, in a
+// full buffer, the one it wanted.
 const noticeBuffer = 16
 
 // Notices subscribes to the changes committed to the store by every
@@ -169,7 +170,12 @@ func (l *listener) broadcast(n Notice) {
 	for ch := range l.subs {
 		select {
 		case ch <- n:
-		default:
+		default: // full: only this broadcast sends on it, so a slot freed stays free
+			select {
+			case <-ch:
+			default:
+			}
+			ch <- Notice{Kind: NoticeListening}
 		}
 	}
 }

@@ -288,3 +288,40 @@ func BenchmarkTriageRoundTrip(b *testing.B) {
 	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "ms-median")
 	b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "ms-p99")
 }
+
+// TestNoticesOverflowSaysSo: a subscriber that reads none of many
+// notices finds, once it reads, that some were dropped (NoticeListening,
+// newest): never a full buffer of other notices with the one it wanted
+// dropped after them.
+func TestNoticesOverflowSaysSo(t *testing.T) {
+	a, b, _ := openPostgresTwice(t)
+	ctx := context.Background()
+	keys := saveTestLeads(t, a, testBot, 1)
+	ch := subscribe(t, b)
+	statuses := []Status{StatusContacted, StatusQualified}
+	for i := range noticeBuffer + 4 {
+		if _, err := a.SetStatus(ctx, testBot, keys[0], statuses[i%2], -1, actAt, "ana"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The last change's notice has arrived when a write after it has.
+	if _, err := a.SaveLeads(ctx, "bot-b", 0, 0, fetchedAt, []api.Lead{{Name: "new", CreateTime: actAt}}); err != nil {
+		t.Fatal(err)
+	}
+	// All 21 delivered before anything is read: the buffer fills, and
+	// the rest arrive within moments of it.
+	for deadline := time.Now().Add(10 * time.Second); len(ch) < noticeBuffer; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d notices waiting after 10 s, want the buffer full", len(ch))
+		}
+	}
+	time.Sleep(300 * time.Millisecond)
+	var got []Notice
+	for len(ch) > 0 {
+		got = append(got, <-ch)
+	}
+	if len(got) != noticeBuffer || got[len(got)-1].Kind != NoticeListening {
+		t.Errorf("after %d changes unread, the notices were %+v: want the buffer's %d, the newest saying some were dropped",
+			noticeBuffer+5, got, noticeBuffer)
+	}
+}
