@@ -54,7 +54,7 @@ func defaultHelpKeys() helpKeyMap {
 func (k helpKeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Down, k.Close, k.Quit} }
 
 func (k helpKeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Down, k.PageDown, k.Top, k.Close}}
+	return [][]key.Binding{{k.Down, k.PageDown, k.Top, k.Close, k.Quit}}
 }
 
 // helpScreen is the ? screen: every key, scrolled on a short screen. The

@@ -55,3 +55,17 @@ func TestHelpWithoutConfigFile(t *testing.T) {
 		t.Errorf("? at 80×24 without a config file or a sync:\n%s", s)
 	}
 }
+
+// TestDialogHelpIsWhole: the ? screen's lines for the dialogs come
+// from their keymaps whole: the notes' move, undo and the editor's cancel,
+// the menus' j/k, the help screen's own quit.
+func TestDialogHelpIsWhole(t *testing.T) {
+	st, _ := fillStore(t, 10)
+	m := start(t, st, 120, 40)
+	lines := strings.Join(m.helpNotes(), "\n")
+	for _, want := range []string{"ctrl+z undo", "j/k move", "esc cancel", "j/k move, without a text box", "ctrl+c quit"} {
+		if !strings.Contains(lines, want) {
+			t.Errorf("the ? screen's dialog keys lack %q:\n%s", want, lines)
+		}
+	}
+}

@@ -56,5 +56,5 @@ func (k notesKeyMap) ShortHelp() []key.Binding {
 
 // FullHelp is every key, for the ? screen.
 func (k notesKeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Add, k.Edit, k.Delete, k.Save, k.external(), k.Close}}
+	return [][]key.Binding{{k.Add, k.Edit, k.Delete, k.Down, k.Undo, k.Close}, {k.Save, k.external(), k.Cancel}}
 }

@@ -35,7 +35,7 @@ func newPickerKeys(choices []choice) pickerKeyMap {
 	k := pickerKeyMap{
 		Up:     key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑↓", "move")),
 		Down:   key.NewBinding(key.WithKeys("down", "ctrl+n")),
-		Prev:   key.NewBinding(key.WithKeys("k")),
+		Prev:   key.NewBinding(key.WithKeys("k"), key.WithHelp("j/k", "move, without a text box")),
 		Next:   key.NewBinding(key.WithKeys("j")),
 		Choose: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
 		Done:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "ok")),
@@ -56,7 +56,7 @@ func (k pickerKeyMap) ShortHelp() []key.Binding {
 }
 
 func (k pickerKeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Choose, k.Cancel}, k.choices}
+	return [][]key.Binding{{k.Up, k.Prev, k.Choose, k.Cancel}, k.choices}
 }
 
 // picker is a small menu over the screen (status, snooze, copy, bot): j/k
