@@ -39,7 +39,7 @@ func TestFirstFrameLatency(t *testing.T) {
 	}
 	env := []string{"TERM=xterm-256color", "COLORTERM=truecolor", "LANG=C.UTF-8",
 		"XDG_DATA_HOME=" + t.TempDir(), "XDG_CONFIG_HOME=" + t.TempDir(), "NEOAGENT_SERIAL=tui-bot", "NEOTUI_STORE=" + at}
-	tm := startIdleControlTerm(t, env)
+	tm := startTmux(t, env, "sleep 100000")
 	var envArgs string
 	for _, kv := range env {
 		envArgs += " -e '" + kv + "'"
@@ -85,39 +85,4 @@ func timeStart(t *testing.T, tm *controlTerm, envArgs, bin string) (first, all t
 		}
 		time.Sleep(pollEvery)
 	}
-}
-
-// startIdleControlTerm starts a tmux session running nothing yet, with a
-// control client attached to it.
-func startIdleControlTerm(t *testing.T, env []string) *controlTerm {
-	t.Helper()
-	socket := fmt.Sprintf("neotui-start-%d", time.Now().UnixNano())
-	tmux := func(args ...string) *exec.Cmd {
-		return exec.Command("tmux", append([]string{"-L", socket, "-u", "-f", "/dev/null"}, args...)...)
-	}
-	args := []string{"new-session", "-d", "-s", "m", "-x", fmt.Sprint(termW), "-y", fmt.Sprint(termH)}
-	for _, kv := range env {
-		args = append(args, "-e", kv)
-	}
-	if out, err := tmux(append(args, "sleep 100000")...).CombinedOutput(); err != nil {
-		t.Fatalf("tmux: %v: %s", err, out)
-	}
-	t.Cleanup(func() { tmux("kill-server").Run() })
-	ctl := tmux("-C", "attach", "-t", "m")
-	in, err := ctl.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := ctl.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ctl.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { in.Close(); ctl.Wait() })
-	tm := &controlTerm{t: t, in: in, replies: make(chan []string, 1)}
-	go tm.read(out)
-	tm.do("refresh-client -f no-output")
-	return tm
 }

@@ -157,16 +157,25 @@ type controlTerm struct {
 
 func startControlTerm(t *testing.T, bin, data, serial string) *controlTerm {
 	t.Helper()
-	socket := fmt.Sprintf("neotui-keys-%d", time.Now().UnixNano())
+	tm := startTmux(t, []string{"TERM=xterm-256color", "COLORTERM=truecolor", "LANG=C.UTF-8",
+		"XDG_DATA_HOME=" + data, "XDG_CONFIG_HOME=" + t.TempDir(), "NEOAGENT_SERIAL=" + serial}, bin+" --offline")
+	tm.waitFor("Conversations 100000", 2*time.Minute)
+	return tm
+}
+
+// startTmux starts command in a new tmux session with env, and a control
+// client attached to it.
+func startTmux(t *testing.T, env []string, command string) *controlTerm {
+	t.Helper()
+	socket := fmt.Sprintf("neotui-timed-%d", time.Now().UnixNano())
 	tmux := func(args ...string) *exec.Cmd {
 		return exec.Command("tmux", append([]string{"-L", socket, "-u", "-f", "/dev/null"}, args...)...)
 	}
 	args := []string{"new-session", "-d", "-s", "m", "-x", fmt.Sprint(termW), "-y", fmt.Sprint(termH)}
-	for _, kv := range []string{"TERM=xterm-256color", "COLORTERM=truecolor", "LANG=C.UTF-8",
-		"XDG_DATA_HOME=" + data, "XDG_CONFIG_HOME=" + t.TempDir(), "NEOAGENT_SERIAL=" + serial} {
+	for _, kv := range env {
 		args = append(args, "-e", kv)
 	}
-	if out, err := tmux(append(args, bin+" --offline")...).CombinedOutput(); err != nil {
+	if out, err := tmux(append(args, command)...).CombinedOutput(); err != nil {
 		t.Fatalf("tmux: %v: %s", err, out)
 	}
 	t.Cleanup(func() { tmux("kill-server").Run() })
@@ -187,7 +196,6 @@ func startControlTerm(t *testing.T, bin, data, serial string) *controlTerm {
 	tm := &controlTerm{t: t, in: in, replies: make(chan []string, 1)}
 	go tm.read(out)
 	tm.do("refresh-client -f no-output") // no copy of every frame's bytes
-	tm.waitFor("Conversations 100000", 2*time.Minute)
 	return tm
 }
 
