@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/neotui/neotui/api"
-	"github.com/neotui/neotui/api/apitest"
 	"github.com/neotui/neotui/internal/pgtest"
 	"github.com/neotui/neotui/internal/store"
 	"github.com/neotui/neotui/internal/syncer"
@@ -58,20 +57,8 @@ func TestNetworkToTheStoreCut(t *testing.T) {
 // done later. Once the store is back, the browser sees it by itself, the
 // status line clears, and the next action is saved.
 func checkOutage(t *testing.T, where string, cut, restore func()) {
-	st, err := store.Open(where)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	bot := apitest.Generate(apitest.Spec{Serial: testSerial, Name: "Test Shop", Sessions: 60, Days: 20, End: testNow, Seed: 11, FirstID: 50001})
+	st, _ := fillStoreAt(t, where, 60)
 	ctx := context.Background()
-	to := api.DayOf(testNow)
-	if _, err := st.SaveHistory(ctx, testSerial, to-21, to, testNow, bot.Sessions(to-21, to)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.SaveLeads(ctx, testSerial, to-21, to, testNow, bot.Leads(to-21, to)); err != nil {
-		t.Fatal(err)
-	}
 	// A sync that reads the store, as the real one does first.
 	var syncs atomic.Int32
 	opts := testOptions(st)
@@ -297,17 +284,7 @@ func TestFirstActionAfterABlip(t *testing.T) {
 		t.Fatal(err)
 	}
 	u.Host, u.RawQuery = p.ln.Addr().String(), "sslmode=disable"
-	st, err := store.Open(u.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	bot := apitest.Generate(apitest.Spec{Serial: testSerial, Name: "Test Shop", Sessions: 60, Days: 20, End: testNow, Seed: 11, FirstID: 50001})
-	ctx := context.Background()
-	to := api.DayOf(testNow)
-	if _, err := st.SaveLeads(ctx, testSerial, to-21, to, testNow, bot.Leads(to-21, to)); err != nil {
-		t.Fatal(err)
-	}
+	st, _ := fillStoreAt(t, u.String(), 60)
 	m := start(t, st, 120, 40)
 	for i := range 3 {
 		m = press(t, m, "*") // star, unstar, star: connections in the pool
