@@ -95,25 +95,7 @@ func dumpCopied(t *testing.T, s *Store) string {
 	t.Helper()
 	var b strings.Builder
 	for _, table := range copyTables {
-		rows, err := s.db.Query("SELECT * FROM " + table.name + " ORDER BY " + table.order)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			fmt.Fprintf(&b, "%s %q\n", table.name, vals)
-		}
-		if err := rows.Close(); err != nil {
-			t.Fatal(err)
-		}
+		dumpRows(t, s, &b, table.name, "SELECT * FROM "+table.name+" ORDER BY "+table.order)
 	}
 	return b.String()
 }

@@ -66,27 +66,34 @@ func dump(t testing.TB, s *Store) string {
 	t.Helper()
 	var b strings.Builder
 	for _, table := range []string{"sessions", "messages", "leads", "sync_marks", "triage", "notes"} {
-		rows, err := s.db.Query("SELECT * FROM " + table + " ORDER BY 1, 2, 3")
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			fmt.Fprintf(&b, "%s %q\n", table, vals)
-		}
-		if err := rows.Close(); err != nil {
-			t.Fatal(err)
-		}
+		dumpRows(t, s, &b, table, "SELECT * FROM "+table+" ORDER BY 1, 2, 3")
 	}
 	return b.String()
+}
+
+// dumpRows prints to b every row query reads, each after name.
+func dumpRows(t testing.TB, s *Store, b *strings.Builder, name, query string) {
+	t.Helper()
+	rows, err := s.db.Query(query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(b, "%s %q\n", name, vals)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // checkIntegrity checks the file, the foreign keys and that the full-text
