@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 )
@@ -81,4 +82,22 @@ func (d dialect) rebind(query string) string {
 		}
 	}
 	return b.String()
+}
+
+// inList is "column is one of the list given as one argument" (list).
+func (d dialect) inList(column string) string {
+	if d == postgresDialect {
+		return column + " = ANY(?)"
+	}
+	return column + " IN (SELECT value FROM json_each(?))"
+}
+
+// list is values as inList's argument: an array on PostgreSQL, a JSON
+// array on SQLite.
+func (d dialect) list(values any) (any, error) {
+	if d == postgresDialect {
+		return values, nil
+	}
+	b, err := json.Marshal(values)
+	return string(b), err
 }

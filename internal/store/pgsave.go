@@ -11,14 +11,13 @@ import (
 
 // pgHistory is how SaveHistory writes a window on PostgreSQL: rather than
 // two round trips per session and a statement per 16 messages (67 to 124 s
-// for 1.1M messages), it reads the stored hashes of the window's sessions
-// in one query, sends the sessions' upserts in one pipelined batch and
-// copies the messages in with COPY, all in the window's transaction. The
-// rare changed session still reads and deletes its messages as on SQLite,
+// for 1.1M messages), it sends the sessions' upserts in one pipelined
+// batch and copies the messages in with COPY, in the window's transaction
+// (the stored hashes are read in one query, storedHashes). The rare
+// changed session still reads and deletes its messages as on SQLite,
 // before flush writes anything.
 type pgHistory struct {
-	conn     *sql.Conn        // the transaction's connection
-	stored   map[int64][]byte // the hash of each of the window's stored sessions
+	conn     *sql.Conn // the transaction's connection
 	sessions pgx.Batch
 	messages [][]any
 }
@@ -27,28 +26,6 @@ var pgUpsertSessionSQL = postgresDialect.rebind(upsertSessionSQL)
 
 // pgMessageColumns are the columns the COPY of messages fills.
 var pgMessageColumns = []string{"bot", "session_id", "seq", "type", "content", "shown", "folded"}
-
-func newPgHistory(ctx context.Context, tx *sql.Tx, conn *sql.Conn, bot string, sessions []api.Session) (*pgHistory, error) {
-	ids := make([]int64, len(sessions))
-	for i, s := range sessions {
-		ids[i] = s.SessionID
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT session_id, hash FROM sessions WHERE bot = ? AND session_id = ANY(?)`, bot, ids)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	h := &pgHistory{conn: conn, stored: map[int64][]byte{}}
-	for rows.Next() {
-		var id int64
-		var hash []byte
-		if err := rows.Scan(&id, &hash); err != nil {
-			return nil, err
-		}
-		h.stored[id] = hash
-	}
-	return h, rows.Err()
-}
 
 // upsertSession queues the upsert of a session's row (upsertSessionSQL's
 // arguments).
@@ -101,54 +78,20 @@ func escapeValues(values []any) []any {
 
 var pgUpsertLeadSQL = postgresDialect.rebind(upsertLeadSQL)
 
-// pgSaveLeads is SaveLeads' work on PostgreSQL, as pgHistory's for
-// history: the stored hashes of the window's leads in one query, the
-// upserts of those new or changed in one pipelined batch (instead of two
-// round trips a lead: 5 s of a big bot's year).
-func pgSaveLeads(ctx context.Context, tx *sql.Tx, conn *sql.Conn, bot string, leads []api.Lead, ch *Changes) error {
-	keys := make([]string, len(leads))
-	for i, l := range leads {
-		keys[i] = LeadKey(bot, l)
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT key, hash FROM leads WHERE bot = ? AND key = ANY(?)`, bot, keys)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	stored := map[string][]byte{}
-	for rows.Next() {
-		var key string
-		var hash []byte
-		if err := rows.Scan(&key, &hash); err != nil {
-			return err
-		}
-		stored[key] = hash
-	}
-	if err := rows.Err(); err != nil {
-		return err
+// pgUpsertLeads is SaveLeads' writing on PostgreSQL: the upserts of the
+// leads new or changed (rows, leadRow's), in one pipelined batch instead of
+// a round trip a lead.
+func pgUpsertLeads(ctx context.Context, conn *sql.Conn, leads []api.Lead, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
 	}
 	var batch pgx.Batch
-	var queued []api.Lead
-	for i, l := range leads {
-		sum := leadHash(l)
-		old, ok := stored[keys[i]]
-		switch {
-		case !ok:
-			ch.NewLeads++
-		case string(old) == string(sum):
-			continue
-		default:
-			ch.UpdatedLeads++
-		}
-		batch.Queue(pgUpsertLeadSQL, escapeValues(leadRow(bot, keys[i], sum, l))...)
-		queued = append(queued, l)
-	}
-	if len(queued) == 0 {
-		return nil
+	for _, row := range rows {
+		batch.Queue(pgUpsertLeadSQL, escapeValues(row)...)
 	}
 	return withPgx(conn, func(conn *pgx.Conn) error {
 		results := conn.SendBatch(ctx, &batch)
-		for _, l := range queued {
+		for _, l := range leads {
 			if _, err := results.Exec(); err != nil {
 				results.Close()
 				return leadError(l, err)
