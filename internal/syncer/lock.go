@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/neotui/neotui/internal/safetext"
 	"github.com/neotui/neotui/internal/store"
 )
 
@@ -21,9 +22,10 @@ const (
 // Waiting is the notice of a sync waiting for another to finish.
 const Waiting = "another neotui is syncing this bot; waiting for it to finish"
 
-// waitingFor is Waiting with how far the other sync says it is.
+// waitingFor is Waiting with how far the other sync says it is: text any
+// neotui on a shared store may have written, made safe for a terminal.
 func waitingFor(progress string) string {
-	if progress == "" {
+	if progress = safetext.Line(progress); progress == "" {
 		return Waiting
 	}
 	return "another neotui is syncing this bot (" + progress + "); waiting for it to finish"

@@ -186,6 +186,10 @@ func TestAWaitingSyncTellsHowFarTheOtherIs(t *testing.T) {
 		case 1:
 			f.store.SetSyncProgress(ctx, "bot-1", "other", "history 3/5")
 		case 2:
+			// What another neotui wrote reaches a terminal: no escape
+			// sequence of it does.
+			f.store.SetSyncProgress(ctx, "bot-1", "other", "history 4/5\x1b]52;c;cGF5bG9hZA==\x07")
+		case 3:
 			f.store.ReleaseSync(ctx, "bot-1", "other")
 		}
 	}
@@ -195,6 +199,7 @@ func TestAWaitingSyncTellsHowFarTheOtherIs(t *testing.T) {
 	want := []string{
 		"another neotui is syncing this bot (history 2/5); waiting for it to finish",
 		"another neotui is syncing this bot (history 3/5); waiting for it to finish",
+		"another neotui is syncing this bot (history 4/5); waiting for it to finish",
 	}
 	if !slices.Equal(notices, want) {
 		t.Errorf("notices %q, want %q", notices, want)
