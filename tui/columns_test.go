@@ -192,7 +192,8 @@ func TestSortKeepsTheCursorsRow(t *testing.T) {
 func TestVisitorMaskedWithEmails(t *testing.T) {
 	sh := &shared{Options: Options{Location: time.UTC}, styles: newStyles(true)}
 	var rows sessionRows
-	rows.add(sessionRow(7, "hello", "https://shop.example/"), leadWho{7: "ana.visitor@example.com"})
+	rows.add(sessionRow(7, "hello", "https://shop.example/"))
+	rows.setWho(leadWho{7: "ana.visitor@example.com"})
 	it := &rows.blocks[0][0]
 	draw := func() string { return ansi.Strip(renderSession(sh)(it, 80, false, nil)) }
 	if !strings.Contains(draw(), "ana.visitor@exam") {

@@ -78,7 +78,7 @@ func loadSessions(sh *shared, seq, limit int, order string, prev list.Rows) tea.
 		}
 		// Two parts, one a core: the rows of each are built as they arrive.
 		var parts [2]sessionRows
-		err := sh.Store.EachSessionParts(sh.ctx, q, len(parts), func(p int, r store.SessionRow) { parts[p].add(r, nil) })
+		err := sh.Store.EachSessionParts(sh.ctx, q, len(parts), func(p int, r store.SessionRow) { parts[p].add(r) })
 		<-whoDone
 		if limit > 0 && parts[0].n > 0 {
 			who, whoErr = readWho(sh, q.Bot, parts[0].lo, parts[0].hi)

@@ -26,12 +26,13 @@ type sessionItem struct {
 	uri     *uriParts
 	created int64 // UTC unix nanoseconds
 	count   int32
+	lead    bool // the conversation produced a lead (who may still be empty: a phone alone)
 }
 
 // newSessionItem is the row of s alone.
 func newSessionItem(s store.SessionRow) *sessionItem {
 	var r sessionRows
-	r.add(s, nil)
+	r.add(s)
 	return &r.blocks[0][0]
 }
 
@@ -57,7 +58,9 @@ type sessionRows struct {
 	lo, hi int64 // the conversations' IDs span these
 }
 
-// leadWho is who the visitors of conversations were, by conversation ID.
+// leadWho is who the visitors of conversations were, by conversation ID:
+// every conversation that produced a lead, "" when its leads gave neither
+// a name nor an email.
 type leadWho map[int64]string
 
 // readWho reads who the visitors of bot's conversations lo..hi were, from
@@ -65,11 +68,8 @@ type leadWho map[int64]string
 func readWho(sh *shared, bot string, lo, hi int64) (leadWho, error) {
 	who := leadWho{}
 	err := sh.Store.EachLeadWho(sh.ctx, bot, lo, hi, func(id int64, name, email string) {
-		if who[id] != "" {
-			return
-		}
-		if w := safetext.Line(firstNonEmpty(strings.TrimSpace(name), strings.TrimSpace(email))); w != "" {
-			who[id] = w
+		if who[id] == "" {
+			who[id] = safetext.Line(firstNonEmpty(strings.TrimSpace(name), strings.TrimSpace(email)))
 		}
 	})
 	return who, err
@@ -82,7 +82,7 @@ func (r *sessionRows) setWho(who leadWho) {
 	}
 	for _, b := range r.blocks {
 		for i := range b {
-			b[i].who = who[b[i].id()]
+			b[i].who, b[i].lead = who[b[i].id()]
 		}
 	}
 }
@@ -106,7 +106,7 @@ func uriOf(seen map[string]*uriParts, uri string) *uriParts {
 // rowBlock is how many rows share one allocation.
 const rowBlock = 1024
 
-func (r *sessionRows) add(s store.SessionRow, who leadWho) {
+func (r *sessionRows) add(s store.SessionRow) {
 	if len(r.blocks) == 0 || len(r.blocks[len(r.blocks)-1]) == rowBlock {
 		r.blocks = append(r.blocks, make([]sessionItem, 0, rowBlock))
 	}
@@ -120,7 +120,7 @@ func (r *sessionRows) add(s store.SessionRow, who leadWho) {
 		text = s.Line + "(no messages)"
 	}
 	last := len(r.blocks) - 1
-	r.blocks[last] = append(r.blocks[last], sessionItem{text: text, uri: uri, who: who[s.SessionID],
+	r.blocks[last] = append(r.blocks[last], sessionItem{text: text, uri: uri,
 		created: s.CreateTime.UnixNano(), count: int32(s.MessageCount)})
 	if r.n == 0 || s.SessionID < r.lo {
 		r.lo = s.SessionID
@@ -235,7 +235,7 @@ func sortSessions(items []list.Item, order string) {
 		by = func(a, b *sessionItem) int { return cmp.Or(cmp.Compare(b.count, a.count), newest(a, b)) }
 	case sortWithLead:
 		by = func(a, b *sessionItem) int {
-			return cmp.Or(boolRank(a.who == "")-boolRank(b.who == ""), newest(a, b))
+			return cmp.Or(boolRank(!a.lead)-boolRank(!b.lead), newest(a, b))
 		}
 	default:
 		by = newest

@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/neotui/neotui/internal/store"
 )
@@ -35,7 +36,7 @@ func TestSessionItem(t *testing.T) {
 func TestSessionRowsSharePages(t *testing.T) {
 	var rows sessionRows
 	for i := range 3000 { // more than a block
-		rows.add(sessionRow(int64(i), "hi", "https://shop.example/pricing?x=1"), nil)
+		rows.add(sessionRow(int64(i), "hi", "https://shop.example/pricing?x=1"))
 	}
 	items := sessionItems(&rows)
 	if len(items) != 3000 {
@@ -53,4 +54,22 @@ func TestSessionRowsSharePages(t *testing.T) {
 // sessionRow is a row as store.EachSession reads it.
 func sessionRow(id int64, preview, uri string) store.SessionRow {
 	return store.SessionRow{SessionID: id, Preview: preview, URI: uri, Line: fmt.Sprint(id, " ", preview)}
+}
+
+// TestWithLeadCountsAPhoneOnlyLead: sorted with leads first, a conversation
+// whose lead left only a phone number (no visitor's name to show) is among
+// those with a lead.
+func TestWithLeadCountsAPhoneOnlyLead(t *testing.T) {
+	var rows sessionRows
+	for id := int64(1); id <= 3; id++ { // 3 is the newest
+		r := sessionRow(id, "hi", "https://shop.example/")
+		r.CreateTime = testNow.Add(time.Duration(id) * time.Hour)
+		rows.add(r)
+	}
+	rows.setWho(leadWho{1: ""}) // conversation 1's lead: a phone alone
+	items := sessionItems(&rows)
+	sortSessions(items, sortWithLead)
+	if first := items[0].(*sessionItem).id(); first != 1 {
+		t.Errorf("leads first put conversation %d first, want 1, whose lead left a phone alone", first)
+	}
 }
