@@ -90,12 +90,10 @@ func (a *app) syncSaying(ctx context.Context, s *session, from, to api.Day, lead
 // What the sync saved stays saved whatever happens here: a failure is said,
 // and a later neotui indexes what is left.
 func (a *app) indexForSearch(ctx context.Context, s *session, tty bool, width int) {
-	left, err := s.store.Unindexed(ctx)
-	if err != nil {
-		return
-	}
-	// Called with none left too: on PostgreSQL, IndexSearch analyzes what
-	// the sync filled.
+	// How many, for the progress line alone: a failure to count is left to
+	// IndexSearch to say. Called with none left too: on PostgreSQL,
+	// IndexSearch analyzes what the sync filled.
+	left, _ := s.store.Unindexed(ctx)
 	var progress func(float64)
 	if tty && left > 0 {
 		show := func(share float64) {

@@ -35,12 +35,12 @@ func (a *app) syncAll(ctx context.Context, s *session) error {
 		quiet int
 		to    = api.DayOf(a.now())
 	)
+	stored, err := s.store.StoredMessages(ctx, s.bot.Serial)
+	if err != nil {
+		return err
+	}
 	for ; to >= allFloor; to -= allStep {
 		from := max(to-allStep+1, allFloor)
-		stored, err := s.store.StoredMessages(ctx, s.bot.Serial)
-		if err != nil {
-			return err
-		}
 		rep, err := a.syncSaying(ctx, s, from, to, false, a.stdout, func(p syncer.Progress) string {
 			return allProgress(from, stored+p.Changes.NewMessages, total)
 		})
