@@ -102,9 +102,6 @@ func (n *notesModel) setSize(w, h int) {
 // isFor reports whether the overlay is l's.
 func (n *notesModel) isFor(l store.Lead) bool { return n.lead.Bot == l.Bot && n.lead.Key == l.Key }
 
-// typing: while the editor is on, every key is text.
-func (n *notesModel) typing() bool { return n.editorOn }
-
 // startEditor opens the editor on note (nil: a new note).
 func (n *notesModel) startEditor(note *store.Note) tea.Cmd {
 	n.editing, n.editorOn, n.failure, n.hint = note, true, "", ""

@@ -72,9 +72,9 @@ func sortLeads(items []list.Item, order string) {
 		slices.Reverse(items)
 	case sortName:
 		slices.SortStableFunc(items, func(a, b list.Item) int {
-			an, bn := lead(a).lead.Name, lead(b).lead.Name
-			if (strings.TrimSpace(an) == "") != (strings.TrimSpace(bn) == "") { // the nameless last
-				return boolRank(strings.TrimSpace(an) == "") - boolRank(strings.TrimSpace(bn) == "")
+			// The nameless last (their rows say "(no name)").
+			if an, bn := strings.TrimSpace(lead(a).lead.Name) == "", strings.TrimSpace(lead(b).lead.Name) == ""; an != bn {
+				return boolRank(an) - boolRank(bn)
 			}
 			return compareFold(lead(a).name, lead(b).name)
 		})

@@ -10,7 +10,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/neotui/neotui/api"
 	"github.com/neotui/neotui/internal/safetext"
 	"github.com/neotui/neotui/internal/store"
 )
@@ -322,9 +321,6 @@ func statusChoices() []choice {
 	}
 	return cs
 }
-
-// isLead tells a lead row from other rows.
-func isLead(t string) bool { return t == api.TypeLead || t == api.TypeAppointment }
 
 // storeErrText is a store's error for a message: an unreachable server
 // said plainly, not as the driver's dial error.
