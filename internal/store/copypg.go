@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql/driver"
 	"fmt"
 	"slices"
 	"strings"
@@ -24,8 +23,8 @@ func (s *Store) writeCopyPostgres(ctx context.Context, write func(copyDest) erro
 		return fmt.Errorf("write the copy: %w", explainPostgres(err))
 	}
 	defer conn.Close()
-	err = conn.Raw(func(dc any) error {
-		tx, err := dc.(*pgConn).Conn.Conn().Begin(ctx)
+	err = withPgx(conn, func(pc *pgx.Conn) error {
+		tx, err := pc.Begin(ctx)
 		if err != nil {
 			return err
 		}
@@ -47,8 +46,7 @@ func (s *Store) writeCopyPostgres(ctx context.Context, write func(copyDest) erro
 		return tx.Commit(ctx)
 	})
 	if err != nil {
-		// A connection left mid-COPY by a cancel goes, not back to the pool.
-		conn.Raw(func(any) error { return driver.ErrBadConn })
+		discard(conn) // one left mid-COPY by a cancel
 		return err
 	}
 	return nil
@@ -161,13 +159,7 @@ func (s *pgRowSource) Err() error { return s.err() }
 const copyContent, copyShown = 5, 6
 
 func (s *pgRowSource) Values() ([]any, error) {
-	s.out = s.out[:0]
-	for _, v := range s.vals {
-		if text, ok := v.(string); ok {
-			v = escapeText(text)
-		}
-		s.out = append(s.out, v)
-	}
+	s.out = escapeValues(append(s.out[:0], s.vals...))
 	if s.fold {
 		content, _ := s.vals[copyContent].(string)
 		s.out = append(s.out, escapeText(foldSearch(searchedText(content, s.vals[copyShown]))))

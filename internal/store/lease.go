@@ -133,7 +133,7 @@ func (s *Store) unlockSyncing(conn *sql.Conn, bot string) {
 	defer cancel()
 	_, err := conn.ExecContext(ctx, `SELECT pg_advisory_unlock(?)`, syncingLock(bot).key())
 	if err != nil {
-		conn.Raw(func(any) error { return driver.ErrBadConn }) // discarded: its lock may be held
+		discard(conn) // its lock may be held
 	}
 	conn.Close()
 }
@@ -190,7 +190,7 @@ func (l *leaseConns) closeAll() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for k, conn := range l.conns {
-		conn.Raw(func(any) error { return driver.ErrBadConn })
+		discard(conn)
 		conn.Close()
 		delete(l.conns, k)
 	}
@@ -216,4 +216,11 @@ func (s *Store) SyncProgress(ctx context.Context, bot string) (string, error) {
 		return "", fmt.Errorf("read the sync's progress: %w", err)
 	}
 	return progress, nil
+}
+
+// discard closes conn's connection instead of handing it back to the pool:
+// one that may hold a session lock or be left mid-statement is not to be
+// reused. Call before conn.Close.
+func discard(conn *sql.Conn) {
+	conn.Raw(func(any) error { return driver.ErrBadConn })
 }

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"time"
@@ -146,7 +145,7 @@ func (s *Store) snapshot(ctx context.Context, read func(*sql.Conn) error) error 
 	err = read(c)
 	// Never back into the pool with the transaction open, even when ctx ended.
 	if _, rerr := c.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); rerr != nil {
-		c.Raw(func(any) error { return driver.ErrBadConn }) // discarded, not pooled
+		discard(c)
 		return errors.Join(err, rerr)
 	}
 	return err
