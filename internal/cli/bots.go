@@ -35,6 +35,12 @@ func (s *session) Close() error {
 // open loads the config, picks the bot and opens the store. Offline, a bot
 // needs no key.
 func (a *app) open() (*session, error) {
+	return a.openNoting(func(note string) { fmt.Fprintln(a.stderr, "neotui: "+note) })
+}
+
+// openNoting is open, with what an upgrade of the store is doing told to
+// note.
+func (a *app) openNoting(note func(string)) (*session, error) {
 	cfg, err := config.Load(config.Options{Path: a.flags.config, BaseURL: a.flags.baseURL, Store: a.flags.store, Getenv: a.getenv})
 	if err != nil {
 		return nil, err
@@ -46,7 +52,7 @@ func (a *app) open() (*session, error) {
 	case err != nil && !(a.flags.offline && errors.Is(err, config.ErrNoKey)):
 		return nil, err
 	}
-	st, err := store.Open(cfg.StoreDSN(), store.OnUpgrade(func(note string) { fmt.Fprintln(a.stderr, "neotui: "+note) }))
+	st, err := store.Open(cfg.StoreDSN(), store.OnUpgrade(note))
 	if err != nil {
 		return nil, err
 	}

@@ -27,12 +27,13 @@ func (a *app) browse(cmd *cobra.Command) error {
 	if !isTerminal(os.Stdin) || !isTerminal(a.stdout) {
 		return errors.New("the browser needs a terminal; in scripts use neotui leads or neotui sessions")
 	}
-	s, err := a.open()
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	return a.runBrowser(cmd.Context(), a.allBots(s))
+	return a.runBrowser(cmd.Context(), func(note func(string)) ([]*session, func() error, error) {
+		s, err := a.openNoting(note)
+		if err != nil {
+			return nil, nil, err
+		}
+		return a.allBots(s), s.Close, nil
+	})
 }
 
 // browserOptions are the browser over s's store, on bots[0] first, acting
@@ -60,20 +61,28 @@ func (a *app) browserOptions(s *session, bots []tui.Bot, user string) tui.Option
 	}
 }
 
-// runBrowser runs the Bubble Tea program over the sessions' bots, the first
-// shown first, until the user quits.
-func (a *app) runBrowser(ctx context.Context, sessions []*session) error {
-	s := sessions[0]
-	refresh := time.Duration(s.cfg.RefreshMinutes) * time.Minute
-	if refresh == 0 {
-		refresh = -1 // refresh_minutes: 0 means never
+// runBrowser runs the Bubble Tea program until the user quits, over the
+// sessions open gives, which it runs while the program sets up the
+// terminal (see opening).
+func (a *app) runBrowser(ctx context.Context, open openFunc) error {
+	b := &browserStart{events: make(chan tea.Msg), done: make(chan struct{})}
+	b.make = func(sessions []*session) tui.Model {
+		s := sessions[0]
+		refresh := time.Duration(s.cfg.RefreshMinutes) * time.Minute
+		if refresh == 0 {
+			refresh = -1 // refresh_minutes: 0 means never
+		}
+		opts := a.browserOptions(s, a.browserBots(sessions), firstNonEmpty(a.getenv("USER"), a.getenv("LOGNAME"), "neotui"))
+		opts.RefreshEvery = refresh
+		return tui.New(opts)
 	}
-	opts := a.browserOptions(s, a.browserBots(sessions), firstNonEmpty(a.getenv("USER"), a.getenv("LOGNAME"), "neotui"))
-	opts.RefreshEvery = refresh
+	b.start(open)
 	defer browserGC(a.getenv)()
-	m := tui.New(opts)
-	defer m.Close() // cancels the browser's queries and syncs before the store closes
-	return runProgram(ctx, m, a.stdout)
+	err := runProgram(ctx, opening{b: b}, a.stdout)
+	if openErr := b.end(); openErr != nil {
+		return openErr
+	}
+	return err
 }
 
 // browserGCPercent is the browser's GOGC. It keeps its lists for its whole
@@ -236,7 +245,9 @@ func (a *app) demo(ctx context.Context, sessions int) error {
 	if err := fillDemo(ctx, st, now, a.stderr, bots[:len(synced)]...); err != nil {
 		return err
 	}
-	return a.runBrowser(ctx, synced)
+	return a.runBrowser(ctx, func(func(string)) ([]*session, func() error, error) {
+		return synced, func() error { return nil }, nil // the store closes as demo returns
+	})
 }
 
 // openDemoStore opens the demo's store: the one --store names, which must

@@ -66,3 +66,16 @@ func TestStoreUnreachable(t *testing.T) {
 		t.Errorf("the error shows the password: %s", r.stderr)
 	}
 }
+
+// TestBrowserStoreUnreachable: the browser opens its store while the
+// terminal is set up; one that is not there leaves its error on the
+// terminal's screen, and nothing of the browser's.
+func TestBrowserStoreUnreachable(t *testing.T) {
+	c := newCLI(t, apitest.Options{})
+	c.writeConfig("rate_limit: 100000\nstore: postgres://ana@127.0.0.1:1/neotui?connect_timeout=5\n", 0o600)
+	tm := newTmuxShell(t, c, 100, 20, "echo before; "+binary+" --offline; echo exit=$?")
+	screen := tm.waitFor("exit=1")
+	if !strings.HasPrefix(screen, "before\nneotui: connect to the store at postgres://ana@127.0.0.1:1/neotui") {
+		t.Errorf("the terminal shows:\n%s", screen)
+	}
+}
