@@ -17,8 +17,11 @@ import (
 )
 
 // firstPage is how many rows the start-up load reads before the rest, so the
-// first frame comes at once even from a store of 100k conversations.
-const firstPage = 300
+// first frame comes at once even from a store of 100k conversations: a
+// screenful for a terminal taller than most, the rest a moment later. On
+// PostgreSQL each row read costs: the first frame of both lists takes
+// 5.7–8.9 ms at 100 rows, 7.5–12 ms at 300.
+const firstPage = 100
 
 // searchPage is how many hits a search reads at a time, newest
 // conversations first: more than a screen, and few enough that the first
