@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/x/ansi"
 	"golang.org/x/term"
 
 	"github.com/neotui/neotui/api"
@@ -44,25 +43,17 @@ func (a *app) syncSaying(ctx context.Context, s *session, from, to api.Day, lead
 	}
 	sy := s.syncer(a.now)
 	sy.LeadsOnly = leadsOnly
-	tty := isTerminal(a.stderr)
-	width := 80
-	if f, ok := a.stderr.(*os.File); ok && tty {
-		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 1 {
-			width = w
-		}
-	}
+	live := newLiveLine(a.stderr)
 	logged := 0 // windows logged as stored
 	sy.OnProgress = func(p syncer.Progress) {
 		switch {
-		case tty:
-			// Redrawn in place, so never wider than the terminal, where it
-			// would wrap; empty when done, which clears it.
+		case live != nil:
+			// Empty when done, which clears it.
 			var also string
 			if before != nil {
 				also = before(p)
 			}
-			line := progressLine(p, a.now(), also)
-			fmt.Fprint(a.stderr, "\r\033[K"+ansi.Truncate(line, width-1, "…"))
+			live.show(progressLine(p, a.now(), also))
 		case log != nil && p.Notice != "":
 			fmt.Fprintln(log, p.Paused(a.now()))
 		case log != nil && p.Done > logged && p.Endpoint != "":
@@ -73,11 +64,11 @@ func (a *app) syncSaying(ctx context.Context, s *session, from, to api.Day, lead
 		}
 	}
 	rep, err := sy.Sync(ctx, from, to)
-	if err != nil && tty {
-		fmt.Fprint(a.stderr, "\r\033[K")
+	if err != nil && live != nil {
+		live.clear()
 	}
 	if !leadsOnly {
-		a.indexForSearch(ctx, s, tty, width)
+		a.indexForSearch(ctx, s, live)
 	}
 	return rep, err
 }
@@ -86,23 +77,22 @@ func (a *app) syncSaying(ctx context.Context, s *session, from, to api.Day, lead
 // PostgreSQL, whose index is kept up to date, it has the tables analyzed
 // instead): the store leaves that for when it is idle, and a command ends soon after its sync,
 // so the next one would find them unindexed (search reads those one by one:
-// right, but slower as they pile up). On a terminal it shows how far it is.
+// right, but slower as they pile up). On a terminal (live) it shows how far
+// it is.
 // What the sync saved stays saved whatever happens here: a failure is said,
 // and a later neotui indexes what is left.
-func (a *app) indexForSearch(ctx context.Context, s *session, tty bool, width int) {
+func (a *app) indexForSearch(ctx context.Context, s *session, live *liveLine) {
 	// How many, for the progress line alone: a failure to count is left to
 	// IndexSearch to say. Called with none left too: on PostgreSQL,
 	// IndexSearch analyzes what the sync filled.
 	left, _ := s.store.Unindexed(ctx)
 	var progress func(float64)
-	if tty && left > 0 {
-		show := func(share float64) {
-			line := fmt.Sprintf("indexing %s for search… %d%%", english.Plural(left, "message"), int(100*share))
-			fmt.Fprint(a.stderr, "\r\033[K"+ansi.Truncate(line, width-1, "…"))
+	if live != nil && left > 0 {
+		progress = func(share float64) {
+			live.show(fmt.Sprintf("indexing %s for search… %d%%", english.Plural(left, "message"), int(100*share)))
 		}
-		show(0)
-		progress = show
-		defer fmt.Fprint(a.stderr, "\r\033[K")
+		progress(0)
+		defer live.clear()
 	}
 	if err := s.store.IndexSearch(ctx, progress); err != nil && ctx.Err() == nil {
 		fmt.Fprintf(a.stderr, "neotui: could not index the new messages for search (%v); search finds them all the same, more slowly, until a later neotui indexes them\n", err)

@@ -282,21 +282,27 @@ func (a *app) openDemoStore(ctx context.Context, cfg *config.Config) (*store.Sto
 // telling progress on stderr: redrawn in place on a terminal, else a line
 // per window.
 func fillDemo(ctx context.Context, st *store.Store, now time.Time, stderr io.Writer, bots ...*apitest.Bot) error {
-	start, end := "", "\n"
-	if isTerminal(stderr) {
-		start, end = "\r\033[K", ""
+	live := newLiveLine(stderr)
+	say := func(line string) {
+		if live != nil {
+			live.show(line)
+		} else {
+			fmt.Fprintln(stderr, line)
+		}
 	}
 	progress := func(done, total int) {
-		fmt.Fprintf(stderr, "%sbuilding the demo store: %s/%s conversations%s", start, english.Count(done), english.Count(total), end)
+		say(fmt.Sprintf("building the demo store: %s/%s conversations", english.Count(done), english.Count(total)))
 	}
 	err := demo.Fill(ctx, st, now, progress, bots...)
 	if err == nil {
 		// As neotui sync does: the browser's search finds it indexed (on
 		// PostgreSQL, analyzed).
 		err = st.IndexSearch(ctx, func(share float64) {
-			fmt.Fprintf(stderr, "%sindexing the demo store for search: %d%%%s", start, int(100*share), end)
+			say(fmt.Sprintf("indexing the demo store for search: %d%%", int(100*share)))
 		})
 	}
-	fmt.Fprint(stderr, start)
+	if live != nil {
+		live.clear()
+	}
 	return err
 }

@@ -185,7 +185,8 @@ func copyToFile(ctx context.Context, path string, src *store.Store, progress fun
 // copyProgress is what tells a copy's progress on stderr when it is a
 // terminal, redrawn in place, and done, which clears it.
 func (a *app) copyProgress() (progress func(store.CopyProgress), done func()) {
-	if !isTerminal(a.stderr) {
+	live := newLiveLine(a.stderr)
+	if live == nil {
 		return nil, func() {}
 	}
 	var last time.Time
@@ -198,9 +199,9 @@ func (a *app) copyProgress() (progress func(store.CopyProgress), done func()) {
 		if p.Total > 0 {
 			line = fmt.Sprintf("%s: %s/%s", p.Doing, english.Count(p.Done), english.Count(p.Total))
 		}
-		fmt.Fprint(a.stderr, "\r\033[K"+line)
+		live.show(line)
 	}
-	return progress, func() { fmt.Fprint(a.stderr, "\r\033[K") }
+	return progress, live.clear
 }
 
 // describeCopied is what a copy copied: "100,000 conversations, 1,100,000
