@@ -213,11 +213,7 @@ func describeCopied(copied []store.Copied) string {
 		if c.Rows == 0 && c.Noun != "conversation" && c.Noun != "message" && c.Noun != "lead" {
 			continue
 		}
-		s := english.Count(c.Rows) + " " + c.Noun
-		if c.Rows != 1 {
-			s += "s"
-		}
-		parts = append(parts, s)
+		parts = append(parts, english.Counted(c.Rows, c.Noun))
 	}
 	return strings.Join(parts, ", ")
 }

@@ -13,6 +13,14 @@ func Plural(n int, noun string) string {
 	return strconv.Itoa(n) + " " + noun + "s"
 }
 
+// Counted is Plural with n's thousands separated: "1 lead", "48,210 leads".
+func Counted(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return Count(n) + " " + noun + "s"
+}
+
 // Count is n with its thousands separated: "48,210", "-1,000", "7".
 func Count(n int) string {
 	s := strconv.Itoa(n)

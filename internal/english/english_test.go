@@ -29,3 +29,14 @@ func TestCount(t *testing.T) {
 		}
 	}
 }
+
+func TestCounted(t *testing.T) {
+	for _, tt := range []struct {
+		n    int
+		want string
+	}{{0, "0 messages"}, {1, "1 message"}, {2, "2 messages"}, {1100000, "1,100,000 messages"}} {
+		if got := Counted(tt.n, "message"); got != tt.want {
+			t.Errorf("Counted(%d, message) = %q, want %q", tt.n, got, tt.want)
+		}
+	}
+}
