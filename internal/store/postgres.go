@@ -79,5 +79,5 @@ func describePostgres(cfg *pgx.ConnConfig) string {
 	if strings.HasPrefix(cfg.Host, "/") { // a Unix socket's folder
 		return fmt.Sprintf("postgres://%s@/%s?host=%s", cfg.User, cfg.Database, cfg.Host)
 	}
-	return fmt.Sprintf("postgres://%s@%s/%s", cfg.User, net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port))), cfg.Database)
+	return fmt.Sprintf("postgres://%s@%s/%s", cfg.User, serverOf(cfg), cfg.Database)
 }
