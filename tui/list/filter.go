@@ -213,13 +213,14 @@ func (c *corpus) substring(words []string, scope []int32, noting bool) result {
 		needles[i] = appendFolded(nil, w)
 		need = need.union(pairsOf(needles[i]))
 	}
-	last := needles[len(needles)-1]
+	// The last word is searched last, for where it occurs; the others
+	// longest first: the likeliest to rule an item out.
+	others, last := needles[:len(needles)-1], needles[len(needles)-1]
+	slices.SortStableFunc(others, func(a, b []byte) int { return cmp.Compare(len(b), len(a)) })
 	// A letter occurs a dozen times in a row: noting its occurrences would
 	// cost a one-letter query more than typing on saves, and the next
 	// letter's search notes what follows two.
 	noting = noting && len(last) > 1
-	// Longest first: it is the likeliest to rule an item out.
-	slices.SortStableFunc(needles, func(a, b []byte) int { return cmp.Compare(len(b), len(a)) })
 	parts := parallel(scopeLen(c, scope), func(lo, hi int) *matches {
 		m := newMatches()
 	items:
@@ -229,14 +230,18 @@ func (c *corpus) substring(words []string, scope []int32, noting bool) result {
 				continue
 			}
 			text := c.text(i, &m.text)
-			for _, n := range needles {
+			for _, n := range others {
 				if !bytes.Contains(text, n) {
 					continue items
 				}
 			}
+			from := bytes.Index(text, last)
+			if from < 0 {
+				continue
+			}
 			m.rows = append(m.rows, int32(i))
 			if noting {
-				m.next = append(m.next, followOf(text, bytes.Index(text, last), last))
+				m.next = append(m.next, followOf(text, from, last))
 			}
 		}
 		return m
