@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -85,4 +86,32 @@ func TestTypingOnWithoutNotes(t *testing.T) {
 	if got, fresh := c.search([]string{"mari"}, mar), c.search([]string{"mari"}, result{}); !slices.Equal(got.rows, fresh.rows) {
 		t.Errorf(`"mari" after "mar": %d rows, fresh %d`, len(got.rows), len(fresh.rows))
 	}
+}
+
+// Filters run in commands, several at once when keys come fast, over one
+// corpus and its notes: each must find what a fresh search finds (run with
+// -race).
+func TestTypingOnConcurrently(t *testing.T) {
+	c := newCorpus(benchListItems(parallelMin*2), nil, nil)
+	want := map[string][]int32{}
+	for _, q := range []string{"ma", "mar", "mari", "maria", "ro", "ros", "ross"} {
+		want[q] = c.search([]string{q}, result{}).rows
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			word := []string{"maria", "ross"}[g%2]
+			for range 5 {
+				prev := c.search([]string{word[:2]}, result{})
+				for k := 3; k <= len(word); k++ {
+					got := c.search([]string{word[:k]}, prev)
+					if !slices.Equal(got.rows, want[word[:k]]) {
+						t.Errorf("%q typed on: %d rows, want %d", word[:k], len(got.rows), len(want[word[:k]]))
+					}
+					prev = got
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
