@@ -82,6 +82,8 @@ func noteAt(text []byte, end int) (b [noted]byte) {
 // it: most rows match, or fail, without their text being read. It reports
 // false if prev's notes are no longer kept.
 func (c *corpus) typedOn(words []string, prev result) (result, bool) {
+	// Held while prev's notes are read: a filter running beside this one
+	// may put its notes in their buffer.
 	c.notes.mu.Lock()
 	defer c.notes.mu.Unlock()
 	notes, ok := c.notes.get(prev.notes)
