@@ -305,18 +305,23 @@ func median(xs []float64) float64 {
 }
 
 // BenchmarkKeystroke is a key of the live filter as the user meets it (see
-// keystroke) at 100k and 1M items: narrow types "i" after "mar", searching
-// the rows of "mar" from where "mar" occurs; widen erases the "i" of "mari",
-// and "mar", typed a moment before, is a recent result; widen-fresh is the
-// same with nothing recent, searching everything; fuzzy-first types "r"
-// after "m", and nothing holds "mr": fzf's matcher runs over everything;
-// fuzzy types "z" after "mrtn", searching the items near a match of "mrtn".
+// keystroke) at 100k and 1M items: first types "m" in the empty box, which
+// searches everything; narrow types "i" after "mar" (each typed on after
+// the one before), deciding most rows of "mar" from what it noted;
+// narrow-2nd types "a" after "m", whose result notes nothing; widen erases
+// the "i" of "mari", and "mar", typed a moment before, is a recent result;
+// widen-fresh is the same with nothing recent, searching everything;
+// fuzzy-first types "r" after "m", and nothing holds "mr": fzf's matcher
+// runs over everything; fuzzy types "z" after "mrtn", searching the items
+// near a match of "mrtn".
 func BenchmarkKeystroke(b *testing.B) {
 	for _, n := range []int{benchItems, 1_000_000} {
 		// Built by the first case that runs: -bench 1000k builds no 100k.
 		model := sync.OnceValue(func() Model { return newBenchModel(n) })
 		for _, k := range []struct{ name, typed, key string }{
+			{"first", "", "m"},
 			{"narrow", "mar", "i"},
+			{"narrow-2nd", "m", "a"},
 			{"widen", "mari", "backspace"},
 			{"widen-fresh", "mari", "backspace"},
 			{"fuzzy-first", "m", "r"},
@@ -328,7 +333,7 @@ func BenchmarkKeystroke(b *testing.B) {
 				var ns []float64
 				cpu := cpuTime()
 				for b.Loop() {
-					if k.name == "widen-fresh" {
+					if k.name == "widen-fresh" || k.name == "first" {
 						base.corpus.recent.forget()
 					}
 					start := time.Now()

@@ -7,8 +7,9 @@ import (
 )
 
 // corpus is the searchable form of the items of one SetRows call. Nothing
-// changes it after it is built but recent, which has its own lock, so filter
-// commands may read it from other goroutines while the model moves on.
+// changes it after it is built but recent and notes, which have their own
+// locks, so filter commands may read it from other goroutines while the
+// model moves on.
 //
 // Texts live in one arena rather than 100k small slices: building it
 // allocates once, at its size, and the garbage collector has no pointers to
@@ -39,6 +40,8 @@ type corpus struct {
 	freq [256]uint32
 	// recent holds the last results over these items.
 	recent recentResults
+	// notes holds the notes of the last substring results.
+	notes noteStore
 }
 
 // recentResults remembers the last few results, so that erasing a letter,

@@ -21,11 +21,11 @@ type result struct {
 	words []string
 	rows  []int32
 	fuzzy bool
-	// at and next are, for a substring result, where the last word first
-	// occurs in each row's fold text and what follows it: a keystroke typing
-	// on at the end of that word looks there first (see typedOn).
-	at   []int32
-	next []follow
+	// notes is, for a substring result whose last word is longer than a
+	// byte, the generation in corpus.notes of what follows that word in
+	// each row's fold text: a keystroke typing on at the end of the word
+	// looks there first (see typedOn). 0: none.
+	notes uint64
 	// near is, for a fuzzy result, every item that a query with one more
 	// rune at the end of the last word can match (see score); hasNear tells
 	// an empty near from none computed.
@@ -72,15 +72,17 @@ func (c *corpus) search(words []string, prev result) result {
 			return c.fuzzyFallback(words, nil)
 		case len(prev.rows) == 0:
 			return result{words: words} // exact words alone, matching nothing
-		case added > 0 && len(prev.next) == len(prev.rows):
-			if r := c.typedOn(words, prev); len(r.rows) > 0 {
-				return r
+		case added > 0:
+			if r, ok := c.typedOn(words, prev); ok {
+				if len(r.rows) > 0 {
+					return r
+				}
+				return c.fuzzyFallback(words, nil)
 			}
-			return c.fuzzyFallback(words, nil)
 		}
 		scope = prev.rows
 	}
-	if r := c.substring(words, scope); len(r.rows) > 0 {
+	if r := c.substring(words, scope, true); len(r.rows) > 0 {
 		return r
 	}
 	// The fuzzy fallback searches everything: fuzzy hits need not be among
@@ -120,7 +122,7 @@ func (c *corpus) fuzzyFallback(words []string, scope []int32) result {
 		return result{words: words}
 	}
 	if len(exact) > 0 {
-		if scope = c.substring(exact, scope).rows; len(scope) == 0 {
+		if scope = c.substring(exact, scope, false).rows; len(scope) == 0 {
 			return result{words: words, fuzzy: true}
 		}
 	}
@@ -144,13 +146,12 @@ func narrows(prev, next []string) bool {
 	return true
 }
 
-// matches are one part's substring hits: item indices, and where the
-// query's last word first occurs in each and what follows. Parts come from
-// matchBufs and go back once joined, so that a keystroke allocates its
-// result and little else, however many items it searches.
+// matches are one part's substring hits: item indices, and what follows
+// the query's last word in each. Parts come from matchBufs and go back once
+// joined, so that a keystroke allocates its result and little else, however
+// many items it searches.
 type matches struct {
 	rows []int32
-	at   []int32
 	next []follow
 	text []byte // scratch for corpus.text
 }
@@ -159,46 +160,67 @@ var matchBufs = sync.Pool{New: func() any { return new(matches) }}
 
 func newMatches() *matches {
 	m := matchBufs.Get().(*matches)
-	m.rows, m.at, m.next = m.rows[:0], m.at[:0], m.next[:0]
+	m.rows, m.next = m.rows[:0], m.next[:0]
 	return m
 }
 
-func (m *matches) add(row, at int, next follow) {
+// add adds a row and its note.
+func (m *matches) add(row int, next follow) {
 	m.rows = append(m.rows, int32(row))
-	m.at = append(m.at, int32(at))
 	m.next = append(m.next, next)
 }
 
-// joinMatches puts the parts together into a result of words, and returns
-// them to matchBufs.
-func joinMatches(words []string, parts []*matches) result {
+// joinMatches puts the parts together into a result of words, keeps their
+// notes in notes unless it is nil (the caller holds its lock), and returns
+// the parts to matchBufs. Each part's rows are copied by a goroutine of its
+// own: they are fresh memory, whose pages the kernel maps on first touch,
+// and so the cores share the faults.
+func joinMatches(words []string, parts []*matches, notes *noteStore) result {
 	n := 0
 	for _, p := range parts {
 		n += len(p.rows)
 	}
-	r := result{words: words, rows: make([]int32, 0, n), at: make([]int32, 0, n), next: make([]follow, 0, n)}
+	r := result{words: words, rows: make([]int32, n)}
+	if notes != nil {
+		r.notes = notes.put(parts)
+	}
+	var wg sync.WaitGroup
+	at := 0
+	for k, p := range parts {
+		if k == len(parts)-1 || n < parallelMin {
+			copy(r.rows[at:], p.rows) // the last part, or all of them, here
+		} else {
+			to := at
+			wg.Go(func() { copy(r.rows[to:], p.rows) })
+		}
+		at += len(p.rows)
+	}
+	wg.Wait()
 	for _, p := range parts {
-		r.rows = append(r.rows, p.rows...)
-		r.at = append(r.at, p.at...)
-		r.next = append(r.next, p.next...)
 		matchBufs.Put(p)
 	}
 	return r
 }
 
 // substring returns, in list order, the items of scope (all when nil) that
-// contain every word. Both sides are compared without accents, so "garcia"
+// contain every word, with notes on the last word's occurrences if noting
+// (see typedOn). Both sides are compared without accents, so "garcia"
 // finds García and "garcía" Garcia: visitors and operators type both.
-func (c *corpus) substring(words []string, scope []int32) result {
+func (c *corpus) substring(words []string, scope []int32, noting bool) result {
 	needles := make([][]byte, len(words))
 	var need pairSet
 	for i, w := range words {
 		needles[i] = appendFolded(nil, w)
 		need = need.union(pairsOf(needles[i]))
 	}
-	last := needles[len(needles)-1]
-	// Longest first: it is the likeliest to rule an item out.
-	slices.SortStableFunc(needles, func(a, b []byte) int { return cmp.Compare(len(b), len(a)) })
+	// The last word is searched last, for where it occurs; the others
+	// longest first: the likeliest to rule an item out.
+	others, last := needles[:len(needles)-1], needles[len(needles)-1]
+	slices.SortStableFunc(others, func(a, b []byte) int { return cmp.Compare(len(b), len(a)) })
+	// A letter occurs a dozen times in a row: noting its occurrences would
+	// cost a one-letter query more than typing on saves, and the next
+	// letter's search notes what follows two.
+	noting = noting && len(last) > 1
 	parts := parallel(scopeLen(c, scope), func(lo, hi int) *matches {
 		m := newMatches()
 	items:
@@ -208,17 +230,28 @@ func (c *corpus) substring(words []string, scope []int32) result {
 				continue
 			}
 			text := c.text(i, &m.text)
-			for _, n := range needles {
+			for _, n := range others {
 				if !bytes.Contains(text, n) {
 					continue items
 				}
 			}
 			from := bytes.Index(text, last)
-			m.add(i, from, followOf(text, from, last))
+			if from < 0 {
+				continue
+			}
+			m.rows = append(m.rows, int32(i))
+			if noting {
+				m.next = append(m.next, followOf(text, from, last))
+			}
 		}
 		return m
 	})
-	return joinMatches(words, parts)
+	if !noting {
+		return joinMatches(words, parts, nil)
+	}
+	c.notes.mu.Lock()
+	defer c.notes.mu.Unlock()
+	return joinMatches(words, parts, &c.notes)
 }
 
 // scopeLen and at address scope, or all items when it is nil.

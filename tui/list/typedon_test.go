@@ -1,0 +1,117 @@
+package list
+
+import (
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// Typing on decides most rows from the notes alone: a word's occurrences
+// come two, three, four to a row, overlap ("aaa"), end the text, and are
+// followed by letters typed next or not. Over random texts of few letters,
+// every word typed letter by letter must find what a fresh search finds,
+// while it has substring matches.
+func TestTypingOnRandomTexts(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	alphabet := []string{"a", "b", "a", "r", " ", "á", "ñ", "花"}
+	texts := make([]string, 400)
+	for i := range texts {
+		var b strings.Builder
+		for range r.IntN(40) {
+			b.WriteString(alphabet[r.IntN(len(alphabet))])
+		}
+		texts[i] = b.String()
+	}
+	c := newCorpus(leads(texts...), nil, nil)
+	for range 300 {
+		var word []rune
+		for range 2 + r.IntN(10) {
+			word = append(word, []rune(alphabet[r.IntN(len(alphabet))])[0])
+		}
+		prev := result{}
+		for k := 1; k <= len(word); k++ {
+			words := parseQuery("x " + string(word[:k])) // "x " keeps the words from being spaces alone
+			words = words[1:]
+			if len(words) == 0 {
+				continue
+			}
+			got, fresh := c.search(words, prev), c.search(words, result{})
+			if fresh.fuzzy {
+				break // the substring passes are under test here
+			}
+			if !slices.Equal(got.rows, fresh.rows) || got.fuzzy {
+				t.Fatalf("%q typed on after %q: rows %v, fresh %v", words, prev.words, got.rows, fresh.rows)
+			}
+			prev = got
+		}
+	}
+}
+
+// The notes tell most rows apart: typing "i" after "mar" over leads whose
+// names come back in their emails reads few texts.
+func TestNotesDecideMostRows(t *testing.T) {
+	c := newCorpus(benchListItems(3000), nil, nil)
+	prev := result{}
+	for _, q := range []string{"m", "ma", "mar"} {
+		prev = c.search([]string{q}, prev)
+	}
+	notes, ok := c.notes.get(prev.notes)
+	if !ok {
+		t.Fatal(`"mar" has no notes`)
+	}
+	read := 0
+	for j := range prev.rows {
+		if _, v := notes[j].after([]byte("i")); v == maybe {
+			read++
+		}
+	}
+	if read*20 > len(prev.rows) {
+		t.Errorf(`typing "i" after "mar" reads %d texts of %d rows; want under 5%%`, read, len(prev.rows))
+	}
+}
+
+// A result whose notes were given to newer results is typed on by reading
+// the texts: it finds what a fresh search finds.
+func TestTypingOnWithoutNotes(t *testing.T) {
+	c := newCorpus(benchListItems(3000), nil, nil)
+	mar := c.search([]string{"mar"}, c.search([]string{"ma"}, result{}))
+	for _, q := range []string{"jo", "ro", "ma", "lu", "ga"} {
+		c.search([]string{q}, result{})
+	}
+	if _, ok := c.notes.get(mar.notes); ok {
+		t.Fatalf("%d results' notes kept, want %d", noteBufs+1, noteBufs)
+	}
+	if got, fresh := c.search([]string{"mari"}, mar), c.search([]string{"mari"}, result{}); !slices.Equal(got.rows, fresh.rows) {
+		t.Errorf(`"mari" after "mar": %d rows, fresh %d`, len(got.rows), len(fresh.rows))
+	}
+}
+
+// Filters run in commands, several at once when keys come fast, over one
+// corpus and its notes: each must find what a fresh search finds (run with
+// -race).
+func TestTypingOnConcurrently(t *testing.T) {
+	c := newCorpus(benchListItems(parallelMin*2), nil, nil)
+	want := map[string][]int32{}
+	for _, q := range []string{"ma", "mar", "mari", "maria", "ro", "ros", "ross"} {
+		want[q] = c.search([]string{q}, result{}).rows
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			word := []string{"maria", "ross"}[g%2]
+			for range 5 {
+				prev := c.search([]string{word[:2]}, result{})
+				for k := 3; k <= len(word); k++ {
+					got := c.search([]string{word[:k]}, prev)
+					if !slices.Equal(got.rows, want[word[:k]]) {
+						t.Errorf("%q typed on: %d rows, want %d", word[:k], len(got.rows), len(want[word[:k]]))
+					}
+					prev = got
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
