@@ -11,46 +11,58 @@ import (
 )
 
 // TestEachSessionRows: a row says what the session's summary says, and rows
-// of one page share one copy of its URI.
+// of one page share one copy of its URI; read whole (a day at a time, on
+// SQLite) or a first page (row by row), over days and texts of any bytes.
 func TestEachSessionRows(t *testing.T) {
 	s := openStore(t)
 	ctx := context.Background()
 	rome := time.FixedZone("CET", 3600)
 	var sessions []api.Session
-	for i := range 6 {
-		sess := api.Session{SessionID: int64(i + 1), CreateTime: time.Date(2024, 2, 1, i, 0, 0, 0, rome),
+	for i := range 9 {
+		sess := api.Session{SessionID: int64(i + 1), CreateTime: time.Date(2024, 2, 1, i*5, 0, 0, i, rome),
 			URI: fmt.Sprintf("https://shop.example/page-%d", i%2)}
 		for j := range i {
 			sess.Messages = append(sess.Messages, msg(api.RoleUser, fmt.Sprintf("message %d of %d", j, i)))
 		}
 		sessions = append(sessions, sess)
 	}
+	// Texts whose bytes and lengths a reader could get wrong: NUL, letters
+	// of two and three bytes, spaces and digits where numbers are read.
+	sessions[3].Messages[0].Content = "a\x00b é 日本 12 34"
+	sessions[4].URI = "https://shop.example/ü 5 6\x00?q=日"
+	sessions[5].SessionID = 1 << 40
 	if _, err := s.SaveHistory(ctx, testBot, 0, 0, fetchedAt, sessions); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SaveLeads(ctx, testBot, 0, 0, fetchedAt, []api.Lead{{Type: api.TypeLead, Name: "Ana",
+		SessionID: sessions[2].SessionID, CreateTime: sessions[2].CreateTime}}); err != nil {
 		t.Fatal(err)
 	}
 	sums, err := s.Sessions(ctx, SessionQuery{Bot: testBot})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rows []SessionRow
-	if err := s.EachSession(ctx, SessionQuery{Bot: testBot}, func(r SessionRow) { rows = append(rows, r) }); err != nil {
-		t.Fatal(err)
-	}
-	if len(rows) != len(sums) {
-		t.Fatalf("%d rows, %d sessions", len(rows), len(sums))
-	}
-	uris := map[string]*byte{}
-	for i, r := range rows {
-		sum := sums[i]
-		if r.SessionID != sum.SessionID || !r.CreateTime.Equal(sum.CreateTime) || r.CreateTime.Location() != time.UTC ||
-			r.MessageCount != sum.MessageCount || r.URI != sum.URI || r.Preview != sum.Preview ||
-			r.Line != fmt.Sprint(sum.SessionID, " ", sum.Preview) {
-			t.Errorf("row %+v, summary %+v", r, sum)
+	for _, limit := range []int{0, len(sums) + 1} {
+		var rows []SessionRow
+		if err := s.EachSession(ctx, SessionQuery{Bot: testBot, Limit: limit}, func(r SessionRow) { rows = append(rows, r) }); err != nil {
+			t.Fatal(err)
 		}
-		if p, ok := uris[r.URI]; ok && p != unsafe.StringData(r.URI) {
-			t.Errorf("row %d holds its own copy of %s", i, r.URI)
+		if len(rows) != len(sums) {
+			t.Fatalf("limit %d: %d rows, %d sessions", limit, len(rows), len(sums))
 		}
-		uris[r.URI] = unsafe.StringData(r.URI)
+		uris := map[string]*byte{}
+		for i, r := range rows {
+			sum := sums[i]
+			if r.SessionID != sum.SessionID || !r.CreateTime.Equal(sum.CreateTime) || r.CreateTime.Location() != time.UTC ||
+				r.MessageCount != sum.MessageCount || r.URI != sum.URI || r.Preview != sum.Preview ||
+				r.Line != fmt.Sprint(sum.SessionID, " ", sum.Preview) || r.Lead != (r.SessionID == sessions[2].SessionID) {
+				t.Errorf("limit %d: row %+v, summary %+v", limit, r, sum)
+			}
+			if p, ok := uris[r.URI]; ok && p != unsafe.StringData(r.URI) {
+				t.Errorf("limit %d: row %d holds its own copy of %s", limit, i, r.URI)
+			}
+			uris[r.URI] = unsafe.StringData(r.URI)
+		}
 	}
 }
 
