@@ -58,8 +58,8 @@ type sessionRows struct {
 	lo, hi int64 // the conversations' IDs span these
 }
 
-// leadWho is who the visitors of conversations were: a visitor per lead,
-// sorted by conversation. A slice, not a map: a map of 25k conversations
+// leadWho is who the visitors of conversations were: a visitor per lead
+// that names one, sorted by conversation. A slice, not a map: a map of 25k conversations
 // allocates three times as much, and costs more to fill than to sort.
 type leadWho []visitor
 
@@ -105,10 +105,14 @@ func (w leadWho) sort() {
 func readWho(sh *shared, bot string, lo, hi int64) (leadWho, error) {
 	var who leadWho
 	err := sh.Store.EachLeadWho(sh.ctx, bot, lo, hi, func(id int64, name, email string) {
+		v := visitor{id, safetext.Line(firstNonEmpty(strings.TrimSpace(name), strings.TrimSpace(email)))}
+		if v.who == "" { // a phone alone: nothing to show
+			return
+		}
 		if len(who) == cap(who) { // doubled: append grows a long slice by a quarter, five times the copies
 			who = slices.Grow(who, max(len(who), 64))
 		}
-		who = append(who, visitor{id, safetext.Line(firstNonEmpty(strings.TrimSpace(name), strings.TrimSpace(email)))})
+		who = append(who, v)
 	})
 	who.sort()
 	return who, err

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -15,25 +14,25 @@ import (
 // connection's mutex, a Go string per text and a boxed value per column:
 // about 1 µs and 140 bytes a row, most of a 100k-row list's load. A day's
 // rows aggregated into three texts cost that once, and their lines are
-// kept as the texts hold them, back to back. PostgreSQL reads row by row:
-// its driver's text unescaping (pgdriver.go) would change the lengths the
-// aggregate counts, and its rows cost no mutex.
+// kept as the texts hold them. PostgreSQL reads row by row: its driver
+// unescapes text (pgdriver.go), and its rows cost no mutex.
 
 // sessionDaysQuery reads what sessionRowsQuery does, a result row per day,
-// newest first: the day; its lines ("ID preview") back to back; five
-// numbers a session (create_ns from the day's start, five digits fewer,
-// message_count, has_lead and the byte lengths of preview and uri); the
-// URIs back to back. Each aggregate takes the rows in the same order, the
-// index's, newest first.
+// newest first: the day; how many sessions; their lines ("ID preview") and
+// their URIs, each text joined by NULs; and two numbers a session,
+// create_ns from the day's start (five digits fewer) and message_count and
+// has_lead as one (2n or 2n+1). Each aggregate takes the rows in the same
+// order, the index's, newest first. Each value a row costs SQLite as much
+// as the row's step: lengths to cut the texts by would cost a third more.
 const sessionDaysQuery = `
-	SELECT day, string_agg(session_id || ' ' || preview, ''),
-	       string_agg(concat_ws(' ', create_ns - day * 86400000000000, message_count, has_lead,
-	                  octet_length(preview), octet_length(uri)), ' '),
-	       string_agg(uri, '')
+	SELECT day, count(*), string_agg(session_id || ' ' || preview, char(0)), string_agg(uri, char(0)),
+	       string_agg(concat_ws(' ', create_ns - day * 86400000000000, message_count * 2 + has_lead), ' ')
 	FROM sessions WHERE bot = ? AND day BETWEEN ? AND ?
 	GROUP BY day ORDER BY day DESC`
 
 // eachSessionDay is eachSession without a limit, a day of rows at a time.
+// A day whose texts hold a NUL of their own (a visitor's text may) has more
+// NULs than the rows' joins: it is read again row by row.
 func (s *Store) eachSessionDay(ctx context.Context, bot string, lo, hi int64, fn func(SessionRow)) error {
 	rows, err := s.db.QueryContext(ctx, sessionDaysQuery, bot, lo, hi)
 	if err != nil {
@@ -42,14 +41,21 @@ func (s *Store) eachSessionDay(ctx context.Context, bot string, lo, hi int64, fn
 	defer rows.Close()
 	var (
 		day  sessionDay
+		n    int
 		r    SessionRow
 		uris = interner{}
 	)
 	for rows.Next() {
-		if err := rows.Scan(&day.day, &day.lines, &day.fields, &day.uris); err != nil {
+		if err := rows.Scan(&day.day, &n, &day.lines, &day.uris, &day.fields); err != nil {
 			return fmt.Errorf("read sessions: %w", err)
 		}
-		for day.fields != "" {
+		if strings.Count(day.lines, "\x00") != n-1 || strings.Count(day.uris, "\x00") != n-1 {
+			if err := s.eachSessionRow(ctx, bot, day.day, day.day, 0, uris, fn); err != nil {
+				return err
+			}
+			continue
+		}
+		for range n {
 			if err := day.next(&r, uris); err != nil {
 				return fmt.Errorf("read sessions: %w", err)
 			}
@@ -65,40 +71,39 @@ func (s *Store) eachSessionDay(ctx context.Context, bot string, lo, hi int64, fn
 // sessionDay is what is left to read of a day of sessionDaysQuery.
 type sessionDay struct {
 	day                 int64
-	lines, fields, uris string
+	lines, uris, fields string
 }
-
-var errDayRow = errors.New("a day's rows do not add up")
 
 // next reads the next session into r: its line a part of the day's lines,
 // its URI the one copy in uris.
 func (d *sessionDay) next(r *SessionRow, uris interner) error {
-	var f [5]int64
-	for i := range f {
-		var err error
-		if f[i], err = d.field(); err != nil {
-			return err
-		}
-	}
-	previewLen, uriLen := int(f[3]), int(f[4])
-	id, _, ok := strings.Cut(d.lines, " ")
-	end := len(id) + 1 + previewLen
-	if !ok || previewLen < 0 || end > len(d.lines) || uriLen < 0 || uriLen > len(d.uris) {
-		return errDayRow
+	var line, uri string
+	line, d.lines, _ = strings.Cut(d.lines, "\x00")
+	uri, d.uris, _ = strings.Cut(d.uris, "\x00")
+	id, preview, ok := strings.Cut(line, " ")
+	if !ok {
+		return fmt.Errorf("a session's line without its ID: %q", line)
 	}
 	var err error
 	if r.SessionID, err = strconv.ParseInt(id, 10, 64); err != nil {
 		return err
 	}
-	r.Line, r.Preview, d.lines = d.lines[:end], d.lines[len(id)+1:end], d.lines[end:]
-	r.CreateTime = time.Unix(0, d.day*int64(24*time.Hour)+f[0]).UTC()
-	r.MessageCount, r.Lead = int(f[1]), f[2] != 0
-	r.URI, d.uris = uris.copyOf(d.uris[:uriLen]), d.uris[uriLen:]
+	var ns, countLead int64
+	if ns, err = d.field(); err != nil {
+		return err
+	}
+	if countLead, err = d.field(); err != nil {
+		return err
+	}
+	r.Line, r.Preview = line, preview
+	r.CreateTime = time.Unix(0, d.day*int64(24*time.Hour)+ns).UTC()
+	r.MessageCount, r.Lead = int(countLead/2), countLead%2 != 0
+	r.URI = uris.copyOf(uri)
 	return nil
 }
 
-// field reads the next of the day's numbers: six a row make
-// strconv.ParseInt a tenth of the load, and they are plain digits.
+// field reads the next of the day's numbers: strconv.ParseInt, a number at
+// a time, would be a tenth of the load, and they are plain digits.
 func (d *sessionDay) field() (int64, error) {
 	n, rest, _ := strings.Cut(d.fields, " ")
 	d.fields = rest
@@ -131,36 +136,36 @@ func (m interner) copyOf(s string) string {
 	return s
 }
 
-// leadWhoQuery reads what EachLeadWho gives, aggregated as
-// sessionDaysQuery's days: three numbers a lead (session_id and the byte
-// lengths of name and email), then the names and emails back to back.
+// leadWhoQuery reads what EachLeadWho gives in one result row, as
+// sessionDaysQuery reads a day: how many leads, their conversations' IDs,
+// and their names and emails, all joined by NULs.
 const leadWhoQuery = `
-	SELECT string_agg(session_id || ' ' || octet_length(name) || ' ' || octet_length(email), ' '),
-	       string_agg(name || email, '')
+	SELECT count(*), string_agg(session_id, ' '), string_agg(name || char(0) || email, char(0))
 	FROM leads WHERE bot = ? AND session_id BETWEEN ? AND ?`
 
-// eachLeadWhoAtOnce is EachLeadWho in one result row, on SQLite.
-func (s *Store) eachLeadWhoAtOnce(ctx context.Context, bot string, lo, hi int64, fn func(sessionID int64, name, email string)) error {
-	var fields, texts sql.NullString
-	if err := s.db.QueryRowContext(ctx, leadWhoQuery, bot, lo, hi).Scan(&fields, &texts); err != nil {
-		return fmt.Errorf("read leads: %w", err)
+// eachLeadWhoAtOnce is EachLeadWho in one result row, on SQLite; false
+// when a name or an email holds a NUL of its own, to be read row by row.
+func (s *Store) eachLeadWhoAtOnce(ctx context.Context, bot string, lo, hi int64, fn func(sessionID int64, name, email string)) (bool, error) {
+	var (
+		n          int
+		ids, texts sql.NullString
+	)
+	if err := s.db.QueryRowContext(ctx, leadWhoQuery, bot, lo, hi).Scan(&n, &ids, &texts); err != nil {
+		return false, fmt.Errorf("read leads: %w", err)
 	}
-	d := sessionDay{fields: fields.String, lines: texts.String}
-	for d.fields != "" {
-		var f [3]int64
-		for i := range f {
-			var err error
-			if f[i], err = d.field(); err != nil {
-				return fmt.Errorf("read leads: %w", err)
-			}
-		}
-		nameLen, emailLen := int(f[1]), int(f[2])
-		if nameLen < 0 || emailLen < 0 || nameLen+emailLen > len(d.lines) {
-			return fmt.Errorf("read leads: %w", errDayRow)
-		}
-		name, email := d.lines[:nameLen], d.lines[nameLen:nameLen+emailLen]
-		d.lines = d.lines[nameLen+emailLen:]
-		fn(f[0], name, email)
+	if n > 0 && strings.Count(texts.String, "\x00") != 2*n-1 {
+		return false, nil
 	}
-	return nil
+	d := sessionDay{fields: ids.String, lines: texts.String}
+	for range n {
+		id, err := d.field()
+		if err != nil {
+			return false, fmt.Errorf("read leads: %w", err)
+		}
+		var name, email string
+		name, d.lines, _ = strings.Cut(d.lines, "\x00")
+		email, d.lines, _ = strings.Cut(d.lines, "\x00")
+		fn(id, name, email)
+	}
+	return true, nil
 }

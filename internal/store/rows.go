@@ -97,15 +97,20 @@ func (s *Store) eachSession(ctx context.Context, bot string, lo, hi int64, limit
 	if limit == 0 && s.dialect == sqliteDialect {
 		return s.eachSessionDay(ctx, bot, lo, hi, fn)
 	}
+	return s.eachSessionRow(ctx, bot, lo, hi, limit, interner{}, fn)
+}
+
+// eachSessionRow reads the bot's sessions of the days lo..hi row by row,
+// their URIs the copies in uris.
+func (s *Store) eachSessionRow(ctx context.Context, bot string, lo, hi int64, limit int, uris interner, fn func(SessionRow)) error {
 	rows, err := s.db.QueryContext(ctx, sessionRowsQuery, bot, lo, hi, sqlLimit(limit))
 	if err != nil {
 		return fmt.Errorf("read sessions: %w", err)
 	}
 	defer rows.Close()
 	var (
-		r    SessionRow
-		ns   int64
-		uris = interner{}
+		r  SessionRow
+		ns int64
 	)
 	for rows.Next() {
 		if err := rows.Scan(&r.Line, &ns, &r.MessageCount, &r.Lead, &r.URI); err != nil {
@@ -172,7 +177,9 @@ func (s *Store) EachLeadWho(ctx context.Context, bot string, lo, hi int64, fn fu
 		return err
 	}
 	if s.dialect == sqliteDialect {
-		return s.eachLeadWhoAtOnce(ctx, bot, lo, hi, fn)
+		if done, err := s.eachLeadWhoAtOnce(ctx, bot, lo, hi, fn); done || err != nil {
+			return err
+		}
 	}
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT session_id, name, email FROM leads

@@ -121,4 +121,17 @@ func TestEachLeadWho(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("EachLeadWho = %v, want %v", got, want)
 	}
+	// A NUL in a name, where the leads read at once are cut.
+	if _, err := s.SaveLeads(ctx, testBot, 0, 0, fetchedAt, []api.Lead{{Type: api.TypeLead, Name: "E\x00d", Email: "e@x",
+		SessionID: 15, CreateTime: at.Add(3 * time.Minute)}}); err != nil {
+		t.Fatal(err)
+	}
+	clear(got)
+	if err := s.EachLeadWho(ctx, testBot, 10, 20, func(id int64, name, email string) { got[id] = name + "|" + email }); err != nil {
+		t.Fatal(err)
+	}
+	want[15] = "E\x00d|e@x"
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("EachLeadWho = %v, want %v", got, want)
+	}
 }
