@@ -18,15 +18,16 @@ import (
 // unescapes text (pgdriver.go), and its rows cost no mutex.
 
 // sessionDaysQuery reads what sessionRowsQuery does, a result row per day,
-// newest first: the day; how many sessions; their lines ("ID preview") and
-// their URIs, each text joined by NULs; and two numbers a session,
-// create_ns from the day's start (five digits fewer) and message_count and
-// has_lead as one (2n or 2n+1). Each aggregate takes the rows in the same
-// order, the index's, newest first. Each value a row costs SQLite as much
-// as the row's step: lengths to cut the texts by would cost a third more.
+// newest first: the day; its sessions' lines ("ID preview") and their URIs,
+// each text joined by NULs; and two numbers a session, create_ns from the
+// day's start (five digits fewer) and message_count and has_lead as one (2n
+// or 2n+1). Each aggregate takes the rows in the same order, the index's,
+// newest first. Each value a row costs SQLite about as much as the row's
+// step: lengths to cut the texts by would cost a third more, and
+// concat_ws, or count(*), more than ||.
 const sessionDaysQuery = `
-	SELECT day, count(*), string_agg(session_id || ' ' || preview, char(0)), string_agg(uri, char(0)),
-	       string_agg(concat_ws(' ', create_ns - day * 86400000000000, message_count * 2 + has_lead), ' ')
+	SELECT day, string_agg(session_id || ' ' || preview, char(0)), string_agg(uri, char(0)),
+	       string_agg((create_ns - day * 86400000000000) || ' ' || (message_count * 2 + has_lead), ' ')
 	FROM sessions WHERE bot = ? AND day BETWEEN ? AND ?
 	GROUP BY day ORDER BY day DESC`
 
@@ -41,14 +42,14 @@ func (s *Store) eachSessionDay(ctx context.Context, bot string, lo, hi int64, fn
 	defer rows.Close()
 	var (
 		day  sessionDay
-		n    int
 		r    SessionRow
 		uris = interner{}
 	)
 	for rows.Next() {
-		if err := rows.Scan(&day.day, &n, &day.lines, &day.uris, &day.fields); err != nil {
+		if err := rows.Scan(&day.day, &day.lines, &day.uris, &day.fields); err != nil {
 			return fmt.Errorf("read sessions: %w", err)
 		}
+		n := (strings.Count(day.fields, " ") + 1) / 2
 		if strings.Count(day.lines, "\x00") != n-1 || strings.Count(day.uris, "\x00") != n-1 {
 			if err := s.eachSessionRow(ctx, bot, day.day, day.day, 0, uris, fn); err != nil {
 				return err
@@ -85,7 +86,7 @@ func (d *sessionDay) next(r *SessionRow, uris interner) error {
 		return fmt.Errorf("a session's line without its ID: %q", line)
 	}
 	var err error
-	if r.SessionID, err = strconv.ParseInt(id, 10, 64); err != nil {
+	if r.SessionID, err = atoi(id); err != nil {
 		return err
 	}
 	var ns, countLead int64
@@ -102,11 +103,16 @@ func (d *sessionDay) next(r *SessionRow, uris interner) error {
 	return nil
 }
 
-// field reads the next of the day's numbers: strconv.ParseInt, a number at
-// a time, would be a tenth of the load, and they are plain digits.
+// field reads the next of the day's numbers.
 func (d *sessionDay) field() (int64, error) {
 	n, rest, _ := strings.Cut(d.fields, " ")
 	d.fields = rest
+	return atoi(n)
+}
+
+// atoi reads a decimal number as SQLite writes one: strconv.ParseInt,
+// three numbers a row, would be a tenth of the load.
+func atoi(n string) (int64, error) {
 	digits := strings.TrimPrefix(n, "-")
 	if digits == "" || len(digits) > 18 {
 		return strconv.ParseInt(n, 10, 64) // an error, or the rare long number
