@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"testing"
 	"time"
 	"unsafe"
@@ -133,5 +134,55 @@ func TestEachLeadWho(t *testing.T) {
 	want[15] = "E\x00d|e@x"
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("EachLeadWho = %v, want %v", got, want)
+	}
+}
+
+// TestLeadsByDayAsByRow: every lead of a whole list (read a day at a time
+// on SQLite) reads as the same lead read row by row (a limit), triage
+// state and all, whatever bytes its texts hold, for one bot and for all.
+func TestLeadsByDayAsByRow(t *testing.T) {
+	s := openStore(t)
+	ctx := context.Background()
+	var leads []api.Lead
+	for i := range 12 {
+		leads = append(leads, api.Lead{Type: api.TypeLead, Name: fmt.Sprint("Visitor ", i), Email: fmt.Sprintf("v%d@example.com", i),
+			PhoneNumber: "+34 600", Content: "quiero saber 12 34", SessionID: int64(100 + i%5),
+			URI: fmt.Sprintf("https://shop.example/ü %d", i%3), CreateTime: time.Date(2024, 2, 1+i/4, i, 0, 0, i, time.FixedZone("X", -3600*(i%3)))})
+	}
+	leads[5].Content = "a\x00b é 日本"       // a NUL: that day is read row by row
+	leads[9].Name, leads[9].Email = "", "" // nothing to show
+	leads[10].Type = api.TypeAppointment
+	for _, bot := range []string{testBot, "other-bot"} {
+		if _, err := s.SaveLeads(ctx, bot, 0, 0, fetchedAt, leads); err != nil {
+			t.Fatal(err)
+		}
+	}
+	key := func(i int) string { return LeadKey(testBot, leads[i]) }
+	for _, act := range []func() (Change, error){
+		func() (Change, error) { return s.SetStarred(ctx, testBot, key(1), true, -1, fetchedAt, "ana") },
+		func() (Change, error) { return s.SetStatus(ctx, testBot, key(2), StatusContacted, -1, fetchedAt, "bo") },
+		func() (Change, error) { return s.SetSeen(ctx, testBot, key(3), true, -1, fetchedAt, "ana") },
+		func() (Change, error) {
+			return s.Snooze(ctx, testBot, key(4), fetchedAt.Add(time.Hour), -1, fetchedAt, "cy")
+		},
+		func() (Change, error) { return s.SetStatus(ctx, testBot, key(5), StatusWon, -1, fetchedAt, "ana") },
+	} {
+		if _, err := act(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, q := range []LeadQuery{{Bot: testBot}, {AllBots: true}, {Bot: testBot, HideSnoozedAt: fetchedAt}, {Bot: testBot, Starred: true}} {
+		whole, err := s.Leads(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q.Limit = 1000
+		byRow, err := s.Leads(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(whole) == 0 || !reflect.DeepEqual(whole, byRow) {
+			t.Errorf("%+v: read whole\n%+v\nrow by row\n%+v", q, whole, byRow)
+		}
 	}
 }
