@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-
-	"github.com/neotui/neotui/api"
 )
 
 // leadDayColumns are what leadColumns are, a result row per day as
@@ -33,7 +31,8 @@ const leadOwnTexts, leadSharedTexts, leadNumbers = 5, 6, 8
 // eachLeadDay is EachLead without a limit on SQLite, a day at a time. A
 // day whose texts hold a NUL of their own is read again row by row.
 func (s *Store) eachLeadDay(ctx context.Context, q LeadQuery, fn func(Lead)) error {
-	where, args := leadsWhere(q)
+	lo, hi := dayBounds(q.From, q.To)
+	where, args := leadsWhere(q, lo, hi)
 	rows, err := s.db.QueryContext(ctx, `SELECT `+leadDayColumns+leadsFrom+where+`
 		GROUP BY l.day ORDER BY l.day DESC`, args...)
 	if err != nil {
@@ -52,9 +51,7 @@ func (s *Store) eachLeadDay(ctx context.Context, q LeadQuery, fn func(Lead)) err
 		}
 		n := (strings.Count(day.numbers, " ") + 1) / leadNumbers
 		if strings.Count(day.own, "\x00") != leadOwnTexts*n-1 || strings.Count(day.shared, "\x00") != leadSharedTexts*n-1 {
-			one := q
-			one.From, one.To = api.Day(day.day), api.Day(day.day)
-			query, args := leadsQuery(one)
+			query, args := leadsQueryIn(q, day.day, day.day)
 			if err := s.eachLeadIn(ctx, query, args, shared, zones, fn); err != nil {
 				return fmt.Errorf("read leads: %w", err)
 			}

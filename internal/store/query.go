@@ -186,7 +186,13 @@ func (b leadBlocks) all() []Lead {
 }
 
 func leadsQuery(q LeadQuery) (query string, args []any) {
-	where, args := leadsWhere(q)
+	lo, hi := dayBounds(q.From, q.To)
+	return leadsQueryIn(q, lo, hi)
+}
+
+// leadsQueryIn is leadsQuery over the days lo..hi, not q's.
+func leadsQueryIn(q LeadQuery, lo, hi int64) (query string, args []any) {
+	where, args := leadsWhere(q, lo, hi)
 	query = `SELECT ` + leadColumns + leadsFrom + where + `
 		ORDER BY l.day DESC, l.create_ns DESC, l.session_id DESC`
 	if q.AllBots {
@@ -196,9 +202,9 @@ func leadsQuery(q LeadQuery) (query string, args []any) {
 	return query, append(args, sqlLimit(q.Limit))
 }
 
-// leadsWhere is the WHERE clause of the leads q selects, from leadsFrom.
-func leadsWhere(q LeadQuery) (query string, args []any) {
-	lo, hi := dayBounds(q.From, q.To)
+// leadsWhere is the WHERE clause of the leads q selects in the days
+// lo..hi, from leadsFrom.
+func leadsWhere(q LeadQuery, lo, hi int64) (query string, args []any) {
 	query = `
 		WHERE l.day BETWEEN ? AND ?`
 	args = []any{lo, hi}

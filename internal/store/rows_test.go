@@ -152,6 +152,7 @@ func TestLeadsByDayAsByRow(t *testing.T) {
 	leads[5].Content = "a\x00b é 日本"       // a NUL: that day is read row by row
 	leads[9].Name, leads[9].Email = "", "" // nothing to show
 	leads[10].Type = api.TypeAppointment
+	leads[11].CreateTime, leads[11].Content = time.Unix(3600, 0), "\x00" // day 0, read row by row
 	for _, bot := range []string{testBot, "other-bot"} {
 		if _, err := s.SaveLeads(ctx, bot, 0, 0, fetchedAt, leads); err != nil {
 			t.Fatal(err)
