@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -42,7 +44,7 @@ func (s *Store) eachSessionDay(ctx context.Context, bot string, lo, hi int64, fn
 	defer rows.Close()
 	var (
 		day  sessionDay
-		r    SessionRow
+		rs   []SessionRow // a day's, reused
 		uris = interner{}
 	)
 	for rows.Next() {
@@ -56,10 +58,19 @@ func (s *Store) eachSessionDay(ctx context.Context, bot string, lo, hi int64, fn
 			}
 			continue
 		}
+		rs = rs[:0]
 		for range n {
+			var r SessionRow
 			if err := day.next(&r, uris); err != nil {
 				return fmt.Errorf("read sessions: %w", err)
 			}
+			rs = append(rs, r)
+		}
+		// The index gives them newest first; were it another, sorted here.
+		if !slices.IsSortedFunc(rs, newestSession) {
+			slices.SortStableFunc(rs, newestSession)
+		}
+		for _, r := range rs {
 			fn(r)
 		}
 	}
@@ -67,6 +78,11 @@ func (s *Store) eachSessionDay(ctx context.Context, bot string, lo, hi int64, fn
 		return fmt.Errorf("read sessions: %w", err)
 	}
 	return nil
+}
+
+// newestSession orders sessions as sessionRowsQuery does.
+func newestSession(a, b SessionRow) int {
+	return cmp.Or(b.CreateTime.Compare(a.CreateTime), cmp.Compare(b.SessionID, a.SessionID))
 }
 
 // sessionDay is what is left to read of a day of sessionDaysQuery.
