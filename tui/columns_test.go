@@ -119,8 +119,8 @@ func TestConversationShowsItsLeadsName(t *testing.T) {
 	}
 	// The full load (not the first page) names them too.
 	leadsWho, err := readWho(m.sh, testSerial, 0, 1<<62)
-	if err != nil || leadsWho[50059] != "Mallory" {
-		t.Errorf("readWho: %v, %q", err, leadsWho[50059])
+	if who := leadsWho.of(50059); err != nil || who == nil || *who != "Mallory" {
+		t.Errorf("readWho: %v, %v", err, who)
 	}
 }
 
@@ -192,8 +192,10 @@ func TestSortKeepsTheCursorsRow(t *testing.T) {
 func TestVisitorMaskedWithEmails(t *testing.T) {
 	sh := &shared{Options: Options{Location: time.UTC}, styles: newStyles(true)}
 	var rows sessionRows
-	rows.add(sessionRow(7, "hello", "https://shop.example/"))
-	rows.setWho(leadWho{7: "ana.visitor@example.com"})
+	r := sessionRow(7, "hello", "https://shop.example/")
+	r.Lead = true
+	rows.add(r)
+	rows.setWho(whoOf(map[int64]string{7: "ana.visitor@example.com"}))
 	it := &rows.blocks[0][0]
 	draw := func() string { return ansi.Strip(renderSession(sh)(it, 80, false, nil)) }
 	if !strings.Contains(draw(), "ana.visitor@exam") {

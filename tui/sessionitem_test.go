@@ -64,12 +64,29 @@ func TestWithLeadCountsAPhoneOnlyLead(t *testing.T) {
 	for id := int64(1); id <= 3; id++ { // 3 is the newest
 		r := sessionRow(id, "hi", "https://shop.example/")
 		r.CreateTime = testNow.Add(time.Duration(id) * time.Hour)
+		r.Lead = id == 1 // conversation 1's lead: a phone alone
 		rows.add(r)
 	}
-	rows.setWho(leadWho{1: ""}) // conversation 1's lead: a phone alone
+	rows.setWho(whoOf(map[int64]string{1: ""}))
 	items := sessionItems(&rows)
 	sortSessions(items, sortWithLead)
 	if first := items[0].(*sessionItem).id(); first != 1 {
 		t.Errorf("leads first put conversation %d first, want 1, whose lead left a phone alone", first)
+	}
+}
+
+// TestLeadWhoOf: a conversation's visitor is the first of its leads, in
+// the order read, that names one, whatever order the conversations came in.
+func TestLeadWhoOf(t *testing.T) {
+	who := leadWho{{9, "Zoe"}, {4, ""}, {4, "Bo"}, {4, "Cy"}, {7, ""}, {2, "Al"}}
+	who.sort()
+	for id, want := range map[int64]string{2: "Al", 4: "Bo", 7: "", 9: "Zoe", 5: "", 1: "", 10: ""} {
+		got := ""
+		if p := who.of(id); p != nil {
+			got = *p
+		}
+		if got != want {
+			t.Errorf("conversation %d: %q, want %q", id, got, want)
+		}
 	}
 }

@@ -98,6 +98,9 @@ func (s *Store) EachLead(ctx context.Context, q LeadQuery, fn func(Lead)) error 
 			return err
 		}
 	}
+	if q.Limit == 0 && s.dialect == sqliteDialect {
+		return s.eachLeadDay(ctx, q, fn)
+	}
 	query, args := leadsQuery(q)
 	if err := s.eachLead(ctx, query, args, fn); err != nil {
 		return fmt.Errorf("read leads: %w", err)
@@ -125,6 +128,13 @@ func (s *Store) queryLeads(ctx context.Context, query string, args []any) ([]Lea
 
 // eachLead runs a query selecting leadColumns, and calls fn with each lead.
 func (s *Store) eachLead(ctx context.Context, query string, args []any, fn func(Lead)) error {
+	// Bots, types and pages repeat from lead to lead.
+	return s.eachLeadIn(ctx, query, args, interner{}, zones{}, fn)
+}
+
+// eachLeadIn is eachLead sharing the leads' repeated values through shared
+// and zones.
+func (s *Store) eachLeadIn(ctx context.Context, query string, args []any, shared interner, zones zones, fn func(Lead)) error {
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
@@ -135,8 +145,6 @@ func (s *Store) eachLead(ctx context.Context, query string, args []any, fn func(
 		l       Lead
 		created string
 		tr      triageRow
-		shared  = interner{} // bots, types and pages repeat from lead to lead
-		zones   = zones{}
 	)
 	dest := append([]any{&l.Bot, &l.Key, &l.Type, &l.Name, &l.Email, &l.PhoneNumber, &created,
 		&l.Content, &l.SessionID, &l.URI, &l.Count}, tr.dest()...)
@@ -179,7 +187,25 @@ func (b leadBlocks) all() []Lead {
 
 func leadsQuery(q LeadQuery) (query string, args []any) {
 	lo, hi := dayBounds(q.From, q.To)
-	query = `SELECT ` + leadColumns + leadsFrom + `
+	return leadsQueryIn(q, lo, hi)
+}
+
+// leadsQueryIn is leadsQuery over the days lo..hi, not q's.
+func leadsQueryIn(q LeadQuery, lo, hi int64) (query string, args []any) {
+	where, args := leadsWhere(q, lo, hi)
+	query = `SELECT ` + leadColumns + leadsFrom + where + `
+		ORDER BY l.day DESC, l.create_ns DESC, l.session_id DESC`
+	if q.AllBots {
+		query += `, l.bot DESC`
+	}
+	query += ` LIMIT ?`
+	return query, append(args, sqlLimit(q.Limit))
+}
+
+// leadsWhere is the WHERE clause of the leads q selects in the days
+// lo..hi, from leadsFrom.
+func leadsWhere(q LeadQuery, lo, hi int64) (query string, args []any) {
+	query = `
 		WHERE l.day BETWEEN ? AND ?`
 	args = []any{lo, hi}
 	if !q.AllBots {
@@ -208,12 +234,7 @@ func leadsQuery(q LeadQuery) (query string, args []any) {
 		query += ` AND (t.snoozed_until IS NULL OR t.snoozed_until <= ?)`
 		args = append(args, unixNano(q.HideSnoozedAt))
 	}
-	query += ` ORDER BY l.day DESC, l.create_ns DESC, l.session_id DESC`
-	if q.AllBots {
-		query += `, l.bot DESC`
-	}
-	query += ` LIMIT ?`
-	return query, append(args, sqlLimit(q.Limit))
+	return query, args
 }
 
 // SessionSummary is a session without its messages, for lists.

@@ -21,6 +21,7 @@ type SessionRow struct {
 	MessageCount int
 	URI          string
 	Preview      string // as SessionSummary.Preview: the end of Line
+	Lead         bool   // the session produced a lead
 	// Line is the ID, a space and the preview, read as one string: a row
 	// that shows both keeps it as it is, where copying the two together
 	// would allocate 4.5 MB more at 100k conversations.
@@ -29,7 +30,7 @@ type SessionRow struct {
 
 // sessionRowsQuery reads only sessions_rows, no table row: see migrations 7 and 8.
 const sessionRowsQuery = `
-	SELECT session_id || ' ' || preview, create_ns, message_count, uri FROM sessions
+	SELECT session_id || ' ' || preview, create_ns, message_count, has_lead, uri FROM sessions
 	WHERE bot = ? AND day BETWEEN ? AND ?
 	ORDER BY day DESC, create_ns DESC, session_id DESC LIMIT ?`
 
@@ -90,20 +91,29 @@ func (s *Store) EachSessionParts(ctx context.Context, q SessionQuery, parts int,
 	return errors.Join(errs...)
 }
 
-// eachSession reads the bot's sessions of the days lo..hi.
+// eachSession reads the bot's sessions of the days lo..hi: all of them a
+// day at a time on SQLite (eachSessionDay), else row by row.
 func (s *Store) eachSession(ctx context.Context, bot string, lo, hi int64, limit int, fn func(SessionRow)) error {
+	if limit == 0 && s.dialect == sqliteDialect {
+		return s.eachSessionDay(ctx, bot, lo, hi, fn)
+	}
+	return s.eachSessionRow(ctx, bot, lo, hi, limit, interner{}, fn)
+}
+
+// eachSessionRow reads the bot's sessions of the days lo..hi row by row,
+// their URIs the copies in uris.
+func (s *Store) eachSessionRow(ctx context.Context, bot string, lo, hi int64, limit int, uris interner, fn func(SessionRow)) error {
 	rows, err := s.db.QueryContext(ctx, sessionRowsQuery, bot, lo, hi, sqlLimit(limit))
 	if err != nil {
 		return fmt.Errorf("read sessions: %w", err)
 	}
 	defer rows.Close()
 	var (
-		r    SessionRow
-		ns   int64
-		uris = interner{}
+		r  SessionRow
+		ns int64
 	)
 	for rows.Next() {
-		if err := rows.Scan(&r.Line, &ns, &r.MessageCount, &r.URI); err != nil {
+		if err := rows.Scan(&r.Line, &ns, &r.MessageCount, &r.Lead, &r.URI); err != nil {
 			return fmt.Errorf("read sessions: %w", err)
 		}
 		id, preview, _ := strings.Cut(r.Line, " ")
@@ -165,6 +175,11 @@ func (z zones) share(t time.Time) time.Time {
 func (s *Store) EachLeadWho(ctx context.Context, bot string, lo, hi int64, fn func(sessionID int64, name, email string)) error {
 	if err := requireBot(bot); err != nil {
 		return err
+	}
+	if s.dialect == sqliteDialect {
+		if done, err := s.eachLeadWhoAtOnce(ctx, bot, lo, hi, fn); done || err != nil {
+			return err
+		}
 	}
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT session_id, name, email FROM leads

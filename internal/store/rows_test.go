@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"testing"
 	"time"
 	"unsafe"
@@ -11,46 +12,58 @@ import (
 )
 
 // TestEachSessionRows: a row says what the session's summary says, and rows
-// of one page share one copy of its URI.
+// of one page share one copy of its URI; read whole (a day at a time, on
+// SQLite) or a first page (row by row), over days and texts of any bytes.
 func TestEachSessionRows(t *testing.T) {
 	s := openStore(t)
 	ctx := context.Background()
 	rome := time.FixedZone("CET", 3600)
 	var sessions []api.Session
-	for i := range 6 {
-		sess := api.Session{SessionID: int64(i + 1), CreateTime: time.Date(2024, 2, 1, i, 0, 0, 0, rome),
+	for i := range 9 {
+		sess := api.Session{SessionID: int64(i + 1), CreateTime: time.Date(2024, 2, 1, i*5, 0, 0, i, rome),
 			URI: fmt.Sprintf("https://shop.example/page-%d", i%2)}
 		for j := range i {
 			sess.Messages = append(sess.Messages, msg(api.RoleUser, fmt.Sprintf("message %d of %d", j, i)))
 		}
 		sessions = append(sessions, sess)
 	}
+	// Texts whose bytes and lengths a reader could get wrong: NUL, letters
+	// of two and three bytes, spaces and digits where numbers are read.
+	sessions[3].Messages[0].Content = "a\x00b é 日本 12 34"
+	sessions[4].URI = "https://shop.example/ü 5 6\x00?q=日"
+	sessions[5].SessionID = 1 << 40
 	if _, err := s.SaveHistory(ctx, testBot, 0, 0, fetchedAt, sessions); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SaveLeads(ctx, testBot, 0, 0, fetchedAt, []api.Lead{{Type: api.TypeLead, Name: "Ana",
+		SessionID: sessions[2].SessionID, CreateTime: sessions[2].CreateTime}}); err != nil {
 		t.Fatal(err)
 	}
 	sums, err := s.Sessions(ctx, SessionQuery{Bot: testBot})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rows []SessionRow
-	if err := s.EachSession(ctx, SessionQuery{Bot: testBot}, func(r SessionRow) { rows = append(rows, r) }); err != nil {
-		t.Fatal(err)
-	}
-	if len(rows) != len(sums) {
-		t.Fatalf("%d rows, %d sessions", len(rows), len(sums))
-	}
-	uris := map[string]*byte{}
-	for i, r := range rows {
-		sum := sums[i]
-		if r.SessionID != sum.SessionID || !r.CreateTime.Equal(sum.CreateTime) || r.CreateTime.Location() != time.UTC ||
-			r.MessageCount != sum.MessageCount || r.URI != sum.URI || r.Preview != sum.Preview ||
-			r.Line != fmt.Sprint(sum.SessionID, " ", sum.Preview) {
-			t.Errorf("row %+v, summary %+v", r, sum)
+	for _, limit := range []int{0, len(sums) + 1} {
+		var rows []SessionRow
+		if err := s.EachSession(ctx, SessionQuery{Bot: testBot, Limit: limit}, func(r SessionRow) { rows = append(rows, r) }); err != nil {
+			t.Fatal(err)
 		}
-		if p, ok := uris[r.URI]; ok && p != unsafe.StringData(r.URI) {
-			t.Errorf("row %d holds its own copy of %s", i, r.URI)
+		if len(rows) != len(sums) {
+			t.Fatalf("limit %d: %d rows, %d sessions", limit, len(rows), len(sums))
 		}
-		uris[r.URI] = unsafe.StringData(r.URI)
+		uris := map[string]*byte{}
+		for i, r := range rows {
+			sum := sums[i]
+			if r.SessionID != sum.SessionID || !r.CreateTime.Equal(sum.CreateTime) || r.CreateTime.Location() != time.UTC ||
+				r.MessageCount != sum.MessageCount || r.URI != sum.URI || r.Preview != sum.Preview ||
+				r.Line != fmt.Sprint(sum.SessionID, " ", sum.Preview) || r.Lead != (r.SessionID == sessions[2].SessionID) {
+				t.Errorf("limit %d: row %+v, summary %+v", limit, r, sum)
+			}
+			if p, ok := uris[r.URI]; ok && p != unsafe.StringData(r.URI) {
+				t.Errorf("limit %d: row %d holds its own copy of %s", limit, i, r.URI)
+			}
+			uris[r.URI] = unsafe.StringData(r.URI)
+		}
 	}
 }
 
@@ -108,5 +121,69 @@ func TestEachLeadWho(t *testing.T) {
 	want := map[int64]string{10: "Ana|ana@example.com", 20: "|bo@example.com"}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("EachLeadWho = %v, want %v", got, want)
+	}
+	// A NUL in a name, where the leads read at once are cut.
+	if _, err := s.SaveLeads(ctx, testBot, 0, 0, fetchedAt, []api.Lead{{Type: api.TypeLead, Name: "E\x00d", Email: "e@x",
+		SessionID: 15, CreateTime: at.Add(3 * time.Minute)}}); err != nil {
+		t.Fatal(err)
+	}
+	clear(got)
+	if err := s.EachLeadWho(ctx, testBot, 10, 20, func(id int64, name, email string) { got[id] = name + "|" + email }); err != nil {
+		t.Fatal(err)
+	}
+	want[15] = "E\x00d|e@x"
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("EachLeadWho = %v, want %v", got, want)
+	}
+}
+
+// TestLeadsByDayAsByRow: every lead of a whole list (read a day at a time
+// on SQLite) reads as the same lead read row by row (a limit), triage
+// state and all, whatever bytes its texts hold, for one bot and for all.
+func TestLeadsByDayAsByRow(t *testing.T) {
+	s := openStore(t)
+	ctx := context.Background()
+	var leads []api.Lead
+	for i := range 12 {
+		leads = append(leads, api.Lead{Type: api.TypeLead, Name: fmt.Sprint("Visitor ", i), Email: fmt.Sprintf("v%d@example.com", i),
+			PhoneNumber: "+34 600", Content: "quiero saber 12 34", SessionID: int64(100 + i%5),
+			URI: fmt.Sprintf("https://shop.example/ü %d", i%3), CreateTime: time.Date(2024, 2, 1+i/4, i, 0, 0, i, time.FixedZone("X", -3600*(i%3)))})
+	}
+	leads[5].Content = "a\x00b é 日本"       // a NUL: that day is read row by row
+	leads[9].Name, leads[9].Email = "", "" // nothing to show
+	leads[10].Type = api.TypeAppointment
+	leads[11].CreateTime, leads[11].Content = time.Unix(3600, 0), "\x00" // day 0, read row by row
+	for _, bot := range []string{testBot, "other-bot"} {
+		if _, err := s.SaveLeads(ctx, bot, 0, 0, fetchedAt, leads); err != nil {
+			t.Fatal(err)
+		}
+	}
+	key := func(i int) string { return LeadKey(testBot, leads[i]) }
+	for _, act := range []func() (Change, error){
+		func() (Change, error) { return s.SetStarred(ctx, testBot, key(1), true, -1, fetchedAt, "ana") },
+		func() (Change, error) { return s.SetStatus(ctx, testBot, key(2), StatusContacted, -1, fetchedAt, "bo") },
+		func() (Change, error) { return s.SetSeen(ctx, testBot, key(3), true, -1, fetchedAt, "ana") },
+		func() (Change, error) {
+			return s.Snooze(ctx, testBot, key(4), fetchedAt.Add(time.Hour), -1, fetchedAt, "cy")
+		},
+		func() (Change, error) { return s.SetStatus(ctx, testBot, key(5), StatusWon, -1, fetchedAt, "ana") },
+	} {
+		if _, err := act(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, q := range []LeadQuery{{Bot: testBot}, {AllBots: true}, {Bot: testBot, HideSnoozedAt: fetchedAt}, {Bot: testBot, Starred: true}} {
+		whole, err := s.Leads(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q.Limit = 1000
+		byRow, err := s.Leads(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(whole) == 0 || !reflect.DeepEqual(whole, byRow) {
+			t.Errorf("%+v: read whole\n%+v\nrow by row\n%+v", q, whole, byRow)
+		}
 	}
 }
