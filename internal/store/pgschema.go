@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 
@@ -194,6 +195,22 @@ CREATE INDEX leads_by_session ON leads (bot, session_id) INCLUDE (name, email);
 	`
 ALTER TABLE sync_leases ADD COLUMN progress text NOT NULL DEFAULT '';
 `,
+	// 5: the grams of one or two characters in each bot's messages, for
+	// search (pggrams.go), filled by pgFillGrams.
+	`
+CREATE TABLE search_grams (
+	bot     text     NOT NULL,
+	gram    text     NOT NULL, -- as foldSearch folds text
+	holders bigint[],          -- the sessions whose messages hold it; NULL once too many do
+	PRIMARY KEY (bot, gram)
+);
+`,
+}
+
+// pgMigrationFills[v] runs after the SQL of migration v, in its
+// transaction (on conn's connection), for what SQL cannot do.
+var pgMigrationFills = map[int]func(context.Context, *sql.Tx, *sql.Conn) error{
+	5: pgFillGrams,
 }
 
 // PostgresSchema is the PostgreSQL schema version this neotui writes, as
@@ -240,7 +257,12 @@ func pgVersion(ctx context.Context, q queryRower) (int, error) {
 // migratePostgresOne applies the next migration, reporting done when there
 // is none.
 func (s *Store) migratePostgresOne(ctx context.Context) (done bool, err error) {
-	tx, err := s.begin(ctx, lockSchema)
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer conn.Close()
+	tx, err := s.beginOn(ctx, conn, lockSchema)
 	if err != nil {
 		return false, err
 	}
@@ -254,6 +276,11 @@ func (s *Store) migratePostgresOne(ctx context.Context) (done bool, err error) {
 	}
 	if _, err := tx.ExecContext(ctx, pgMigrations[version]); err != nil {
 		return false, fmt.Errorf("migrate the store to PostgreSQL schema version %d: %w", version+1, explainPostgres(err))
+	}
+	if fill := pgMigrationFills[version+1]; fill != nil {
+		if err := fill(ctx, tx, conn); err != nil {
+			return false, fmt.Errorf("migrate the store to PostgreSQL schema version %d: %w", version+1, err)
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM neotui_schema`); err != nil {
 		return false, err

@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // pgSearchPage is SearchPage on PostgreSQL: every word of query, folded
@@ -25,8 +27,10 @@ func (s *Store) pgSearchPage(ctx context.Context, bot, query string, after Curso
 	return f.page(after, limit), nil
 }
 
-// pgSearch finds the page as SQLite's search of short words does
-// (shortHits): a walk of the newest sessions from the cursor on, each one's
+// pgSearch finds the page, when a word of one or two characters is in no
+// message, at once; when one is in few conversations, among their messages
+// alone (search_grams, pggrams.go). Else as SQLite's search of short words
+// does (shortHits): a walk of the newest sessions from the cursor on, each one's
 // messages tested in turn, which fills a page within a few ms when the
 // words are in many messages; when it does not, the words' matches, all of
 // them, sorted (through the trigram index, or for short words alone
@@ -57,6 +61,14 @@ func (s *Store) pgSearch(ctx context.Context, bot string, words []string, after 
 		set_config('plan_cache_mode', 'force_custom_plan', true)`); err != nil {
 		return found{}, err
 	}
+	short, err := pgShortWords(ctx, tx, bot, words)
+	if err != nil || short.none {
+		return found{}, err
+	}
+	if short.rarest != "" {
+		sqlText, args := pgHoldersSQL(bot, short.rarest, words, after, limit)
+		return readHits(ctx, tx, bot, sqlText, args)
+	}
 	for _, sessions := range []int{pgProbeSessions, probeSessions} {
 		if limit == 0 {
 			break
@@ -77,6 +89,62 @@ func (s *Store) pgSearch(ctx context.Context, bot string, words []string, after 
 	}
 	sqlText, args := pgMatchesSQL(bot, words, after, limit)
 	return readHits(ctx, tx, bot, sqlText, args)
+}
+
+// pgShort is what search_grams says of a query's words of one or two
+// characters: that one of them is in no message, or which one the fewest
+// conversations hold, if that one is rare (else "").
+type pgShort struct {
+	none   bool
+	rarest string
+}
+
+// pgShortWords looks the query's short words up in search_grams.
+func pgShortWords(ctx context.Context, q querier, bot string, words []string) (pgShort, error) {
+	var short, args []string
+	for _, w := range words {
+		if f := foldSearch(w); utf8.RuneCountInString(f) <= 2 && !slices.Contains(short, f) {
+			// In an array, text is not escaped for us (escapeArgs).
+			short, args = append(short, f), append(args, escapeText(f))
+		}
+	}
+	if len(short) == 0 {
+		return pgShort{}, nil
+	}
+	rows, err := q.QueryContext(ctx, `SELECT gram, cardinality(holders) FROM search_grams WHERE bot = ? AND gram = ANY(?)`, bot, args)
+	if err != nil {
+		return pgShort{}, err
+	}
+	defer rows.Close()
+	var found pgShort
+	known, least := 0, 0
+	for rows.Next() {
+		var gram string
+		var holders sql.NullInt64
+		if err := rows.Scan(&gram, &holders); err != nil {
+			return pgShort{}, err
+		}
+		known++
+		if holders.Valid && (found.rarest == "" || int(holders.Int64) < least) {
+			found.rarest, least = gram, int(holders.Int64)
+		}
+	}
+	found.none = known < len(short)
+	return found, rows.Err()
+}
+
+// pgHoldersSQL reads the messages that hold the words among those of the
+// conversations search_grams lists for gram, and sorts them.
+func pgHoldersSQL(bot, gram string, words []string, after Cursor, limit int) (string, []any) {
+	conds, condArgs := pgWordConds(words)
+	args := append([]any{bot, bot, gram}, condArgs...)
+	args = append(append(args, after.hitsArgs()...), sqlLimit(limit))
+	return `
+		SELECT s.day, s.create_ns, s.create_time, s.session_id, m.seq, m.type, m.content
+		FROM sessions s JOIN messages m ON m.bot = s.bot AND m.session_id = s.session_id
+		WHERE s.bot = ? AND s.session_id IN (SELECT unnest(holders) FROM search_grams WHERE bot = ? AND gram = ?)` +
+		conds + after.hitsFrom() + `
+		ORDER BY s.day DESC, s.create_ns DESC, s.session_id DESC, m.seq LIMIT ?`, args
 }
 
 // pgProbeSessions is how many sessions a search walks first.
