@@ -22,7 +22,16 @@ type pgHistory struct {
 	sessions pgx.Batch
 	messages [][]any
 	bot      string
-	grams    *gramSet
+	grams    *gramSet // the window's messages'
+}
+
+// newPgHistory is the pgHistory of a window of bot's, saved in tx on conn.
+func newPgHistory(ctx context.Context, tx *sql.Tx, conn *sql.Conn, bot string) (*pgHistory, error) {
+	grams, err := pgGramSet(ctx, tx, bot)
+	if err != nil {
+		return nil, fmt.Errorf("read the short words noted for search: %w", err)
+	}
+	return &pgHistory{conn: conn, bot: bot, grams: grams}, nil
 }
 
 var pgUpsertSessionSQL = postgresDialect.rebind(upsertSessionSQL)
@@ -39,9 +48,6 @@ func (h *pgHistory) upsertSession(args []any) {
 // insertMessage queues a message's row for the COPY.
 func (h *pgHistory) insertMessage(bot string, session int64, seq int, typ, content string, shown any) {
 	folded := foldSearch(searchedText(content, shown))
-	if h.grams == nil {
-		h.bot, h.grams = bot, newGramSet()
-	}
 	h.grams.add(session, folded)
 	h.messages = append(h.messages, escapeValues([]any{bot, session, seq, typ, content, shown, folded}))
 }
@@ -60,12 +66,10 @@ func (h *pgHistory) flush(ctx context.Context) error {
 				return fmt.Errorf("insert messages: %w", err)
 			}
 		}
-		if h.grams != nil {
-			if err := pgWriteGrams(ctx, conn, h.bot, h.grams); err != nil {
-				return fmt.Errorf("note the messages' short words for search: %w", err)
-			}
+		if err := pgWriteGrams(ctx, conn, h.bot, h.grams); err != nil {
+			return fmt.Errorf("note the messages' short words for search: %w", err)
 		}
-		h.sessions, h.messages, h.grams = pgx.Batch{}, nil, nil
+		h.sessions, h.messages, h.grams = pgx.Batch{}, nil, newGramSet()
 		return nil
 	})
 }
