@@ -40,6 +40,9 @@ func (s *Store) writeCopyPostgres(ctx context.Context, write func(copyDest) erro
 		if err := d.exec(ctx, `LOCK TABLE `+strings.Join(names, ", ")+` IN EXCLUSIVE MODE`); err != nil {
 			return explainLockWait(err)
 		}
+		if err := d.exec(ctx, pgNoteGrams); err != nil { // index notes them
+			return err
+		}
 		if err := write(d); err != nil {
 			return err
 		}

@@ -179,6 +179,39 @@ func (g *gramSet) rows() (grams, holders []string) {
 	return grams, holders
 }
 
+// pgNoteGrams is the statement that tells search_grams_stale's trigger
+// that the transaction notes the grams of the messages it inserts.
+const pgNoteGrams = `SELECT set_config('neotui.grams', 'noted', true)`
+
+// pgNoteGramsAgain notes every message's grams anew, if a neotui older
+// than search_grams inserted messages: IndexSearch's, after a sync. New
+// messages wait until it commits (about 4 s at 1.1M messages).
+func (s *Store) pgNoteGramsAgain(ctx context.Context) error {
+	var stale bool
+	if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM search_grams_stale)`).Scan(&stale); err != nil || !stale {
+		return err
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	tx, err := s.beginOn(ctx, conn, lockSchema) // a rewrite of what the store derives, as a migration's
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, step := range []string{`LOCK TABLE messages IN SHARE ROW EXCLUSIVE MODE`, `DELETE FROM search_grams`, `DELETE FROM search_grams_stale`} {
+		if _, err := tx.ExecContext(ctx, step); err != nil {
+			return err
+		}
+	}
+	if err := pgFillGrams(ctx, tx, conn); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
 // pgExecer is a pgx connection or transaction.
 type pgExecer interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)

@@ -131,7 +131,9 @@ func TestMigrateGrams(t *testing.T) {
 	if _, err := s.SaveHistory(ctx, testBot, 0, 0, fetchedAt, sessions); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.db.Exec(`DROP TABLE search_grams; UPDATE neotui_schema SET version = 4`); err != nil {
+	if _, err := s.db.Exec(`
+		DROP TRIGGER messages_grams_noted ON messages; DROP FUNCTION messages_grams_noted();
+		DROP TABLE search_grams, search_grams_stale; UPDATE neotui_schema SET version = 4`); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
@@ -139,5 +141,51 @@ func TestMigrateGrams(t *testing.T) {
 	wantHits(t, s, "qx", "2/0", "1/0")
 	wantHits(t, s, "is", "1/0")
 	wantHits(t, s, "re", "1/0", "1/1")
+	wantHits(t, s, "zq")
+}
+
+// TestOlderWriterLeavesGramsStale: messages inserted by a neotui that knows
+// no search_grams (as on a server not upgraded yet) are found all the same,
+// and once IndexSearch has noted their grams, through search_grams again.
+func TestOlderWriterLeavesGramsStale(t *testing.T) {
+	if !onPostgres() {
+		t.Skip("search_grams is PostgreSQL's")
+	}
+	s := openStore(t)
+	ctx := context.Background()
+	if _, err := s.SaveHistory(ctx, testBot, 0, 0, fetchedAt, []api.Session{
+		{SessionID: 1, CreateTime: fetchedAt, Messages: []api.Message{msg(api.RoleUser, "hello")}}}); err != nil {
+		t.Fatal(err)
+	}
+	stale := func() (n int) {
+		t.Helper()
+		if err := s.db.QueryRow(`SELECT count(*) FROM search_grams_stale`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := stale(); n != 0 {
+		t.Fatalf("a save marked search_grams stale")
+	}
+	// As the neotui before search_grams inserts a message.
+	if _, err := s.db.Exec(`INSERT INTO messages (bot, session_id, seq, type, content, folded)
+		VALUES (?, 1, 1, ?, 'qx marks it', 'qx marks it')`, testBot, api.RoleAI); err != nil {
+		t.Fatal(err)
+	}
+	if n := stale(); n != 1 {
+		t.Fatalf("a message inserted without its grams left search_grams_stale with %d rows, want 1", n)
+	}
+	wantHits(t, s, "qx", "1/1")
+	if err := s.IndexSearch(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := stale(); n != 0 {
+		t.Fatalf("IndexSearch left search_grams stale")
+	}
+	var holders string
+	if err := s.db.QueryRow(`SELECT holders::text FROM search_grams WHERE bot = ? AND gram = 'qx'`, testBot).Scan(&holders); err != nil || holders != "{1}" {
+		t.Errorf("qx's holders are %q, %v; want {1}", holders, err)
+	}
+	wantHits(t, s, "qx", "1/1")
 	wantHits(t, s, "zq")
 }

@@ -27,6 +27,9 @@ type pgHistory struct {
 
 // newPgHistory is the pgHistory of a window of bot's, saved in tx on conn.
 func newPgHistory(ctx context.Context, tx *sql.Tx, conn *sql.Conn, bot string) (*pgHistory, error) {
+	if _, err := tx.ExecContext(ctx, pgNoteGrams); err != nil {
+		return nil, err
+	}
 	grams, err := pgGramSet(ctx, tx, bot)
 	if err != nil {
 		return nil, fmt.Errorf("read the short words noted for search: %w", err)

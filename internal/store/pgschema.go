@@ -204,6 +204,20 @@ CREATE TABLE search_grams (
 	holders bigint[],          -- the sessions whose messages hold it; NULL once too many do
 	PRIMARY KEY (bot, gram)
 );
+-- A neotui older than search_grams (on another server, not upgraded yet)
+-- saves messages without their grams: a row here says so, and until
+-- IndexSearch notes them all again, searches do without search_grams.
+-- One that notes them says so in the transaction (pgNoteGrams).
+CREATE TABLE search_grams_stale (stale boolean PRIMARY KEY);
+CREATE FUNCTION messages_grams_noted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF current_setting('neotui.grams', true) IS DISTINCT FROM 'noted' THEN
+		INSERT INTO search_grams_stale VALUES (true) ON CONFLICT DO NOTHING;
+	END IF;
+	RETURN NULL;
+END $$;
+CREATE TRIGGER messages_grams_noted AFTER INSERT ON messages
+	FOR EACH STATEMENT EXECUTE FUNCTION messages_grams_noted();
 `,
 }
 

@@ -99,7 +99,8 @@ type pgShort struct {
 	rarest string
 }
 
-// pgShortWords looks the query's short words up in search_grams.
+// pgShortWords looks the query's short words up in search_grams, unless
+// it lacks some messages' grams (search_grams_stale): then it says nothing.
 func pgShortWords(ctx context.Context, q querier, bot string, words []string) (pgShort, error) {
 	var short, args []string
 	for _, w := range words {
@@ -110,6 +111,10 @@ func pgShortWords(ctx context.Context, q querier, bot string, words []string) (p
 	}
 	if len(short) == 0 {
 		return pgShort{}, nil
+	}
+	var stale bool
+	if err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM search_grams_stale)`).Scan(&stale); err != nil || stale {
+		return pgShort{}, err
 	}
 	rows, err := q.QueryContext(ctx, `SELECT gram, cardinality(holders) FROM search_grams WHERE bot = ? AND gram = ANY(?)`, bot, args)
 	if err != nil {
