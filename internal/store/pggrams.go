@@ -62,7 +62,8 @@ func newGramSet() *gramSet { return &gramSet{other: map[gram]*gramHolders{}} }
 // pgGramSet is a new gramSet for the bot's messages in which the grams
 // search_grams has as common already are so: a save of a window (pgHistory)
 // lists no holders for them, the most of its work (by a third of its time
-// in a year's first sync, 1.1M messages).
+// in a year's first sync, 1.1M messages). It still writes them as common:
+// IndexSearch may have noted every gram anew meanwhile (pgNoteGramsAgain).
 func pgGramSet(ctx context.Context, tx *sql.Tx, bot string) (*gramSet, error) {
 	g := newGramSet()
 	rows, err := tx.QueryContext(ctx, `SELECT gram FROM search_grams WHERE bot = ? AND holders IS NULL`, bot)
@@ -84,7 +85,7 @@ func pgGramSet(ctx context.Context, tx *sql.Tx, bot string) (*gramSet, error) {
 			}
 		}
 		if k.first != noRune {
-			g.holders(k).common = true // and n 0: rows leaves it out
+			g.holders(k).common = true // n 0: rows leaves it out unless added
 		}
 	}
 	return g, rows.Err()
@@ -123,10 +124,13 @@ func (g *gramSet) holders(k gram) *gramHolders {
 }
 
 func (h *gramHolders) add(session int64) {
-	if h.common || h.n > 0 && h.last == session {
+	if h.n > 0 && h.last == session {
 		return
 	}
 	h.n, h.last = h.n+1, session
+	if h.common {
+		return
+	}
 	if h.n > pgRareSessions {
 		h.sessions, h.common = nil, true
 		return

@@ -12,7 +12,8 @@ import (
 // pgSearchPage is SearchPage on PostgreSQL: every word of query, folded
 // (foldSearch), is a substring of the message's folded shown text. Words of
 // three characters or more go through the trigram index (messages_search);
-// shorter ones, which trigrams cannot index, are tested on the messages the
+// shorter ones, which trigrams cannot index, through search_grams
+// (pggrams.go) when they are rare, else they are tested on the messages the
 // others, or the bot, leave. Unlike SQLite's, a short word also ignores
 // accents and the case of letters beyond ASCII.
 func (s *Store) pgSearchPage(ctx context.Context, bot, query string, after Cursor, limit int) (SearchPage, error) {
@@ -29,8 +30,9 @@ func (s *Store) pgSearchPage(ctx context.Context, bot, query string, after Curso
 
 // pgSearch finds the page, when a word of one or two characters is in no
 // message, at once; when one is in few conversations, among their messages
-// alone (search_grams, pggrams.go). Else as SQLite's search of short words
-// does (shortHits): a walk of the newest sessions from the cursor on, each one's
+// alone (search_grams; at 1.1M messages 1 to 40 ms, where reading every
+// message took 215 to 650). Else as SQLite's search of short words does
+// (shortHits): a walk of the newest sessions from the cursor on, each one's
 // messages tested in turn, which fills a page within a few ms when the
 // words are in many messages; when it does not, the words' matches, all of
 // them, sorted (through the trigram index, or for short words alone
