@@ -114,11 +114,11 @@ func pgShortWords(ctx context.Context, q querier, bot string, words []string) (p
 	if len(short) == 0 {
 		return pgShort{}, nil
 	}
-	var stale bool
-	if err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM search_grams_stale)`).Scan(&stale); err != nil || stale {
-		return pgShort{}, err
-	}
-	rows, err := q.QueryContext(ctx, `SELECT gram, cardinality(holders) FROM search_grams WHERE bot = ? AND gram = ANY(?)`, bot, args)
+	// One round trip: a row at least, whose stale says whether to look.
+	rows, err := q.QueryContext(ctx, `
+		SELECT g.gram, cardinality(g.holders), s.stale
+		FROM (SELECT EXISTS (SELECT 1 FROM search_grams_stale) AS stale) s
+		LEFT JOIN search_grams g ON g.bot = ? AND g.gram = ANY(?)`, bot, args)
 	if err != nil {
 		return pgShort{}, err
 	}
@@ -126,14 +126,18 @@ func pgShortWords(ctx context.Context, q querier, bot string, words []string) (p
 	var found pgShort
 	known, least := 0, 0
 	for rows.Next() {
-		var gram string
+		var gram sql.NullString
 		var holders sql.NullInt64
-		if err := rows.Scan(&gram, &holders); err != nil {
+		var stale bool
+		if err := rows.Scan(&gram, &holders, &stale); err != nil || stale {
 			return pgShort{}, err
+		}
+		if !gram.Valid {
+			continue // none of the words is noted
 		}
 		known++
 		if holders.Valid && (found.rarest == "" || int(holders.Int64) < least) {
-			found.rarest, least = gram, int(holders.Int64)
+			found.rarest, least = gram.String, int(holders.Int64)
 		}
 	}
 	found.none = known < len(short)
