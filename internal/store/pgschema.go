@@ -204,6 +204,9 @@ CREATE TABLE search_grams (
 	holders bigint[],          -- the sessions whose messages hold it; NULL once too many do
 	PRIMARY KEY (bot, gram)
 );
+-- Not compressed: a save rewrites the lists it adds to, and compressing them
+-- made its upserts three times slower (4.2 s instead of 1.4 in a year's first sync).
+ALTER TABLE search_grams ALTER holders SET STORAGE EXTERNAL;
 -- A neotui older than search_grams (on another server, not upgraded yet)
 -- saves messages without their grams: a row here says so, and until
 -- IndexSearch notes them all again, searches do without search_grams.
