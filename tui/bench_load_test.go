@@ -29,6 +29,7 @@ func BenchmarkSearch(b *testing.B) {
 		{"2 letters", "ok"},
 		{"2 letters some", "99"},     // in 0.2% of messages
 		{"2 letters accented", "ló"}, // in 0.2%; the index holds it as "lo", in 20%
+		{"2 letters 1%", "jp"},       // in 1% of conversations
 		{"2 letters rare", "u5"},     // in 3 messages
 		{"2 letters none", "qx"},
 		{"3 letters", "ord"},

@@ -157,6 +157,9 @@ func TestCopy(t *testing.T) {
 				t.Errorf("%q on the copy: %d hits, %v", q, len(hits), err)
 			}
 		}
+		if hits, err := s.Search(ctx, bot, "ж", 10); err != nil || len(hits) != 0 {
+			t.Errorf("a letter in no message found %d hits on the copy, %v", len(hits), err)
+		}
 		leads, err := s.Leads(ctx, LeadQuery{Bot: bot})
 		if err != nil {
 			t.Fatal(err)

@@ -40,6 +40,9 @@ func (s *Store) writeCopyPostgres(ctx context.Context, write func(copyDest) erro
 		if err := d.exec(ctx, `LOCK TABLE `+strings.Join(names, ", ")+` IN EXCLUSIVE MODE`); err != nil {
 			return explainLockWait(err)
 		}
+		if err := d.exec(ctx, pgNoteGrams); err != nil { // index notes them
+			return err
+		}
 		if err := write(d); err != nil {
 			return err
 		}
@@ -56,7 +59,8 @@ func (s *Store) writeCopyPostgres(ctx context.Context, write func(copyDest) erro
 // not through pgConn: it escapes what text it passes (escapeText).
 type pgDest struct {
 	tx     pgx.Tx
-	remake []string // what insert dropped of the messages' table, for index to make again
+	remake []string            // what insert dropped of the messages' table, for index to make again
+	grams  map[string]*gramSet // each bot's messages' grams, for index to write
 }
 
 func (d *pgDest) exec(ctx context.Context, query string, args ...any) error {
@@ -110,7 +114,8 @@ func (d *pgDest) insert(ctx context.Context, t copyTable, r *rowReader) error {
 		}
 	}
 	columns = append(slices.Clip(columns), "folded")
-	_, err = d.tx.CopyFrom(ctx, pgx.Identifier{t.name}, columns, &pgRowSource{rowReader: r, fold: true, out: make([]any, 0, len(columns))})
+	d.grams = map[string]*gramSet{}
+	_, err = d.tx.CopyFrom(ctx, pgx.Identifier{t.name}, columns, &pgRowSource{rowReader: r, grams: d.grams, out: make([]any, 0, len(columns))})
 	return err
 }
 
@@ -128,9 +133,12 @@ func (d *pgDest) keepIDs(ctx context.Context, t copyTable, last int64) error {
 }
 
 // index makes again the messages' foreign key (which checks them all, at
-// once) and search index that insert dropped.
+// once) and search index that insert dropped, and writes their grams.
 func (d *pgDest) index(ctx context.Context, messages int, progress func(CopyProgress)) error {
 	progress(CopyProgress{Doing: "indexing " + english.Count(messages) + " messages for search"})
+	if err := pgWriteAllGrams(ctx, d.tx, d.grams); err != nil {
+		return fmt.Errorf("note the messages' short words for search: %w", err)
+	}
 	// More memory than the default 64 MB: the index is sorted in fewer passes.
 	if err := d.exec(ctx, `SELECT set_config('maintenance_work_mem', '256MB', true)`); err != nil {
 		return err
@@ -144,25 +152,37 @@ func (d *pgDest) index(ctx context.Context, messages int, progress func(CopyProg
 }
 
 // pgRowSource is a table's rows as pgx's CopyFrom takes them: text
-// escaped as pgConn escapes it, and a message with its folded text.
+// escaped as pgConn escapes it, and a message (when grams, which gathers
+// each bot's) with its folded text.
 type pgRowSource struct {
 	*rowReader
-	fold bool
-	out  []any
+	grams map[string]*gramSet
+	out   []any
 }
 
 func (s *pgRowSource) Next() bool { return s.next() }
 
 func (s *pgRowSource) Err() error { return s.err() }
 
-// The columns of messages that folded is made of: content and shown.
-const copyContent, copyShown = 5, 6
+// The columns of messages that folded is made of, content and shown, and
+// those its grams are noted by.
+const copyBot, copySession, copyContent, copyShown = 1, 2, 5, 6
 
 func (s *pgRowSource) Values() ([]any, error) {
 	s.out = escapeValues(append(s.out[:0], s.vals...))
-	if s.fold {
+	if s.grams != nil {
 		content, _ := s.vals[copyContent].(string)
-		s.out = append(s.out, escapeText(foldSearch(searchedText(content, s.vals[copyShown]))))
+		folded := foldSearch(searchedText(content, s.vals[copyShown]))
+		s.out = append(s.out, escapeText(folded))
+		bot, okBot := s.vals[copyBot].(string)
+		session, okSession := s.vals[copySession].(int64)
+		if !okBot || !okSession {
+			return nil, fmt.Errorf("a message's bot and conversation read as %T and %T", s.vals[copyBot], s.vals[copySession])
+		}
+		if s.grams[bot] == nil {
+			s.grams[bot] = newGramSet()
+		}
+		s.grams[bot].add(session, folded)
 	}
 	return s.out, nil
 }

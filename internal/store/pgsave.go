@@ -15,11 +15,26 @@ import (
 // batch and copies the messages in with COPY, in the window's transaction
 // (the stored hashes are read in one query, storedHashes). The rare
 // changed session still reads and deletes its messages as on SQLite,
-// before flush writes anything.
+// before flush writes anything. The window's grams go to search_grams
+// (pggrams.go) after its messages.
 type pgHistory struct {
 	conn     *sql.Conn // the transaction's connection
 	sessions pgx.Batch
 	messages [][]any
+	bot      string
+	grams    *gramSet // the window's messages'
+}
+
+// newPgHistory is the pgHistory of a window of bot's, saved in tx on conn.
+func newPgHistory(ctx context.Context, tx *sql.Tx, conn *sql.Conn, bot string) (*pgHistory, error) {
+	if _, err := tx.ExecContext(ctx, pgNoteGrams); err != nil {
+		return nil, err
+	}
+	grams, err := pgGramSet(ctx, tx, bot)
+	if err != nil {
+		return nil, fmt.Errorf("read the short words noted for search: %w", err)
+	}
+	return &pgHistory{conn: conn, bot: bot, grams: grams}, nil
 }
 
 var pgUpsertSessionSQL = postgresDialect.rebind(upsertSessionSQL)
@@ -35,8 +50,9 @@ func (h *pgHistory) upsertSession(args []any) {
 
 // insertMessage queues a message's row for the COPY.
 func (h *pgHistory) insertMessage(bot string, session int64, seq int, typ, content string, shown any) {
-	h.messages = append(h.messages, escapeValues([]any{bot, session, seq, typ, content, shown,
-		foldSearch(searchedText(content, shown))}))
+	folded := foldSearch(searchedText(content, shown))
+	h.grams.add(session, folded)
+	h.messages = append(h.messages, escapeValues([]any{bot, session, seq, typ, content, shown, folded}))
 }
 
 // flush sends what is queued: the sessions first, which the messages
@@ -53,7 +69,10 @@ func (h *pgHistory) flush(ctx context.Context) error {
 				return fmt.Errorf("insert messages: %w", err)
 			}
 		}
-		h.sessions, h.messages = pgx.Batch{}, nil
+		if err := pgWriteGrams(ctx, conn, h.bot, h.grams); err != nil {
+			return fmt.Errorf("note the messages' short words for search: %w", err)
+		}
+		h.sessions, h.messages, h.grams = pgx.Batch{}, nil, newGramSet()
 		return nil
 	})
 }

@@ -58,7 +58,10 @@ func (s *Store) SaveHistory(ctx context.Context, bot string, from, to api.Day, f
 	err := s.saveWindow(ctx, bot, EndpointHistory, from, to, fetched, func(tx *sql.Tx, conn *sql.Conn) error {
 		var pg *pgHistory
 		if conn != nil {
-			pg = &pgHistory{conn: conn}
+			var err error
+			if pg, err = newPgHistory(ctx, tx, conn, bot); err != nil {
+				return err
+			}
 		}
 		w, err := newHistoryWriter(ctx, tx, pg)
 		if err != nil {

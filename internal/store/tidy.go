@@ -55,10 +55,14 @@ func (s *Store) Unindexed(ctx context.Context) (int, error) {
 // after each step the share done of what waited when it began, 0 to 1
 // (counted in ids, which rewritten conversations leave gaps in: not
 // messages). PostgreSQL keeps its
-// own index up to date: there it brings the planner's statistics up to
-// date instead (pgAnalyze).
+// own index up to date: there it notes the short words of the messages an
+// older neotui saved (pgNoteGramsAgain) and brings the planner's
+// statistics up to date instead (pgAnalyze).
 func (s *Store) IndexSearch(ctx context.Context, progress func(share float64)) error {
 	if s.dialect == postgresDialect {
+		if err := s.pgNoteGramsAgain(ctx); err != nil {
+			return fmt.Errorf("note the messages' short words for search: %w", err)
+		}
 		return s.pgAnalyze(ctx)
 	}
 	_, err := s.indexSaved(ctx, func() bool { return false }, progress)
