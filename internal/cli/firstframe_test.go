@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 	"os/exec"
@@ -29,7 +30,8 @@ import (
 // many (7).
 // NEOTUI_FIRSTFRAME_VS names another neotui binary (a build of an older
 // commit), started in turn with this one, so that a machine busy with
-// something else slows both alike.
+// something else slows both alike; NEOTUI_FIRSTFRAME_VS_STORE, its store if
+// it needs one of its own (an older schema: a copy of the same data).
 func TestFirstFrameLatency(t *testing.T) {
 	at := os.Getenv("NEOTUI_FIRSTFRAME_STORE")
 	if at == "" {
@@ -43,15 +45,18 @@ func TestFirstFrameLatency(t *testing.T) {
 		fmt.Sscan(n, &runs)
 	}
 	env := []string{"TERM=xterm-256color", "COLORTERM=truecolor", "LANG=C.UTF-8",
-		"XDG_DATA_HOME=" + t.TempDir(), "XDG_CONFIG_HOME=" + t.TempDir(), "NEOAGENT_SERIAL=tui-bot", "NEOTUI_STORE=" + at}
+		"XDG_DATA_HOME=" + t.TempDir(), "XDG_CONFIG_HOME=" + t.TempDir(), "NEOAGENT_SERIAL=tui-bot"}
 	tm := startTmux(t, env, "sleep 100000")
-	var envArgs string
-	for _, kv := range env {
-		envArgs += " -e '" + kv + "'"
+	envArgs := func(store string) string {
+		var args string
+		for _, kv := range append(env, "NEOTUI_STORE="+store) {
+			args += " -e '" + kv + "'"
+		}
+		return args
 	}
-	bins := []string{binary}
+	bins, stores := []string{binary}, []string{at}
 	if vs := os.Getenv("NEOTUI_FIRSTFRAME_VS"); vs != "" {
-		bins = append(bins, vs)
+		bins, stores = append(bins, vs), append(stores, cmp.Or(os.Getenv("NEOTUI_FIRSTFRAME_VS_STORE"), at))
 	}
 	stamp := filepath.Join(t.TempDir(), "started")
 	var first, full, asked [][]time.Duration
@@ -60,7 +65,7 @@ func TestFirstFrameLatency(t *testing.T) {
 	}
 	for range runs {
 		for i, bin := range bins {
-			r := timeStart(t, tm, envArgs, bin, stamp)
+			r := timeStart(t, tm, envArgs(stores[i]), bin, stamp)
 			first[i], full[i], asked[i] = append(first[i], r.first), append(full[i], r.all), append(asked[i], r.asked)
 		}
 	}
