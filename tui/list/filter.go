@@ -227,8 +227,17 @@ func (c *corpus) substring(words []string, scope []int32, noting bool) result {
 	// cost a one-letter query more than typing on saves, and the next
 	// letter's search notes what follows two.
 	noting = noting && len(last) > 1
+	sig, bySig := exactSignature(needles)
 	parts := parallel(scopeLen(c, scope), func(lo, hi int) *matches {
 		m := newMatches()
+		if bySig { // the texts need not be read, nor their notes taken
+			for j := lo; j < hi; j++ {
+				if i := at(scope, j); c.sig[i]&sig == sig {
+					m.rows = append(m.rows, int32(i))
+				}
+			}
+			return m
+		}
 	items:
 		for j := lo; j < hi; j++ {
 			i := at(scope, j)
@@ -258,6 +267,20 @@ func (c *corpus) substring(words []string, scope []int32, noting bool) result {
 	c.notes.mu.Lock()
 	defer c.notes.mu.Unlock()
 	return joinMatches(words, parts, &c.notes)
+}
+
+// exactSignature returns the signature of words if each is one letter or
+// digit: sigBits gives each of those a bit of its own, so a text holds
+// them all exactly when its signature has theirs. The first letter typed
+// at 1M items is then answered without reading 140 MB of texts.
+func exactSignature(words [][]byte) (sig uint64, ok bool) {
+	for _, w := range words {
+		if len(w) != 1 || sigBits[w[0]] >= 1<<36 { // bits 0-35: letters and digits
+			return 0, false
+		}
+		sig |= sigBits[w[0]]
+	}
+	return sig, true
 }
 
 // scopeLen and at address scope, or all items when it is nil.

@@ -66,6 +66,29 @@ func TestFuzzyTypingOnReachesWider(t *testing.T) {
 	}
 }
 
+// Words of one letter or digit are decided by the texts' signatures
+// alone: they must find the items whose text or suffix holds them all, as
+// reading the texts does.
+func TestOneLetterBySignature(t *testing.T) {
+	items := append(leads("María", "mañana 9", "Ñandú", "x", "", "0-8", "ABC zz", "花子 k", "Straße"),
+		paged{lead{"s", "ñu"}, "Ma 7"}, paged{lead{"t", "b"}, "x"})
+	c := newCorpus(items, nil, nil)
+	var buf []byte
+	queries := append(strings.Split("abcdefghijklmnopqrstuvwxyz0123456789", ""), "m a", "a 7", "z b")
+	for _, q := range queries {
+		var want []int32
+		for i := range c.len() {
+			text := string(c.text(i, &buf))
+			if !slices.ContainsFunc(strings.Fields(q), func(w string) bool { return !strings.Contains(text, w) }) {
+				want = append(want, int32(i))
+			}
+		}
+		if got := c.search(parseQuery(q), result{}); !slices.Equal(got.rows, want) {
+			t.Errorf("%q: rows %v, want %v", q, got.rows, want)
+		}
+	}
+}
+
 // The notes tell most rows apart: typing "i" after "mar" over leads whose
 // names come back in their emails reads few texts.
 func TestNotesDecideMostRows(t *testing.T) {
