@@ -313,7 +313,8 @@ func median(xs []float64) float64 {
 // widen-fresh is the same with nothing recent, searching everything;
 // fuzzy-first types "r" after "m", and nothing holds "mr": fzf's matcher
 // runs over everything; fuzzy types "z" after "mrtn", searching the items
-// near a match of "mrtn".
+// near a match of "mrtn"; fuzzy-far types "h" after "jhnsmt", past what the
+// near of "jh" reaches (nearAhead), and searches everything again.
 func BenchmarkKeystroke(b *testing.B) {
 	for _, n := range []int{benchItems, 1_000_000} {
 		// Built by the first case that runs: -bench 1000k builds no 100k.
@@ -326,6 +327,7 @@ func BenchmarkKeystroke(b *testing.B) {
 			{"widen-fresh", "mari", "backspace"},
 			{"fuzzy-first", "m", "r"},
 			{"fuzzy", "mrtn", "z"},
+			{"fuzzy-far", "jhnsmt", "h"},
 		} {
 			b.Run(fmt.Sprintf("%dk/%s", n/1000, k.name), func(b *testing.B) {
 				base := typed(model(), k.typed)

@@ -26,11 +26,11 @@ type result struct {
 	// each row's fold text: a keystroke typing on at the end of the word
 	// looks there first (see typedOn). 0: none.
 	notes uint64
-	// near is, for a fuzzy result, every item that a query with one more
-	// rune at the end of the last word can match (see score); hasNear tells
-	// an empty near from none computed.
-	near    []int32
-	hasNear bool
+	// near is, for a fuzzy result, every item that the query can match
+	// with its last word typed on up to nearTo runes (see nearSpan); 0: no
+	// near computed.
+	near   []int32
+	nearTo int
 }
 
 // filteredMsg carries a result computed in a tea.Cmd. seq ties it to the
@@ -62,14 +62,14 @@ func (c *corpus) search(words []string, prev result) result {
 	if len(prev.words) > 0 && narrows(prev.words, words) {
 		added := runesTyped(prev.words, words)
 		switch {
-		case prev.fuzzy && added == 1 && prev.hasNear && !strings.Contains(words[len(words)-1], ":"):
+		case prev.fuzzy && added > 0 && utf8.RuneCountInString(words[len(words)-1]) <= prev.nearTo:
 			// prev had no substring hit anywhere, so words have none either;
-			// its last word one rune longer matches only items near prev's.
-			return c.fuzzyFallback(words, prev.near)
+			// its last word typed on matches only items near prev's.
+			return c.fuzzyFallback(words, prev.near, prev.nearTo)
 		case prev.fuzzy:
 			// The fuzzy pass searches everything: a longer word may lie
 			// wider apart (maxSpan), so "jsmith" finds what "js" did not.
-			return c.fuzzyFallback(words, nil)
+			return c.fuzzyFallback(words, nil, 0)
 		case len(prev.rows) == 0:
 			return result{words: words} // exact words alone, matching nothing
 		case added > 0:
@@ -77,7 +77,7 @@ func (c *corpus) search(words []string, prev result) result {
 				if len(r.rows) > 0 {
 					return r
 				}
-				return c.fuzzyFallback(words, nil)
+				return c.fuzzyFallback(words, nil, 0)
 			}
 		}
 		scope = prev.rows
@@ -87,7 +87,7 @@ func (c *corpus) search(words []string, prev result) result {
 	}
 	// The fuzzy fallback searches everything: fuzzy hits need not be among
 	// prev's substring hits.
-	return c.fuzzyFallback(words, nil)
+	return c.fuzzyFallback(words, nil, 0)
 }
 
 // runesTyped returns how many runes next adds at the end of prev's last
@@ -108,8 +108,10 @@ func runesTyped(prev, next []string) int {
 // fuzzyFallback fuzzy-matches words over scope (all when nil). Words with a
 // colon (status:won, is:starred) are exact: an item must hold them as
 // typed, and the fallback loosens only the others. A query of exact words
-// alone that matched nothing matches nothing.
-func (c *corpus) fuzzyFallback(words []string, scope []int32) result {
+// alone that matched nothing matches nothing. The result's near reaches
+// nearTo runes: scope's, when scope is a near; else nearAhead runes past
+// the last word.
+func (c *corpus) fuzzyFallback(words []string, scope []int32, nearTo int) result {
 	var exact, loose []string
 	for _, w := range words {
 		if strings.Contains(w, ":") {
@@ -126,11 +128,15 @@ func (c *corpus) fuzzyFallback(words []string, scope []int32) result {
 			return result{words: words, fuzzy: true}
 		}
 	}
-	rows, near := c.fuzzy(loose, scope)
 	// near holds for the last loose word, which is what typing on extends
 	// unless the query ends with an exact word.
-	hasNear := !strings.Contains(words[len(words)-1], ":")
-	return result{words: words, rows: rows, fuzzy: true, near: near, hasNear: hasNear}
+	if strings.Contains(words[len(words)-1], ":") {
+		nearTo = 0
+	} else if nearTo == 0 {
+		nearTo = utf8.RuneCountInString(loose[len(loose)-1]) + nearAhead
+	}
+	rows, near := c.fuzzy(loose, scope, nearTo)
+	return result{words: words, rows: rows, fuzzy: true, near: near, nearTo: nearTo}
 }
 
 // narrows reports whether every item matching next also matches prev: it
@@ -221,8 +227,17 @@ func (c *corpus) substring(words []string, scope []int32, noting bool) result {
 	// cost a one-letter query more than typing on saves, and the next
 	// letter's search notes what follows two.
 	noting = noting && len(last) > 1
+	sig, bySig := exactSignature(needles)
 	parts := parallel(scopeLen(c, scope), func(lo, hi int) *matches {
 		m := newMatches()
+		if bySig { // the texts need not be read, nor their notes taken
+			for j := lo; j < hi; j++ {
+				if i := at(scope, j); c.sig[i]&sig == sig {
+					m.rows = append(m.rows, int32(i))
+				}
+			}
+			return m
+		}
 	items:
 		for j := lo; j < hi; j++ {
 			i := at(scope, j)
@@ -252,6 +267,20 @@ func (c *corpus) substring(words []string, scope []int32, noting bool) result {
 	c.notes.mu.Lock()
 	defer c.notes.mu.Unlock()
 	return joinMatches(words, parts, &c.notes)
+}
+
+// exactSignature returns the signature of words if each is one letter or
+// digit: sigBits gives each of those a bit of its own, so a text holds
+// them all exactly when its signature has theirs. The first letter typed
+// at 1M items is then answered without reading 140 MB of texts.
+func exactSignature(words [][]byte) (sig uint64, ok bool) {
+	for _, w := range words {
+		if len(w) != 1 || sigBits[w[0]] >= 1<<36 { // bits 0-35: letters and digits
+			return 0, false
+		}
+		sig |= sigBits[w[0]]
+	}
+	return sig, true
 }
 
 // scopeLen and at address scope, or all items when it is nil.

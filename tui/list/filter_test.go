@@ -409,7 +409,7 @@ func TestFilterParallel(t *testing.T) {
 		var hits []hit
 		var s scorer
 		for i := range texts {
-			if score, ok, _ := c.score(i, c.fuzzyQuery(words), &s); ok {
+			if score, ok, _ := c.score(i, c.fuzzyQuery(words, 0), &s); ok {
 				hits = append(hits, hit{i, score})
 			}
 		}
@@ -432,7 +432,7 @@ func TestFuzzyWindowScore(t *testing.T) {
 	var s scorer
 	slab := util.MakeSlab(slab16Size, slab32Size)
 	for _, q := range []string{"mrtnz", "jsm", "mra", "es", "花子", "garcia", "a1", "oo", "jhn", "mrtn", "prez", "bokng", "佐花", "ghsb", "nn", "mam", "aaa", "zm", "ozo"} {
-		fq := c.fuzzyQuery([]string{q})
+		fq := c.fuzzyQuery([]string{q}, 0)
 		for i := range items {
 			got, ok, _ := c.score(i, fq, &s)
 			var buf []byte

@@ -26,6 +26,9 @@ const slab16Size, slab32Size = 100 * 1024, 2048
 type fuzzyQuery struct {
 	words []fuzzyWord
 	need  uint64 // signature bits a matching fold text must have
+	// near is how wide the last word's shortest span may be in an item
+	// near a match (see nearSpan); 0: no near asked.
+	near int
 }
 
 type fuzzyWord struct {
@@ -36,8 +39,9 @@ type fuzzyWord struct {
 	anchor int
 }
 
-// fuzzyQuery prepares words for the fuzzy pass over c.
-func (c *corpus) fuzzyQuery(words []string) fuzzyQuery {
+// fuzzyQuery prepares words for the fuzzy pass over c, with the near of
+// the last word typed on up to nearTo runes (none when 0).
+func (c *corpus) fuzzyQuery(words []string, nearTo int) fuzzyQuery {
 	initFzf()
 	q := fuzzyQuery{words: make([]fuzzyWord, len(words))}
 	for i, w := range words {
@@ -57,6 +61,9 @@ func (c *corpus) fuzzyQuery(words []string) fuzzyQuery {
 			fw.anchor = 0
 		}
 	}
+	if last := len(q.words[len(q.words)-1].runes); nearTo > last {
+		q.near = nearSpan(last, nearTo)
+	}
 	return q
 }
 
@@ -74,9 +81,9 @@ var fuzzyBufs = sync.Pool{New: func() any { return new(fuzzyPart) }}
 
 // fuzzy returns the items of scope (all when nil) that fuzzy-match every
 // word, best total score first, ties in list order; and those near a match
-// (see score), in list order.
-func (c *corpus) fuzzy(words []string, scope []int32) (rows, near []int32) {
-	q := c.fuzzyQuery(words)
+// with the last word typed on up to nearTo runes (see score), in list order.
+func (c *corpus) fuzzy(words []string, scope []int32, nearTo int) (rows, near []int32) {
+	q := c.fuzzyQuery(words, nearTo)
 	parts := parallel(scopeLen(c, scope), func(lo, hi int) *fuzzyPart {
 		s := scorers.Get().(*scorer)
 		defer scorers.Put(s)
@@ -131,10 +138,10 @@ var scorers = sync.Pool{New: func() any { return new(scorer) }}
 
 // score returns item i's total score over the words of q, and whether all
 // of them match. near reports that the item matches every word but the last,
-// and the last fits within maxSpan of a word one rune longer: a query typed
-// on by one rune at the end of its last word can match no other item, so
-// its search looks at these alone. Cheap checks come first: most items lack
-// a byte of the query or its runes in order, and never reach fzf.
+// and the last within q.near: a query whose last word is typed on (as far
+// as q.near reaches) can match no other item, so its search looks at these
+// alone. Cheap checks come first: most items lack a byte of the query or
+// its runes in order, and never reach fzf.
 func (c *corpus) score(i int, q fuzzyQuery, s *scorer) (score int, hit, near bool) {
 	if c.sig[i]&q.need != q.need {
 		return 0, false, false
@@ -147,9 +154,7 @@ func (c *corpus) score(i int, q fuzzyQuery, s *scorer) (score int, hit, near boo
 	for k, fw := range q.words {
 		limit, loose := maxSpan(len(fw.runes)), maxSpan(len(fw.runes))
 		if k == last {
-			// The word one rune longer spans at most maxSpan(n+1) runes, this
-			// word one fewer of them.
-			loose = maxSpan(len(fw.runes)+1) - 1
+			loose = max(loose, q.near)
 		}
 		span := fw.shortestSpan(text, limit, loose)
 		if span < 0 {
@@ -181,6 +186,23 @@ func (c *corpus) score(i int, q fuzzyQuery, s *scorer) (score int, hit, near boo
 // "John Smith" and "mrtnz" Martínez, but "mallory" does not find an m, an
 // a, two l's… strewn across a stranger's name, email and page.
 func maxSpan(runes int) int { return 3*runes + 3 }
+
+// nearAhead is how many runes past a word typed its near reaches when the
+// fuzzy pass searches everything: the letters of a word typed on after its
+// first fuzzy one are searched among the near items until it is longer.
+const nearAhead = 4
+
+// nearSpan is how wide the shortest span of a word of n runes may be in an
+// item that the word typed on up to `to` runes can match: a word of m runes
+// spans at most maxSpan(m), its first n at least m-n fewer. The widest is
+// for m = to, since maxSpan grows faster than a rune a rune. It is what
+// makes near monotone: what is near for a word one rune longer, reaching as
+// far, spans at least a rune fewer without it, so it is near for the word:
+// typing on within nearTo finds, among prev's near, all that everything
+// holds. A near for one rune ahead only (maxSpan(n+1)-1) is not: the
+// letters of "abcd" fit in "axxxxxxxxxxxbcd", those of "ab" too wide apart
+// to be near.
+func nearSpan(n, to int) int { return maxSpan(to) - (to - n) }
 
 // window returns the span of text, which holds the word's runes in order,
 // that fzf would score: from one rune before the first occurrence of its
@@ -241,7 +263,7 @@ func (fw fuzzyWord) shortestSpan(text []byte, limit, loose int) int {
 		}
 		span := end - start
 		if span > limit {
-			span = utf8.RuneCount(text[start:end])
+			span = runeCount(text[start:end])
 		}
 		if span <= loose && (best < 0 || span < best) {
 			best = span
@@ -250,6 +272,17 @@ func (fw fuzzyWord) shortestSpan(text []byte, limit, loose int) int {
 			}
 		}
 	}
+}
+
+// runeCount is utf8.RuneCount, which in Go 1.26 copies what follows a
+// non-ASCII byte into a string: an allocation per item whose letters lie
+// far apart past an accent.
+func runeCount(b []byte) (n int) {
+	for ; len(b) > 0; n++ {
+		_, size := utf8.DecodeRune(b)
+		b = b[size:]
+	}
+	return n
 }
 
 func appendRunes(dst []rune, b []byte) []rune {

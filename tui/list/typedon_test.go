@@ -10,9 +10,10 @@ import (
 
 // Typing on decides most rows from the notes alone: a word's occurrences
 // come two, three, four to a row, overlap ("aaa"), end the text, and are
-// followed by letters typed next or not. Over random texts of few letters,
-// every word typed letter by letter must find what a fresh search finds,
-// while it has substring matches.
+// followed by letters typed next or not; a fuzzy word's letters lie near
+// and far apart. Over random texts of few letters, every word typed letter
+// by letter must find what a fresh search finds, in the same order, through
+// the substring pass and on into the fuzzy one.
 func TestTypingOnRandomTexts(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	alphabet := []string{"a", "b", "a", "r", " ", "á", "ñ", "花"}
@@ -38,13 +39,52 @@ func TestTypingOnRandomTexts(t *testing.T) {
 				continue
 			}
 			got, fresh := c.search(words, prev), c.search(words, result{})
-			if fresh.fuzzy {
-				break // the substring passes are under test here
-			}
-			if !slices.Equal(got.rows, fresh.rows) || got.fuzzy {
+			if !slices.Equal(got.rows, fresh.rows) || got.fuzzy != fresh.fuzzy {
 				t.Fatalf("%q typed on after %q: rows %v, fresh %v", words, prev.words, got.rows, fresh.rows)
 			}
 			prev = got
+		}
+	}
+}
+
+// A fuzzy word's letters may lie further apart the longer it is: "abcd"
+// finds an "a" 12 letters before "bcd", though "ab" and "abc" find nothing
+// there. Typed letter by letter, it must find it as a fresh search does.
+func TestFuzzyTypingOnReachesWider(t *testing.T) {
+	c := newCorpus(leads("axxxxxxxxxxxbcd"), nil, nil)
+	prev := result{}
+	for _, q := range []string{"a", "ab", "abc", "abcd"} {
+		got, fresh := c.search([]string{q}, prev), c.search([]string{q}, result{})
+		if !slices.Equal(got.rows, fresh.rows) || got.fuzzy != fresh.fuzzy {
+			t.Errorf("%q typed on after %q: rows %v (fuzzy %v), fresh %v (fuzzy %v)",
+				q, prev.words, got.rows, got.fuzzy, fresh.rows, fresh.fuzzy)
+		}
+		prev = got
+	}
+	if len(prev.rows) != 1 {
+		t.Errorf(`"abcd" found %v, want the text`, prev.rows)
+	}
+}
+
+// Words of one letter or digit are decided by the texts' signatures
+// alone: they must find the items whose text or suffix holds them all, as
+// reading the texts does.
+func TestOneLetterBySignature(t *testing.T) {
+	items := append(leads("María", "mañana 9", "Ñandú", "x", "", "0-8", "ABC zz", "花子 k", "Straße"),
+		paged{lead{"s", "ñu"}, "Ma 7"}, paged{lead{"t", "b"}, "x"})
+	c := newCorpus(items, nil, nil)
+	var buf []byte
+	queries := append(strings.Split("abcdefghijklmnopqrstuvwxyz0123456789", ""), "m a", "a 7", "z b")
+	for _, q := range queries {
+		var want []int32
+		for i := range c.len() {
+			text := string(c.text(i, &buf))
+			if !slices.ContainsFunc(strings.Fields(q), func(w string) bool { return !strings.Contains(text, w) }) {
+				want = append(want, int32(i))
+			}
+		}
+		if got := c.search(parseQuery(q), result{}); !slices.Equal(got.rows, want) {
+			t.Errorf("%q: rows %v, want %v", q, got.rows, want)
 		}
 	}
 }
