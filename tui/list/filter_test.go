@@ -451,6 +451,9 @@ func TestFuzzyWindowScore(t *testing.T) {
 // items it searches (10k here, searched in parallel parts). Its scratch
 // space, fzf's 200 KB slab among it, is reused from keystroke to keystroke.
 func TestFilterAllocatesNothingPerItem(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates on its own")
+	}
 	items := benchListItems(10_000)
 	c := newCorpus(items, nil, nil)
 	mar := c.search(parseQuery("mar"), result{})
