@@ -107,3 +107,14 @@ func TestLeadFilterFindsContent(t *testing.T) {
 		t.Errorf("%q finds no lead exactly:\n%s", l.Content, leadList(m).View())
 	}
 }
+
+// TestCollectAfterLoad: a big load is followed by a collection, a small
+// one is not (its garbage is too little to collect for).
+func TestCollectAfterLoad(t *testing.T) {
+	if collectAfterLoad(collectMin-1) != nil {
+		t.Error("a small load collects")
+	}
+	if cmd := collectAfterLoad(collectMin); cmd == nil || cmd() != nil {
+		t.Error("a big load does not collect, or its command sends a message")
+	}
+}
