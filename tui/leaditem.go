@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 
@@ -14,10 +15,12 @@ import (
 
 // leadItem is a row of the Leads tab: its lead, not a copy of it, and the
 // text it draws, made safe once (the lead's own strings when already safe).
+// Its filter text is not kept but written from the lead when the list
+// indexes it (list.Appender): a joined copy of the lead's fields would hold
+// a fifth of what a row costs, for nothing once indexed.
 type leadItem struct {
 	lead          *store.Lead // in leadsModel.raw
 	name, contact string
-	filter        string
 	uri           *uriParts // shared by the rows of one URI: the end of what the filter searches
 	bot           string    // the bot's name, in the All bots inbox
 }
@@ -27,34 +30,42 @@ type leadItem struct {
 func newLeadItem(l *store.Lead, uri *uriParts, masked bool) leadItem {
 	it := leadItem{
 		lead:    l,
-		name:    safetext.Line(strings.TrimSpace(l.Name)),
+		name:    leadRowName(l),
 		contact: safetext.Line(firstNonEmpty(strings.TrimSpace(l.Email), strings.TrimSpace(l.PhoneNumber))),
 		uri:     uri,
 	}
-	if it.name == "" {
-		it.name = "(no name)"
-	}
-	// The live filter finds triage state by words: status:contacted,
-	// is:starred, is:unseen; the URI, shared, comes last (FilterSuffix).
-	// The words are joined where they stand, on the stack: only the filter
-	// text is allocated.
-	var id [20]byte
-	words := make([]string, 0, 10)
-	words = append(words, it.name, safetext.Line(l.Email), safetext.Line(l.PhoneNumber),
-		safetext.Line(l.Content), string(strconv.AppendInt(id[:0], l.SessionID, 10)),
-		l.Type, statusWord(l.Triage.Status))
-	if l.Triage.Starred {
-		words = append(words, "is:starred")
-	}
-	if l.Triage.SeenAt.IsZero() {
-		words = append(words, "is:unseen")
-	}
-
-	it.filter = strings.Join(words, " ")
 	if masked {
 		it.name, it.contact = mask(it.name), mask(it.contact)
 	}
 	return it
+}
+
+// leadRowName is the name a row shows of l, unmasked.
+func leadRowName(l *store.Lead) string {
+	return cmp.Or(safetext.Line(strings.TrimSpace(l.Name)), "(no name)")
+}
+
+// AppendFilterText appends what the live filter searches of the lead: its
+// name (unmasked: a masked list still finds a lead by it), email, phone,
+// content, conversation and type, and its triage state as words:
+// status:contacted, is:starred, is:unseen. The URI, shared, comes after it
+// (FilterSuffix).
+func (i *leadItem) AppendFilterText(dst []byte) []byte {
+	l := i.lead
+	for _, w := range [...]string{leadRowName(l), safetext.Line(l.Email), safetext.Line(l.PhoneNumber),
+		safetext.Line(l.Content)} {
+		dst = append(append(dst, w...), ' ')
+	}
+	dst = strconv.AppendInt(dst, l.SessionID, 10)
+	dst = append(append(append(dst, ' '), l.Type...), ' ')
+	dst = append(dst, statusWord(l.Triage.Status)...)
+	if l.Triage.Starred {
+		dst = append(dst, " is:starred"...)
+	}
+	if l.Triage.SeenAt.IsZero() {
+		dst = append(dst, " is:unseen"...)
+	}
+	return dst
 }
 
 // statusWords are the filter's words for the statuses: made once, not
@@ -81,7 +92,7 @@ type sepItem struct{ since string }
 func (sepItem) FilterText() string { return "" }
 func (sepItem) Key() string        { return "\x00separator" }
 
-func (i *leadItem) FilterText() string   { return i.filter }
+func (i *leadItem) FilterText() string   { return string(i.AppendFilterText(nil)) }
 func (i *leadItem) FilterSuffix() string { return i.uri.line }
 func (i *leadItem) Key() string          { return i.lead.Key }
 

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/neotui/neotui/api"
+	"github.com/neotui/neotui/internal/safetext"
 	"github.com/neotui/neotui/internal/store"
 )
 
@@ -58,5 +60,61 @@ func TestLeadFilterFindsURI(t *testing.T) {
 	// The filter bar marks near matches with ≈: these must be exact.
 	if rows := leadList(m).View(); leadList(m).VisibleLen() == 0 || strings.Contains(rows, "≈") {
 		t.Errorf("the URI and session of %s find no lead exactly:\n%s", l.URI, rows)
+	}
+}
+
+// TestLeadFilterText: a lead row holds no filter text but writes it from
+// its lead: the name (unmasked), email, phone, content, conversation and
+// type, then its triage state as words.
+func TestLeadFilterText(t *testing.T) {
+	l := &store.Lead{Lead: api.Lead{Type: api.TypeLead, Name: " Ana\x1b[31m ", Email: "ana@example.com",
+		Content: "quiere el precio\nde la hora", SessionID: 5109989}}
+	l.Triage.Status, l.Triage.Starred = store.StatusContacted, true
+	it := newLeadItem(l, &uriParts{}, true)
+	want := "Ana ana@example.com  quiere el precio de la hora 5109989 Lead status:contacted is:starred is:unseen"
+	if got := it.FilterText(); got != want {
+		t.Errorf("filter text %q, want %q", got, want)
+	}
+	if got := string(it.AppendFilterText([]byte("x"))); got != "x"+want {
+		t.Errorf("appended %q", got)
+	}
+}
+
+// TestLeadFilterFindsContent: the live filter finds a lead by a word of its
+// content, which the row does not hold.
+func TestLeadFilterFindsContent(t *testing.T) {
+	st, _ := fillStore(t, 40)
+	m := start(t, st, 120, 40)
+	var l store.Lead
+	for _, c := range storedLeads(m) {
+		if len(strings.Fields(safetext.Line(c.Content))) > 2 {
+			l = c
+			break
+		}
+	}
+	if l.Key == "" {
+		t.Fatal("no lead with content")
+	}
+	words := strings.Fields(safetext.Line(l.Content)) // as the filter searches it: escapes dropped
+	m = typeText(t, press(t, m, "/"), words[len(words)-1]+" "+strconv.FormatInt(l.SessionID, 10))
+	found := false
+	for _, it := range leadList(m).Visible() {
+		if li, ok := it.(*leadItem); ok && li.lead.Key == l.Key {
+			found = true
+		}
+	}
+	if !found || strings.Contains(leadList(m).View(), "≈") {
+		t.Errorf("%q finds no lead exactly:\n%s", l.Content, leadList(m).View())
+	}
+}
+
+// TestCollectAfterLoad: a big load is followed by a collection, a small
+// one is not (its garbage is too little to collect for).
+func TestCollectAfterLoad(t *testing.T) {
+	if collectAfterLoad(collectMin-1) != nil {
+		t.Error("a small load collects")
+	}
+	if cmd := collectAfterLoad(collectMin); cmd == nil || cmd() != nil {
+		t.Error("a big load does not collect, or its command sends a message")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"unsafe"
 )
 
 // corpus is the searchable form of the items of one SetRows call. Nothing
@@ -93,8 +94,9 @@ type pairSet [4]uint64
 // corpus built in parts and joined would allocate its texts twice.
 func newCorpus(items []Item, prev *corpus, prevItems []Item) *corpus {
 	same := 0
+	var bufA, bufB []byte
 	for same < len(items) && same < len(prevItems) &&
-		sameText(items[len(items)-1-same], prevItems[len(prevItems)-1-same]) {
+		sameText(items[len(items)-1-same], prevItems[len(prevItems)-1-same], &bufA, &bufB) {
 		same++
 	}
 	fresh, n := len(items)-same, len(items)
@@ -105,8 +107,9 @@ func newCorpus(items []Item, prev *corpus, prevItems []Item) *corpus {
 	c := &corpus{foldAt: make([]int32, n+1), pairs: make([]pairSet, n), sig: make([]uint64, n)}
 	c.indexSuffixes(items, fresh, prev, from)
 	parallel(fresh, func(lo, hi int) struct{} {
+		var buf []byte
 		for i := lo; i < hi; i++ {
-			c.foldAt[i+1] = int32(foldedLen(items[i].FilterText()))
+			c.foldAt[i+1] = int32(foldedLen(filterText(items[i], &buf)))
 		}
 		return struct{}{}
 	})
@@ -118,11 +121,12 @@ func newCorpus(items []Item, prev *corpus, prevItems []Item) *corpus {
 	}
 	c.fold = make([]byte, c.foldAt[n])
 	parallel(fresh, func(lo, hi int) struct{} {
+		var buf []byte
 		for i := lo; i < hi; i++ {
 			// Capped at its place: a text folded longer than measured could
 			// only reallocate, never spill into the next.
 			at, end := c.foldAt[i], c.foldAt[i+1]
-			fold := appendFolded(c.fold[at:at:end], items[i].FilterText())
+			fold := appendFolded(c.fold[at:at:end], filterText(items[i], &buf))
 			c.pairs[i], c.sig[i] = pairsAndSignature(fold)
 			if k := c.suffixOf(i); k >= 0 {
 				c.pairs[i], c.sig[i] = c.pairs[i].union(c.suffixes[k].pairs), c.sig[i]|c.suffixes[k].sig
@@ -205,11 +209,25 @@ func (c *corpus) suffixOf(i int) int {
 	return int(c.suffix[i])
 }
 
-// sameText reports whether a and b are searched as the same text.
-func sameText(a, b Item) bool {
+// sameText reports whether a and b are searched as the same text; bufA and
+// bufB are the caller's scratch.
+func sameText(a, b Item, bufA, bufB *[]byte) bool {
 	as, aok := a.(Suffixed)
 	bs, bok := b.(Suffixed)
-	return a.FilterText() == b.FilterText() && aok == bok && (!aok || as.FilterSuffix() == bs.FilterSuffix())
+	return filterText(a, bufA) == filterText(b, bufB) && aok == bok && (!aok || as.FilterSuffix() == bs.FilterSuffix())
+}
+
+// filterText is the item's FilterText. An Appender's is written into *buf, the
+// caller's scratch, and read in place: the string is valid only until *buf
+// is written again, so it must not be kept (foldedLen, appendFolded and a
+// comparison do not keep it). No copy per item per index is the point.
+func filterText(it Item, buf *[]byte) string {
+	a, ok := it.(Appender)
+	if !ok {
+		return it.FilterText()
+	}
+	*buf = a.AppendFilterText((*buf)[:0])
+	return unsafe.String(unsafe.SliceData(*buf), len(*buf))
 }
 
 // freqSample is how many texts countBytes reads: enough to rank letters,

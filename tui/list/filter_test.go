@@ -500,3 +500,34 @@ func ints(rows []int32) []int {
 	}
 	return out
 }
+
+// written is a lead that writes its text (an Appender) and holds none the
+// list could read otherwise: FilterText panics.
+type written struct{ key, text string }
+
+func (w written) AppendFilterText(dst []byte) []byte { return append(dst, w.text...) }
+func (w written) FilterText() string                 { panic("the list holds no Appender's text") }
+func (w written) Key() string                        { return w.key }
+
+// An Appender is indexed as the text it writes, in parallel parts each
+// with its own scratch, and a reload copies its unchanged tail as it would
+// an item holding its text.
+func TestAppender(t *testing.T) {
+	held := numbered(parallelMin*2+7, "Lead %d Ñandú")
+	items := make([]Item, len(held))
+	for i, it := range held {
+		items[i] = written{key: it.Key(), text: it.FilterText()}
+	}
+	whole := corpusOneByOne(held)
+	sameCorpus(t, newCorpus(items, nil, nil), whole)
+
+	prev := items[500:]
+	merged := newCorpus(items, newCorpus(prev, nil, nil), prev)
+	sameCorpus(t, merged, whole)
+
+	changed := slices.Clone(items)
+	changed[len(changed)-3] = written{key: "k", text: "changed"}
+	heldChanged := slices.Clone(held)
+	heldChanged[len(heldChanged)-3] = lead{key: "k", text: "changed"}
+	sameCorpus(t, newCorpus(changed, merged, items), corpusOneByOne(heldChanged))
+}

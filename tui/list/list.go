@@ -32,6 +32,16 @@ type Suffixed interface {
 	FilterSuffix() string
 }
 
+// Appender is an Item that writes its filter text rather than holding it:
+// AppendFilterText appends to dst what FilterText returns. The list reads
+// such an item's text through it, into scratch of its own, when it indexes
+// the items: the item need not keep a joined copy of its fields (its
+// record's, which it holds anyway) for its whole life.
+type Appender interface {
+	Item
+	AppendFilterText(dst []byte) []byte
+}
+
 // RenderFunc draws one row at exactly width cells (the list pads or
 // truncates if it doesn't). terms are the active filter words, lower-cased,
 // so the renderer can highlight them (see Highlight).
