@@ -35,23 +35,32 @@ func (s *session) Close() error {
 // open loads the config, picks the bot and opens the store. Offline, a bot
 // needs no key.
 func (a *app) open() (*session, error) {
-	return a.openNoting(func(note string) { fmt.Fprintln(a.stderr, "neotui: "+note) })
-}
-
-// openNoting is open, with what an upgrade of the store is doing told to
-// note.
-func (a *app) openNoting(note func(string)) (*session, error) {
-	cfg, err := config.Load(config.Options{Path: a.flags.config, BaseURL: a.flags.baseURL, Store: a.flags.store, Getenv: a.getenv})
+	cfg, bot, err := a.config()
 	if err != nil {
 		return nil, err
+	}
+	return a.openStore(cfg, bot, func(note string) { fmt.Fprintln(a.stderr, "neotui: "+note) })
+}
+
+// config loads the config and picks the bot. Offline, a bot needs no key.
+func (a *app) config() (*config.Config, config.Bot, error) {
+	cfg, err := config.Load(config.Options{Path: a.flags.config, BaseURL: a.flags.baseURL, Store: a.flags.store, Getenv: a.getenv})
+	if err != nil {
+		return nil, config.Bot{}, err
 	}
 	bot, err := cfg.Select(a.flags.bot)
 	switch {
 	case errors.Is(err, config.ErrUnknownBot) && a.flags.bot != "":
-		return nil, usageErrorf("--bot: %v", err) // a typo on the command line
+		return nil, config.Bot{}, usageErrorf("--bot: %v", err) // a typo on the command line
 	case err != nil && !(a.flags.offline && errors.Is(err, config.ErrNoKey)):
-		return nil, err
+		return nil, config.Bot{}, err
 	}
+	return cfg, bot, nil
+}
+
+// openStore opens cfg's store, with what an upgrade of it is doing told to
+// note, and bot's client unless offline.
+func (a *app) openStore(cfg *config.Config, bot config.Bot, note func(string)) (*session, error) {
 	st, err := store.Open(cfg.StoreDSN(), store.OnUpgrade(note))
 	if err != nil {
 		return nil, err

@@ -27,8 +27,14 @@ func (a *app) browse(cmd *cobra.Command) error {
 	if !isTerminal(os.Stdin) || !isTerminal(a.stdout) {
 		return errors.New("the browser needs a terminal; in scripts use neotui leads or neotui sessions")
 	}
+	// The config first: its mistakes are said before the terminal is
+	// taken. The store opens beside the program (see opening).
+	cfg, bot, err := a.config()
+	if err != nil {
+		return err
+	}
 	return a.runBrowser(cmd.Context(), func(note func(string)) ([]*session, func() error, error) {
-		s, err := a.openNoting(note)
+		s, err := a.openStore(cfg, bot, note)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -65,8 +71,8 @@ func (a *app) browserOptions(s *session, bots []tui.Bot, user string) tui.Option
 // sessions open gives, which it runs while the program sets up the
 // terminal (see opening).
 func (a *app) runBrowser(ctx context.Context, open openFunc) error {
-	b := &browserStart{events: make(chan tea.Msg), done: make(chan struct{})}
-	b.make = func(sessions []*session) tui.Model {
+	b := newBrowserStart(a.stderr)
+	b.newBrowser = func(sessions []*session) tui.Model {
 		s := sessions[0]
 		refresh := time.Duration(s.cfg.RefreshMinutes) * time.Minute
 		if refresh == 0 {

@@ -44,7 +44,7 @@ func TestFirstFrameLatency(t *testing.T) {
 	if n := os.Getenv("NEOTUI_FIRSTFRAME_RUNS"); n != "" {
 		fmt.Sscan(n, &runs)
 	}
-	env := []string{"TERM=xterm-256color", "COLORTERM=truecolor", "LANG=C.UTF-8",
+	env := []string{"TERM=xterm-256color", "COLORTERM=truecolor", "LANG=C.UTF-8", "LC_ALL=C.UTF-8", // LC_ALL: $EPOCHREALTIME's decimal point
 		"XDG_DATA_HOME=" + t.TempDir(), "XDG_CONFIG_HOME=" + t.TempDir(), "NEOAGENT_SERIAL=tui-bot"}
 	tm := startTmux(t, env, "sleep 100000")
 	envArgs := func(store string) string {

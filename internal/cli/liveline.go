@@ -21,10 +21,10 @@ type liveLine struct {
 // newLiveLine is a live line on w, or nil when w is not a terminal: a log
 // gets lines of its own, or nothing.
 func newLiveLine(w io.Writer) *liveLine {
-	f, ok := w.(*os.File)
-	if !ok || !isTerminal(w) {
+	if !isTerminal(w) {
 		return nil
 	}
+	f := w.(*os.File) // a terminal is one
 	width := 80
 	if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 1 {
 		width = cols

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -23,8 +24,8 @@ func newOpening(t *testing.T) (opening, *browserStart) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	b := &browserStart{events: make(chan tea.Msg), done: make(chan struct{})}
-	b.make = func([]*session) tui.Model {
+	b := newBrowserStart(io.Discard)
+	b.newBrowser = func([]*session) tui.Model {
 		return tui.New(tui.Options{Store: st, BotName: "Test Shop", Serial: "s1", Location: time.UTC,
 			PollEvery: -1, RefreshEvery: -1, FlashFor: -1})
 	}
@@ -48,7 +49,7 @@ func TestOpeningHandsOnWhatTheTerminalSent(t *testing.T) {
 	if got := m.View().Content; got != "" {
 		t.Errorf("the opening draws %q before it is slow", got)
 	}
-	m, cmd := m.Update(storeOpenedMsg{close: func() error { return nil }})
+	m, cmd := m.Update(storeOpenedMsg{})
 	if _, ok := m.(tui.Model); !ok || cmd == nil {
 		t.Fatalf("the opened store did not hand over to the browser: %T", m)
 	}
@@ -89,31 +90,102 @@ func TestOpeningFails(t *testing.T) {
 }
 
 // TestOpeningSlow: a store that takes long says so, and ctrl+c leaves
-// without waiting for it; what it opens later is closed.
+// without waiting for it; what it opens later is closed, whether it opens
+// before or after the program's end, and whoever reads its result.
 func TestOpeningSlow(t *testing.T) {
+	for _, openFirst := range []bool{false, true} {
+		o, b := newOpening(t)
+		release, closed := make(chan struct{}), make(chan struct{})
+		b.start(func(func(string)) ([]*session, func() error, error) {
+			<-release
+			return nil, func() error { close(closed); return nil }, nil
+		})
+		// Bubble Tea leaves a command running when it quits: this one
+		// may take the opening's result, which no Update then sees.
+		go o.wait()()
+		var m tea.Model = o
+		m, _ = m.Update(openingSlowMsg{})
+		if got := m.View().Content; !strings.Contains(got, "opening the store… (ctrl+c to quit)") {
+			t.Errorf("a slow opening draws %q", got)
+		}
+		if _, cmd := m.Update(press("ctrl+c")); cmd == nil {
+			t.Fatal("ctrl+c does not end the program while the store opens")
+		} else if _, ok := cmd().(tea.QuitMsg); !ok {
+			t.Fatal("ctrl+c does not end the program while the store opens")
+		}
+		if openFirst {
+			close(release)
+			time.Sleep(10 * time.Millisecond) // the result taken by the command left running
+		}
+		if err := b.end(); err != nil {
+			t.Errorf("end: %v", err)
+		}
+		if !openFirst {
+			close(release)
+		}
+		select {
+		case <-closed:
+		case <-time.After(10 * time.Second):
+			t.Errorf("opened first %v: the store opened as the program ended was left open", openFirst)
+		}
+	}
+}
+
+// TestOpeningSlowHandsOverOnceItsLineIsGone: the slow line is taken off the
+// terminal's screen before the browser takes it, or it would stay there
+// once the browser ends.
+func TestOpeningSlowHandsOverOnceItsLineIsGone(t *testing.T) {
 	o, b := newOpening(t)
-	release, closed := make(chan struct{}), make(chan struct{})
-	b.start(func(func(string)) ([]*session, func() error, error) {
+	defer b.end()
+	var m tea.Model = o
+	m, _ = m.Update(openingSlowMsg{})
+	m, cmd := m.Update(storeOpenedMsg{})
+	if _, ok := m.(opening); !ok || cmd == nil {
+		t.Fatalf("the browser took the screen with the slow line still on it (%T)", m)
+	}
+	if got := m.View().Content; got != "" {
+		t.Errorf("the opening still draws %q once the store is open", got)
+	}
+	m, _ = m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m, _ = m.Update(cmd())
+	if _, ok := m.(tui.Model); !ok {
+		t.Fatalf("no browser after the hand-over: %T", m)
+	}
+	if lines := strings.Count(ansi.Strip(m.View().Content), "\n") + 1; lines != 24 {
+		t.Errorf("the browser's frame is %d lines, want the size sent meanwhile", lines)
+	}
+}
+
+// TestQuittingWaitsForAnUpgrade: ctrl+c while the store upgrades ends the
+// program, but not the upgrade: quitting would undo it, and the next start
+// would do it all again.
+func TestQuittingWaitsForAnUpgrade(t *testing.T) {
+	_, b := newOpening(t)
+	var stderr strings.Builder
+	b.stderr = &stderr
+	release, closed, ended := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	b.start(func(note func(string)) ([]*session, func() error, error) {
+		note("upgrading the store (schema 4 → 5)…")
 		<-release
 		return nil, func() error { close(closed); return nil }, nil
 	})
-	var m tea.Model = o
-	m, _ = m.Update(openingSlowMsg{})
-	if got := m.View().Content; !strings.Contains(got, "opening the store… (ctrl+c to quit)") {
-		t.Errorf("a slow opening draws %q", got)
+	if _, ok := (<-b.events).(storeNoteMsg); !ok {
+		t.Fatal("no note of the upgrade")
 	}
-	if _, cmd := m.Update(press("ctrl+c")); cmd == nil {
-		t.Fatal("ctrl+c does not end the program while the store opens")
-	} else if _, ok := cmd().(tea.QuitMsg); !ok {
-		t.Fatal("ctrl+c does not end the program while the store opens")
-	}
-	if err := b.end(); err != nil {
-		t.Errorf("end: %v", err)
+	go func() { b.end(); close(ended) }()
+	select {
+	case <-ended:
+		t.Fatal("the program ended before the store's upgrade did")
+	case <-time.After(100 * time.Millisecond):
 	}
 	close(release)
+	<-ended
 	select {
 	case <-closed:
-	case <-time.After(10 * time.Second):
-		t.Error("the store opened after the program ended was left open")
+	default:
+		t.Error("the upgraded store was left open")
+	}
+	if !strings.Contains(stderr.String(), "finishing the store's upgrade before quitting") {
+		t.Errorf("the wait is not said: %q", stderr.String())
 	}
 }
