@@ -87,6 +87,11 @@ func round(ds []time.Duration) []time.Duration {
 	return r
 }
 
+// startPollEvery is how often a start's pane is read: a read costs tmux
+// some CPU, and a process starting is short of it on two cores (read every
+// 0.5 ms, the start took 10–20 ms longer); a time is late by up to this.
+const startPollEvery = 2 * time.Millisecond
+
 // startTimes are one start's times: first frame and full load from the
 // process's start, and the first frame from asking tmux to start it.
 type startTimes struct{ first, all, asked time.Duration }
@@ -97,7 +102,7 @@ type startTimes struct{ first, all, asked time.Duration }
 func timeStart(t *testing.T, tm *controlTerm, envArgs, bin, stamp string) startTimes {
 	tm.do("respawn-pane -k -t m 'sleep 100000'")
 	for strings.TrimSpace(strings.Join(tm.screen(), "")) != "" {
-		time.Sleep(pollEvery)
+		time.Sleep(startPollEvery)
 	}
 	os.Remove(stamp)
 	asked := time.Now()
@@ -115,7 +120,7 @@ func timeStart(t *testing.T, tm *controlTerm, envArgs, bin, stamp string) startT
 			started := processStart(t, stamp)
 			return startTimes{first: first.Sub(started), all: time.Since(started), asked: first.Sub(asked)}
 		}
-		time.Sleep(pollEvery)
+		time.Sleep(startPollEvery)
 	}
 }
 
