@@ -80,12 +80,18 @@ func Open(path string, opts ...Option) (*Store, error) {
 	// synchronous=NORMAL: with WAL a commit survives kill -9 without an fsync;
 	// only a power cut can roll back the last commits (never corrupt, never
 	// half a window), and fsync per commit costs 10-300 ms on some disks.
+	// cache_size(-512): 512 KiB of pages a connection, not SQLite's 2 MiB.
+	// The browser's lists read their index once through (a page cache
+	// does not help), and each connection of the pool keeps its own: the
+	// browser's RSS over 100k conversations is 5–9 MiB lower, its loads
+	// and searches no slower (measured alternately).
 	dsn := url.URL{Scheme: "file", OmitHost: true, Path: abs, RawQuery: "" +
 		"_pragma=busy_timeout(5000)" +
 		"&_pragma=foreign_keys(1)" +
 		"&_pragma=journal_mode(WAL)" +
 		"&_pragma=synchronous(NORMAL)" +
 		"&_pragma=temp_store(MEMORY)" +
+		"&_pragma=cache_size(-512)" +
 		"&_txlock=immediate"}
 	db, err := sql.Open("sqlite", dsn.String())
 	if err != nil {
