@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 	"strings"
 )
 
@@ -65,13 +64,7 @@ func (s *Store) eachLeadDay(ctx context.Context, q LeadQuery, fn func(Lead)) err
 			}
 			leads = append(leads, l)
 		}
-		// The index gives them newest first; were it another, sorted here.
-		if !slices.IsSortedFunc(leads, newestLead) {
-			slices.SortStableFunc(leads, newestLead)
-		}
-		for _, l := range leads {
-			fn(l)
-		}
+		giveDay(leads, newestLead, fn)
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read leads: %w", err)

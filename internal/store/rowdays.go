@@ -66,18 +66,23 @@ func (s *Store) eachSessionDay(ctx context.Context, bot string, lo, hi int64, fn
 			}
 			rs = append(rs, r)
 		}
-		// The index gives them newest first; were it another, sorted here.
-		if !slices.IsSortedFunc(rs, newestSession) {
-			slices.SortStableFunc(rs, newestSession)
-		}
-		for _, r := range rs {
-			fn(r)
-		}
+		giveDay(rs, newestSession, fn)
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read sessions: %w", err)
 	}
 	return nil
+}
+
+// giveDay calls fn with each of a day's rows, newest first: the index
+// gives them so; were it another, they are sorted here.
+func giveDay[T any](rows []T, newest func(a, b T) int, fn func(T)) {
+	if !slices.IsSortedFunc(rows, newest) {
+		slices.SortStableFunc(rows, newest)
+	}
+	for _, r := range rows {
+		fn(r)
+	}
 }
 
 // newestSession orders sessions as sessionRowsQuery does.
