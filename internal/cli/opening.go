@@ -20,9 +20,10 @@ type openFunc func(note func(string)) (sessions []*session, closer func() error,
 
 // browserStart is what the browser's start shares with runBrowser: the
 // store's opening, run beside the program, sends its notes and then its
-// result on events. Who closes what it opened is decided under mu: end,
-// once the program is over, or the opening itself when it finishes after
-// that (the user quit while it waited).
+// result on events: the browser made over the store, with the first page
+// it shows already read. Who closes what it opened is decided under mu:
+// end, once the program is over, or the opening itself when it finishes
+// after that (the user quit while it waited).
 type browserStart struct {
 	events     chan tea.Msg  // storeNoteMsg…, then one storeOpenedMsg
 	done       chan struct{} // closed when the program has ended
@@ -33,7 +34,7 @@ type browserStart struct {
 	mu        sync.Mutex
 	ended     bool         // end has run
 	upgrading bool         // the store said it is upgrading
-	browser   *tui.Model   // made of what opened
+	browser   *tui.Model   // made over what opened
 	closer    func() error // closes what opened; end's to call
 	err       error        // why the opening failed
 }
@@ -53,19 +54,28 @@ func (b *browserStart) start(open openFunc) {
 			b.send(storeNoteMsg(s))
 		}
 		sessions, closer, err := open(note)
+		opened := storeOpenedMsg{err: err}
+		if err == nil {
+			// Made and read here, not in Update: they then run while Bubble
+			// Tea sets up the terminal, and the browser draws its first frame
+			// as soon as it takes over.
+			m := b.newBrowser(sessions)
+			opened.browser, opened.first = &m, m.FirstPage()
+		}
 		b.mu.Lock()
 		if b.ended {
 			b.mu.Unlock()
 			if err == nil {
+				opened.browser.Close()
 				closer()
 			}
 			return
 		}
 		if err == nil {
-			b.closer = closer
+			b.browser, b.closer = opened.browser, closer
 		}
 		b.mu.Unlock()
-		b.send(storeOpenedMsg{sessions, err})
+		b.send(opened)
 	}()
 }
 
@@ -109,8 +119,9 @@ func (b *browserStart) end() error {
 type (
 	storeNoteMsg   string
 	storeOpenedMsg struct {
-		sessions []*session
-		err      error
+		browser *tui.Model // made over the store
+		first   tea.Msg    // its FirstPage
+		err     error
 	}
 	openingSlowMsg struct{}
 	handOverMsg    struct{}
@@ -143,6 +154,7 @@ type opening struct {
 	notes   []string
 	slow    bool
 	made    *tui.Model // the browser, once made, if it waits for handOverMsg
+	first   tea.Msg    // its FirstPage
 	pending []tea.Msg
 }
 
@@ -183,18 +195,17 @@ func (o opening) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return o, nil
 }
 
-// opened makes the browser of what opened; a failure ends the program, with
-// its error for runBrowser. The browser takes over at once, unless the slow
-// line is on screen: then once it is gone.
+// opened takes the browser made over what opened; a failure ends the
+// program, with its error for runBrowser. The browser takes over at once,
+// unless the slow line is on screen: then once it is gone.
 func (o opening) opened(msg storeOpenedMsg) (tea.Model, tea.Cmd) {
-	o.b.mu.Lock()
-	defer o.b.mu.Unlock()
 	if msg.err != nil {
+		o.b.mu.Lock()
 		o.b.err = msg.err
+		o.b.mu.Unlock()
 		return o, tea.Quit
 	}
-	m := o.b.newBrowser(msg.sessions)
-	o.b.browser, o.made = &m, &m
+	o.made, o.first = msg.browser, msg.first
 	if o.slow {
 		o.slow = false
 		return o, tea.Tick(handOverAfter, func(time.Time) tea.Msg { return handOverMsg{} })
@@ -202,17 +213,18 @@ func (o opening) opened(msg storeOpenedMsg) (tea.Model, tea.Cmd) {
 	return o.handOver()
 }
 
-// handOver gives the browser what the terminal sent meanwhile, and the
-// program.
+// handOver gives the browser what the terminal sent meanwhile and its
+// first page, then the program: its Init comes last, so that it does not
+// read that page again.
 func (o opening) handOver() (tea.Model, tea.Cmd) {
 	var browser tea.Model = *o.made
-	cmds := []tea.Cmd{o.made.Init()}
-	for _, p := range o.pending {
+	var cmds []tea.Cmd
+	for _, msg := range append(o.pending[:len(o.pending):len(o.pending)], o.first) {
 		var cmd tea.Cmd
-		browser, cmd = browser.Update(p)
+		browser, cmd = browser.Update(msg)
 		cmds = append(cmds, cmd)
 	}
-	return browser, tea.Batch(cmds...)
+	return browser, tea.Batch(append(cmds, browser.Init())...)
 }
 
 func (o opening) View() tea.View {

@@ -11,25 +11,40 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/neotui/neotui/api"
 	"github.com/neotui/neotui/internal/store"
 	"github.com/neotui/neotui/tui"
 )
 
-// newOpening is the browser's start over an empty store, the browser made
-// as runBrowser makes it once the store is open.
-func newOpening(t *testing.T) (opening, *browserStart) {
+// newOpening is the browser's start over a store of leads (bot s1), the
+// browser made as runBrowser makes it once the store is open.
+func newOpening(t *testing.T, leads ...api.Lead) (opening, *browserStart) {
 	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "neotui.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	for _, l := range leads {
+		day := api.DayOf(l.CreateTime)
+		if _, err := st.SaveLeads(t.Context(), "s1", day, day, time.Now(), []api.Lead{l}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	b := newBrowserStart(io.Discard)
 	b.newBrowser = func([]*session) tui.Model {
 		return tui.New(tui.Options{Store: st, BotName: "Test Shop", Serial: "s1", Location: time.UTC,
 			PollEvery: -1, RefreshEvery: -1, FlashFor: -1})
 	}
 	return opening{b: b}, b
+}
+
+// opened is what the opening sends once the store is open: the browser
+// made over it, with its first page read.
+func opened(b *browserStart) storeOpenedMsg {
+	m := b.newBrowser(nil)
+	b.browser = &m
+	return storeOpenedMsg{browser: &m, first: m.FirstPage()}
 }
 
 func press(s string) tea.KeyPressMsg {
@@ -49,7 +64,7 @@ func TestOpeningHandsOnWhatTheTerminalSent(t *testing.T) {
 	if got := m.View().Content; got != "" {
 		t.Errorf("the opening draws %q before it is slow", got)
 	}
-	m, cmd := m.Update(storeOpenedMsg{})
+	m, cmd := m.Update(opened(b))
 	if _, ok := m.(tui.Model); !ok || cmd == nil {
 		t.Fatalf("the opened store did not hand over to the browser: %T", m)
 	}
@@ -63,6 +78,21 @@ func TestOpeningHandsOnWhatTheTerminalSent(t *testing.T) {
 	}
 	if err := b.end(); err != nil {
 		t.Errorf("end: %v", err)
+	}
+}
+
+// TestOpeningHandsOverTheFirstPage: the browser takes over with its first
+// page of leads already read beside the terminal's setup, so its very first
+// frame shows them, with no command to wait for.
+func TestOpeningHandsOverTheFirstPage(t *testing.T) {
+	o, b := newOpening(t, api.Lead{Type: api.TypeLead, Name: "Mallory Quist", Email: "mq@example.com",
+		CreateTime: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC), SessionID: 7})
+	defer b.end()
+	var m tea.Model = o
+	m, _ = m.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
+	m, _ = m.Update(opened(b))
+	if got := ansi.Strip(m.View().Content); !strings.Contains(got, "Mallory") {
+		t.Errorf("the browser's first frame does not show the lead read while the terminal was set up:\n%s", got)
 	}
 }
 
@@ -139,7 +169,7 @@ func TestOpeningSlowHandsOverOnceItsLineIsGone(t *testing.T) {
 	defer b.end()
 	var m tea.Model = o
 	m, _ = m.Update(openingSlowMsg{})
-	m, cmd := m.Update(storeOpenedMsg{})
+	m, cmd := m.Update(opened(b))
 	if _, ok := m.(opening); !ok || cmd == nil {
 		t.Fatalf("the browser took the screen with the slow line still on it (%T)", m)
 	}
