@@ -287,6 +287,9 @@ func (s *Store) writeCopy(ctx context.Context, write func(copyDest) error) error
 	if err := write(sqliteDest{tx}); err != nil {
 		return err
 	}
+	if err := refreshSessionDays(ctx, tx, s.dialect); err != nil {
+		return fmt.Errorf("write the copy: %w", err)
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("write the copy: %w", err)
 	}

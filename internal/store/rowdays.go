@@ -16,26 +16,14 @@ import (
 // connection's mutex, a Go string per text and a boxed value per column:
 // about 1 µs and 140 bytes a row, most of a 100k-row list's load. A day's
 // rows aggregated into three texts cost that once, and their lines are
-// kept as the texts hold them. PostgreSQL reads row by row: its driver
+// kept as the texts hold them; a day of sessions is even kept aggregated
+// (sessiondays.go). PostgreSQL reads row by row: its driver
 // unescapes text (pgdriver.go), and its rows cost no mutex.
 
-// sessionDaysQuery reads what sessionRowsQuery does, a result row per day,
-// newest first: the day; its sessions' lines ("ID preview") and their URIs,
-// each text joined by NULs; and two numbers a session, create_ns from the
-// day's start (five digits fewer) and message_count and has_lead as one (2n
-// or 2n+1). Each aggregate takes the rows in the same order, the index's,
-// newest first. Each value a row costs SQLite about as much as the row's
-// step: lengths to cut the texts by would cost a third more, and
-// concat_ws, or count(*), more than ||.
-const sessionDaysQuery = `
-	SELECT day, string_agg(session_id || ' ' || preview, char(0)), string_agg(uri, char(0)),
-	       string_agg((create_ns - day * 86400000000000) || ' ' || (message_count * 2 + has_lead), ' ')
-	FROM sessions WHERE bot = ? AND day BETWEEN ? AND ?
-	GROUP BY day ORDER BY day DESC`
-
-// eachSessionDay is eachSession without a limit, a day of rows at a time.
-// A day whose texts hold a NUL of their own (a visitor's text may) has more
-// NULs than the rows' joins: it is read again row by row.
+// eachSessionDay is eachSession without a limit, a day of rows at a time
+// (sessionDaysQuery). A day whose texts hold a NUL of their own (a
+// visitor's text may) has more NULs than the rows' joins: it is read again
+// row by row.
 func (s *Store) eachSessionDay(ctx context.Context, bot string, lo, hi int64, fn func(SessionRow)) error {
 	rows, err := s.db.QueryContext(ctx, sessionDaysQuery, bot, lo, hi)
 	if err != nil {
@@ -43,14 +31,19 @@ func (s *Store) eachSessionDay(ctx context.Context, bot string, lo, hi int64, fn
 	}
 	defer rows.Close()
 	var (
-		day  sessionDay
-		rs   []SessionRow // a day's, reused
-		uris = interner{}
+		day                sessionDay
+		lines, uri, fields sql.NullString
+		rs                 []SessionRow // a day's, reused
+		uris               = interner{}
 	)
 	for rows.Next() {
-		if err := rows.Scan(&day.day, &day.lines, &day.uris, &day.fields); err != nil {
+		if err := rows.Scan(&day.day, &lines, &uri, &fields); err != nil {
 			return fmt.Errorf("read sessions: %w", err)
 		}
+		if !fields.Valid {
+			continue // a day whose sessions are all gone
+		}
+		day.lines, day.uris, day.fields = lines.String, uri.String, fields.String
 		n := (strings.Count(day.fields, " ") + 1) / 2
 		if strings.Count(day.lines, "\x00") != n-1 || strings.Count(day.uris, "\x00") != n-1 {
 			if err := s.eachSessionRow(ctx, bot, day.day, day.day, 0, uris, fn); err != nil {

@@ -203,6 +203,9 @@ func (s *Store) saveWindow(ctx context.Context, bot string, ep Endpoint, from, t
 	if err := save(tx, conn); err != nil {
 		return fmt.Errorf("save %s of %s for %s..%s: %w", ep, bot, from, to, err)
 	}
+	if err := refreshSessionDays(ctx, tx, s.dialect); err != nil {
+		return fmt.Errorf("save %s of %s for %s..%s: %w", ep, bot, from, to, err)
+	}
 	if err := saveMarks(ctx, tx, s.dialect, bot, ep, from, to, fetched); err != nil {
 		return fmt.Errorf("mark %s of %s for %s..%s as fetched: %w", ep, bot, from, to, err)
 	}

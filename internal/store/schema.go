@@ -399,6 +399,37 @@ DROP INDEX leads_newest;
 	`
 ALTER TABLE sync_leases ADD COLUMN progress TEXT NOT NULL DEFAULT '';
 `,
+
+	// 16: each day's sessions as the Conversations list reads them, kept
+	// ready (sessiondays.go): a day's texts are NULL while stale. Every day
+	// that has sessions has a row, stale until the refresh below.
+	`
+CREATE TABLE session_days (
+	bot    TEXT    NOT NULL,
+	day    INTEGER NOT NULL,
+	lines  TEXT,
+	uris   TEXT,
+	fields TEXT,
+	PRIMARY KEY (bot, day)
+);
+CREATE TRIGGER sessions_day_insert AFTER INSERT ON sessions BEGIN
+	INSERT INTO session_days (bot, day) VALUES (new.bot, new.day)
+	ON CONFLICT (bot, day) DO UPDATE SET lines = NULL, uris = NULL, fields = NULL WHERE lines IS NOT NULL;
+END;
+CREATE TRIGGER sessions_day_update AFTER UPDATE OF bot, session_id, day, create_ns, uri, message_count, preview, has_lead ON sessions
+WHEN old.bot IS NOT new.bot OR old.session_id IS NOT new.session_id OR old.day IS NOT new.day
+	OR old.create_ns IS NOT new.create_ns OR old.uri IS NOT new.uri OR old.message_count IS NOT new.message_count
+	OR old.preview IS NOT new.preview OR old.has_lead IS NOT new.has_lead BEGIN
+	UPDATE session_days SET lines = NULL, uris = NULL, fields = NULL WHERE bot = old.bot AND day = old.day AND lines IS NOT NULL;
+	INSERT INTO session_days (bot, day) VALUES (new.bot, new.day)
+	ON CONFLICT (bot, day) DO UPDATE SET lines = NULL, uris = NULL, fields = NULL WHERE lines IS NOT NULL;
+END;
+CREATE TRIGGER sessions_day_delete AFTER DELETE ON sessions BEGIN
+	UPDATE session_days SET lines = NULL, uris = NULL, fields = NULL WHERE bot = old.bot AND day = old.day AND lines IS NOT NULL;
+END;
+INSERT INTO session_days (bot, day) SELECT DISTINCT bot, day FROM sessions;
+` + refreshDaysSQL + `;
+`,
 }
 
 // shownIndex is the full-text index over the shown text, as migration 4

@@ -68,8 +68,9 @@ func TestMigrateVersion9IndexesShortWords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Back to version 9: migrations 15, 14 and 11 undone, then 13 and 10.
-	for _, q := range []string{`ALTER TABLE sync_leases DROP COLUMN progress`,
+	// Back to version 9: migrations 16, 15, 14 and 11 undone, then 13 and 10.
+	for _, q := range []string{`DROP TRIGGER sessions_day_insert; DROP TRIGGER sessions_day_update;
+		DROP TRIGGER sessions_day_delete; DROP TABLE session_days`, `ALTER TABLE sync_leases DROP COLUMN progress`,
 		`CREATE INDEX leads_newest ON leads (bot, day, create_ns, session_id)`, `DROP TRIGGER leads_mark_session; DROP INDEX sessions_rows;
 		ALTER TABLE sessions DROP COLUMN has_lead;
 		CREATE INDEX sessions_rows ON sessions (bot, day, create_ns, session_id, message_count, uri, preview, visitor_count, ai_count)`,
