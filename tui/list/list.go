@@ -166,6 +166,7 @@ func (m *Model) SetRows(r Rows) tea.Cmd {
 	m.shown = result{}
 	if words := parseQuery(m.input.Value()); len(words) > 0 {
 		m.shown = m.corpus.filter(words, result{})
+		m.releaseNotes() // a kept filter over new rows
 	}
 
 	row := -1
@@ -263,6 +264,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	case filteredMsg:
 		if msg.list == m.id && msg.seq == m.seq {
 			m.apply(msg.result)
+			m.releaseNotes() // a result that came after enter
 		}
 		return m, nil
 	case tea.KeyPressMsg:
@@ -317,6 +319,7 @@ func (m Model) updateFilter(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		if len(parseQuery(m.input.Value())) == 0 {
 			m.input.Reset() // nothing to keep: hide the bar
 		}
+		m.releaseNotes()
 		m.scrollToCursor()
 		return m, nil
 	case msg.Text == "" && key.Matches(msg, m.keys.Up, m.keys.Down):
@@ -382,7 +385,16 @@ func (m *Model) clearFilter() {
 		// Centre the restored selection rather than pin it to an edge.
 		m.offset = m.cursor - m.listHeight()/2
 	}
+	m.releaseNotes()
 	m.scrollToCursor()
+}
+
+// releaseNotes lets the corpus go of its notes unless the filter is being
+// typed: they serve typing on alone (see noteStore.release).
+func (m *Model) releaseNotes() {
+	if !m.input.Focused() {
+		m.corpus.notes.release()
+	}
 }
 
 // filterBarShown reports whether the bar takes a line: while typing, and

@@ -155,3 +155,41 @@ func TestTypingOnConcurrently(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// notesKept is how many rows' notes c keeps.
+func notesKept(c *corpus) int {
+	c.notes.mu.Lock()
+	defer c.notes.mu.Unlock()
+	n := 0
+	for _, b := range c.notes.bufs {
+		n += cap(b.notes)
+	}
+	return n
+}
+
+// Notes serve typing on alone: keeping the filter (enter) or clearing it
+// (esc) lets them go, as does a result that arrives after enter, and
+// typing on afterwards reads the texts, finding what a fresh search finds.
+func TestNotesReleasedWhenTypingStops(t *testing.T) {
+	items := numbered(syncFilterMax+1000, "lead %d")
+	for _, key := range []string{"enter", "esc"} {
+		m := typeText(t, send(t, newModel(items, 40, 10), press("/")), "12")
+		if notesKept(m.corpus) == 0 {
+			t.Fatal(`typing "12" kept no notes`)
+		}
+		if m = send(t, m, press(key)); notesKept(m.corpus) != 0 {
+			t.Errorf("after %s the corpus keeps %d rows' notes, want none", key, notesKept(m.corpus))
+		}
+	}
+
+	m := typeText(t, send(t, newModel(items, 40, 10), press("/")), "1")
+	m, cmd := m.Update(press("2"))
+	m = send(t, m, press("enter"))
+	if m = send(t, m, filterMsg(t, cmd)); notesKept(m.corpus) != 0 || m.FilterValue() != "12" {
+		t.Errorf("a result after enter: %q kept with %d rows' notes, want \"12\" with none", m.FilterValue(), notesKept(m.corpus))
+	}
+	m = typeText(t, send(t, m, press("/")), "3")
+	if want := newCorpus(items, nil, nil).filter([]string{"123"}, result{}); m.VisibleLen() != len(want.rows) {
+		t.Errorf(`"123" typed on a kept "12": %d rows, want %d`, m.VisibleLen(), len(want.rows))
+	}
+}
