@@ -69,8 +69,13 @@ func (s *noteStore) put(parts []*matches) uint64 {
 // be long in coming, and they hold 20 bytes a row of the last results (2 MB
 // at 100k conversations, up to 80 MB at 1M rows). Typing on a kept
 // filter then reads the texts, as after any result whose notes are gone.
-func (s *noteStore) release() {
+// It returns how many rows' notes it let go of.
+func (s *noteStore) release() (rows int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for _, b := range s.bufs {
+		rows += len(b.notes)
+	}
 	clear(s.bufs[:])
+	return rows
 }

@@ -193,3 +193,25 @@ func TestNotesReleasedWhenTypingStops(t *testing.T) {
 		t.Errorf(`"123" typed on a kept "12": %d rows, want %d`, m.VisibleLen(), len(want.rows))
 	}
 }
+
+// Notes of many rows let go are collected at once, in a command: the
+// heap's goal then follows the rows kept, not the typing's peak. A few are
+// not worth a collection.
+func TestDoneTypingCollectsManyNotes(t *testing.T) {
+	for _, c := range []struct {
+		items   int
+		collect bool
+	}{{collectNotesMin, true}, {syncFilterMax + 1000, false}} {
+		for _, key := range []string{"enter", "esc"} {
+			m := typeText(t, send(t, newModel(numbered(c.items, "lead %d"), 40, 10), press("/")), "le")
+			m, cmd := m.Update(press(key))
+			if cmd != nil != c.collect || notesKept(m.corpus) != 0 {
+				t.Errorf("%s after \"le\" over %d items: a command %v, want %v; %d rows' notes kept",
+					key, c.items, cmd != nil, c.collect, notesKept(m.corpus))
+			}
+			if cmd != nil && cmd() != nil {
+				t.Error("the collection should send no message")
+			}
+		}
+	}
+}
