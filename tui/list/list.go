@@ -404,14 +404,14 @@ func (m *Model) doneTyping() tea.Cmd {
 	return collect
 }
 
-// releaseNotes lets the corpus go of its notes unless the filter is being
-// typed: they serve typing on alone (see noteStore.release). It returns
-// how many rows' notes it let go of.
+// releaseNotes lets the corpus go of its notes and its searches' scratch
+// unless the filter is being typed: they serve typing on alone (see
+// noteStore.release). It returns how many rows' notes it let go of.
 func (m *Model) releaseNotes() int {
 	if m.input.Focused() {
 		return 0
 	}
-	return m.corpus.notes.release()
+	return m.corpus.release()
 }
 
 func collect() tea.Msg {

@@ -156,13 +156,18 @@ func TestTypingOnConcurrently(t *testing.T) {
 	wg.Wait()
 }
 
-// notesKept is how many rows' notes c keeps.
+// notesKept is how many rows' notes c keeps, and the searches' scratch.
 func notesKept(c *corpus) int {
 	c.notes.mu.Lock()
 	defer c.notes.mu.Unlock()
+	c.scratch.mu.Lock()
+	defer c.scratch.mu.Unlock()
 	n := 0
 	for _, b := range c.notes.bufs {
 		n += cap(b.notes)
+	}
+	for _, m := range c.scratch.free {
+		n += cap(m.next)
 	}
 	return n
 }
