@@ -85,7 +85,10 @@ func (l *Lead) SetTriage(t Triage) {
 		l.triage = nil
 		return
 	}
-	l.triage = &t
+	// Not &t: t would then move to the heap on every call, for the
+	// untouched too.
+	l.triage = new(Triage)
+	*l.triage = t
 }
 
 // LeadQuery selects leads. Zero fields do not filter.
