@@ -367,7 +367,7 @@ func (m Model) openSelected() (Model, tea.Cmd) {
 	}
 	m.detailOpen = true
 	cmds := []tea.Cmd{m.follow()}
-	if l.Triage.SeenAt.IsZero() {
+	if l.Triage().SeenAt.IsZero() {
 		cmds = append(cmds, setSeen(m.sh, l, true))
 	}
 	return m, tea.Batch(cmds...)

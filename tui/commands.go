@@ -48,7 +48,7 @@ func loadLeads(sh *shared, seq, limit int, v leadView, prev list.Rows) tea.Cmd {
 		read := 0
 		err := sh.Store.EachLead(sh.ctx, q, func(l store.Lead) {
 			read++
-			if !snoozed || l.Triage.Snoozed(now) {
+			if !snoozed || l.Triage().Snoozed(now) {
 				leads.add(l)
 			}
 		})

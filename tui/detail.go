@@ -266,7 +266,7 @@ func (d detailModel) leadCard(c *cardLines, l store.Lead) {
 		name = mask(name)
 	}
 	head := st.Title.Render(name) + "  " + badge
-	if l.Triage.Starred {
+	if l.Triage().Starred {
 		head += " " + st.Star.Render("★")
 	}
 	c.add(fitCell(head, d.width))
@@ -338,7 +338,7 @@ func nonEmpty(s ...string) []string {
 // triageLine is a lead's local state: status, seen, snooze, notes.
 func (d detailModel) triageLine(l store.Lead) string {
 	st := d.sh.styles
-	t := l.Triage
+	t := l.Triage()
 	status := t.Status
 	if status == "" {
 		status = store.StatusNew

@@ -43,7 +43,7 @@ func exportLeads(sh *shared, leads []store.Lead, path, what string, dialog *pick
 	return func() tea.Msg {
 		notes := map[string][]store.Note{}
 		for _, l := range leads {
-			if l.Triage.Notes == 0 {
+			if l.Triage().Notes == 0 {
 				continue
 			}
 			n, err := st.Notes(ctx, l.Bot, l.Key)

@@ -69,9 +69,9 @@ func TestTooSmallTakesNoKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tr.Status != before.Triage.Status || activeTab(m) != tabLeads || leadList(m).FilterValue() != "" {
+	if tr.Status != before.Triage().Status || activeTab(m) != tabLeads || leadList(m).FilterValue() != "" {
 		t.Errorf("keys acted unseen: status %q (was %q), tab %d, filter %q",
-			tr.Status, before.Triage.Status, activeTab(m), leadList(m).FilterValue())
+			tr.Status, before.Triage().Status, activeTab(m), leadList(m).FilterValue())
 	}
 	if _, cmd := m.Update(keyMsg("q")); !isQuit(cmd) {
 		t.Error("q does not quit the too-small screen")

@@ -234,7 +234,7 @@ func (m *Model) handleTriageKey(msg tea.KeyPressMsg) (handled bool, cmd tea.Cmd)
 		p := newPicker(m.sh, "Status of "+leadName(l), statusChoices(), func(v any, _ string) tea.Cmd {
 			return setStatus(m.sh, l, v.(store.Status))
 		})
-		p.cursor = max(slices.Index(store.Statuses, l.Triage.Status), 0) // on the current one
+		p.cursor = max(slices.Index(store.Statuses, l.Triage().Status), 0) // on the current one
 		m.open(p)
 	case key.Matches(msg, k.Star):
 		return true, toggleStar(m.sh, l)
@@ -302,7 +302,7 @@ func (m *Model) viewKey(msg tea.KeyPressMsg) (handled bool, cmd tea.Cmd) {
 
 // snoozePicker asks until when to snooze l: a preset, or a typed date.
 func snoozePicker(sh *shared, l store.Lead) *picker {
-	choices := snoozeChoices(sh.now(), sh.loc(), l.Triage.Snoozed(sh.now()))
+	choices := snoozeChoices(sh.now(), sh.loc(), l.Triage().Snoozed(sh.now()))
 	p := newPicker(sh, "Snooze "+leadName(l)+" until", choices, func(v any, text string) tea.Cmd {
 		until, _ := v.(time.Time)
 		if text != "" {

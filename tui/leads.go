@@ -74,7 +74,7 @@ func (l *leadsModel) loaded(msg leadsLoadedMsg) (fresh int, cmd tea.Cmd) {
 	l.raw, l.ready = msg.leads, true
 	l.unseenN = 0
 	for ld := range l.raw.all() {
-		if ld.Triage.SeenAt.IsZero() {
+		if ld.Triage().SeenAt.IsZero() {
 			l.unseenN++
 		}
 	}
@@ -154,7 +154,7 @@ func leadRows(leads leadSet, v leadView) ([]list.Item, leadColumns) {
 	sepDone := v.lastVisit.IsZero() || sorted // the separator divides the newest-first order only
 	newer := 0
 	for ld := range leads.all() {
-		if v.unseenOnly && !ld.Triage.SeenAt.IsZero() {
+		if v.unseenOnly && !ld.Triage().SeenAt.IsZero() {
 			continue
 		}
 		if !sepDone && !ld.CreateTime.After(v.lastVisit) {

@@ -69,7 +69,7 @@ func TestLeadFilterFindsURI(t *testing.T) {
 func TestLeadFilterText(t *testing.T) {
 	l := &store.Lead{Lead: api.Lead{Type: api.TypeLead, Name: " Ana\x1b[31m ", Email: "ana@example.com",
 		Content: "quiere el precio\nde la hora", SessionID: 5109989}}
-	l.Triage.Status, l.Triage.Starred = store.StatusContacted, true
+	l.SetTriage(store.Triage{Status: store.StatusContacted, Starred: true})
 	it := newLeadItem(l, &uriParts{}, true)
 	want := "Ana ana@example.com  quiere el precio de la hora 5109989 Lead status:contacted is:starred is:unseen"
 	if got := it.FilterText(); got != want {

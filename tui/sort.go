@@ -80,11 +80,11 @@ func sortLeads(items []list.Item, order string) {
 		})
 	case sortStatus:
 		slices.SortStableFunc(items, func(a, b list.Item) int {
-			return cmp.Compare(statusRank(lead(a).lead.Triage.Status), statusRank(lead(b).lead.Triage.Status))
+			return cmp.Compare(statusRank(lead(a).lead.Triage().Status), statusRank(lead(b).lead.Triage().Status))
 		})
 	case sortUnseen:
 		slices.SortStableFunc(items, func(a, b list.Item) int {
-			return boolRank(!lead(a).lead.Triage.SeenAt.IsZero()) - boolRank(!lead(b).lead.Triage.SeenAt.IsZero())
+			return boolRank(!lead(a).lead.Triage().SeenAt.IsZero()) - boolRank(!lead(b).lead.Triage().SeenAt.IsZero())
 		})
 	}
 }

@@ -48,7 +48,7 @@ type triagedMsg struct {
 func triage(sh *shared, l store.Lead, doing string, act func(expect int64) (store.Change, error)) tea.Cmd {
 	name := leadName(l)
 	return func() tea.Msg {
-		ch, err := sh.op.Act(l.Triage.Version, act)
+		ch, err := sh.op.Act(l.Triage().Version, act)
 		if err != nil {
 			return triagedMsg{what: doing, lead: name, err: err}
 		}
@@ -72,12 +72,12 @@ func setStatus(sh *shared, l store.Lead, st store.Status) tea.Cmd {
 // it flips that one: two presses are two toggles.
 func toggleStar(sh *shared, l store.Lead) tea.Cmd {
 	doing := "star it"
-	if l.Triage.Starred {
+	if l.Triage().Starred {
 		doing = "unstar it"
 	}
 	return triage(sh, l, doing, func(v int64) (store.Change, error) {
-		star := !l.Triage.Starred
-		if mine, ok := sh.op.StarredSince(store.LeadRef{Bot: l.Bot, Key: l.Key}, l.Triage.Version); ok {
+		star := !l.Triage().Starred
+		if mine, ok := sh.op.StarredSince(store.LeadRef{Bot: l.Bot, Key: l.Key}, l.Triage().Version); ok {
 			star = !mine
 		}
 		return sh.Store.SetStarred(sh.ctx, l.Bot, l.Key, star, v, sh.now(), sh.user())

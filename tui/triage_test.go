@@ -36,7 +36,7 @@ func selected(t *testing.T, m Model) store.Lead {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l.Triage = tr
+	l.SetTriage(tr)
 	return l
 }
 
@@ -52,22 +52,22 @@ func TestStatusStarUndo(t *testing.T) {
 	}
 	checkFrame(t, m, 120, 40)
 	m = press(t, m, "c")
-	if got := selected(t, m).Triage.Status; got != store.StatusContacted {
+	if got := selected(t, m).Triage().Status; got != store.StatusContacted {
 		t.Fatalf("status %q after s c", got)
 	}
 	if !strings.Contains(screen(m), "contacted") {
 		t.Errorf("the row does not show its status:\n%s", screen(m))
 	}
 	m = press(t, m, "*")
-	if !selected(t, m).Triage.Starred || !strings.Contains(screen(m), "★") {
+	if !selected(t, m).Triage().Starred || !strings.Contains(screen(m), "★") {
 		t.Error("* did not star the lead")
 	}
 	m = press(t, m, "ctrl+z")
-	if selected(t, m).Triage.Starred {
+	if selected(t, m).Triage().Starred {
 		t.Error("ctrl+z did not undo the star")
 	}
 	m = press(t, m, "ctrl+z")
-	if got := selected(t, m).Triage.Status; got != store.StatusNew {
+	if got := selected(t, m).Triage().Status; got != store.StatusNew {
 		t.Errorf("second ctrl+z left status %q, want new", got)
 	}
 	// The live filter finds leads by status.
@@ -86,7 +86,7 @@ func TestOpeningMarksSeenAndUMarksUnseen(t *testing.T) {
 		t.Fatalf("no unseen leads at start:\n%s", screen(m))
 	}
 	m = press(t, m, "enter")
-	if unseenCount(m) != before-1 || selected(t, m).Triage.SeenAt.IsZero() {
+	if unseenCount(m) != before-1 || selected(t, m).Triage().SeenAt.IsZero() {
 		t.Fatalf("opening did not mark the lead seen: %d unseen, was %d", unseenCount(m), before)
 	}
 	m = press(t, m, "esc", "U")
@@ -192,7 +192,7 @@ func TestConflictIsRefusedAndReloads(t *testing.T) {
 		t.Fatal(err)
 	}
 	m = press(t, m, "s", "w")
-	if got := selected(t, m).Triage.Status; got != store.StatusLost {
+	if got := selected(t, m).Triage().Status; got != store.StatusLost {
 		t.Errorf("status %q: the stale action overwrote bob's", got)
 	}
 	if s := screen(m); !strings.Contains(s, "bob") {
@@ -427,7 +427,7 @@ func TestQuickKeysAndTeammates(t *testing.T) {
 	next, c1 := m.Update(keyMsg("*"))
 	next, c2 := next.(Model).Update(keyMsg("*"))
 	m = settle(t, next.(Model), c1, c2)
-	if got := selected(t, m).Triage; got.Starred || got.Version != 2 {
+	if got := selected(t, m).Triage(); got.Starred || got.Version != 2 {
 		t.Errorf("* * left starred=%v at version %d, want unstarred at 2", got.Starred, got.Version)
 	}
 	if undoCount(m) != 2 {
@@ -439,7 +439,7 @@ func TestQuickKeysAndTeammates(t *testing.T) {
 		t.Fatal(err)
 	}
 	m = press(t, m, "s", "q")
-	if got := selected(t, m).Triage.Status; got != store.StatusQualified {
+	if got := selected(t, m).Triage().Status; got != store.StatusQualified {
 		t.Fatalf("status %q after bob opened the lead, want qualified", got)
 	}
 
@@ -449,14 +449,14 @@ func TestQuickKeysAndTeammates(t *testing.T) {
 		t.Fatal(err)
 	}
 	m = press(t, m, "s", "w")
-	if got := selected(t, m).Triage.Status; got != store.StatusLost {
+	if got := selected(t, m).Triage().Status; got != store.StatusLost {
 		t.Fatalf("status %q: the stale action overwrote bob's", got)
 	}
 	if !flashErr(m) || !strings.Contains(flashText(m), "Mallory: bob set it to lost 2m ago — press again to override") {
 		t.Errorf("refusal reads %q", flashText(m))
 	}
 	m = press(t, m, "s", "w")
-	if got := selected(t, m).Triage.Status; got != store.StatusWon || flashErr(m) {
+	if got := selected(t, m).Triage().Status; got != store.StatusWon || flashErr(m) {
 		t.Fatalf("pressing again: status %q, flash %q", got, flashText(m))
 	}
 	undos := undoCount(m)
@@ -465,7 +465,9 @@ func TestQuickKeysAndTeammates(t *testing.T) {
 	if _, err := st.SetStarred(ctx, l.Bot, l.Key, true, -1, testNow, "bob"); err != nil {
 		t.Fatal(err)
 	}
-	storedLead(m, 0).Triage.Starred = false                                         // the row has not caught up
+	caught := storedLead(m, 0).Triage()
+	caught.Starred = false
+	storedLead(m, 0).SetTriage(caught)                                              // the row has not caught up
 	if _, err := st.ToggleStar(ctx, l.Bot, l.Key, -1, testNow, "bob"); err != nil { // bob unstars
 		t.Fatal(err)
 	}
@@ -597,8 +599,8 @@ func TestUndoInNotesWindow(t *testing.T) {
 		t.Fatal("n opened no notes window")
 	}
 	m = press(t, m, "ctrl+z")
-	if notesOf(m) == nil || selected(t, m).Triage.Starred {
-		t.Errorf("ctrl+z in the notes window: open=%v, starred=%v", notesOf(m) != nil, selected(t, m).Triage.Starred)
+	if notesOf(m) == nil || selected(t, m).Triage().Starred {
+		t.Errorf("ctrl+z in the notes window: open=%v, starred=%v", notesOf(m) != nil, selected(t, m).Triage().Starred)
 	}
 }
 
@@ -670,7 +672,7 @@ func TestBadSnoozeDateKeepsThePicker(t *testing.T) {
 	m = press(t, m, "ctrl+u")
 	m = paste(t, m, "2099-01-02")
 	m = press(t, m, "enter")
-	if pickerOf(m) != nil || selected(t, m).Triage.SnoozedUntil.IsZero() && !strings.Contains(flashText(m), "snoozed until") {
+	if pickerOf(m) != nil || selected(t, m).Triage().SnoozedUntil.IsZero() && !strings.Contains(flashText(m), "snoozed until") {
 		t.Errorf("a good date did not snooze: flash %q", flashText(m))
 	}
 }
@@ -803,7 +805,7 @@ func TestOpenLeadOffTheListStaysFresh(t *testing.T) {
 		t.Fatal(err)
 	}
 	m = settle(t, m, func() tea.Msg { return pollMsg{} })
-	if openLead(m).Triage.Status != store.StatusLost || !strings.Contains(screen(m), "lost") {
+	if openLead(m).Triage().Status != store.StatusLost || !strings.Contains(screen(m), "lost") {
 		t.Errorf("the open card does not show bob's status:\n%s", screen(m))
 	}
 	m = press(t, m, "s", "w")

@@ -42,7 +42,7 @@ func (m Model) updateData(msg tea.Msg) (Model, tea.Cmd, bool) {
 	case openTriageMsg:
 		if l := m.detail.lead; m.detailOpen && l != nil && l.Bot == msg.bot && l.Key == msg.key {
 			fresh := *l
-			fresh.Triage = msg.triage
+			fresh.SetTriage(msg.triage)
 			m.detail.lead = &fresh
 		}
 	case matchEdgeMsg:

@@ -173,10 +173,10 @@ func (a *app) printLeads(ctx context.Context, st *store.Store, leads []store.Lea
 			typ = "Appt"
 		}
 		star := ""
-		if l.Triage.Starred {
+		if l.Triage().Starred {
 			star = "★"
 		}
-		status := string(l.Triage.Status)
+		status := string(l.Triage().Status)
 		if status == "" {
 			status = "new"
 		}
@@ -198,7 +198,7 @@ func (a *app) printLeads(ctx context.Context, st *store.Store, leads []store.Lea
 func leadNotes(ctx context.Context, st *store.Store, leads []store.Lead) (map[string][]store.Note, error) {
 	notes := make(map[string][]store.Note)
 	for _, l := range leads {
-		if l.Triage.Notes == 0 {
+		if l.Triage().Notes == 0 {
 			continue
 		}
 		n, err := st.Notes(ctx, l.Bot, l.Key)

@@ -89,7 +89,7 @@ func TestServersShareOneDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(leads) != 1 || leads[0].Triage.UpdatedBy != "ana@laptop" {
+	if len(leads) != 1 || leads[0].Triage().UpdatedBy != "ana@laptop" {
 		t.Fatalf("contacted leads %+v, want one, by ana@laptop", leads)
 	}
 	notes, err := st.Notes(context.Background(), serial, leads[0].Key)

@@ -308,8 +308,8 @@ func TestServeTeammatesSeeEachOthersTriage(t *testing.T) {
 	}
 	var by []string
 	for _, l := range leads {
-		if l.Triage.Status == store.StatusContacted {
-			by = append(by, l.Triage.UpdatedBy)
+		if l.Triage().Status == store.StatusContacted {
+			by = append(by, l.Triage().UpdatedBy)
 		}
 	}
 	if len(by) != 1 || by[0] != "ana@laptop" {

@@ -46,10 +46,10 @@ func LeadRecords(leads []store.Lead, notes map[string][]store.Note, botNames map
 	for i, l := range leads {
 		r := LeadRecord{
 			Lead:         l.Lead,
-			Status:       statusName(l.Triage.Status),
-			Starred:      l.Triage.Starred,
-			SnoozedUntil: l.Triage.SnoozedUntil.UTC(),
-			Seen:         !l.Triage.SeenAt.IsZero(),
+			Status:       statusName(l.Triage().Status),
+			Starred:      l.Triage().Starred,
+			SnoozedUntil: l.Triage().SnoozedUntil.UTC(),
+			Seen:         !l.Triage().SeenAt.IsZero(),
 		}
 		if several {
 			r.Bot, r.BotName = l.Bot, botNames[l.Bot]

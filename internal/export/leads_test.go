@@ -34,8 +34,7 @@ func hostileLeads() ([]store.Lead, map[string][]store.Note) {
 			SessionID:   31302,
 			URI:         "https://shop.example/p?a=1&b=2",
 			Count:       2,
-		}, Triage: store.Triage{Status: "contacted", Starred: true, SnoozedUntil: snooze,
-			SeenAt: noted, UpdatedAt: noted, UpdatedBy: "ana", Version: 3, Notes: 2}},
+		}},
 		{Key: "k2", Bot: "shop", Lead: api.Lead{
 			Type: api.TypeAppointment, Name: "Ana Rossi", Email: "ana@example.it", CreateTime: created.Add(-time.Hour),
 			Content: "-2+3 tomorrow", SessionID: 31301, Count: 1,
@@ -45,6 +44,8 @@ func hostileLeads() ([]store.Lead, map[string][]store.Note) {
 		{ID: 1, Bot: "shop", Key: "k1", Author: "ana", Body: "called, no answer", CreatedAt: noted},
 		{ID: 2, Bot: "shop", Key: "k1", Author: "bo", Body: "@sent quote\nwaiting \x1b[31m", CreatedAt: noted.Add(24 * time.Hour)},
 	}}
+	leads[0].SetTriage(store.Triage{Status: "contacted", Starred: true, SnoozedUntil: snooze,
+		SeenAt: noted, UpdatedAt: noted, UpdatedBy: "ana", Version: 3, Notes: 2})
 	return leads, notes
 }
 

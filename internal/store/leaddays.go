@@ -116,6 +116,6 @@ func (d *leadDay) next(shared interner, zones zones) (Lead, error) {
 	tr := triageRow{starred: num[2], snoozed: num[3], seen: num[4], at: num[5], version: num[6], notes: num[7],
 		status: sql.NullString{String: shared.copyOf(text[4]), Valid: text[4] != ""},
 		by:     sql.NullString{String: shared.copyOf(text[5]), Valid: text[5] != ""}}
-	l.Triage = tr.triage()
+	l.SetTriage(tr.triage())
 	return l, nil
 }

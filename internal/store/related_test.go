@@ -91,8 +91,8 @@ func TestRelated(t *testing.T) {
 		var keys []string
 		for _, r := range got {
 			keys = append(keys, r.Bot+"/"+r.Key)
-			if r.Bot == "bot-b" && r.SessionID == 1 && !r.Triage.Starred {
-				t.Errorf("a related lead should carry its triage state: %+v", r.Triage)
+			if r.Bot == "bot-b" && r.SessionID == 1 && !r.Triage().Starred {
+				t.Errorf("a related lead should carry its triage state: %+v", r.Triage())
 			}
 		}
 		return keys

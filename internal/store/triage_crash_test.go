@@ -138,7 +138,7 @@ func TestCrashMidTriage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.SetStarred(context.Background(), testBot, l[0].Key, !l[0].Triage.Starred, l[0].Triage.Version, actAt, "ana"); err != nil {
+	if _, err := s.SetStarred(context.Background(), testBot, l[0].Key, !l[0].Triage().Starred, l[0].Triage().Version, actAt, "ana"); err != nil {
 		t.Error(err)
 	}
 	t.Logf("%d logged actions survived the kill, %d notes", logged, count(`SELECT count(*) FROM notes`))

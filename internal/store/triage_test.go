@@ -486,8 +486,8 @@ func TestTriageSurvivesResync(t *testing.T) {
 		if err != nil || len(leads) != 1 || leads[0].Key != key {
 			t.Fatalf("leads = %+v, %v", leads, err)
 		}
-		if leads[0].Triage != want || leads[0].Name != resave[0].Name {
-			t.Errorf("after a re-save the lead reads %q %+v, want %q %+v", leads[0].Name, leads[0].Triage, resave[0].Name, want)
+		if leads[0].Triage() != want || leads[0].Name != resave[0].Name {
+			t.Errorf("after a re-save the lead reads %q %+v, want %q %+v", leads[0].Name, leads[0].Triage(), resave[0].Name, want)
 		}
 		if notes, _ := s.Notes(ctx, testBot, key); !slices.Equal(notes, wantNotes) {
 			t.Errorf("notes after a re-save: %+v, want %+v", notes, wantNotes)
@@ -558,8 +558,8 @@ func TestLeadsTriageFilters(t *testing.T) {
 			var got []string
 			for _, l := range leads {
 				got = append(got, l.Key)
-				if want := mustTriage(t, s, l.Bot, l.Key); l.Triage != want {
-					t.Errorf("lead %s carries %+v, want %+v", l.Key, l.Triage, want)
+				if want := mustTriage(t, s, l.Bot, l.Key); l.Triage() != want {
+					t.Errorf("lead %s carries %+v, want %+v", l.Key, l.Triage(), want)
 				}
 			}
 			if !slices.Equal(got, tc.want) {
@@ -569,15 +569,22 @@ func TestLeadsTriageFilters(t *testing.T) {
 	}
 
 	leads, _ := s.Leads(ctx, LeadQuery{Bot: testBot, Starred: true})
-	if tr := leads[0].Triage; tr.Notes != 3 || tr.Status != StatusContacted || !tr.SeenAt.Equal(today) ||
+	if tr := leads[0].Triage(); tr.Notes != 3 || tr.Status != StatusContacted || !tr.SeenAt.Equal(today) ||
 		tr.UpdatedBy != "ana" || tr.Version != 3 || leads[0].Bot != testBot {
 		t.Errorf("keys[3] reads %+v", tr)
 	}
 	if leads, _ := s.Leads(ctx, LeadQuery{AllBots: true, Starred: true}); leads[2].Bot != "bot-b" {
 		t.Errorf("an AllBots row should carry its bot, got %q", leads[2].Bot)
 	}
-	if leads, _ := s.Leads(ctx, LeadQuery{Bot: "bot-b"}); leads[1].Key != other[0] || leads[1].Triage != (Triage{Status: StatusNew}) {
-		t.Errorf("an untouched lead reads %+v", leads[1].Triage)
+	if leads, _ := s.Leads(ctx, LeadQuery{Bot: "bot-b"}); leads[1].Key != other[0] || leads[1].Triage() != (Triage{Status: StatusNew}) {
+		t.Errorf("an untouched lead reads %+v", leads[1].Triage())
+	}
+	// Most leads are untouched: those hold no Triage of their own (128
+	// bytes), read a whole day at a time or by pages.
+	for _, q := range []LeadQuery{{Bot: "bot-b"}, {Bot: "bot-b", Limit: 2}} {
+		if leads, _ := s.Leads(ctx, q); leads[1].triage != nil {
+			t.Errorf("an untouched lead read with limit %d holds %+v", q.Limit, *leads[1].triage)
+		}
 	}
 	if _, err := s.Leads(ctx, LeadQuery{Starred: true}); err == nil {
 		t.Error("a query with neither Bot nor AllBots should fail")

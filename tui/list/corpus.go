@@ -43,6 +43,15 @@ type corpus struct {
 	recent recentResults
 	// notes holds the notes of the last substring results.
 	notes noteStore
+	// scratch holds the parts of the last searches, for the next.
+	scratch matchBufs
+}
+
+// release lets go of what serves typing on alone, the notes and the
+// searches' scratch, and returns how many rows' notes it let go of.
+func (c *corpus) release() int {
+	c.scratch.release()
+	return c.notes.release()
 }
 
 // recentResults remembers the last few results, so that erasing a letter,

@@ -153,21 +153,47 @@ func narrows(prev, next []string) bool {
 }
 
 // matches are one part's substring hits: item indices, and what follows
-// the query's last word in each. Parts come from matchBufs and go back once
-// joined, so that a keystroke allocates its result and little else, however
-// many items it searches.
+// the query's last word in each. Parts come from their corpus's matchBufs
+// and go back once joined, so that a keystroke allocates its result and
+// little else, however many items it searches.
 type matches struct {
 	rows []int32
 	next []follow
 	text []byte // scratch for corpus.text
 }
 
-var matchBufs = sync.Pool{New: func() any { return new(matches) }}
+// matchBufs keeps a corpus's parts from one search to the next while its
+// filter is typed, and lets them go with the notes (see corpus.release).
+// A sync.Pool would keep them past the collection that follows, as long
+// as the notes themselves.
+type matchBufs struct {
+	mu   sync.Mutex
+	free []*matches
+}
 
-func newMatches() *matches {
-	m := matchBufs.Get().(*matches)
+func (b *matchBufs) get() *matches {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := len(b.free)
+	if n == 0 {
+		return new(matches)
+	}
+	m := b.free[n-1]
+	b.free = b.free[:n-1]
 	m.rows, m.next = m.rows[:0], m.next[:0]
 	return m
+}
+
+func (b *matchBufs) put(m *matches) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.free = append(b.free, m)
+}
+
+func (b *matchBufs) release() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.free = nil
 }
 
 // add adds a row and its note.
@@ -199,10 +225,10 @@ const matchChunk = 1024
 
 // joinMatches puts the parts together into a result of words, keeps their
 // notes in notes unless it is nil (the caller holds its lock), and returns
-// the parts to matchBufs. Each part's rows are copied by a goroutine of its
+// the parts to bufs. Each part's rows are copied by a goroutine of its
 // own: they are fresh memory, whose pages the kernel maps on first touch,
 // and so the cores share the faults.
-func joinMatches(words []string, parts []*matches, notes *noteStore) result {
+func joinMatches(words []string, parts []*matches, notes *noteStore, bufs *matchBufs) result {
 	n := 0
 	for _, p := range parts {
 		n += len(p.rows)
@@ -224,7 +250,7 @@ func joinMatches(words []string, parts []*matches, notes *noteStore) result {
 	}
 	wg.Wait()
 	for _, p := range parts {
-		matchBufs.Put(p)
+		bufs.put(p)
 	}
 	return r
 }
@@ -250,7 +276,7 @@ func (c *corpus) substring(words []string, scope []int32, noting bool) result {
 	noting = noting && len(last) > 1
 	sig, bySig := exactSignature(needles)
 	parts := parallel(scopeLen(c, scope), func(lo, hi int) *matches {
-		m := newMatches()
+		m := c.scratch.get()
 		if bySig { // the texts need not be read, nor their notes taken
 			for j := lo; j < hi; j++ {
 				if i := at(scope, j); c.sig[i]&sig == sig {
@@ -284,11 +310,11 @@ func (c *corpus) substring(words []string, scope []int32, noting bool) result {
 		return m
 	})
 	if !noting {
-		return joinMatches(words, parts, nil)
+		return joinMatches(words, parts, nil, &c.scratch)
 	}
 	c.notes.mu.Lock()
 	defer c.notes.mu.Unlock()
-	return joinMatches(words, parts, &c.notes)
+	return joinMatches(words, parts, &c.notes, &c.scratch)
 }
 
 // exactSignature returns the signature of words if each is one letter or

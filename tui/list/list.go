@@ -5,6 +5,7 @@
 package list
 
 import (
+	"runtime"
 	"slices"
 	"sync/atomic"
 
@@ -180,6 +181,7 @@ func (m *Model) SetRows(r Rows) tea.Cmd {
 	if atTop {
 		m.offset = 0
 	}
+	m.releaseNotes() // a kept filter's, over the new rows: the load collects
 	m.scrollToCursor()
 	return nil
 }
@@ -263,6 +265,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	case filteredMsg:
 		if msg.list == m.id && msg.seq == m.seq {
 			m.apply(msg.result)
+			return m, m.doneTyping() // a result that came after enter
 		}
 		return m, nil
 	case tea.KeyPressMsg:
@@ -301,7 +304,7 @@ func (m Model) updateBrowse(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		m.input.Focus()
 	case key.Matches(msg, m.keys.ClearFilter) && m.FilterValue() != "":
 		// With no filter, esc is left to the app (back).
-		m.clearFilter()
+		return m, m.clearFilter()
 	}
 	m.scrollToCursor()
 	return m, nil
@@ -310,15 +313,14 @@ func (m Model) updateBrowse(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 func (m Model) updateFilter(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	switch {
 	case key.Matches(msg, m.keys.ClearFilter):
-		m.clearFilter()
-		return m, nil
+		return m, m.clearFilter()
 	case key.Matches(msg, m.keys.AcceptFilter):
 		m.input.Blur()
 		if len(parseQuery(m.input.Value())) == 0 {
 			m.input.Reset() // nothing to keep: hide the bar
 		}
 		m.scrollToCursor()
-		return m, nil
+		return m, m.doneTyping()
 	case msg.Text == "" && key.Matches(msg, m.keys.Up, m.keys.Down):
 		// Arrows move through the matches while typing; j and k are text.
 		return m.updateBrowse(msg)
@@ -369,7 +371,7 @@ func (m *Model) apply(r result) {
 
 // clearFilter empties and leaves the box, keeping the selected item
 // selected in the full list.
-func (m *Model) clearFilter() {
+func (m *Model) clearFilter() tea.Cmd {
 	m.input.Reset()
 	m.input.Blur()
 	m.seq++ // drops a result still in flight
@@ -383,6 +385,38 @@ func (m *Model) clearFilter() {
 		m.offset = m.cursor - m.listHeight()/2
 	}
 	m.scrollToCursor()
+	return m.doneTyping()
+}
+
+// collectNotesMin is how many rows' notes (20 bytes each: 1 MB) are worth
+// a collection once let go.
+const collectNotesMin = 50_000
+
+// doneTyping lets the corpus go of its notes, the filter no longer typed.
+// Many are collected at once, with the typing's other garbage (its results,
+// its scratch), in a command, concurrently: the heap's goal then follows
+// what the list keeps, not the peak of the typing, and the memory the
+// typing held is what the next allocations reuse.
+func (m *Model) doneTyping() tea.Cmd {
+	if m.releaseNotes() < collectNotesMin {
+		return nil
+	}
+	return collect
+}
+
+// releaseNotes lets the corpus go of its notes and its searches' scratch
+// unless the filter is being typed: they serve typing on alone (see
+// noteStore.release). It returns how many rows' notes it let go of.
+func (m *Model) releaseNotes() int {
+	if m.input.Focused() {
+		return 0
+	}
+	return m.corpus.release()
+}
+
+func collect() tea.Msg {
+	runtime.GC()
+	return nil
 }
 
 // filterBarShown reports whether the bar takes a line: while typing, and

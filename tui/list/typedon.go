@@ -95,7 +95,7 @@ func (c *corpus) typedOn(words []string, prev result) (result, bool) {
 	typed := word[len(old):]
 	need := pairsOf(word)
 	parts := parallel(len(prev.rows), func(lo, hi int) *matches {
-		m := newMatches()
+		m := c.scratch.get()
 		for j := lo; j < hi; j++ {
 			i := int(prev.rows[j])
 			switch g, v := notes[j].after(typed); v {
@@ -115,7 +115,7 @@ func (c *corpus) typedOn(words []string, prev result) (result, bool) {
 		}
 		return m
 	})
-	return joinMatches(words, parts, &c.notes), true
+	return joinMatches(words, parts, &c.notes, &c.scratch), true
 }
 
 // verdict is what a note tells of a row.

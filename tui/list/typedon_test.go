@@ -155,3 +155,68 @@ func TestTypingOnConcurrently(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// notesKept is how many rows' notes c keeps, and the searches' scratch.
+func notesKept(c *corpus) int {
+	c.notes.mu.Lock()
+	defer c.notes.mu.Unlock()
+	c.scratch.mu.Lock()
+	defer c.scratch.mu.Unlock()
+	n := 0
+	for _, b := range c.notes.bufs {
+		n += cap(b.notes)
+	}
+	for _, m := range c.scratch.free {
+		n += cap(m.next)
+	}
+	return n
+}
+
+// Notes serve typing on alone: keeping the filter (enter) or clearing it
+// (esc) lets them go, as does a result that arrives after enter, and
+// typing on afterwards reads the texts, finding what a fresh search finds.
+func TestNotesReleasedWhenTypingStops(t *testing.T) {
+	items := numbered(syncFilterMax+1000, "lead %d")
+	for _, key := range []string{"enter", "esc"} {
+		m := typeText(t, send(t, newModel(items, 40, 10), press("/")), "12")
+		if notesKept(m.corpus) == 0 {
+			t.Fatal(`typing "12" kept no notes`)
+		}
+		if m = send(t, m, press(key)); notesKept(m.corpus) != 0 {
+			t.Errorf("after %s the corpus keeps %d rows' notes, want none", key, notesKept(m.corpus))
+		}
+	}
+
+	m := typeText(t, send(t, newModel(items, 40, 10), press("/")), "1")
+	m, cmd := m.Update(press("2"))
+	m = send(t, m, press("enter"))
+	if m = send(t, m, filterMsg(t, cmd)); notesKept(m.corpus) != 0 || m.FilterValue() != "12" {
+		t.Errorf("a result after enter: %q kept with %d rows' notes, want \"12\" with none", m.FilterValue(), notesKept(m.corpus))
+	}
+	m = typeText(t, send(t, m, press("/")), "3")
+	if want := newCorpus(items, nil, nil).filter([]string{"123"}, result{}); m.VisibleLen() != len(want.rows) {
+		t.Errorf(`"123" typed on a kept "12": %d rows, want %d`, m.VisibleLen(), len(want.rows))
+	}
+}
+
+// Notes of many rows let go are collected at once, in a command: the
+// heap's goal then follows the rows kept, not the typing's peak. A few are
+// not worth a collection.
+func TestDoneTypingCollectsManyNotes(t *testing.T) {
+	for _, c := range []struct {
+		items   int
+		collect bool
+	}{{collectNotesMin, true}, {syncFilterMax + 1000, false}} {
+		for _, key := range []string{"enter", "esc"} {
+			m := typeText(t, send(t, newModel(numbered(c.items, "lead %d"), 40, 10), press("/")), "le")
+			m, cmd := m.Update(press(key))
+			if cmd != nil != c.collect || notesKept(m.corpus) != 0 {
+				t.Errorf("%s after \"le\" over %d items: a command %v, want %v; %d rows' notes kept",
+					key, c.items, cmd != nil, c.collect, notesKept(m.corpus))
+			}
+			if cmd != nil && cmd() != nil {
+				t.Error("the collection should send no message")
+			}
+		}
+	}
+}
