@@ -38,17 +38,22 @@ func TestProgressLine(t *testing.T) {
 	}
 }
 
-// TestBrowserGC: the browser collects at half its live heap, unless GOGC
-// says otherwise, and leaves the setting as it found it.
+// TestBrowserGC: the browser starts collecting at twice its live heap and,
+// once its first page is in, at half, unless GOGC says otherwise; it
+// leaves the setting as it found it.
 func TestBrowserGC(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	for _, tc := range []struct {
-		gogc string
-		want int
-	}{{"", browserGCPercent}, {"200", 100}} {
-		restore := browserGC(func(k string) string { return map[string]string{"GOGC": tc.gogc}[k] })
-		if got := gcPercent(); got != tc.want {
-			t.Errorf("GOGC=%q: the browser collects at %d%%, want %d%%", tc.gogc, got, tc.want)
+		gogc         string
+		start, after int
+	}{{"", startGCPercent, browserGCPercent}, {"300", 100, 100}} {
+		settle, restore := browserGC(func(k string) string { return map[string]string{"GOGC": tc.gogc}[k] })
+		if got := gcPercent(); got != tc.start {
+			t.Errorf("GOGC=%q: the browser starts collecting at %d%%, want %d%%", tc.gogc, got, tc.start)
+		}
+		settle()
+		if got := gcPercent(); got != tc.after {
+			t.Errorf("GOGC=%q: the browser collects at %d%% once its first page is in, want %d%%", tc.gogc, got, tc.after)
 		}
 		restore()
 		if got := gcPercent(); got != 100 {

@@ -82,8 +82,10 @@ func (a *app) runBrowser(ctx context.Context, open openFunc) error {
 		opts.RefreshEvery = refresh
 		return tui.New(opts)
 	}
+	settle, restore := browserGC(a.getenv)
+	defer restore()
+	b.settle = settle
 	b.start(open)
-	defer browserGC(a.getenv)()
 	err := runProgram(ctx, opening{b: b}, a.stdout)
 	if openErr := b.end(); openErr != nil {
 		return openErr
@@ -98,14 +100,22 @@ func (a *app) runBrowser(ctx context.Context, open openFunc) error {
 // so instead of 40.
 const browserGCPercent = 50
 
-// browserGC sets the browser's GOGC, unless the environment sets one, and
-// returns what restores it.
-func browserGC(getenv func(string) string) (restore func()) {
+// startGCPercent is the GOGC until the browser's first page is in. The
+// start allocates a few MB (the store, Bubble Tea's setup, the browser, the
+// first page) on the small heap init leaves: at browserGCPercent that was
+// a collection every MB or so, taking a core of the two the first frame
+// needs. The lists load after the first page, at browserGCPercent.
+const startGCPercent = 200
+
+// browserGC sets the start's GOGC, unless the environment sets one, and
+// returns what sets the browser's once its first page is in (settle), and
+// what restores the GOGC it found.
+func browserGC(getenv func(string) string) (settle, restore func()) {
 	if getenv("GOGC") != "" {
-		return func() {}
+		return func() {}, func() {}
 	}
-	old := debug.SetGCPercent(browserGCPercent)
-	return func() { debug.SetGCPercent(old) }
+	old := debug.SetGCPercent(startGCPercent)
+	return func() { debug.SetGCPercent(browserGCPercent) }, func() { debug.SetGCPercent(old) }
 }
 
 // frameRate is the most frames a second the browser draws: Bubble Tea's

@@ -28,6 +28,8 @@ import (
 // then becomes neotui: exec), and also from just before tmux is asked to,
 // which adds tmux's own work (~80 ms); NEOTUI_FIRSTFRAME_RUNS sets how
 // many (7).
+// NEOTUI_FIRSTFRAME_BIN names the binary to time instead of this build's
+// (a build with other flags, or a script that sets the environment).
 // NEOTUI_FIRSTFRAME_VS names another neotui binary (a build of an older
 // commit), started in turn with this one, so that a machine busy with
 // something else slows both alike; NEOTUI_FIRSTFRAME_VS_STORE, its store if
@@ -54,7 +56,7 @@ func TestFirstFrameLatency(t *testing.T) {
 		}
 		return args
 	}
-	bins, stores := []string{binary}, []string{at}
+	bins, stores := []string{cmp.Or(os.Getenv("NEOTUI_FIRSTFRAME_BIN"), binary)}, []string{at}
 	if vs := os.Getenv("NEOTUI_FIRSTFRAME_VS"); vs != "" {
 		bins, stores = append(bins, vs), append(stores, cmp.Or(os.Getenv("NEOTUI_FIRSTFRAME_VS_STORE"), at))
 	}

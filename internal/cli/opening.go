@@ -29,6 +29,7 @@ type browserStart struct {
 	done       chan struct{} // closed when the program has ended
 	finished   chan struct{} // closed when the opening has returned
 	newBrowser func([]*session) tui.Model
+	settle     func() // once the first page is in: the browser's GOGC (browserGC)
 	stderr     io.Writer
 
 	mu        sync.Mutex
@@ -61,6 +62,9 @@ func (b *browserStart) start(open openFunc) {
 			// as soon as it takes over.
 			m := b.newBrowser(sessions)
 			opened.browser, opened.first = &m, m.FirstPage()
+		}
+		if b.settle != nil {
+			b.settle()
 		}
 		b.mu.Lock()
 		if b.ended {
