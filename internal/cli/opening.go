@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -44,7 +45,10 @@ func newBrowserStart(stderr io.Writer) *browserStart {
 	return &browserStart{events: make(chan tea.Msg), done: make(chan struct{}), finished: make(chan struct{}), stderr: stderr}
 }
 
-// start runs open beside the program.
+// start runs open beside the program, then makes the browser over what
+// opened and reads its first page: they run while Bubble Tea sets up the
+// terminal, not in Update, and the browser draws its first frame as soon
+// as it takes over.
 func (b *browserStart) start(open openFunc) {
 	go func() {
 		defer close(b.finished)
@@ -55,32 +59,66 @@ func (b *browserStart) start(open openFunc) {
 			b.send(storeNoteMsg(s))
 		}
 		sessions, closer, err := open(note)
-		opened := storeOpenedMsg{err: err}
-		if err == nil {
-			// Made and read here, not in Update: they then run while Bubble
-			// Tea sets up the terminal, and the browser draws its first frame
-			// as soon as it takes over.
-			m := b.newBrowser(sessions)
-			opened.browser, opened.first = &m, m.FirstPage()
-		}
-		if b.settle != nil {
-			b.settle()
-		}
-		b.mu.Lock()
-		if b.ended {
-			b.mu.Unlock()
-			if err == nil {
-				opened.browser.Close()
-				closer()
-			}
+		if err != nil {
+			b.hand(storeOpenedMsg{err: err}, nil)
 			return
 		}
-		if err == nil {
-			b.browser, b.closer = opened.browser, closer
-		}
-		b.mu.Unlock()
-		b.send(opened)
+		b.hand(b.made(sessions, closer))
 	}()
+}
+
+// made is the browser over sessions with its first page read, or why it
+// could not be; what opened is closed then. A panic is that error: Bubble
+// Tea recovers those of Update and of commands, restoring the terminal,
+// not those of this goroutine.
+func (b *browserStart) made(sessions []*session, closer func() error) (opened storeOpenedMsg, closes func() error) {
+	if b.hasEnded() {
+		return storeOpenedMsg{}, closer // the user quit meanwhile: nothing to make
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			if opened.browser != nil {
+				opened.browser.Close()
+			}
+			closer()
+			opened, closes = storeOpenedMsg{err: fmt.Errorf("the browser failed to start: %v\n%s", r, debug.Stack())}, nil
+		}
+	}()
+	m := b.newBrowser(sessions)
+	opened.browser = &m
+	opened.first = m.FirstPage()
+	return opened, closer
+}
+
+// hand gives the program what opened, and end what closes it; once the
+// program has ended, the opening closes it itself.
+func (b *browserStart) hand(opened storeOpenedMsg, closer func() error) {
+	b.mu.Lock()
+	if b.ended {
+		b.mu.Unlock()
+		if opened.browser != nil {
+			opened.browser.Close()
+		}
+		if closer != nil {
+			closer()
+		}
+		return
+	}
+	if opened.err == nil {
+		b.browser, b.closer = opened.browser, closer
+	}
+	if b.settle != nil {
+		b.settle()
+	}
+	b.mu.Unlock()
+	b.send(opened)
+}
+
+// hasEnded is whether end has run.
+func (b *browserStart) hasEnded() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.ended
 }
 
 // send gives msg to the program, unless it has ended.

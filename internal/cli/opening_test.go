@@ -81,18 +81,55 @@ func TestOpeningHandsOnWhatTheTerminalSent(t *testing.T) {
 	}
 }
 
-// TestOpeningHandsOverTheFirstPage: the browser takes over with its first
-// page of leads already read beside the terminal's setup, so its very first
-// frame shows them, with no command to wait for.
+// TestOpeningHandsOverTheFirstPage: the opening makes the browser and reads
+// its first page of leads beside the terminal's setup, then sets the
+// browser's GOGC; the browser takes over with that page, so its very first
+// frame shows it, with no command to wait for.
 func TestOpeningHandsOverTheFirstPage(t *testing.T) {
 	o, b := newOpening(t, api.Lead{Type: api.TypeLead, Name: "Mallory Quist", Email: "mq@example.com",
 		CreateTime: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC), SessionID: 7})
+	settled := false
+	b.settle = func() { settled = true }
+	b.start(func(func(string)) ([]*session, func() error, error) { return nil, func() error { return nil }, nil })
 	defer b.end()
 	var m tea.Model = o
 	m, _ = m.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
-	m, _ = m.Update(opened(b))
+	m, _ = m.Update(o.wait()())
+	if _, ok := m.(tui.Model); !ok {
+		t.Fatalf("the opened store did not hand over to the browser: %T", m)
+	}
 	if got := ansi.Strip(m.View().Content); !strings.Contains(got, "Mallory") {
 		t.Errorf("the browser's first frame does not show the lead read while the terminal was set up:\n%s", got)
+	}
+	if !settled {
+		t.Error("the browser's GOGC was not set once its first page was in")
+	}
+}
+
+// TestOpeningPanics: a browser that panics as it is made ends the program
+// with the panic as its error, what opened closed: Bubble Tea restores the
+// terminal for panics in Update and commands, not in the opening's own
+// goroutine, which would have left it raw.
+func TestOpeningPanics(t *testing.T) {
+	o, b := newOpening(t)
+	b.newBrowser = func([]*session) tui.Model { panic("a visitor's text the browser chokes on") }
+	closed := false
+	b.start(func(func(string)) ([]*session, func() error, error) {
+		return nil, func() error { closed = true; return nil }, nil
+	})
+	var m tea.Model = o
+	m, cmd := m.Update(o.wait()())
+	if _, ok := m.(opening); !ok || cmd == nil {
+		t.Fatalf("a panicking browser went on to %T", m)
+	}
+	if _, ok := cmd().(tea.QuitMsg); !ok {
+		t.Error("a panicking browser does not end the program")
+	}
+	if err := b.end(); err == nil || !strings.Contains(err.Error(), "the browser failed to start: a visitor's text the browser chokes on") {
+		t.Errorf("runBrowser returns %v, want the panic", err)
+	}
+	if !closed {
+		t.Error("the store that opened was left open")
 	}
 }
 
