@@ -58,11 +58,12 @@ func (i *leadItem) AppendFilterText(dst []byte) []byte {
 	}
 	dst = strconv.AppendInt(dst, l.SessionID, 10)
 	dst = append(append(append(dst, ' '), l.Type...), ' ')
-	dst = append(dst, statusWord(l.Triage().Status)...)
-	if l.Triage().Starred {
+	t := l.Triage()
+	dst = append(dst, statusWord(t.Status)...)
+	if t.Starred {
 		dst = append(dst, " is:starred"...)
 	}
-	if l.Triage().SeenAt.IsZero() {
+	if t.SeenAt.IsZero() {
 		dst = append(dst, " is:unseen"...)
 	}
 	return dst
@@ -281,13 +282,14 @@ func renderLead(sh *shared, cols *leadColumns) list.RenderFunc {
 			return sh.styles.Muted.Render(fitCell(label+strings.Repeat("─", max(width-len([]rune(label)), 0)), width))
 		}
 		l := it.(*leadItem)
+		t := l.lead.Triage()
 		var r row
 		r.start(sh, selected, terms)
 		dot, star := " ", " "
-		if l.lead.Triage().SeenAt.IsZero() {
+		if t.SeenAt.IsZero() {
 			dot = "●"
 		}
-		if l.lead.Triage().Starred {
+		if t.Starred {
 			star = "★"
 		}
 		r.b.WriteString(r.base.Inherit(sh.styles.Unseen).Render(dot))
@@ -300,9 +302,9 @@ func renderLead(sh *shared, cols *leadColumns) list.RenderFunc {
 		}
 		when := relative(l.lead.CreateTime, sh.now(), sh.loc())
 		if sh.snoozedOnly {
-			when = "in " + until(l.lead.Triage().SnoozedUntil, sh.now(), sh.loc()) // when it wakes
+			when = "in " + until(t.SnoozedUntil, sh.now(), sh.loc()) // when it wakes
 		}
-		status := string(l.lead.Triage().Status)
+		status := string(t.Status)
 		if status == "new" {
 			status = ""
 		}
@@ -312,7 +314,7 @@ func renderLead(sh *shared, cols *leadColumns) list.RenderFunc {
 		}
 		lay := layoutLeads(width, cols, botW)
 		if lay.statusBadge {
-			status = statusLetter(l.lead.Triage().Status)
+			status = statusLetter(t.Status)
 		}
 		r.cell(l.bot, lay.bot, sh.styles.Muted)
 		r.cell(badge, badgeW, badgeStyle)
@@ -320,7 +322,7 @@ func renderLead(sh *shared, cols *leadColumns) list.RenderFunc {
 		r.cell(l.contact, lay.contact, lipgloss.NewStyle())
 		r.cell(when, whenW, sh.styles.Muted)
 		r.cell(shortClock(l.lead.CreateTime, sh.now(), sh.loc()), lay.clock, sh.styles.Muted)
-		r.cell(status, lay.status, sh.styles.statusStyle(l.lead.Triage().Status))
+		r.cell(status, lay.status, sh.styles.statusStyle(t.Status))
 		r.cell(l.uri.page, lay.page, sh.styles.Muted)
 		return r.String()
 	}

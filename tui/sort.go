@@ -79,13 +79,26 @@ func sortLeads(items []list.Item, order string) {
 			return compareFold(lead(a).name, lead(b).name)
 		})
 	case sortStatus:
-		slices.SortStableFunc(items, func(a, b list.Item) int {
-			return cmp.Compare(statusRank(lead(a).lead.Triage().Status), statusRank(lead(b).lead.Triage().Status))
-		})
+		sortByRank(items, func(it list.Item) int { return statusRank(lead(it).lead.Triage().Status) })
 	case sortUnseen:
-		slices.SortStableFunc(items, func(a, b list.Item) int {
-			return boolRank(!lead(a).lead.Triage().SeenAt.IsZero()) - boolRank(!lead(b).lead.Triage().SeenAt.IsZero())
-		})
+		sortByRank(items, func(it list.Item) int { return boolRank(!lead(it).lead.Triage().SeenAt.IsZero()) })
+	}
+}
+
+// sortByRank sorts items stably by rank, worked out once an item: a lead's
+// Triage is a copy, and a sort compares each item some 30 times.
+func sortByRank(items []list.Item, rank func(list.Item) int) {
+	type ranked struct {
+		rank int
+		item list.Item
+	}
+	rs := make([]ranked, len(items))
+	for i, it := range items {
+		rs[i] = ranked{rank(it), it}
+	}
+	slices.SortStableFunc(rs, func(a, b ranked) int { return cmp.Compare(a.rank, b.rank) })
+	for i, r := range rs {
+		items[i] = r.item
 	}
 }
 

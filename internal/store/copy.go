@@ -33,7 +33,8 @@ type copyTable struct {
 
 // copyTables are the tables Copy copies. Left out, as what each store
 // makes or keeps for itself: sessions.has_lead (the leads' insert trigger
-// sets it), triage.notes (the notes' triggers count them), the search index
+// sets it), on SQLite session_days (the sessions' triggers and writeCopy's
+// refresh), triage.notes (the notes' triggers count them), the search index
 // (made at the end; on PostgreSQL, each message's folded text as it goes
 // in), and what processes share while they run on the store: the sync
 // lease and the request budget's slots.

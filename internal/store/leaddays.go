@@ -8,8 +8,8 @@ import (
 	"strings"
 )
 
-// leadDayColumns are what leadColumns are, a result row per day as
-// sessionDaysQuery reads sessions (sessiondays.go): the day; the texts a lead
+// leadDayColumns are what leadColumns are, a result row per day, as
+// session_days holds sessions (sessiondays.go): the day; the texts a lead
 // keeps (key, name, email, phone, content), joined by NULs; the texts it
 // shares with other leads or reads as something else (bot, type, uri,
 // create_time, triage status and updated_by), joined by NULs; and eight

@@ -263,11 +263,15 @@ func (m Model) rowOf(key string) int {
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case filteredMsg:
-		if msg.list == m.id && msg.seq == m.seq {
-			m.apply(msg.result)
-			return m, m.doneTyping() // a result that came after enter
+		if msg.list != m.id {
+			return m, nil
 		}
-		return m, nil
+		if msg.seq == m.seq {
+			m.apply(msg.result)
+		}
+		// A result that came after enter or esc, even one no longer
+		// wanted, may have kept notes since they were let go of.
+		return m, m.doneTyping()
 	case tea.KeyPressMsg:
 		if m.input.Focused() {
 			return m.updateFilter(msg)

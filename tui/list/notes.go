@@ -69,9 +69,14 @@ func (s *noteStore) put(parts []*matches) uint64 {
 // be long in coming, and they hold 20 bytes a row of the last results (2 MB
 // at 100k conversations, up to 80 MB at 1M rows). Typing on a kept
 // filter then reads the texts, as after any result whose notes are gone.
-// It returns how many rows' notes it let go of.
+// It returns how many rows' notes it let go of. A search typing on holds
+// the buffers while it runs (tens of ms at 1M rows): rather than wait for
+// it on the update loop, release lets go of nothing, and the search's
+// result, arriving later, asks again (Model.Update).
 func (s *noteStore) release() (rows int) {
-	s.mu.Lock()
+	if !s.mu.TryLock() {
+		return 0
+	}
 	defer s.mu.Unlock()
 	for _, b := range s.bufs {
 		rows += len(b.notes)

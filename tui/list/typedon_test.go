@@ -197,6 +197,15 @@ func TestNotesReleasedWhenTypingStops(t *testing.T) {
 	if want := newCorpus(items, nil, nil).filter([]string{"123"}, result{}); m.VisibleLen() != len(want.rows) {
 		t.Errorf(`"123" typed on a kept "12": %d rows, want %d`, m.VisibleLen(), len(want.rows))
 	}
+
+	// esc while a search runs: its result, no longer wanted, kept notes
+	// after they were let go of; its arrival lets go of them again.
+	m = typeText(t, send(t, newModel(items, 40, 10), press("/")), "1")
+	m, cmd = m.Update(press("2"))
+	m = send(t, m, press("esc"))
+	if m = send(t, m, filterMsg(t, cmd)); notesKept(m.corpus) != 0 || m.FilterValue() != "" {
+		t.Errorf("a result after esc: %q shown with %d rows' notes kept, want nothing and none", m.FilterValue(), notesKept(m.corpus))
+	}
 }
 
 // Notes of many rows let go are collected at once, in a command: the
