@@ -26,7 +26,9 @@ import (
 //
 // NEOTUI_KEYSTROKE_VS names another neotui binary (a build of an older
 // commit): the two are then typed at in turn, key by key, so that a machine
-// busy with something else slows both alike. NEOTUI_KEYSTROKE_SERIAL is the
+// busy with something else slows both alike; NEOTUI_KEYSTROKE_VS_DATA, its
+// XDG_DATA_HOME if it needs one of its own (an older schema: a copy of the
+// same store). NEOTUI_KEYSTROKE_SERIAL is the
 // store's bot (tui-bot, bigStore's, by default). NEOTUI_KEYSTROKE_EACH=1
 // logs every key's times.
 //
@@ -54,7 +56,11 @@ func TestKeystrokeLatency(t *testing.T) {
 	}
 	terms := make([]*controlTerm, len(bins))
 	for i, bin := range bins {
-		terms[i] = startControlTerm(t, bin, data, serial)
+		dir := data
+		if i > 0 {
+			dir = cmp.Or(os.Getenv("NEOTUI_KEYSTROKE_VS_DATA"), data)
+		}
+		terms[i] = startControlTerm(t, bin, dir, serial)
 	}
 	times := make([][]keyTime, len(bins))
 	for _, tab := range keystrokeScript {
