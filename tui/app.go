@@ -93,18 +93,16 @@ func listStyles(st Styles) list.Styles {
 	return list.Styles{FilterPrompt: st.Title, FilterText: st.Bold, Count: st.Muted, Empty: st.Muted, Match: st.Match}
 }
 
-// Init loads the first page of leads from the store, unless Update had it
-// already (FirstPage) — the first frame needs nothing else; the rest
-// follows it (afterFirstFrame) — and starts the background sync.
+// Init loads the first page of leads from the store — the first frame
+// needs nothing else; the rest follows it (afterFirstFrame) — and starts
+// the background sync.
 func (m Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{
 		tea.RequestBackgroundColor,
+		m.leads.firstLoad(),
 		tick(m.sh),
 		poll(m.sh),
 		refreshTick(m.sh),
-	}
-	if !m.leads.ready {
-		cmds = append(cmds, m.leads.firstLoad())
 	}
 	if m.sh.online() {
 		// Through Update: Init cannot record that a sync runs.
@@ -112,12 +110,6 @@ func (m Model) Init() tea.Cmd {
 	}
 	return tea.Batch(cmds...)
 }
-
-// FirstPage reads what the first frame shows, the first page of leads, on
-// the caller's goroutine: the message Init's command would send. The
-// browser's start reads it while Bubble Tea sets up the terminal, and gives
-// it to Update before Init, which then reads nothing more for that frame.
-func (m Model) FirstPage() tea.Msg { return m.leads.firstLoad()() }
 
 // Close cancels what is still running and waits, a few seconds at most,
 // for a sync to end and give its lease back; the app calls it after the

@@ -39,7 +39,7 @@ func TestProgressLine(t *testing.T) {
 }
 
 // TestBrowserGC: the browser starts collecting at twice its live heap and,
-// once its first page is in, at half, unless GOGC says otherwise; it
+// once it is made, at half, unless GOGC says otherwise; it
 // leaves the setting as it found it.
 func TestBrowserGC(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
@@ -53,7 +53,7 @@ func TestBrowserGC(t *testing.T) {
 		}
 		settle()
 		if got := gcPercent(); got != tc.after {
-			t.Errorf("GOGC=%q: the browser collects at %d%% once its first page is in, want %d%%", tc.gogc, got, tc.after)
+			t.Errorf("GOGC=%q: the browser collects at %d%% once made, want %d%%", tc.gogc, got, tc.after)
 		}
 		restore()
 		if got := gcPercent(); got != 100 {

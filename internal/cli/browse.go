@@ -100,15 +100,15 @@ func (a *app) runBrowser(ctx context.Context, open openFunc) error {
 // so instead of 40.
 const browserGCPercent = 50
 
-// startGCPercent is the GOGC until the browser's first page is in. The
-// start allocates a few MB (the store, Bubble Tea's setup, the browser, the
-// first page) on the small heap init leaves: at browserGCPercent that was
-// a collection every MB or so, taking a core of the two the first frame
-// needs. The lists load after the first page, at browserGCPercent.
+// startGCPercent is the GOGC until the browser is made. The start
+// allocates a few MB (the store, Bubble Tea's setup, the browser) on the
+// small heap init leaves: at browserGCPercent that was a collection every
+// MB or so, taking a core of the two the first frame needs. The lists load
+// once the browser has taken over, at browserGCPercent.
 const startGCPercent = 200
 
 // browserGC sets the start's GOGC, unless the environment sets one, and
-// returns what sets the browser's once its first page is in (settle), and
+// returns what sets the browser's once it is made (settle), and
 // what restores the GOGC it found.
 func browserGC(getenv func(string) string) (settle, restore func()) {
 	if getenv("GOGC") != "" {

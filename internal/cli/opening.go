@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -21,22 +20,21 @@ type openFunc func(note func(string)) (sessions []*session, closer func() error,
 
 // browserStart is what the browser's start shares with runBrowser: the
 // store's opening, run beside the program, sends its notes and then its
-// result on events: the browser made over the store, with the first page
-// it shows already read. Who closes what it opened is decided under mu:
-// end, once the program is over, or the opening itself when it finishes
-// after that (the user quit while it waited).
+// result on events. Who closes what it opened is decided under mu: end,
+// once the program is over, or the opening itself when it finishes after
+// that (the user quit while it waited).
 type browserStart struct {
 	events     chan tea.Msg  // storeNoteMsg…, then one storeOpenedMsg
 	done       chan struct{} // closed when the program has ended
 	finished   chan struct{} // closed when the opening has returned
 	newBrowser func([]*session) tui.Model
-	settle     func() // once the first page is in: the browser's GOGC (browserGC)
+	settle     func() // once the browser is made: its GOGC (browserGC)
 	stderr     io.Writer
 
 	mu        sync.Mutex
 	ended     bool         // end has run
 	upgrading bool         // the store said it is upgrading
-	browser   *tui.Model   // made over what opened
+	browser   *tui.Model   // made of what opened
 	closer    func() error // closes what opened; end's to call
 	err       error        // why the opening failed
 }
@@ -45,10 +43,7 @@ func newBrowserStart(stderr io.Writer) *browserStart {
 	return &browserStart{events: make(chan tea.Msg), done: make(chan struct{}), finished: make(chan struct{}), stderr: stderr}
 }
 
-// start runs open beside the program, then makes the browser over what
-// opened and reads its first page: they run while Bubble Tea sets up the
-// terminal, not in Update, and the browser draws its first frame as soon
-// as it takes over.
+// start runs open beside the program.
 func (b *browserStart) start(open openFunc) {
 	go func() {
 		defer close(b.finished)
@@ -59,66 +54,20 @@ func (b *browserStart) start(open openFunc) {
 			b.send(storeNoteMsg(s))
 		}
 		sessions, closer, err := open(note)
-		if err != nil {
-			b.hand(storeOpenedMsg{err: err}, nil)
+		b.mu.Lock()
+		if b.ended {
+			b.mu.Unlock()
+			if err == nil {
+				closer()
+			}
 			return
 		}
-		b.hand(b.made(sessions, closer))
-	}()
-}
-
-// made is the browser over sessions with its first page read, or why it
-// could not be; what opened is closed then. A panic is that error: Bubble
-// Tea recovers those of Update and of commands, restoring the terminal,
-// not those of this goroutine.
-func (b *browserStart) made(sessions []*session, closer func() error) (opened storeOpenedMsg, closes func() error) {
-	if b.hasEnded() {
-		return storeOpenedMsg{}, closer // the user quit meanwhile: nothing to make
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			if opened.browser != nil {
-				opened.browser.Close()
-			}
-			closer()
-			opened, closes = storeOpenedMsg{err: fmt.Errorf("the browser failed to start: %v\n%s", r, debug.Stack())}, nil
+		if err == nil {
+			b.closer = closer
 		}
-	}()
-	m := b.newBrowser(sessions)
-	opened.browser = &m
-	opened.first = m.FirstPage()
-	return opened, closer
-}
-
-// hand gives the program what opened, and end what closes it; once the
-// program has ended, the opening closes it itself.
-func (b *browserStart) hand(opened storeOpenedMsg, closer func() error) {
-	b.mu.Lock()
-	if b.ended {
 		b.mu.Unlock()
-		if opened.browser != nil {
-			opened.browser.Close()
-		}
-		if closer != nil {
-			closer()
-		}
-		return
-	}
-	if opened.err == nil {
-		b.browser, b.closer = opened.browser, closer
-	}
-	if b.settle != nil {
-		b.settle()
-	}
-	b.mu.Unlock()
-	b.send(opened)
-}
-
-// hasEnded is whether end has run.
-func (b *browserStart) hasEnded() bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.ended
+		b.send(storeOpenedMsg{sessions, err})
+	}()
 }
 
 // send gives msg to the program, unless it has ended.
@@ -161,9 +110,8 @@ func (b *browserStart) end() error {
 type (
 	storeNoteMsg   string
 	storeOpenedMsg struct {
-		browser *tui.Model // made over the store
-		first   tea.Msg    // its FirstPage
-		err     error
+		sessions []*session
+		err      error
 	}
 	openingSlowMsg struct{}
 	handOverMsg    struct{}
@@ -196,7 +144,6 @@ type opening struct {
 	notes   []string
 	slow    bool
 	made    *tui.Model // the browser, once made, if it waits for handOverMsg
-	first   tea.Msg    // its FirstPage
 	pending []tea.Msg
 }
 
@@ -237,17 +184,21 @@ func (o opening) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return o, nil
 }
 
-// opened takes the browser made over what opened; a failure ends the
-// program, with its error for runBrowser. The browser takes over at once,
-// unless the slow line is on screen: then once it is gone.
+// opened makes the browser of what opened; a failure ends the program, with
+// its error for runBrowser. The browser takes over at once, unless the slow
+// line is on screen: then once it is gone.
 func (o opening) opened(msg storeOpenedMsg) (tea.Model, tea.Cmd) {
+	o.b.mu.Lock()
+	defer o.b.mu.Unlock()
 	if msg.err != nil {
-		o.b.mu.Lock()
 		o.b.err = msg.err
-		o.b.mu.Unlock()
 		return o, tea.Quit
 	}
-	o.made, o.first = msg.browser, msg.first
+	m := o.b.newBrowser(msg.sessions)
+	o.b.browser, o.made = &m, &m
+	if o.b.settle != nil {
+		o.b.settle()
+	}
 	if o.slow {
 		o.slow = false
 		return o, tea.Tick(handOverAfter, func(time.Time) tea.Msg { return handOverMsg{} })
@@ -255,18 +206,17 @@ func (o opening) opened(msg storeOpenedMsg) (tea.Model, tea.Cmd) {
 	return o.handOver()
 }
 
-// handOver gives the browser what the terminal sent meanwhile and its
-// first page, then the program: its Init comes last, so that it does not
-// read that page again.
+// handOver gives the browser what the terminal sent meanwhile, and the
+// program.
 func (o opening) handOver() (tea.Model, tea.Cmd) {
 	var browser tea.Model = *o.made
-	var cmds []tea.Cmd
-	for _, msg := range append(o.pending[:len(o.pending):len(o.pending)], o.first) {
+	cmds := []tea.Cmd{o.made.Init()}
+	for _, p := range o.pending {
 		var cmd tea.Cmd
-		browser, cmd = browser.Update(msg)
+		browser, cmd = browser.Update(p)
 		cmds = append(cmds, cmd)
 	}
-	return browser, tea.Batch(append(cmds, browser.Init())...)
+	return browser, tea.Batch(cmds...)
 }
 
 func (o opening) View() tea.View {

@@ -11,40 +11,25 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/neotui/neotui/api"
 	"github.com/neotui/neotui/internal/store"
 	"github.com/neotui/neotui/tui"
 )
 
-// newOpening is the browser's start over a store of leads (bot s1), the
-// browser made as runBrowser makes it once the store is open.
-func newOpening(t *testing.T, leads ...api.Lead) (opening, *browserStart) {
+// newOpening is the browser's start over an empty store, the browser made
+// as runBrowser makes it once the store is open.
+func newOpening(t *testing.T) (opening, *browserStart) {
 	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "neotui.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	for _, l := range leads {
-		day := api.DayOf(l.CreateTime)
-		if _, err := st.SaveLeads(t.Context(), "s1", day, day, time.Now(), []api.Lead{l}); err != nil {
-			t.Fatal(err)
-		}
-	}
 	b := newBrowserStart(io.Discard)
 	b.newBrowser = func([]*session) tui.Model {
 		return tui.New(tui.Options{Store: st, BotName: "Test Shop", Serial: "s1", Location: time.UTC,
 			PollEvery: -1, RefreshEvery: -1, FlashFor: -1})
 	}
 	return opening{b: b}, b
-}
-
-// opened is what the opening sends once the store is open: the browser
-// made over it, with its first page read.
-func opened(b *browserStart) storeOpenedMsg {
-	m := b.newBrowser(nil)
-	b.browser = &m
-	return storeOpenedMsg{browser: &m, first: m.FirstPage()}
 }
 
 func press(s string) tea.KeyPressMsg {
@@ -64,7 +49,7 @@ func TestOpeningHandsOnWhatTheTerminalSent(t *testing.T) {
 	if got := m.View().Content; got != "" {
 		t.Errorf("the opening draws %q before it is slow", got)
 	}
-	m, cmd := m.Update(opened(b))
+	m, cmd := m.Update(storeOpenedMsg{})
 	if _, ok := m.(tui.Model); !ok || cmd == nil {
 		t.Fatalf("the opened store did not hand over to the browser: %T", m)
 	}
@@ -81,13 +66,11 @@ func TestOpeningHandsOnWhatTheTerminalSent(t *testing.T) {
 	}
 }
 
-// TestOpeningHandsOverTheFirstPage: the opening makes the browser and reads
-// its first page of leads beside the terminal's setup, then sets the
-// browser's GOGC; the browser takes over with that page, so its very first
-// frame shows it, with no command to wait for.
-func TestOpeningHandsOverTheFirstPage(t *testing.T) {
-	o, b := newOpening(t, api.Lead{Type: api.TypeLead, Name: "Mallory Quist", Email: "mq@example.com",
-		CreateTime: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC), SessionID: 7})
+// TestOpeningMakesTheBrowser: once the store is open, the browser is made
+// and takes over, drawing its frame at the terminal's size, and the
+// browser's GOGC is set.
+func TestOpeningMakesTheBrowser(t *testing.T) {
+	o, b := newOpening(t)
 	settled := false
 	b.settle = func() { settled = true }
 	b.start(func(func(string)) ([]*session, func() error, error) { return nil, func() error { return nil }, nil })
@@ -98,38 +81,11 @@ func TestOpeningHandsOverTheFirstPage(t *testing.T) {
 	if _, ok := m.(tui.Model); !ok {
 		t.Fatalf("the opened store did not hand over to the browser: %T", m)
 	}
-	if got := ansi.Strip(m.View().Content); !strings.Contains(got, "Mallory") {
-		t.Errorf("the browser's first frame does not show the lead read while the terminal was set up:\n%s", got)
+	if lines := strings.Count(ansi.Strip(m.View().Content), "\n") + 1; lines != 30 {
+		t.Errorf("the browser's frame is %d lines, want the 30 the terminal said", lines)
 	}
 	if !settled {
-		t.Error("the browser's GOGC was not set once its first page was in")
-	}
-}
-
-// TestOpeningPanics: a browser that panics as it is made ends the program
-// with the panic as its error, what opened closed: Bubble Tea restores the
-// terminal for panics in Update and commands, not in the opening's own
-// goroutine, which would have left it raw.
-func TestOpeningPanics(t *testing.T) {
-	o, b := newOpening(t)
-	b.newBrowser = func([]*session) tui.Model { panic("a visitor's text the browser chokes on") }
-	closed := false
-	b.start(func(func(string)) ([]*session, func() error, error) {
-		return nil, func() error { closed = true; return nil }, nil
-	})
-	var m tea.Model = o
-	m, cmd := m.Update(o.wait()())
-	if _, ok := m.(opening); !ok || cmd == nil {
-		t.Fatalf("a panicking browser went on to %T", m)
-	}
-	if _, ok := cmd().(tea.QuitMsg); !ok {
-		t.Error("a panicking browser does not end the program")
-	}
-	if err := b.end(); err == nil || !strings.Contains(err.Error(), "the browser failed to start: a visitor's text the browser chokes on") {
-		t.Errorf("runBrowser returns %v, want the panic", err)
-	}
-	if !closed {
-		t.Error("the store that opened was left open")
+		t.Error("the browser's GOGC was not set once it was made")
 	}
 }
 
@@ -206,7 +162,7 @@ func TestOpeningSlowHandsOverOnceItsLineIsGone(t *testing.T) {
 	defer b.end()
 	var m tea.Model = o
 	m, _ = m.Update(openingSlowMsg{})
-	m, cmd := m.Update(opened(b))
+	m, cmd := m.Update(storeOpenedMsg{})
 	if _, ok := m.(opening); !ok || cmd == nil {
 		t.Fatalf("the browser took the screen with the slow line still on it (%T)", m)
 	}
