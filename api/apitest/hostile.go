@@ -2,6 +2,7 @@ package apitest
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/neotui/neotui/api"
 )
@@ -85,7 +86,7 @@ func hostileMessages(kind int, v *visitor) []api.Message {
 			ai("Title \x1b]0;pwned\x07 and clipboard \x1b]52;c;aGFjaw==\x1b\\ done"),
 		}
 	case HostileHuge:
-		return []api.Message{ai(v.book.greet[0]), user(hugeMessage), ai("That's a lot of text! Could you **summarise** the problem?")}
+		return []api.Message{ai(v.book.greet[0]), user(hugeMessage()), ai("That's a lot of text! Could you **summarise** the problem?")}
 	case HostileEmpty:
 		return []api.Message{}
 	case HostileSystem:
@@ -99,7 +100,9 @@ func hostileMessages(kind int, v *visitor) []api.Message {
 	return nil
 }
 
-var hugeMessage = func() string {
+// hugeMessage is made when first asked for, not as every neotui starts
+// (its --version included): the fake API serves only the demo and tests.
+var hugeMessage = sync.OnceValue(func() string {
 	var sb strings.Builder
 	sb.WriteString("Here is my log:\n")
 	sb.WriteString(strings.Repeat("x", 4096) + "\n")
@@ -109,4 +112,4 @@ var hugeMessage = func() string {
 		sb.WriteByte('\n')
 	}
 	return sb.String()
-}()
+})
