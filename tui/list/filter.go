@@ -184,10 +184,10 @@ func (b *matchBufs) get() *matches {
 	return m
 }
 
-func (b *matchBufs) put(ms ...*matches) {
+func (b *matchBufs) put(m *matches) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.free = append(b.free, ms...)
+	b.free = append(b.free, m)
 }
 
 func (b *matchBufs) release() {
@@ -223,9 +223,9 @@ func double[T any](s []T) []T {
 // matchChunk is the least a part's matches grow by.
 const matchChunk = 1024
 
-// joinMatches puts the parts together into a result of words, and gives
-// them, with their notes, to notes unless it is nil (the caller holds its
-// lock), else back to bufs. Each part's rows are copied by a goroutine of its
+// joinMatches puts the parts together into a result of words, keeps their
+// notes in notes unless it is nil (the caller holds its lock), and returns
+// the parts to bufs. Each part's rows are copied by a goroutine of its
 // own: they are fresh memory, whose pages the kernel maps on first touch,
 // and so the cores share the faults.
 func joinMatches(words []string, parts []*matches, notes *noteStore, bufs *matchBufs) result {
@@ -234,6 +234,9 @@ func joinMatches(words []string, parts []*matches, notes *noteStore, bufs *match
 		n += len(p.rows)
 	}
 	r := result{words: words, rows: make([]int32, n)}
+	if notes != nil {
+		r.notes = notes.put(parts)
+	}
 	var wg sync.WaitGroup
 	at := 0
 	for k, p := range parts {
@@ -246,10 +249,8 @@ func joinMatches(words []string, parts []*matches, notes *noteStore, bufs *match
 		at += len(p.rows)
 	}
 	wg.Wait()
-	if notes != nil {
-		r.notes = notes.put(parts, bufs) // they keep the parts, with their notes
-	} else {
-		bufs.put(parts...)
+	for _, p := range parts {
+		bufs.put(p)
 	}
 	return r
 }

@@ -8,47 +8,42 @@ import "sync"
 const noteBufs = 4
 
 // noteStore keeps the notes (see follow) of a corpus's latest substring
-// results: the parts of the searches that took them, kept as they are
-// rather than joined (a second copy, 2 MB of a filter's 6 at 100k rows),
-// and given back to the corpus's matchBufs, for reuse, once newer notes
-// take their place. A result's notes are 20 bytes a row, written once: in
-// fresh memory, each of their pages would cost a fault on first touch (~10
-// µs on a VM: 7 ms a keystroke at 1M items). Notes only spare reading the
-// texts, so a result whose notes went is typed on by reading them.
+// results, in buffers it reuses. A result's notes are 20 bytes a row,
+// written once: in fresh memory, each of their pages would cost a fault on
+// first touch (~10 µs on a VM: 7 ms a keystroke at 1M items). Notes only
+// spare reading the texts, so a result whose buffer went to newer notes
+// is typed on by reading them.
 type noteStore struct {
 	mu   sync.Mutex
 	last uint64 // the newest notes' generation and the last use
 	bufs [noteBufs]struct {
 		gen   uint64 // whose notes these are; 0: none
 		used  uint64 // when they were kept or last read
-		parts []*matches
+		notes []follow
 	}
 }
 
-// get returns the parts holding the notes of generation gen, if still
-// kept: their notes, one part's after another's, are the result's rows'.
-// The caller holds mu while it reads them.
-func (s *noteStore) get(gen uint64) ([]*matches, bool) {
+// get returns the notes of generation gen, if still kept. The caller holds
+// mu while it reads them.
+func (s *noteStore) get(gen uint64) ([]follow, bool) {
 	for k := range s.bufs {
 		if b := &s.bufs[k]; gen != 0 && b.gen == gen {
 			s.last++
 			b.used = s.last
-			return b.parts, true
+			return b.notes, true
 		}
 	}
 	return nil, false
 }
 
-// put keeps parts, with their notes, in place of the notes least lately
-// used, whose parts it gives to bufs, and returns their generation; 0 for
-// none, when it gives parts to bufs at once. The caller holds mu.
-func (s *noteStore) put(parts []*matches, bufs *matchBufs) uint64 {
+// put keeps the notes of parts, joined, in the buffer least lately used,
+// and returns their generation; 0 for none. The caller holds mu.
+func (s *noteStore) put(parts []*matches) uint64 {
 	n := 0
 	for _, p := range parts {
 		n += len(p.next)
 	}
 	if n == 0 {
-		bufs.put(parts...)
 		return 0
 	}
 	b := &s.bufs[0]
@@ -57,36 +52,16 @@ func (s *noteStore) put(parts []*matches, bufs *matchBufs) uint64 {
 			b = &s.bufs[k]
 		}
 	}
-	bufs.put(b.parts...)
+	notes := b.notes[:0]
+	if cap(notes) < n {
+		notes = make([]follow, 0, n)
+	}
+	for _, p := range parts {
+		notes = append(notes, p.next...)
+	}
 	s.last++
-	b.gen, b.used, b.parts = s.last, s.last, parts
+	b.gen, b.used, b.notes = s.last, s.last, notes
 	return s.last
-}
-
-// noteCursor reads a result's notes in order, from its parts.
-type noteCursor struct {
-	parts []*matches
-	k, i  int // the next note is parts[k].next[i]
-}
-
-// notesFrom is a cursor on the note of the result's row j.
-func notesFrom(parts []*matches, j int) noteCursor {
-	c := noteCursor{parts: parts}
-	for c.k < len(parts) && j >= len(parts[c.k].next) {
-		j -= len(parts[c.k].next)
-		c.k++
-	}
-	c.i = j
-	return c
-}
-
-// next is the note of the next row.
-func (c *noteCursor) next() *follow {
-	for c.i == len(c.parts[c.k].next) {
-		c.k, c.i = c.k+1, 0
-	}
-	c.i++
-	return &c.parts[c.k].next[c.i-1]
 }
 
 // release lets go of every buffer. Notes only spare reading texts while a
@@ -104,9 +79,7 @@ func (s *noteStore) release() (rows int) {
 	}
 	defer s.mu.Unlock()
 	for _, b := range s.bufs {
-		for _, p := range b.parts {
-			rows += len(p.next)
-		}
+		rows += len(b.notes)
 	}
 	clear(s.bufs[:])
 	return rows

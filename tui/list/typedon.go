@@ -86,7 +86,7 @@ func (c *corpus) typedOn(words []string, prev result) (result, bool) {
 	// may put its notes in their buffer.
 	c.notes.mu.Lock()
 	defer c.notes.mu.Unlock()
-	noted, ok := c.notes.get(prev.notes)
+	notes, ok := c.notes.get(prev.notes)
 	if !ok {
 		return result{}, false
 	}
@@ -96,10 +96,9 @@ func (c *corpus) typedOn(words []string, prev result) (result, bool) {
 	need := pairsOf(word)
 	parts := parallel(len(prev.rows), func(lo, hi int) *matches {
 		m := c.scratch.get()
-		notes := notesFrom(noted, lo)
 		for j := lo; j < hi; j++ {
 			i := int(prev.rows[j])
-			switch g, v := notes.next().after(typed); v {
+			switch g, v := notes[j].after(typed); v {
 			case yes:
 				m.add(i, g)
 				continue

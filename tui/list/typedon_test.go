@@ -97,14 +97,13 @@ func TestNotesDecideMostRows(t *testing.T) {
 	for _, q := range []string{"m", "ma", "mar"} {
 		prev = c.search([]string{q}, prev)
 	}
-	noted, ok := c.notes.get(prev.notes)
+	notes, ok := c.notes.get(prev.notes)
 	if !ok {
 		t.Fatal(`"mar" has no notes`)
 	}
 	read := 0
-	notes := notesFrom(noted, 0)
-	for range prev.rows {
-		if _, v := notes.next().after([]byte("i")); v == maybe {
+	for j := range prev.rows {
+		if _, v := notes[j].after([]byte("i")); v == maybe {
 			read++
 		}
 	}
@@ -165,9 +164,7 @@ func notesKept(c *corpus) int {
 	defer c.scratch.mu.Unlock()
 	n := 0
 	for _, b := range c.notes.bufs {
-		for _, p := range b.parts {
-			n += cap(p.next)
-		}
+		n += cap(b.notes)
 	}
 	for _, m := range c.scratch.free {
 		n += cap(m.next)
@@ -228,29 +225,6 @@ func TestDoneTypingCollectsManyNotes(t *testing.T) {
 			}
 			if cmd != nil && cmd() != nil {
 				t.Error("the collection should send no message")
-			}
-		}
-	}
-}
-
-// A result's notes are read in order from any row, across its parts, empty
-// ones too.
-func TestNotesFromAnyRow(t *testing.T) {
-	var parts []*matches
-	at := byte(0)
-	for _, n := range []int{2, 0, 3, 1} {
-		p := new(matches)
-		for range n {
-			p.next = append(p.next, follow{first: [noted]byte{at}})
-			at++
-		}
-		parts = append(parts, p)
-	}
-	for j := range int(at) {
-		c := notesFrom(parts, j)
-		for want := byte(j); want < at; want++ {
-			if got := c.next().first[0]; got != want {
-				t.Fatalf("from row %d: note %d, want %d", j, got, want)
 			}
 		}
 	}
