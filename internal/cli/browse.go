@@ -103,8 +103,9 @@ const browserGCPercent = 50
 // startGCPercent is the GOGC until the browser is made. The start
 // allocates a few MB (the store, Bubble Tea's setup, the browser) on the
 // small heap init leaves: at browserGCPercent that was a collection every
-// MB or so, taking a core of the two the first frame needs. The lists load
-// once the browser has taken over, at browserGCPercent.
+// MB or so, taking one of the two cores the start has. The browser, its
+// first frame and its lists then run at browserGCPercent. First frame from
+// process start, 25 alternated starts: 103.7 ms against 107.0 at 50.
 const startGCPercent = 200
 
 // browserGC sets the start's GOGC, unless the environment sets one, and

@@ -66,7 +66,7 @@ func (b *browserStart) start(open openFunc) {
 			b.closer = closer
 		}
 		b.mu.Unlock()
-		b.send(storeOpenedMsg{sessions, err})
+		b.send(storeOpenedMsg{sessions: sessions, err: err})
 	}()
 }
 
