@@ -89,6 +89,39 @@ func TestOpeningMakesTheBrowser(t *testing.T) {
 	}
 }
 
+// TestOpeningBrowserPanics: a browser that panics as it is made (in
+// Update, where Bubble Tea recovers it and restores the terminal) leaves
+// the opening able to end, and the store that opened closed.
+func TestOpeningBrowserPanics(t *testing.T) {
+	o, b := newOpening(t)
+	b.newBrowser = func([]*session) tui.Model { panic("a visitor's text the browser chokes on") }
+	closed := make(chan struct{})
+	b.start(func(func(string)) ([]*session, func() error, error) {
+		return nil, func() error { close(closed); return nil }, nil
+	})
+	msg := o.wait()()
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("the browser's panic did not reach Bubble Tea")
+			}
+		}()
+		o.Update(msg)
+	}()
+	ended := make(chan error)
+	go func() { ended <- b.end() }()
+	select {
+	case <-ended:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the opening did not end after the browser panicked")
+	}
+	select {
+	case <-closed:
+	default:
+		t.Error("the store that opened was left open")
+	}
+}
+
 // TestOpeningFails: a store that does not open ends the program with its
 // error, and the opening drew nothing but the upgrade's notes (in the
 // terminal's own screen, where they stay).
