@@ -71,13 +71,14 @@ func setStatus(sh *shared, l store.Lead, st store.Status) tea.Cmd {
 // change of this program's own (two quick presses before the list reloads)
 // it flips that one: two presses are two toggles.
 func toggleStar(sh *shared, l store.Lead) tea.Cmd {
+	t := l.Triage()
 	doing := "star it"
-	if l.Triage().Starred {
+	if t.Starred {
 		doing = "unstar it"
 	}
 	return triage(sh, l, doing, func(v int64) (store.Change, error) {
-		star := !l.Triage().Starred
-		if mine, ok := sh.op.StarredSince(store.LeadRef{Bot: l.Bot, Key: l.Key}, l.Triage().Version); ok {
+		star := !t.Starred
+		if mine, ok := sh.op.StarredSince(store.LeadRef{Bot: l.Bot, Key: l.Key}, t.Version); ok {
 			star = !mine
 		}
 		return sh.Store.SetStarred(sh.ctx, l.Bot, l.Key, star, v, sh.now(), sh.user())

@@ -172,11 +172,12 @@ func (a *app) printLeads(ctx context.Context, st *store.Store, leads []store.Lea
 		if typ == api.TypeAppointment {
 			typ = "Appt"
 		}
+		t := l.Triage()
 		star := ""
-		if l.Triage().Starred {
+		if t.Starred {
 			star = "★"
 		}
-		status := string(l.Triage().Status)
+		status := string(t.Status)
 		if status == "" {
 			status = "new"
 		}

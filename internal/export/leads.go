@@ -44,12 +44,13 @@ func LeadRecords(leads []store.Lead, notes map[string][]store.Note, botNames map
 	several := severalBots(leads)
 	out := make([]LeadRecord, len(leads))
 	for i, l := range leads {
+		t := l.Triage()
 		r := LeadRecord{
 			Lead:         l.Lead,
-			Status:       statusName(l.Triage().Status),
-			Starred:      l.Triage().Starred,
-			SnoozedUntil: l.Triage().SnoozedUntil.UTC(),
-			Seen:         !l.Triage().SeenAt.IsZero(),
+			Status:       statusName(t.Status),
+			Starred:      t.Starred,
+			SnoozedUntil: t.SnoozedUntil.UTC(),
+			Seen:         !t.SeenAt.IsZero(),
 		}
 		if several {
 			r.Bot, r.BotName = l.Bot, botNames[l.Bot]
