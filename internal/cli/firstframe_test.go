@@ -26,7 +26,7 @@ import (
 // Each run starts the binary anew in the pane (respawn-pane), timed from
 // the moment the process starts (the shell that tmux runs notes the time,
 // then becomes neotui: exec), and also from just before tmux is asked to,
-// which adds tmux's own work (~80 ms); NEOTUI_FIRSTFRAME_RUNS sets how
+// which adds tmux's own work (25–40 ms here); NEOTUI_FIRSTFRAME_RUNS sets how
 // many (7).
 // NEOTUI_FIRSTFRAME_BIN names the binary to time instead of this build's
 // (a build with other flags, or a script that sets the environment).
