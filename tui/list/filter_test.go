@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"unicode"
 
@@ -110,6 +111,26 @@ func TestFoldedLen(t *testing.T) {
 	}
 	if s := "\xff\xc3 ok"; foldedLen(s) != len(appendFolded(nil, s)) {
 		t.Fatalf("invalid UTF-8: foldedLen %d, folded %q", foldedLen(s), appendFolded(nil, s))
+	}
+}
+
+// Accents go as fzf takes them off, for every rune, whichever block of the
+// table is made first, and by goroutines folding at once.
+func TestNormalize(t *testing.T) {
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for r := rune(unicode.MaxRune) - rune(g); r >= 0; r -= 4 {
+				if got, want := normalize(r), algo.NormalizeRunes([]rune{r})[0]; got != want {
+					t.Errorf("%U: %U, fzf %U", r, got, want)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if got := string(appendFolded(nil, "Ñandú ÉCOLE")); got != "nandu ecole" {
+		t.Errorf("folded %q", got)
 	}
 }
 
