@@ -50,7 +50,7 @@ type Model struct {
 	stats    statsModel
 	detail   detailModel
 	status   statusModel
-	help     help.Model
+	help     *help.Model // the footer's hints: replaced, never changed in place
 
 	loadErr     error                        // the last load's, on either list
 	triageSeq   int64                        // the store's triage sequence, as last read
@@ -79,7 +79,7 @@ func New(opts Options) Model {
 		stats:    newStats(sh),
 		detail:   newDetail(sh),
 		status:   newStatus(sh),
-		help:     help.New(),
+		help:     new(help.New()),
 	}
 	m.applyStyles()
 	return m
@@ -225,7 +225,9 @@ func (m *Model) restyle(st Styles) {
 }
 
 func (m *Model) applyStyles() {
-	m.help.Styles = m.sh.styles.Help
+	h := *m.help
+	h.Styles = m.sh.styles.Help
+	m.help = &h
 	m.status.spinner.Style = m.sh.styles.Spinner
 }
 

@@ -77,7 +77,6 @@ func (m *Model) layout() tea.Cmd {
 	m.sessions.list.SetSize(inner, h)
 	m.search.setSize(inner, h)
 	m.stats.setSize(w, h) // the whole width: no pane beside it
-	m.help.SetWidth(w)
 	if m.dialog != nil {
 		m.dialog.setSize(w, m.sh.height)
 	}

@@ -126,7 +126,7 @@ func (m Model) clickSearch(y int) (Model, tea.Cmd) {
 	if !ok {
 		return m, nil
 	}
-	s.input.Blur()
+	s.blur()
 	if had && it.Key() == before.Key() && !typing {
 		return m, s.openSelected()
 	}

@@ -30,7 +30,7 @@ const minLiveSearch = 3
 // cursor nears the last row.
 type searchModel struct {
 	sh      *shared
-	input   textinput.Model
+	input   *textinput.Model // replaced, never changed in place (editInput)
 	results list.Model
 	height  int    // of the results
 	seq     int    // of the newest search asked for
@@ -53,7 +53,7 @@ func newSearch(sh *shared) searchModel {
 	in.Focus()
 	results := newList(sh, renderHit(sh))
 	results.SetHeader(hitHeader(sh))
-	return searchModel{sh: sh, input: in, results: results}
+	return searchModel{sh: sh, input: &in, results: results}
 }
 
 // openHitMsg asks the app to open a hit's conversation at the hit.
@@ -79,12 +79,26 @@ func (s searchModel) typing() bool { return s.input.Focused() }
 const searchHead = 2
 
 func (s *searchModel) setSize(w, h int) {
-	s.input.SetWidth(w - len(s.input.Prompt) - 1)
+	s.editInput(func(in *textinput.Model) { in.SetWidth(w - len(in.Prompt) - 1) })
 	s.height = h - searchHead
 	s.results.SetSize(w, s.height)
 }
 
-func (s *searchModel) focus() tea.Cmd { return s.input.Focus() }
+func (s *searchModel) focus() (cmd tea.Cmd) {
+	s.editInput(func(in *textinput.Model) { cmd = in.Focus() })
+	return cmd
+}
+
+func (s *searchModel) blur() { s.editInput((*textinput.Model).Blur) }
+
+// editInput changes the query box on a copy of it: the model is a value,
+// and its earlier copies keep the box they had. By value, the box was 8 KB
+// of the app's model, copied whole with every message.
+func (s *searchModel) editInput(edit func(*textinput.Model)) {
+	in := *s.input
+	edit(&in)
+	s.input = &in
+}
 
 // messages · update
 
@@ -103,21 +117,21 @@ func (s searchModel) Update(msg tea.Msg) (searchModel, tea.Cmd) {
 		if s.input.Focused() {
 			switch {
 			case key.Matches(msg, s.sh.keys.Open):
-				s.input.Blur()
+				s.blur()
 				return s, s.run(true)
 			case key.Matches(msg, s.sh.keys.Back):
 				if s.input.Value() != "" {
-					s.input.SetValue("")
+					s.editInput(func(in *textinput.Model) { in.SetValue("") })
 					return s, s.run(false)
 				}
-				s.input.Blur()
+				s.blur()
 				return s, nil
 			}
 			return s.updateInput(msg)
 		}
 		switch {
 		case key.Matches(msg, s.sh.keys.Filter):
-			return s, s.input.Focus()
+			return s, s.focus()
 		case key.Matches(msg, s.sh.keys.Open):
 			return s, s.openSelected()
 		}
@@ -176,7 +190,7 @@ func (s *searchModel) readMore() tea.Cmd {
 func (s searchModel) updateInput(msg tea.Msg) (searchModel, tea.Cmd) {
 	before := s.input.Value()
 	var cmd tea.Cmd
-	s.input, cmd = s.input.Update(msg)
+	s.editInput(func(in *textinput.Model) { *in, cmd = in.Update(msg) })
 	if s.input.Value() == before {
 		return s, cmd
 	}

@@ -62,9 +62,13 @@ const syncFilterMax = 5000
 // Model is the list. The zero value is not usable; call New.
 type Model struct {
 	render RenderFunc
-	styles Styles
+	// styles and input are shared by the list's copies and never changed in
+	// place: new ones replace them (SetStyles, editInput). By value they
+	// made the list 12 KB, copied whole with every message that passes
+	// through the app's model.
+	styles *Styles
 	keys   KeyMap
-	input  textinput.Model
+	input  *textinput.Model
 
 	items  []Item
 	corpus *corpus
@@ -114,7 +118,7 @@ func New(render RenderFunc, styles Styles, keys KeyMap) Model {
 	// The list draws the box itself (see filterBar): no blinking cursor means
 	// no timer messages and no redraws over SSH while the box is idle.
 	in.SetVirtualCursor(false)
-	return Model{render: render, styles: styles, keys: keys, input: in, corpus: newCorpus(nil, nil, nil),
+	return Model{render: render, styles: &styles, keys: keys, input: &in, corpus: newCorpus(nil, nil, nil),
 		id: int(lastID.Add(1))}
 }
 
@@ -304,8 +308,10 @@ func (m Model) updateBrowse(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	case key.Matches(msg, m.keys.Bottom):
 		m.cursor = m.VisibleLen() - 1
 	case key.Matches(msg, m.keys.Filter):
-		m.input.CursorEnd()
-		m.input.Focus()
+		m.editInput(func(in *textinput.Model) {
+			in.CursorEnd()
+			in.Focus()
+		})
 	case key.Matches(msg, m.keys.ClearFilter) && m.FilterValue() != "":
 		// With no filter, esc is left to the app (back).
 		return m, m.clearFilter()
@@ -319,10 +325,12 @@ func (m Model) updateFilter(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	case key.Matches(msg, m.keys.ClearFilter):
 		return m, m.clearFilter()
 	case key.Matches(msg, m.keys.AcceptFilter):
-		m.input.Blur()
-		if len(parseQuery(m.input.Value())) == 0 {
-			m.input.Reset() // nothing to keep: hide the bar
-		}
+		m.editInput(func(in *textinput.Model) {
+			in.Blur()
+			if len(parseQuery(in.Value())) == 0 {
+				in.Reset() // nothing to keep: hide the bar
+			}
+		})
 		m.scrollToCursor()
 		return m, m.doneTyping()
 	case msg.Text == "" && key.Matches(msg, m.keys.Up, m.keys.Down):
@@ -337,11 +345,19 @@ func (m Model) updateFilter(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 func (m Model) updateInput(msg tea.Msg) (Model, tea.Cmd) {
 	before := m.input.Value()
 	var cmd tea.Cmd
-	m.input, cmd = m.input.Update(msg)
+	m.editInput(func(in *textinput.Model) { *in, cmd = in.Update(msg) })
 	if m.input.Value() != before {
 		cmd = tea.Batch(cmd, m.refilter())
 	}
 	return m, cmd
+}
+
+// editInput changes the filter box on a copy of it: the list is a value,
+// and its earlier copies keep the box they had.
+func (m *Model) editInput(edit func(*textinput.Model)) {
+	in := *m.input
+	edit(&in)
+	m.input = &in
 }
 
 // refilter requests the filter for the text in the box: at once for small
@@ -376,8 +392,10 @@ func (m *Model) apply(r result) {
 // clearFilter empties and leaves the box, keeping the selected item
 // selected in the full list.
 func (m *Model) clearFilter() tea.Cmd {
-	m.input.Reset()
-	m.input.Blur()
+	m.editInput(func(in *textinput.Model) {
+		in.Reset()
+		in.Blur()
+	})
 	m.seq++ // drops a result still in flight
 	if len(m.shown.words) > 0 {
 		if m.VisibleLen() > 0 {

@@ -4,7 +4,7 @@ package list
 func (m *Model) SetRender(render RenderFunc) { m.render = render }
 
 // SetStyles replaces the list's own styles.
-func (m *Model) SetStyles(styles Styles) { m.styles = styles }
+func (m *Model) SetStyles(styles Styles) { m.styles = &styles }
 
 // AtEnd reports whether the cursor is on the last visible row: the app
 // loads older history then.

@@ -28,7 +28,7 @@ import (
 type Model struct {
 	KeyMap KeyMap
 
-	styles        Styles
+	styles        *Styles // shared by copies: replaced, never changed in place
 	isDark        bool
 	width, height int
 
@@ -66,7 +66,7 @@ type cacheKey struct {
 func New(styles Styles, isDark bool) Model {
 	return Model{
 		KeyMap:  DefaultKeyMap(),
-		styles:  styles,
+		styles:  &styles,
 		isDark:  isDark,
 		cache:   make(map[cacheKey]*block),
 		live:    new(atomic.Uint64),
@@ -109,7 +109,7 @@ func (m *Model) renderRest() tea.Cmd {
 	entries, st, live := m.entries, m.styles, m.live
 	tag := renderedMsg{session: m.session.SessionID, width: m.width, dark: m.isDark, gen: m.gen}
 	return func() tea.Msg {
-		r := newRenderer(tag.width, tag.dark, st)
+		r := newRenderer(tag.width, tag.dark, *st)
 		tag.blocks = make(map[int]*block, len(todo))
 		for _, i := range todo {
 			if live.Load() != tag.gen {
@@ -173,14 +173,14 @@ func (m *Model) SetSize(width, height int) tea.Cmd {
 // unless the styles changed too.
 func (m *Model) SetDark(isDark bool, styles Styles) tea.Cmd {
 	m.init()
-	same := reflect.DeepEqual(styles, m.styles)
+	same := reflect.DeepEqual(styles, *m.styles)
 	if same && isDark == m.isDark {
 		return nil
 	}
 	if !same {
 		clear(m.cache)
 	}
-	m.isDark, m.styles, m.rend = isDark, styles, nil
+	m.isDark, m.styles, m.rend = isDark, &styles, nil
 	return m.show(m.position())
 }
 
@@ -331,7 +331,7 @@ func (m *Model) block(i int) *block {
 		return b
 	}
 	if m.rend == nil {
-		m.rend = newRenderer(m.width, m.isDark, m.styles)
+		m.rend = newRenderer(m.width, m.isDark, *m.styles)
 	}
 	b := m.rend.block(m.entries[i])
 	m.cache[k] = b
@@ -352,7 +352,7 @@ func (m *Model) rebuild(anchor, line int) {
 	case m.width <= 0:
 		return
 	case len(m.entries) == 0:
-		m.lines = []string{emptyLine(m.styles, m.width)}
+		m.lines = []string{emptyLine(*m.styles, m.width)}
 		return
 	case !m.rendered(anchor):
 		return
