@@ -10,7 +10,6 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/spf13/cobra"
 
 	"github.com/neotui/neotui/api/apitest"
@@ -19,6 +18,7 @@ import (
 	"github.com/neotui/neotui/internal/english"
 	"github.com/neotui/neotui/internal/store"
 	"github.com/neotui/neotui/internal/syncer"
+	_ "github.com/neotui/neotui/internal/widths" // the renderer's width table, filled during init
 	"github.com/neotui/neotui/tui"
 )
 
@@ -87,11 +87,6 @@ func (a *app) runBrowser(ctx context.Context, open openFunc) error {
 	defer restore()
 	b.settle = settle
 	b.start(open)
-	// The renderer measures a frame's cells with a table of every rune's
-	// width that go-runewidth fills when first asked of one past U+02FF (a
-	// border, an ellipsis): 6 ms, which the first frame would wait for.
-	// Filled now, it takes a core the start leaves idle.
-	go ansi.StringWidthWc("…")
 	err := runProgram(ctx, opening{b: b}, a.stdout)
 	if openErr := b.end(); openErr != nil {
 		return openErr
