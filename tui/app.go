@@ -89,7 +89,7 @@ func newList(sh *shared, render list.RenderFunc) list.Model {
 	return list.New(render, listStyles(sh.styles), list.DefaultKeyMap())
 }
 
-func listStyles(st Styles) list.Styles {
+func listStyles(st *Styles) list.Styles {
 	return list.Styles{FilterPrompt: st.Title, FilterText: st.Bold, Count: st.Muted, Empty: st.Muted, Match: st.Match}
 }
 
@@ -215,7 +215,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 }
 
 // restyle takes new styles: the lists keep their items and state.
-func (m *Model) restyle(st Styles) {
+func (m *Model) restyle(st *Styles) {
 	m.sh.styles = st
 	m.applyStyles()
 	m.leads.list.SetRender(renderLead(m.sh, m.leads.cols))

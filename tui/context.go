@@ -90,7 +90,7 @@ type shared struct {
 	// whole lease after neotui ends.
 	syncs         sync.WaitGroup
 	width, height int
-	styles        Styles
+	styles        *Styles // replaced whole when the terminal says more of itself, never changed
 	keys          KeyMap
 	ctx           context.Context
 

@@ -30,7 +30,7 @@ type Styles struct {
 }
 
 // statusStyle is a status badge's colour.
-func (s Styles) statusStyle(st store.Status) lipgloss.Style {
+func (s *Styles) statusStyle(st store.Status) lipgloss.Style {
 	if c, ok := s.StatusColors[st]; ok {
 		return c
 	}
@@ -40,15 +40,19 @@ func (s Styles) statusStyle(st store.Status) lipgloss.Style {
 // forProfile adapts styles to a terminal of few colours: below 256, a
 // background colour for the selection drowns coloured text on it (blue on
 // blue), so the selection is reverse video there, and without colour too.
-func (s Styles) forProfile(p colorprofile.Profile) Styles {
+func (s *Styles) forProfile(p colorprofile.Profile) *Styles {
 	if p == colorprofile.Unknown || p > colorprofile.ANSI {
 		return s
 	}
-	s.Selected = lipgloss.NewStyle().Reverse(true)
-	return s
+	c := *s
+	c.Selected = lipgloss.NewStyle().Reverse(true)
+	return &c
 }
 
-func newStyles(isDark bool) Styles {
+// newStyles are the styles for a dark or light background. Styles are 19 KB
+// of lipgloss styles: they are handed around by pointer, and never changed
+// once made.
+func newStyles(isDark bool) *Styles {
 	ld := lipgloss.LightDark(isDark)
 	accent := ld(lipgloss.Color("#5A3FC0"), lipgloss.Color("#A98BFF"))
 	muted := ld(lipgloss.Color("#6B6B6B"), lipgloss.Color("#8C8C8C"))
@@ -59,7 +63,7 @@ func newStyles(isDark bool) Styles {
 	amber := ld(lipgloss.Color("#9A5B00"), lipgloss.Color("#F2B84B"))
 	red := ld(lipgloss.Color("#B3261E"), lipgloss.Color("#FF7A70"))
 
-	return Styles{
+	return &Styles{
 		Tab:         lipgloss.NewStyle().Foreground(muted).Padding(0, 1),
 		ActiveTab:   lipgloss.NewStyle().Foreground(accent).Bold(true).Underline(true).Padding(0, 1),
 		TabCount:    lipgloss.NewStyle().Foreground(muted),
