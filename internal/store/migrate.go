@@ -15,23 +15,28 @@ var migrationFills = map[int]func(context.Context, *sql.Tx) error{
 	4: fillShown,
 }
 
-// slowMigrations say what a migration does that takes long on a big store:
-// one that re-indexes every message, about a minute per million.
-var slowMigrations = map[int]string{
-	4:  "indexing %d messages for search as they are shown",
-	10: "indexing %d messages for search of words of one or two letters",
+// slowMigrations say what a migration does that takes long on a big store,
+// from how many rows of the table it goes through, and how long it takes.
+var slowMigrations = map[int]struct {
+	table string // whose rows it goes through: one of ours, put in the SQL
+	min   int    // from how many rows it says so
+	what  string // what it does, given how many rows
+}{
+	4:  {"messages", 50_000, "indexing %d messages for search as they are shown (about a minute per million)"},
+	10: {"messages", 50_000, "indexing %d messages for search of words of one or two letters (about a minute per million)"},
+	16: {"sessions", 100_000, "grouping %d conversations by day for the Conversations list (about 5 seconds per million)"},
 }
 
 // announce tells the user waiting on migration v of a big store why, once
 // per Open: the note of the first slow migration stands for those after it.
 func (s *Store) announce(ctx context.Context, tx *sql.Tx, v int) {
-	what, ok := slowMigrations[v]
+	m, ok := slowMigrations[v]
 	if !ok || s.onUpgrade == nil || s.announced {
 		return
 	}
 	var n int
-	if tx.QueryRowContext(ctx, `SELECT count(*) FROM messages`).Scan(&n) == nil && n >= 50_000 {
-		s.onUpgrade("upgrading the store, once: " + fmt.Sprintf(what, n) + " (about a minute per million)…")
+	if tx.QueryRowContext(ctx, `SELECT count(*) FROM `+m.table).Scan(&n) == nil && n >= m.min {
+		s.onUpgrade("upgrading the store, once: " + fmt.Sprintf(m.what, n) + "…")
 		s.announced = true
 	}
 }

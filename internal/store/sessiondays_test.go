@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -127,6 +128,45 @@ func TestSessionDaysMigrate(t *testing.T) {
 	}
 	if rows := wantDaysAsRows(t, s, "after the migration"); len(rows) != len(sessions) {
 		t.Errorf("%d rows after the migration, want %d", len(rows), len(sessions))
+	}
+}
+
+// TestSessionDaysMigrateSaysWhy: grouping a big store's conversations by
+// day takes seconds (5 a million); Open says why before it does, and only
+// for a big store.
+func TestSessionDaysMigrateSaysWhy(t *testing.T) {
+	sqliteOnly(t, "a SQLite migration")
+	for _, tc := range []struct {
+		sessions int
+		told     bool
+	}{{10, false}, {slowMigrations[16].min, true}} {
+		path := filepath.Join(t.TempDir(), "neotui.db")
+		s, err := Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		db, err := sql.Open("sqlite", "file:"+path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(fmt.Sprintf(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i+1 FROM n WHERE i+1 < %d)
+			INSERT INTO sessions (bot, session_id, create_time, create_ns, day, uri, message_count, preview, hash)
+			SELECT 'bot-a', i+1, '2024-02-01T01:00:00Z', 0, 19754 + i/500, '', 1, 'hi', x'00' FROM n;
+			DROP TRIGGER sessions_day_insert; DROP TRIGGER sessions_day_update;
+			DROP TRIGGER sessions_day_delete; DROP TABLE session_days; PRAGMA user_version = 15`, tc.sessions)); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		var notes []string
+		if s, err = Open(path, OnUpgrade(func(n string) { notes = append(notes, n) })); err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		told := len(notes) == 1 && strings.Contains(notes[0], fmt.Sprint(tc.sessions)) && strings.Contains(notes[0], "conversations by day")
+		if told != tc.told {
+			t.Errorf("%d conversations: told %q, want told %v", tc.sessions, notes, tc.told)
+		}
 	}
 }
 
