@@ -92,8 +92,9 @@ func (s *searchModel) focus() (cmd tea.Cmd) {
 func (s *searchModel) blur() { s.editInput((*textinput.Model).Blur) }
 
 // editInput changes the query box on a copy of it: the model is a value,
-// and its earlier copies keep the box they had. By value, the box was 8 KB
-// of the app's model, copied whole with every message.
+// and its earlier copies keep the box they had, as when it was held by
+// value (see list.Model.editInput). By value, the box was 8 KB of the app's
+// model, copied whole with every message.
 func (s *searchModel) editInput(edit func(*textinput.Model)) {
 	in := *s.input
 	edit(&in)

@@ -31,9 +31,11 @@ import (
 // NEOTUI_FIRSTFRAME_BIN names the binary to time instead of this build's
 // (a build with other flags, or a script that sets the environment).
 // NEOTUI_FIRSTFRAME_VS names another neotui binary (a build of an older
-// commit), started in turn with this one, so that a machine busy with
-// something else slows both alike; NEOTUI_FIRSTFRAME_VS_STORE, its store if
-// it needs one of its own (an older schema: a copy of the same data).
+// commit), started in turn with this one, each first every other time, so
+// that a machine busy with something else slows both alike; the median of
+// the paired differences is logged too, steadier than the difference of the
+// medians. NEOTUI_FIRSTFRAME_VS_STORE, its store if it needs one of its own
+// (an older schema: a copy of the same data).
 func TestFirstFrameLatency(t *testing.T) {
 	at := os.Getenv("NEOTUI_FIRSTFRAME_STORE")
 	if at == "" {

@@ -353,7 +353,9 @@ func (m Model) updateInput(msg tea.Msg) (Model, tea.Cmd) {
 }
 
 // editInput changes the filter box on a copy of it: the list is a value,
-// and its earlier copies keep the box they had.
+// and its earlier copies keep the box they had, as when it was held by
+// value (a shallow copy: bubbles may still write in the text's runes,
+// which copies share either way).
 func (m *Model) editInput(edit func(*textinput.Model)) {
 	in := *m.input
 	edit(&in)
