@@ -160,6 +160,7 @@ type matches struct {
 	rows []int32
 	next []follow
 	text []byte // scratch for corpus.text
+	span int    // how many rows the part searches: the most it can match
 }
 
 // matchBufs keeps a corpus's parts from one search to the next while its
@@ -171,16 +172,17 @@ type matchBufs struct {
 	free []*matches
 }
 
-func (b *matchBufs) get() *matches {
+// get returns an empty part for a search of span rows.
+func (b *matchBufs) get(span int) *matches {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	n := len(b.free)
 	if n == 0 {
-		return new(matches)
+		return &matches{span: span}
 	}
 	m := b.free[n-1]
 	b.free = b.free[:n-1]
-	m.rows, m.next = m.rows[:0], m.next[:0]
+	m.rows, m.next, m.span = m.rows[:0], m.next[:0], span
 	return m
 }
 
@@ -199,25 +201,29 @@ func (b *matchBufs) release() {
 // add adds a row and its note.
 func (m *matches) add(row int, next follow) {
 	m.addRow(row)
-	m.next = double(m.next)
+	m.next = grow(m.next, m.span)
 	m.next = append(m.next, next)
 }
 
 // addRow adds a row without a note.
 func (m *matches) addRow(row int) {
-	m.rows = double(m.rows)
+	m.rows = grow(m.rows, m.span)
 	m.rows = append(m.rows, int32(row))
 }
 
-// double makes room in a full s for as many again, at least matchChunk.
-// append grows a big slice by a quarter at a time: a part's 50k matches
-// then cost five times their size in allocations (13 MB for a second
-// letter over 100k conversations), which the heap, and RSS, keep.
-func double[T any](s []T) []T {
+// grow makes room in a full s for as many again, at least matchChunk, but
+// no more than span, the most a part can match. append grows a big slice
+// by a quarter at a time: a part's 50k matches then cost five times their
+// size in allocations (13 MB for a second letter over 100k conversations),
+// which the heap, and RSS, keep. Doubling alone left a part that matched
+// most of its 50k rows room for 65k, kept from one search to the next.
+func grow[T any](s []T, span int) []T {
 	if len(s) < cap(s) {
 		return s
 	}
-	return slices.Grow(s, max(cap(s), matchChunk))
+	t := make([]T, len(s), min(len(s)+max(len(s), matchChunk), max(span, len(s)+1)))
+	copy(t, s)
+	return t
 }
 
 // matchChunk is the least a part's matches grow by.
@@ -276,7 +282,7 @@ func (c *corpus) substring(words []string, scope []int32, noting bool) result {
 	noting = noting && len(last) > 1
 	sig, bySig := exactSignature(needles)
 	parts := parallel(scopeLen(c, scope), func(lo, hi int) *matches {
-		m := c.scratch.get()
+		m := c.scratch.get(hi - lo)
 		if bySig { // the texts need not be read, nor their notes taken
 			for j := lo; j < hi; j++ {
 				if i := at(scope, j); c.sig[i]&sig == sig {

@@ -555,9 +555,11 @@ func TestAppender(t *testing.T) {
 
 // TestMatchesGrowByDoubling: a part's matches grow twofold, not by append's
 // quarter, whose steps cost a second letter over 100k rows five times its
-// matches' size in allocations (13 MB, kept by the heap and RSS).
+// matches' size in allocations (13 MB, kept by the heap and RSS), and never
+// past the rows the part searches: a part kept for the next search holds
+// no more room than it can use.
 func TestMatchesGrowByDoubling(t *testing.T) {
-	m := &matches{}
+	m := &matches{span: 100_000}
 	var allocated int // the room of every array the notes went through
 	for i := range 100_000 {
 		grows := len(m.next) == cap(m.next)
@@ -566,7 +568,12 @@ func TestMatchesGrowByDoubling(t *testing.T) {
 			allocated += cap(m.next)
 		}
 	}
-	if final := cap(m.next); allocated > 2*final {
-		t.Errorf("100k notes went through room for %d, %.1f times the final array's %d: want at most twice", allocated, float64(allocated)/float64(final), final)
+	// Twice the final array's room by doubling, and the last step, cut to
+	// the span, once more at most.
+	if final := cap(m.next); allocated > 3*final {
+		t.Errorf("100k notes went through room for %d, %.1f times the final array's %d: want at most three times", allocated, float64(allocated)/float64(final), final)
+	}
+	if cap(m.next) != m.span || cap(m.rows) != m.span {
+		t.Errorf("a part of %d rows that matched them all has room for %d notes and %d rows, want %d", m.span, cap(m.next), cap(m.rows), m.span)
 	}
 }

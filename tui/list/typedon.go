@@ -95,7 +95,7 @@ func (c *corpus) typedOn(words []string, prev result) (result, bool) {
 	typed := word[len(old):]
 	need := pairsOf(word)
 	parts := parallel(len(prev.rows), func(lo, hi int) *matches {
-		m := c.scratch.get()
+		m := c.scratch.get(hi - lo)
 		for j := lo; j < hi; j++ {
 			i := int(prev.rows[j])
 			switch g, v := notes[j].after(typed); v {
