@@ -74,3 +74,18 @@ func TestStepPastTheLoadedResultsReadsOn(t *testing.T) {
 	}
 	t.Errorf("n never reached the end of the results read: %q", flashText(m))
 }
+
+// TestSearchCopiesKeepTheirBox: the browser is a value, as Bubble Tea's
+// models are, though the search holds its query box by pointer: what one
+// copy types, runs or clears leaves another's box as it was.
+func TestSearchCopiesKeepTheirBox(t *testing.T) {
+	st, _ := fillStore(t, 10)
+	base := typeText(t, press(t, start(t, st, 100, 30), "3"), "hello")
+	for _, keys := range [][]string{{"x"}, {"backspace"}, {"enter"}, {"esc"}} {
+		press(t, base, keys...)
+		if !base.search.typing() || base.search.input.Value() != "hello" || !strings.Contains(screen(base), "search: hello") {
+			t.Fatalf("after %v on a copy, the browser it was copied from types %v, %q:\n%s",
+				keys, base.search.typing(), base.search.input.Value(), screen(base))
+		}
+	}
+}

@@ -207,6 +207,23 @@ func TestEnterKeepsFilter(t *testing.T) {
 	}
 }
 
+// TestCopiesKeepTheirBox: the list is a value, as Bubble Tea's models are,
+// though it holds its filter box by pointer: what one copy types, keeps or
+// clears leaves another's box as it was.
+func TestCopiesKeepTheirBox(t *testing.T) {
+	base := typeText(t, newModel(numbered(12, "item %d"), 30, 6), "/item 1")
+	for _, keys := range [][]string{{"0"}, {"backspace"}, {"enter"}, {"esc"}} {
+		m := base
+		for _, k := range keys {
+			m = send(t, m, press(k))
+		}
+		if !base.Filtering() || base.FilterValue() != "item 1" || !strings.Contains(ansi.Strip(base.View()), "/ item 1▏") {
+			t.Fatalf("after %v on a copy, the list it was copied from shows filtering %v, %q:\n%s",
+				keys, base.Filtering(), base.FilterValue(), base.View())
+		}
+	}
+}
+
 func TestEnterOnEmptyFilterHidesBar(t *testing.T) {
 	m := newModel(numbered(3, "item %d"), 30, 4)
 	m = send(t, m, press("/"), press(" "), press("enter"))
