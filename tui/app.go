@@ -50,7 +50,10 @@ type Model struct {
 	stats    statsModel
 	detail   detailModel
 	status   statusModel
-	help     *help.Model // the footer's hints: replaced, never changed in place
+	// help draws the footer's hints. Its width stays 0, so it draws them
+	// whole, and fitFooter drops hints to fit; replaced, never changed in
+	// place.
+	help *help.Model
 
 	loadErr     error                        // the last load's, on either list
 	triageSeq   int64                        // the store's triage sequence, as last read

@@ -240,10 +240,8 @@ func (m Model) footer() string {
 // everyone tries anyway, then the others from the right; ? help stays, the
 // way to all the others.
 func (m Model) fitFooter(bindings []key.Binding) string {
-	full := *m.help
-	full.SetWidth(0) // measured whole: bubbles cuts at its width with "…"
 	for {
-		line := full.ShortHelpView(bindings)
+		line := m.help.ShortHelpView(bindings) // at width 0: whole, not cut with "…"
 		if ansi.StringWidth(line) <= m.sh.width {
 			return line
 		}
