@@ -110,15 +110,7 @@ func TestSessionDaysMigrate(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	db, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(`DROP TRIGGER sessions_day_insert; DROP TRIGGER sessions_day_update;
-		DROP TRIGGER sessions_day_delete; DROP TABLE session_days; PRAGMA user_version = 15`); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
+	toSchema15(t, path, "")
 	if s, err = Open(path); err != nil {
 		t.Fatal(err)
 	}
@@ -146,18 +138,9 @@ func TestSessionDaysMigrateSaysWhy(t *testing.T) {
 			t.Fatal(err)
 		}
 		s.Close()
-		db, err := sql.Open("sqlite", "file:"+path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := db.Exec(fmt.Sprintf(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i+1 FROM n WHERE i+1 < %d)
+		toSchema15(t, path, fmt.Sprintf(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i+1 FROM n WHERE i+1 < %d)
 			INSERT INTO sessions (bot, session_id, create_time, create_ns, day, uri, message_count, preview, hash)
-			SELECT 'bot-a', i+1, '2024-02-01T01:00:00Z', 0, 19754 + i/500, '', 1, 'hi', x'00' FROM n;
-			DROP TRIGGER sessions_day_insert; DROP TRIGGER sessions_day_update;
-			DROP TRIGGER sessions_day_delete; DROP TABLE session_days; PRAGMA user_version = 15`, tc.sessions)); err != nil {
-			t.Fatal(err)
-		}
-		db.Close()
+			SELECT 'bot-a', i+1, '2024-02-01T01:00:00Z', 0, 19754 + i/500, '', 1, 'hi', x'00' FROM n`, tc.sessions))
 		var notes []string
 		if s, err = Open(path, OnUpgrade(func(n string) { notes = append(notes, n) })); err != nil {
 			t.Fatal(err)
@@ -167,6 +150,21 @@ func TestSessionDaysMigrateSaysWhy(t *testing.T) {
 		if told != tc.told {
 			t.Errorf("%d conversations: told %q, want told %v", tc.sessions, notes, tc.told)
 		}
+	}
+}
+
+// toSchema15 runs first (SQL, or nothing) on the closed store at path,
+// then takes it back to before the days were kept: schema 15.
+func toSchema15(t *testing.T, path, first string) {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(first + `; DROP TRIGGER sessions_day_insert; DROP TRIGGER sessions_day_update;
+		DROP TRIGGER sessions_day_delete; DROP TABLE session_days; PRAGMA user_version = 15`); err != nil {
+		t.Fatal(err)
 	}
 }
 
