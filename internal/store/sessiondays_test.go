@@ -84,10 +84,7 @@ func TestSessionDaysFollowEveryWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	save(sessions[0])
-	if n := stale(t, s); n != 0 {
-		t.Errorf("%d days still stale after a save", n)
-	}
-	if rows := wantDaysAsRows(t, s, "after a save refreshed the stale days"); len(rows) != len(sessions) {
+	if rows := wantDaysReady(t, s, "after a save"); len(rows) != len(sessions) {
 		t.Errorf("%d rows once the one added by hand is gone, want %d", len(rows), len(sessions))
 	}
 }
@@ -115,10 +112,7 @@ func TestSessionDaysMigrate(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if n := stale(t, s); n != 0 {
-		t.Errorf("%d days stale after the migration", n)
-	}
-	if rows := wantDaysAsRows(t, s, "after the migration"); len(rows) != len(sessions) {
+	if rows := wantDaysReady(t, s, "after the migration"); len(rows) != len(sessions) {
 		t.Errorf("%d rows after the migration, want %d", len(rows), len(sessions))
 	}
 }
@@ -186,6 +180,16 @@ func wantDaysAsRows(t *testing.T, s *Store, when string) []SessionRow {
 		t.Errorf("%s: the whole list differs from the rows:\nwhole %+v\nrows  %+v", when, whole, page)
 	}
 	return page
+}
+
+// wantDaysReady wants no day stale, and the list read by days as it is
+// read by rows (wantDaysAsRows), which it returns.
+func wantDaysReady(t *testing.T, s *Store, when string) []SessionRow {
+	t.Helper()
+	if n := stale(t, s); n != 0 {
+		t.Errorf("%s: %d days stale", when, n)
+	}
+	return wantDaysAsRows(t, s, when)
 }
 
 // stale counts the days whose texts wait to be aggregated again.
